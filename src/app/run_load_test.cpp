@@ -1,0 +1,168 @@
+#include <fmt/format.h>
+#include <openssl/evp.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+
+#include "app/app.hpp"
+#include "app/interrupt.hpp"
+#include "config/settings.hpp"
+#include "engine/engine.hpp"
+#include "report/report.hpp"
+#include "store/run_writer.hpp"
+
+namespace ccload::app {
+
+namespace {
+
+std::string base64(const std::string& text) {
+  std::string encoded(4 * ((text.size() + 2) / 3) + 1, '\0');
+  int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()),
+                               reinterpret_cast<const unsigned char*>(text.data()),
+                               static_cast<int>(text.size()));
+  encoded.resize(static_cast<std::size_t>(length));
+  return encoded;
+}
+
+bool has_header(const engine::EngineConfig& config, std::string_view name) {
+  for (const auto& [header, value] : config.headers) {
+    if (header.size() == name.size() &&
+        std::equal(header.begin(), header.end(), name.begin(),
+                   [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::int64_t now_unix_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+int run_load_test(const cli::RunCommand& command) {
+  config::Settings settings;
+  try {
+    settings = config::load_settings(std::filesystem::current_path(),
+                                     config::process_environment());
+  } catch (const config::ConfigError& error) {
+    std::cerr << "ccload: error: " << error.what() << '\n';
+    return kExitUsage;
+  }
+  for (const auto& warning : settings.warnings) std::cerr << "ccload: warning: " << warning << '\n';
+
+  engine::EngineConfig config;
+  try {
+    config.target = net::parse_target(command.url);
+  } catch (const net::UrlError& error) {
+    std::cerr << "ccload: error: " << error.what() << '\n';
+    return kExitUsage;
+  }
+  config.method = command.method;
+  config.body = command.body;
+  if (!config.body.empty()) config.content_type = "application/json";
+  config.headers = command.headers;
+  if (!settings.username.empty() && !settings.password.empty() &&
+      !has_header(config, "Authorization")) {
+    config.headers.emplace_back("Authorization",
+                                "Basic " + base64(settings.username + ":" + settings.password));
+  }
+  config.requests = command.requests;
+  config.concurrency = command.concurrency;
+  config.threads = command.threads;
+  config.timeout_s = command.timeout_s.value_or(settings.timeout_s);
+  config.tls.verify = !command.insecure;
+  config.tls.ca_file = command.cacert;
+  if (!command.cacert.empty() && access(command.cacert.c_str(), R_OK) != 0) {
+    std::cerr << fmt::format(
+        "ccload: error: --cacert '{}' cannot be read: give the path of a PEM CA file\n",
+        command.cacert);
+    return kExitUsage;
+  }
+  config.keep_records = command.details ? UINT64_MAX : 20;
+
+  // The JSON summary to stdout moves the human report to stderr.
+  std::ostream& human = command.json_path == "-" ? std::cerr : std::cout;
+
+  std::optional<store::RunWriter> writer;
+  const std::string database = command.database.value_or(settings.database_path);
+  if (!command.no_store) {
+    writer.emplace(database, store::RunInfo{command.url, command.method, command.requests,
+                                            command.concurrency, now_unix_ns()});
+    config.store = &*writer;
+  }
+
+  config.stop = &install_interrupt_handler();
+  human << "Running....\n" << std::flush;
+  engine::EngineResult result;
+  try {
+    result = engine::run_load(config);
+  } catch (const std::exception& error) {
+    std::cerr << "ccload: error: the load test could not start: " << error.what() << '\n';
+    if (writer) writer->finish({now_unix_ns(), 0, false, &result.stats});
+    return kExitFailed;
+  }
+
+  report::ReportInput input;
+  input.url = command.url;
+  input.method = command.method;
+  input.requested = command.requests;
+  input.concurrency = command.concurrency;
+  input.result = &result;
+  input.all_details = command.details;
+
+  int exit_code = result.interrupted ? kExitInterrupted : kExitOk;
+  std::optional<store::StoreOutcome> stored;
+  if (writer) {
+    stored = writer->finish(
+        {now_unix_ns(), result.duration_s, result.interrupted, &result.stats});
+    if (stored->ok) {
+      input.notes.push_back(fmt::format("Every request is stored in {} (run {}).", database,
+                                        stored->run_id));
+    } else {
+      input.notes.push_back(fmt::format("The requests could not be stored in {}: they are in {}.",
+                                        database, stored->fallback_path.string()));
+      if (exit_code == kExitOk) exit_code = kExitFailed;
+    }
+  } else {
+    input.notes.push_back("The requests were not stored (--no-store).");
+  }
+  if (result.stats.failed > 0 && settings.logtail_token.empty()) {
+    input.notes.push_back(fmt::format(
+        "{} failed requests were not shipped to Betterstack: LOGTAIL_TOKEN is not set.",
+        result.stats.failed));
+  }
+
+  report::print_report(human, input);
+  human.flush();
+  if (stored && !stored->ok) std::cerr << "ccload: error: " << stored->error << '\n';
+
+  if (!command.json_path.empty()) {
+    nlohmann::json summary = report::summary_json(input);
+    if (stored) {
+      summary["database"] = database;
+      summary["run_id"] = stored->run_id;
+      summary["stored"] = stored->ok;
+    }
+    if (command.json_path == "-") {
+      std::cout << summary.dump(2) << std::endl;
+    } else {
+      std::ofstream file(command.json_path);
+      file << summary.dump(2) << '\n';
+      if (!file) {
+        std::cerr << fmt::format("ccload: error: cannot write the JSON summary to '{}'\n",
+                                 command.json_path);
+        if (exit_code == kExitOk) exit_code = kExitFailed;
+      }
+    }
+  }
+  return exit_code;
+}
+
+}  // namespace ccload::app

@@ -1,0 +1,373 @@
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "cli/command.hpp"
+
+namespace ccload::cli {
+
+namespace {
+
+const std::set<std::string> kSubcommands = {"run", "history", "serve"};
+const std::vector<std::string> kMethods = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"};
+
+constexpr const char* kExample = "ccload -u http://127.0.0.1:8080/get -n 100 -c 10 -GET";
+
+bool is_method_flag(const std::string& token) {
+  return token.size() > 1 && token[0] == '-' &&
+         std::find(kMethods.begin(), kMethods.end(), token.substr(1)) != kMethods.end();
+}
+
+bool contains(const std::vector<std::string>& args, const std::string& token) {
+  return std::find(args.begin(), args.end(), token) != args.end();
+}
+
+// The seed's spelling (`-u URL -n 100 -c 10 -GET`, `-history -weekly`) rewritten to the modern one
+// (`run -u URL ...`, `history --weekly`). Anything else is returned unchanged.
+std::vector<std::string> rewrite_seed_form(std::vector<std::string> args) {
+  if (!args.empty() && kSubcommands.count(args[0]) > 0) return args;
+  const bool url = contains(args, "-u");
+  const bool history = contains(args, "-history");
+  if (!url && !history) {
+    if (args.empty()) {
+      throw UsageError(fmt::format(
+          "nothing to do: give -u URL to run a load test (for example: {}) or -history; see "
+          "ccload --help",
+          kExample));
+    }
+    bool asks_for_info = args[0] == "-h" || args[0] == "--help" || args[0] == "--version";
+    if (!asks_for_info) {
+      throw UsageError(fmt::format(
+          "missing -u URL or -history: for example {}, or ccload -history; see ccload --help",
+          kExample));
+    }
+    return args;
+  }
+  if (url && history) {
+    throw UsageError(
+        "-u and -history cannot be used together: run a load test with -u, or show the history "
+        "with -history");
+  }
+  // The seed's README: a leading positional word (conventionally `ccload`) may stand first.
+  if (!args.empty() && !args[0].empty() && args[0][0] != '-') args.erase(args.begin());
+
+  std::vector<std::string> rewritten;
+  if (history) {
+    rewritten.push_back("history");
+    for (const auto& token : args) {
+      if (token == "-history") continue;
+      if (token == "-weekly" || token == "-monthly" || token == "-yearly") {
+        rewritten.push_back("-" + token);
+      } else {
+        rewritten.push_back(token);
+      }
+    }
+    return rewritten;
+  }
+  rewritten = {"run", "--seed-form"};
+  std::vector<std::string> methods;
+  for (const auto& token : args) {
+    if (is_method_flag(token)) {
+      methods.push_back(token);
+      rewritten.push_back("-m");
+      rewritten.push_back(token.substr(1));
+    } else {
+      rewritten.push_back(token);
+    }
+  }
+  if (methods.size() > 1) {
+    throw UsageError(fmt::format("two HTTP methods given ({} and {}): choose one", methods[0],
+                                 methods[1]));
+  }
+  if (!contains(args, "-n")) {
+    throw UsageError(fmt::format(
+        "-n (the number of requests) is required with -u: for example {}", kExample));
+  }
+  if (!contains(args, "-c")) {
+    throw UsageError(fmt::format(
+        "-c (the number of concurrent requests) is required with -u: for example {}", kExample));
+  }
+  if (methods.empty()) {
+    throw UsageError(fmt::format(
+        "choose the HTTP method with -GET, -POST, -PUT, -PATCH or -DELETE: for example {}",
+        kExample));
+  }
+  return rewritten;
+}
+
+std::uint64_t parse_positive(const std::string& text, const std::string& flag,
+                             const std::string& meaning, std::uint64_t max) {
+  std::uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value == 0 ||
+      value > max) {
+    throw UsageError(fmt::format("{} must be a whole number from 1 to {} ({}), not '{}'", flag,
+                                 max, meaning, text));
+  }
+  return value;
+}
+
+std::string read_body(const std::string& data) {
+  if (data.empty() || data[0] != '@') return data;
+  std::string path = data.substr(1);
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    throw UsageError(fmt::format(
+        "-d {}: cannot read the file '{}': check the path (use -d '{{...}}' for inline JSON)", data,
+        path));
+  }
+  std::ostringstream content;
+  content << file.rdbuf();
+  return content.str();
+}
+
+void validate_json(const std::string& body) {
+  try {
+    nlohmann::json parsed = nlohmann::json::parse(body);
+    (void)parsed;
+  } catch (const nlohmann::json::parse_error& error) {
+    std::string what = error.what();
+    auto colon = what.find("parse error");
+    if (colon != std::string::npos) what = what.substr(colon);
+    throw UsageError(fmt::format(
+        "-d is not valid JSON ({}): quote it in single quotes, e.g. -d '{{\"a\": 1}}'", what));
+  }
+}
+
+std::pair<std::string, std::string> parse_header(const std::string& text) {
+  auto colon = text.find(':');
+  if (colon == std::string::npos || colon == 0) {
+    throw UsageError(fmt::format(
+        "-H '{}' is not a header: write it as 'Name: value', e.g. -H 'X-Api-Key: secret'", text));
+  }
+  std::string name = text.substr(0, colon);
+  std::string value = text.substr(colon + 1);
+  auto not_space = [](char c) { return c != ' ' && c != '\t'; };
+  value.erase(value.begin(), std::find_if(value.begin(), value.end(), not_space));
+  value.erase(std::find_if(value.rbegin(), value.rend(), not_space).base(), value.end());
+  if (name.find_first_of(" \t\r\n") != std::string::npos ||
+      value.find_first_of("\r\n") != std::string::npos) {
+    throw UsageError(fmt::format("-H '{}': header names cannot contain spaces and values cannot "
+                                 "contain line breaks",
+                                 text));
+  }
+  return {name, value};
+}
+
+std::string upper(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// Raw strings collected by CLI11 for `run`; validated into a RunCommand afterwards so every
+// error is one line of our own.
+struct RunInputs {
+  std::string url_positional, url_option;
+  std::string requests, concurrency, threads, timeout, sink_timeout, method, data;
+  std::vector<std::string> headers;
+};
+
+RunCommand finish_run(const RunInputs& in, RunCommand run) {
+  if (!in.url_positional.empty() && !in.url_option.empty()) {
+    throw UsageError("two URLs given (positional and -u): give one");
+  }
+  run.url = in.url_positional.empty() ? in.url_option : in.url_positional;
+  if (run.url.empty()) {
+    throw UsageError(fmt::format("missing the URL to test: for example {}", kExample));
+  }
+  bool requests_given = !in.requests.empty();
+  bool concurrency_given = !in.concurrency.empty();
+  if (requests_given) {
+    run.requests = parse_positive(in.requests, "-n", "the number of requests", 1'000'000'000'000);
+  }
+  if (concurrency_given) {
+    run.concurrency = static_cast<unsigned>(
+        parse_positive(in.concurrency, "-c", "the number of concurrent requests", 100'000));
+  }
+  if (run.concurrency > run.requests) {
+    if (concurrency_given) {
+      throw UsageError(fmt::format(
+          "-c {} is greater than -n {}: there cannot be more concurrent requests than requests; "
+          "lower -c or raise -n",
+          run.concurrency, run.requests));
+    }
+    run.concurrency = static_cast<unsigned>(run.requests);
+  }
+  if (!in.threads.empty()) {
+    run.threads =
+        static_cast<unsigned>(parse_positive(in.threads, "--threads", "worker threads", 1024));
+  }
+  if (!in.timeout.empty()) run.timeout_s = parse_duration(in.timeout, "--timeout");
+  if (!in.sink_timeout.empty()) run.sink_timeout_s = parse_duration(in.sink_timeout, "--sink-timeout");
+  if (!in.method.empty()) {
+    run.method = upper(in.method);
+    if (run.method.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos) {
+      throw UsageError(fmt::format("-m '{}' is not an HTTP method: use GET, POST, PUT, PATCH, "
+                                   "DELETE, HEAD or OPTIONS",
+                                   in.method));
+    }
+  }
+  if (!in.data.empty()) {
+    run.body = read_body(in.data);
+    validate_json(run.body);
+  }
+  for (const auto& header : in.headers) run.headers.push_back(parse_header(header));
+  if (run.insecure && !run.cacert.empty()) {
+    throw UsageError("--insecure and --cacert contradict each other: verify with --cacert FILE, "
+                     "or skip verification with --insecure");
+  }
+  return run;
+}
+
+std::string one_line(const CLI::Error& error, const std::string& command) {
+  std::string text = error.what();
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  return fmt::format("{}; see ccload {}--help", text, command.empty() ? "" : command + " ");
+}
+
+constexpr const char* kDescription =
+    "ccload: an HTTP load tester.\n"
+    "\n"
+    "The seed's (PyLoad's) form works as written:\n"
+    "  ccload -u URL -n 100 -c 10 -GET\n"
+    "  ccload -u URL -n 20 -c 2 -POST -d '{\"title\": \"Test\"}'   (-PUT, -PATCH, -DELETE too)\n"
+    "  ccload -history [-weekly | -monthly | -yearly]\n"
+    "The modern form:\n"
+    "  ccload run URL [-n 200] [-c 50] [-m METHOD] [-d JSON|@file] [-H 'Name: value'] ...\n"
+    "  ccload history [--weekly | --monthly | --yearly] [--limit N] [--url TEXT] [--run ID]\n"
+    "  ccload serve [--host H] [--port P]   (the built-in target server)\n"
+    "\n"
+    "Configuration: PYLOAD_CONFIG, else ./config.env, else ./.env (DATABASE_URL, timeout,\n"
+    "USERNAME, PASSWORD, LOGTAIL_URL, LOGTAIL_TOKEN, LOKI_URL); the environment wins over the file.\n"
+    "Exit codes: 0 the run completed (whatever its failures); 1 the run could not be carried out\n"
+    "or its results could not be stored; 2 bad usage or configuration (nothing was sent);\n"
+    "130 interrupted by Ctrl-C (after printing what completed).";
+
+}  // namespace
+
+Command parse_command_line(int argc, const char* const* argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  args = rewrite_seed_form(std::move(args));
+
+  CLI::App app(kDescription, "ccload");
+  app.set_version_flag("--version", "ccload 0.1.0");
+  app.require_subcommand(1);
+  app.fallthrough(false);
+
+  RunCommand run;
+  RunInputs inputs;
+  CLI::App* run_app = app.add_subcommand("run", "Run a load test against URL.");
+  run_app->add_option("url", inputs.url_positional, "The URL to test (http:// or https://)");
+  run_app->add_option("-u,--url", inputs.url_option, "The URL to test (the seed's spelling)");
+  run_app->add_option("-n,--requests", inputs.requests,
+                      "Number of requests to send in total (default 200)");
+  run_app->add_option("-c,--concurrency", inputs.concurrency,
+                      "Concurrent connections, each with one request in flight (default 50)");
+  run_app->add_option("-m,--method", inputs.method, "HTTP method (default GET)");
+  run_app->add_option("-d,--data", inputs.data,
+                      "JSON request body, or @FILE to read it from a file (sent with "
+                      "Content-Type: application/json)");
+  run_app->add_option("-H,--header", inputs.headers, "Extra header 'Name: value' (repeatable)");
+  run_app->add_option("--timeout", inputs.timeout,
+                      "Per-request timeout: 30, 1.5, 200ms, 5s; 0 = none (default: config "
+                      "`timeout`, else 30s)");
+  run_app->add_flag("--insecure", run.insecure, "Do not verify the server's TLS certificate");
+  run_app->add_option("--cacert", run.cacert, "Trust this PEM CA bundle for https");
+  run_app->add_option("--threads", inputs.threads, "Worker threads (default: cores, at most -c)");
+  run_app->add_flag("--details", run.details,
+                    "Show every request in the report (default: the first 20)");
+  run_app->add_option("--json", run.json_path, "Write a JSON summary to PATH ('-' = stdout)");
+  run_app->add_option("--db", run.database,
+                      "SQLite database for the results (default: DATABASE_URL, else load.db)");
+  run_app->add_flag("--no-store", run.no_store, "Do not store the requests in the database");
+  run_app->add_option("--sink-timeout", inputs.sink_timeout,
+                      "Deadline for shipping failures at the end of the run (default 10s)");
+  run_app->add_flag("--seed-form", run.seed_form)->group("");
+
+  HistoryCommand history;
+  CLI::App* history_app = app.add_subcommand("history", "Show past runs, or trends per period.");
+  bool weekly = false, monthly = false, yearly = false;
+  auto* weekly_flag = history_app->add_flag("--weekly", weekly, "One line per ISO week and URL");
+  auto* monthly_flag = history_app->add_flag("--monthly", monthly, "One line per month and URL");
+  auto* yearly_flag = history_app->add_flag("--yearly", yearly, "One line per year and URL");
+  weekly_flag->excludes(monthly_flag)->excludes(yearly_flag);
+  monthly_flag->excludes(yearly_flag);
+  std::string limit, run_id;
+  history_app->add_option("--limit", limit, "Lines to show (default 20)");
+  history_app->add_option("--url", history.query.url_contains, "Only URLs containing this text");
+  history_app->add_option("--run", run_id, "Show one run: its summary and its requests");
+  history_app->add_option("--db", history.database,
+                          "SQLite database (default: DATABASE_URL, else load.db)");
+
+  ServeCommand serve;
+  std::string port, serve_threads;
+  CLI::App* serve_app = app.add_subcommand(
+      "serve", "Run the built-in target server (/get, /status/CODE, /delay/MS, /bytes/N, /post, "
+               "/anything, /flaky/N).");
+  serve_app->add_option("--host", serve.host, "Address to listen on (default 127.0.0.1)");
+  serve_app->add_option("--port", port, "Port to listen on; 0 picks a free one (default 8080)");
+  serve_app->add_option("--threads", serve_threads, "Threads (default: cores)");
+  serve_app->add_option("--tls-cert", serve.tls_cert, "PEM certificate: serve https");
+  serve_app->add_option("--tls-key", serve.tls_key, "PEM private key for --tls-cert");
+
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    for (CLI::App* sub : {run_app, history_app, serve_app}) {
+      if (sub->parsed()) return InfoCommand{sub->help()};
+    }
+    return InfoCommand{app.help()};
+  } catch (const CLI::CallForAllHelp&) {
+    return InfoCommand{app.help("", CLI::AppFormatMode::All)};
+  } catch (const CLI::CallForVersion&) {
+    return InfoCommand{"ccload 0.1.0\n"};
+  } catch (const CLI::ParseError& error) {
+    std::string command;
+    for (CLI::App* sub : {run_app, history_app, serve_app}) {
+      if (sub->parsed()) command = sub->get_name();
+    }
+    throw UsageError(one_line(error, command));
+  }
+
+  if (run_app->parsed()) return finish_run(inputs, run);
+  if (history_app->parsed()) {
+    history.query.period = weekly    ? store::Period::weekly
+                           : monthly ? store::Period::monthly
+                           : yearly  ? store::Period::yearly
+                                     : store::Period::none;
+    if (!limit.empty()) {
+      history.query.limit =
+          static_cast<int>(parse_positive(limit, "--limit", "lines to show", 1'000'000'000));
+    }
+    if (!run_id.empty()) {
+      history.query.run_id = static_cast<std::int64_t>(
+          parse_positive(run_id, "--run", "a run id from ccload history", INT64_MAX));
+    }
+    return history;
+  }
+  if (!port.empty()) {
+    std::uint16_t value = 0;
+    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (ec != std::errc() || end != port.data() + port.size()) {
+      throw UsageError(fmt::format("--port must be a number from 0 to 65535, not '{}'", port));
+    }
+    serve.port = value;
+  }
+  if (!serve_threads.empty()) {
+    serve.threads =
+        static_cast<unsigned>(parse_positive(serve_threads, "--threads", "threads", 1024));
+  }
+  if (serve.tls_cert.empty() != serve.tls_key.empty()) {
+    throw UsageError("--tls-cert and --tls-key go together: give both PEM files to serve https");
+  }
+  return serve;
+}
+
+}  // namespace ccload::cli

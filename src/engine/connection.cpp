@@ -1,0 +1,215 @@
+#include "engine/connection.hpp"
+
+#include <openssl/ssl.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/error.hpp>
+#include <cstring>
+
+namespace ccload::engine {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+namespace {
+
+std::int64_t nanoseconds(Clock::duration duration) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(duration).count();
+}
+
+std::int64_t wall_clock_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool is_ip_literal(const std::string& host) {
+  error_code ec;
+  asio::ip::make_address(host, ec);
+  return !ec;
+}
+
+}  // namespace
+
+Connection::Connection(Worker& worker, SharedRun& run)
+    : worker_(worker), run_(run), socket_(worker.io()), buffer_(new char[kBufferSize]) {}
+
+void Connection::expire_if_due(Clock::time_point now) {
+  if (in_flight_ && !timed_out_ && now >= deadline_) {
+    timed_out_ = true;
+    error_code ignored;
+    socket_.close(ignored);
+  }
+}
+
+ErrorCategory Connection::classify(ErrorCategory otherwise) const {
+  return timed_out_ ? ErrorCategory::timeout : otherwise;
+}
+
+void Connection::close() {
+  error_code ignored;
+  socket_.close(ignored);
+  tls_.reset();
+  open_ = false;
+  begin_ = end_ = 0;
+}
+
+asio::awaitable<void> Connection::run() {
+  const double timeout_s = run_.config.timeout_s;
+  const auto timeout = std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(timeout_s > 0 ? timeout_s : 0));
+  while (auto slot = run_.take_slot()) {
+    Record record;
+    record.request_id = *slot + 1;
+    record.start_unix_ns = wall_clock_ns();
+    const Clock::time_point due = Clock::now();
+    deadline_ = timeout_s > 0 ? due + timeout : Clock::time_point::max();
+    timed_out_ = false;
+    in_flight_ = true;
+    co_await perform(record);
+    in_flight_ = false;
+    record.total_ns = nanoseconds(Clock::now() - due);
+    worker_.on_record(std::move(record));
+  }
+  close();
+  worker_.on_connection_done();
+}
+
+asio::awaitable<void> Connection::perform(Record& record) {
+  for (int attempt = 0;; ++attempt) {
+    if (!open_) {
+      ErrorCategory error = co_await connect(record);
+      if (error != ErrorCategory::none) {
+        record.error = error;
+        co_return;
+      }
+    }
+    const bool reused = requests_on_connection_ > 0;
+    Outcome outcome = co_await exchange(record);
+    // A keep-alive connection the server closed while idle fails before any response byte:
+    // open a fresh connection and try once more, as browsers and HTTP clients do.
+    if (outcome == Outcome::failed_before_response && reused && attempt == 0 && !timed_out_) {
+      record.error = ErrorCategory::none;
+      continue;
+    }
+    co_return;
+  }
+}
+
+asio::awaitable<ErrorCategory> Connection::connect(Record& record) {
+  if (run_.endpoints.empty()) co_return ErrorCategory::resolve;
+  const Clock::time_point started = Clock::now();
+  error_code ec;
+  co_await asio::async_connect(socket_, run_.endpoints, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    close();
+    co_return classify(ErrorCategory::connect);
+  }
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  if (run_.tls_context != nullptr) {
+    tls_.emplace(socket_, *run_.tls_context);
+    const std::string& host = run_.config.target.host;
+    if (!is_ip_literal(host)) SSL_set_tlsext_host_name(tls_->native_handle(), host.c_str());
+    tls_->set_verify_callback(asio::ssl::host_name_verification(host));
+    co_await tls_->async_handshake(asio::ssl::stream_base::client,
+                                   asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      close();
+      co_return classify(ErrorCategory::tls);
+    }
+  }
+  record.connect_ns = nanoseconds(Clock::now() - started);
+  open_ = true;
+  requests_on_connection_ = 0;
+  worker_.on_connection_opened();
+  co_return ErrorCategory::none;
+}
+
+asio::awaitable<std::size_t> Connection::read_some(error_code& ec) {
+  auto space = asio::buffer(buffer_.get() + end_, kBufferSize - end_);
+  if (tls_) co_return co_await tls_->async_read_some(space, asio::redirect_error(asio::use_awaitable, ec));
+  co_return co_await socket_.async_read_some(space, asio::redirect_error(asio::use_awaitable, ec));
+}
+
+asio::awaitable<Connection::Outcome> Connection::exchange(Record& record) {
+  error_code ec;
+  const Clock::time_point written = Clock::now();
+  auto request = asio::buffer(run_.request);
+  if (tls_) {
+    co_await asio::async_write(*tls_, request, asio::redirect_error(asio::use_awaitable, ec));
+  } else {
+    co_await asio::async_write(socket_, request, asio::redirect_error(asio::use_awaitable, ec));
+  }
+  if (ec) {
+    record.error = classify(ErrorCategory::write);
+    close();
+    co_return Outcome::failed_before_response;
+  }
+  ++requests_on_connection_;
+
+  ResponseParser& parser = parser_.emplace();
+  if (run_.head_request) parser.skip(true);
+  bool first_byte = false;
+  for (;;) {
+    if (begin_ < end_) {
+      std::size_t used = parser.put(asio::buffer(buffer_.get() + begin_, end_ - begin_), ec);
+      begin_ += used;
+      if (ec == boost::beast::http::error::need_more) {
+        ec = {};
+        used = 0;
+      } else if (ec) {
+        record.error = classify(ErrorCategory::protocol);
+        close();
+        co_return Outcome::failed;
+      }
+      if (parser.is_done()) break;
+      if (used > 0 && begin_ < end_) continue;
+      if (begin_ == end_) {
+        begin_ = end_ = 0;
+      } else if (begin_ > 0) {
+        std::memmove(buffer_.get(), buffer_.get() + begin_, end_ - begin_);
+        end_ -= begin_;
+        begin_ = 0;
+      }
+      if (end_ == kBufferSize) {  // a response head larger than the buffer
+        record.error = ErrorCategory::protocol;
+        close();
+        co_return Outcome::failed;
+      }
+    } else {
+      begin_ = end_ = 0;
+    }
+    std::size_t got = co_await read_some(ec);
+    if (ec) {
+      if ((ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) && parser.got_some()) {
+        error_code eof_ec;
+        parser.put_eof(eof_ec);
+        if (!eof_ec && parser.is_done()) {
+          open_ = false;  // the server closed; reconnect next time
+          break;
+        }
+      }
+      record.error = classify(ErrorCategory::read);
+      const bool nothing_received = !first_byte;
+      close();
+      co_return nothing_received ? Outcome::failed_before_response : Outcome::failed;
+    }
+    if (!first_byte) {
+      first_byte = true;
+      record.ttfb_ns = nanoseconds(Clock::now() - written);
+    }
+    end_ += got;
+    record.bytes += got;
+  }
+  record.ttlb_ns = nanoseconds(Clock::now() - written);
+  record.status = static_cast<std::uint16_t>(parser.status());
+  if (!is_success_status(parser.status())) record.body = parser.take_failure_body();
+  if (!open_ || !parser.keep_alive()) close();
+  co_return Outcome::complete;
+}
+
+}  // namespace ccload::engine

@@ -1,0 +1,95 @@
+#include "engine/engine.hpp"
+
+#include <algorithm>
+#include <boost/asio/ip/tcp.hpp>
+#include <optional>
+#include <thread>
+
+#include "engine/request_bytes.hpp"
+#include "engine/worker.hpp"
+
+namespace ccload::engine {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// How long requests in flight get to finish after a stop was requested.
+constexpr auto kStopGrace = std::chrono::seconds(1);
+
+std::vector<asio::ip::tcp::endpoint> resolve(const net::Target& target) {
+  asio::io_context io;
+  asio::ip::tcp::resolver resolver(io);
+  boost::system::error_code ec;
+  auto results = resolver.resolve(target.host, std::to_string(target.port), ec);
+  std::vector<asio::ip::tcp::endpoint> endpoints;
+  if (!ec) {
+    for (const auto& entry : results) endpoints.push_back(entry.endpoint());
+  }
+  return endpoints;
+}
+
+unsigned worker_count(const EngineConfig& config) {
+  unsigned threads = config.threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  return std::max(1u, std::min(threads, config.concurrency));
+}
+
+}  // namespace
+
+EngineResult run_load(const EngineConfig& config) {
+  SharedRun run{config, build_request(config), {}, nullptr, config.method == "HEAD", {}};
+  std::optional<asio::ssl::context> tls_context;
+  if (config.target.tls) {
+    tls_context.emplace(net::make_client_context(config.tls));
+    run.tls_context = &*tls_context;
+  }
+  run.endpoints = resolve(config.target);
+
+  FinishSignal signal;
+  const unsigned workers_wanted = worker_count(config);
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (unsigned i = 0; i < workers_wanted; ++i) {
+    unsigned share = config.concurrency / workers_wanted + (i < config.concurrency % workers_wanted);
+    workers.push_back(std::make_unique<Worker>(run, share, signal));
+  }
+
+  EngineResult result;
+  result.started_unix_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  const Clock::time_point started = Clock::now();
+  for (auto& worker : workers) worker->start();
+
+  std::optional<Clock::time_point> stop_deadline;
+  {
+    std::unique_lock lock(signal.mutex);
+    while (signal.finished < workers.size()) {
+      signal.changed.wait_for(lock, std::chrono::milliseconds(10));
+      if (!stop_deadline && config.stop != nullptr && config.stop->load()) {
+        stop_deadline = Clock::now() + kStopGrace;
+        result.interrupted = true;
+      }
+      if (stop_deadline && Clock::now() >= *stop_deadline) {
+        for (auto& worker : workers) worker->force_stop();
+        stop_deadline = Clock::time_point::max();
+      }
+    }
+  }
+  Clock::time_point last = started;
+  for (auto& worker : workers) {
+    worker->join();
+    result.stats.merge(worker->stats());
+    last = std::max(last, worker->last_completion());
+    result.connections_opened += worker->connections_opened();
+    auto& kept = worker->kept();
+    std::move(kept.begin(), kept.end(), std::back_inserter(result.kept));
+  }
+  if (result.interrupted) last = Clock::now();
+  result.duration_s = std::chrono::duration<double>(last - started).count();
+  std::sort(result.kept.begin(), result.kept.end(),
+            [](const Record& a, const Record& b) { return a.request_id < b.request_id; });
+  return result;
+}
+
+}  // namespace ccload::engine

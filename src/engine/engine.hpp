@@ -1,0 +1,52 @@
+#pragma once
+// The load engine: sends exactly `requests` requests over `concurrency` keep-alive connections,
+// spread over worker threads (one io_context each), and measures every one of them.
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/record.hpp"
+#include "core/record_sink.hpp"
+#include "net/tls.hpp"
+#include "net/url.hpp"
+#include "stats/run_stats.hpp"
+
+namespace ccload::engine {
+
+struct EngineConfig {
+  net::Target target;
+  std::string method = "GET";                                // sent as written (upper case)
+  std::string body;                                          // sent when non-empty
+  std::string content_type;                                  // header for the body, when set
+  std::vector<std::pair<std::string, std::string>> headers;  // extra request headers, in order
+  std::uint64_t requests = 0;                                // n: exactly this many are sent
+  unsigned concurrency = 1;                                  // c: connections, never exceeded
+  unsigned threads = 0;                                      // workers; 0 = min(cores, c)
+  double timeout_s = 30;                                     // per request; 0 = none
+  net::TlsOptions tls;
+
+  RecordSink* store = nullptr;     // receives every record, in batches (may be null)
+  RecordSink* failures = nullptr;  // receives failed records, in batches (may be null)
+  // Records with request_id <= keep_records are also returned in EngineResult::kept.
+  std::uint64_t keep_records = 20;
+  // When it becomes true: no new request is issued; requests in flight get up to one second.
+  const std::atomic<bool>* stop = nullptr;
+};
+
+struct EngineResult {
+  stats::RunStats stats;           // merged over workers
+  std::vector<Record> kept;        // the first keep_records records, by request id
+  std::int64_t started_unix_ns = 0;
+  double duration_s = 0;           // first request due -> last response (or stop)
+  bool interrupted = false;        // stopped through EngineConfig::stop
+  std::uint64_t connections_opened = 0;
+};
+
+// Runs the load. Transport and HTTP failures are recorded, never thrown. Throws only when the run
+// cannot start at all (for example an unreadable --cacert file), with a one-line message.
+EngineResult run_load(const EngineConfig& config);
+
+}  // namespace ccload::engine

@@ -1,0 +1,114 @@
+#include "engine/worker.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
+#include "engine/connection.hpp"
+
+namespace ccload::engine {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// Records go to the sinks in batches of this many (fewer at the end of the run).
+constexpr std::size_t kBatchSize = 1024;
+// Failed records wait at most this long in a worker before they reach the failure sink.
+constexpr auto kFailureFlushInterval = std::chrono::milliseconds(250);
+
+// How often a worker checks its connections' deadlines: a small fraction of the timeout.
+Clock::duration watchdog_tick(double timeout_s) {
+  using namespace std::chrono_literals;
+  if (timeout_s <= 0) return 100ms;
+  auto fraction = std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(timeout_s / 50));
+  return std::clamp<Clock::duration>(fraction, 1ms, 100ms);
+}
+
+}  // namespace
+
+Worker::Worker(SharedRun& run, unsigned connections, FinishSignal& signal)
+    : run_(run), signal_(signal), tick_(watchdog_tick(run.config.timeout_s)) {
+  connections_.reserve(connections);
+  for (unsigned i = 0; i < connections; ++i) {
+    connections_.push_back(std::make_unique<Connection>(*this, run_));
+  }
+  if (run_.config.store != nullptr) store_batch_.reserve(kBatchSize);
+}
+
+Worker::~Worker() {
+  if (thread_.joinable()) thread_.join();
+  // Abandoned coroutines (after force_stop) reference the connections: destroy them first.
+  io_.stop();
+  connections_.clear();
+}
+
+void Worker::start() {
+  thread_ = std::thread([this] { run_thread(); });
+}
+
+void Worker::force_stop() { io_.stop(); }
+
+void Worker::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void Worker::run_thread() {
+  active_connections_ = static_cast<unsigned>(connections_.size());
+  last_failure_flush_ = Clock::now();
+  for (auto& connection : connections_) {
+    asio::co_spawn(io_, connection->run(), asio::detached);
+  }
+  schedule_watchdog();
+  io_.run();
+  flush_store();
+  flush_failures();
+  std::lock_guard lock(signal_.mutex);
+  ++signal_.finished;
+  signal_.changed.notify_all();
+}
+
+void Worker::schedule_watchdog() {
+  if (active_connections_ == 0) return;
+  watchdog_.expires_after(tick_);
+  watchdog_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    const Clock::time_point now = Clock::now();
+    for (auto& connection : connections_) connection->expire_if_due(now);
+    if (!failure_batch_.empty() && now - last_failure_flush_ >= kFailureFlushInterval) {
+      flush_failures();
+    }
+    schedule_watchdog();
+  });
+}
+
+void Worker::on_connection_done() {
+  if (--active_connections_ == 0) watchdog_.cancel();
+}
+
+void Worker::on_record(Record&& record) {
+  last_completion_ = Clock::now();
+  stats_.add(record);
+  if (record.request_id <= run_.config.keep_records) kept_.push_back(record);
+  if (run_.config.failures != nullptr && !record.succeeded()) failure_batch_.push_back(record);
+  if (run_.config.store != nullptr) {
+    store_batch_.push_back(std::move(record));
+    if (store_batch_.size() >= kBatchSize) flush_store();
+  }
+}
+
+void Worker::flush_store() {
+  if (store_batch_.empty() || run_.config.store == nullptr) return;
+  run_.config.store->submit(std::move(store_batch_));
+  store_batch_ = {};
+  store_batch_.reserve(kBatchSize);
+}
+
+void Worker::flush_failures() {
+  last_failure_flush_ = Clock::now();
+  if (failure_batch_.empty() || run_.config.failures == nullptr) return;
+  run_.config.failures->submit(std::move(failure_batch_));
+  failure_batch_ = {};
+}
+
+}  // namespace ccload::engine

@@ -1,0 +1,98 @@
+#pragma once
+// A worker: one thread, one io_context, a fixed share of the run's connections, its own statistics.
+// Nothing here is shared with other workers except SharedRun's slot counter and stop flag.
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "engine/engine.hpp"
+
+namespace ccload::engine {
+
+using Clock = std::chrono::steady_clock;
+
+// What every worker reads during a run. Only next_slot changes (one relaxed fetch_add per request).
+struct SharedRun {
+  const EngineConfig& config;
+  std::string request;                                     // the request bytes, built once
+  std::vector<boost::asio::ip::tcp::endpoint> endpoints;   // empty: the host did not resolve
+  boost::asio::ssl::context* tls_context = nullptr;        // set for https
+  bool head_request = false;                               // responses carry no body
+  std::atomic<std::uint64_t> next_slot{0};                 // request slots handed out so far
+
+  // The next request slot (0-based), or nothing when all n are taken or a stop was requested.
+  std::optional<std::uint64_t> take_slot() {
+    if (config.stop != nullptr && config.stop->load(std::memory_order_relaxed)) return std::nullopt;
+    std::uint64_t slot = next_slot.fetch_add(1, std::memory_order_relaxed);
+    if (slot >= config.requests) return std::nullopt;
+    return slot;
+  }
+};
+
+// Tells the engine's thread that a worker has finished.
+struct FinishSignal {
+  std::mutex mutex;
+  std::condition_variable changed;
+  unsigned finished = 0;
+};
+
+class Connection;
+
+class Worker {
+ public:
+  Worker(SharedRun& run, unsigned connections, FinishSignal& signal);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  void start();       // spawns the thread
+  void force_stop();  // abandons requests in flight (thread-safe)
+  void join();
+
+  // Called by this worker's connections, on this worker's thread.
+  void on_record(Record&& record);
+  void on_connection_opened() { ++connections_opened_; }
+  void on_connection_done();
+  boost::asio::io_context& io() { return io_; }
+
+  // Read after join().
+  const stats::RunStats& stats() const { return stats_; }
+  std::vector<Record>& kept() { return kept_; }
+  Clock::time_point last_completion() const { return last_completion_; }
+  std::uint64_t connections_opened() const { return connections_opened_; }
+
+ private:
+  void run_thread();
+  void flush_store();
+  void flush_failures();
+  void schedule_watchdog();
+
+  SharedRun& run_;
+  FinishSignal& signal_;
+  boost::asio::io_context io_{1};
+  boost::asio::steady_timer watchdog_{io_};
+  Clock::duration tick_;
+  std::vector<std::unique_ptr<Connection>> connections_;
+  unsigned active_connections_ = 0;
+  std::thread thread_;
+
+  stats::RunStats stats_;
+  std::vector<Record> kept_;
+  std::vector<Record> store_batch_;
+  std::vector<Record> failure_batch_;
+  Clock::time_point last_failure_flush_{};
+  Clock::time_point last_completion_{};
+  std::uint64_t connections_opened_ = 0;
+};
+
+}  // namespace ccload::engine

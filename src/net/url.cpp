@@ -1,0 +1,70 @@
+#include "net/url.hpp"
+
+#include <fmt/format.h>
+
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
+#include <cctype>
+#include <string>
+
+namespace ccload::net {
+
+std::string Target::origin() const {
+  return fmt::format("{}://{}", tls ? "https" : "http", host_header);
+}
+
+Target parse_target(std::string_view text, bool default_https) {
+  std::string candidate(text);
+  if (candidate.empty()) {
+    throw UrlError("the URL is empty: give one like http://127.0.0.1:8080/get");
+  }
+  if (default_https && candidate.find("://") == std::string::npos) {
+    candidate = "https://" + candidate;
+  }
+  if (candidate.find("://") == std::string::npos) {
+    throw UrlError(fmt::format(
+        "the URL '{}' has no scheme: write it as http://{} or https://{}", text, text, text));
+  }
+  auto parsed = boost::urls::parse_uri(candidate);
+  if (!parsed) {
+    throw UrlError(
+        fmt::format("the URL '{}' is not a valid URL ({}): check it for spaces and typos", text,
+                    parsed.error().message()));
+  }
+  const boost::urls::url_view& url = *parsed;
+  Target target;
+  target.url = std::string(text);
+  std::string scheme(url.scheme());
+  for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (scheme == "https") {
+    target.tls = true;
+  } else if (scheme != "http") {
+    throw UrlError(fmt::format(
+        "the URL '{}' uses the scheme '{}': only http:// and https:// are supported", text, scheme));
+  }
+  if (!url.has_authority() || url.encoded_host().empty()) {
+    throw UrlError(
+        fmt::format("the URL '{}' has no host: write it as {}://HOST[:PORT]/PATH", text, scheme));
+  }
+  bool ipv6 = url.host_type() == boost::urls::host_type::ipv6;
+  target.host = ipv6 ? std::string(url.host_address()) : std::string(url.encoded_host());
+  if (url.has_port()) {
+    std::string port(url.port());
+    unsigned long number = port.empty() || port.size() > 5 ? 0 : std::stoul(port);
+    if (number == 0 || number > 65535) {
+      throw UrlError(fmt::format("the URL '{}' has an invalid port: use 1-65535", text));
+    }
+    target.port = static_cast<std::uint16_t>(number);
+  } else {
+    target.port = target.tls ? 443 : 80;
+  }
+  std::string host_for_header = ipv6 ? "[" + target.host + "]" : target.host;
+  bool default_port = target.port == (target.tls ? 443 : 80);
+  target.host_header =
+      default_port ? host_for_header : fmt::format("{}:{}", host_for_header, target.port);
+  target.request_target = url.encoded_path().empty() ? "/" : std::string(url.encoded_path());
+  if (url.has_query()) target.request_target += "?" + std::string(url.encoded_query());
+  return target;
+}
+
+}  // namespace ccload::net

@@ -1,0 +1,35 @@
+#pragma once
+// Reports are pure functions of a run's results: the terminal report (the seed's layout plus what
+// it lacked) and the machine-readable JSON summary.
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "engine/engine.hpp"
+
+namespace ccload::report {
+
+struct ReportInput {
+  std::string url;
+  std::string method;
+  std::uint64_t requested = 0;           // n
+  unsigned concurrency = 0;              // c
+  const engine::EngineResult* result = nullptr;
+  bool all_details = false;              // --details: show every kept record
+  std::size_t detail_rows = 20;          // rows shown without --details
+  // Lines saying where failures and records went (storage, shipping); printed after the counts.
+  std::vector<std::string> notes;
+};
+
+// The terminal report, starting with "                    Load Test Results".
+void print_report(std::ostream& out, const ReportInput& input);
+
+// The JSON summary of `--json` (documented in README.md).
+nlohmann::json summary_json(const ReportInput& input);
+
+// "2026-11-26 14:41:36.123" in local time.
+std::string local_time(std::int64_t unix_ns);
+
+}  // namespace ccload::report

@@ -1,0 +1,58 @@
+#pragma once
+// The built-in target server (`ccload serve`): a small, fast httpbin-like HTTP/1.1 server for the
+// quick start, the tests and the benchmarks.
+//
+// Endpoints (any method unless stated):
+//   /            200, a short text list of the endpoints
+//   /get         200, JSON {"url","method","headers"}
+//   /status/C    status C (200-599; anything else 400) with a short text body
+//   /delay/MS    200 after MS milliseconds (capped at 60000; timer, not a blocked thread)
+//   /bytes/N     N bytes of body (capped at 100 MB)
+//   /post, /anything, /anything/...   echo: JSON {"method","path","query","headers","body","json"}
+//   /flaky/N     a server-wide counter k: 500 {"error":"flaky failure","request":k} when k % N ==
+//   0,
+//                else 200
+//   other        404
+// HTTP/1.1 keep-alive (and HTTP/1.0 with Connection: keep-alive), pipelining, Expect: 100-continue,
+// chunked request bodies (up to 32 MB). Every response has "Server: ccload" and a Content-Length
+// (except 204, which must not have one).
+
+#include <cstdint>
+#include <memory>
+#include <ostream>
+#include <string>
+
+namespace ccload::server {
+
+struct ServeConfig {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;      // 0 = pick a free port
+  unsigned threads = 0;           // 0 = number of cores
+  std::string tls_cert, tls_key;  // both set = HTTPS (PEM files)
+};
+
+class TargetServer {
+ public:
+  // Starts listening and serving. Throws std::runtime_error with a one-line message when it cannot
+  // bind or load the certificate/key.
+  explicit TargetServer(ServeConfig config);
+  ~TargetServer();  // stop()
+  TargetServer(const TargetServer&) = delete;
+  TargetServer& operator=(const TargetServer&) = delete;
+
+  std::uint16_t port() const;
+  // "http://127.0.0.1:43121" ("https" with TLS; an IPv6 host in brackets).
+  std::string base_url() const;
+  // Stops accepting, drops every connection and joins the threads. Idempotent.
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// For `ccload serve`: prints "listening on URL" as its first line to `out` (flushed), serves until
+// SIGINT or SIGTERM, stops cleanly and returns 0. Errors from the constructor propagate.
+int serve_until_signal(const ServeConfig& config, std::ostream& out);
+
+}  // namespace ccload::server

@@ -1,0 +1,67 @@
+#include "stats/run_stats.hpp"
+
+namespace ccload::stats {
+
+namespace {
+double seconds(std::int64_t ns) { return static_cast<double>(ns) / 1e9; }
+}  // namespace
+
+TimingSummary summarize(const Histogram& histogram) {
+  TimingSummary s;
+  s.count = histogram.count();
+  if (s.count == 0) return s;
+  s.min = seconds(histogram.min());
+  s.max = seconds(histogram.max());
+  s.mean = histogram.mean() / 1e9;
+  s.p50 = seconds(histogram.value_at_quantile(0.50));
+  s.p90 = seconds(histogram.value_at_quantile(0.90));
+  s.p95 = seconds(histogram.value_at_quantile(0.95));
+  s.p99 = seconds(histogram.value_at_quantile(0.99));
+  s.p999 = seconds(histogram.value_at_quantile(0.999));
+  return s;
+}
+
+void RunStats::add(const Record& record) {
+  ++requests;
+  bytes += record.bytes;
+  if (record.succeeded()) {
+    ++succeeded;
+  } else {
+    ++failed;
+  }
+  if (record.error == ErrorCategory::none) {
+    ++by_status[record.status < by_status.size() ? record.status : 0];
+    total.record(record.total_ns);
+    ttfb.record(record.ttfb_ns);
+    ttlb.record(record.ttlb_ns);
+  } else {
+    const auto category = static_cast<std::size_t>(record.error);
+    // A category beyond the known ones (a newer engine) is not dropped: count it as protocol.
+    ++by_error[category < by_error.size() ? category
+                                          : static_cast<std::size_t>(ErrorCategory::protocol)];
+  }
+  if (record.connect_ns > 0) connect.record(record.connect_ns);
+}
+
+void RunStats::merge(const RunStats& other) {
+  total.merge(other.total);
+  ttfb.merge(other.ttfb);
+  ttlb.merge(other.ttlb);
+  connect.merge(other.connect);
+  requests += other.requests;
+  succeeded += other.succeeded;
+  failed += other.failed;
+  bytes += other.bytes;
+  for (std::size_t i = 0; i < by_status.size(); ++i) by_status[i] += other.by_status[i];
+  for (std::size_t i = 0; i < by_error.size(); ++i) by_error[i] += other.by_error[i];
+}
+
+std::map<int, std::uint64_t> RunStats::status_counts() const {
+  std::map<int, std::uint64_t> out;
+  for (std::size_t i = 1; i < by_status.size(); ++i) {
+    if (by_status[i] != 0) out.emplace(static_cast<int>(i), by_status[i]);
+  }
+  return out;
+}
+
+}  // namespace ccload::stats

@@ -1,0 +1,42 @@
+#pragma once
+// Statistics of a run (or of one worker's share of it): per-worker, merged after the workers join.
+// add() never allocates.
+
+#include <array>
+#include <cstdint>
+#include <map>
+
+#include "core/record.hpp"
+#include "stats/histogram.hpp"
+
+namespace ccload::stats {
+
+// Summary figures of one timing, in seconds.
+struct TimingSummary {
+  std::uint64_t count = 0;
+  double min = 0, max = 0, mean = 0, p50 = 0, p90 = 0, p95 = 0, p99 = 0, p999 = 0;
+};
+TimingSummary summarize(const Histogram& histogram);
+
+struct RunStats {
+  // Latency histograms cover every request that received a complete response (any status);
+  // `connect` covers the requests that opened a connection (successfully).
+  Histogram total, ttfb, ttlb, connect;
+
+  std::uint64_t requests = 0;    // records added
+  std::uint64_t succeeded = 0;   // status 200-399
+  std::uint64_t failed = 0;      // everything else, transport errors included
+  std::uint64_t bytes = 0;       // response bytes received
+
+  // Counts by HTTP status (index = status code, 0..599; out-of-range statuses count at 0) and by
+  // transport error category (index = ErrorCategory).
+  std::array<std::uint64_t, 600> by_status{};
+  std::array<std::uint64_t, kErrorCategoryCount> by_error{};
+
+  void add(const Record& record);
+  void merge(const RunStats& other);
+
+  std::map<int, std::uint64_t> status_counts() const;  // non-zero entries only, excluding 0
+};
+
+}  // namespace ccload::stats

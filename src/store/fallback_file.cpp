@@ -1,0 +1,105 @@
+#include "store/fallback_file.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+namespace ccload::store {
+namespace fs = std::filesystem;
+
+FallbackFile::FallbackFile(fs::path database, std::string url, std::string method)
+    : database_(std::move(database)),
+      url_json_(nlohmann::json(url).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)),
+      method_json_(
+          nlohmann::json(method).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) {}
+
+FallbackFile::~FallbackFile() { close(); }
+
+bool FallbackFile::open() {
+  static std::atomic<unsigned> sequence{0};
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &utc);
+  const std::string name =
+      fmt::format("ccload-fallback-{}-{}-{}.ndjson", stamp, ::getpid(), ++sequence);
+
+  // Next to the database when that folder takes files, else in the temporary folder.
+  std::vector<fs::path> folders;
+  const fs::path parent = database_.parent_path();
+  folders.push_back(parent.empty() ? fs::path(".") : parent);
+  std::error_code ec;
+  if (auto tmp = fs::temp_directory_path(ec); !ec) {
+    folders.insert(prefer_temporary_ ? folders.begin() : folders.end(), tmp);
+  }
+  std::string reasons;
+  for (const auto& folder : folders) {
+    const fs::path candidate = folder / name;
+    file_ = std::fopen(candidate.c_str(), "wx");
+    if (file_) {
+      std::setvbuf(file_, nullptr, _IOFBF, 1 << 20);
+      path_ = fs::absolute(candidate, ec);
+      if (ec) path_ = candidate;
+      return true;
+    }
+    if (!reasons.empty()) reasons += ", ";
+    reasons += candidate.string() + ": " + std::strerror(errno);
+  }
+  failed_ = true;
+  error_ = "no fallback file could be created (" + reasons + ")";
+  return false;
+}
+
+bool FallbackFile::write(const std::vector<Record>& records, std::int64_t run_id) {
+  if (!file_ && !failed_) open();
+  if (!file_) {
+    lost_ += records.size();
+    return false;
+  }
+  fmt::memory_buffer line;
+  for (const auto& r : records) {
+    line.clear();
+    fmt::format_to(std::back_inserter(line),
+                   "{{\"run_id\":{},\"request_id\":{},\"timestamp\":{:.6f},\"url\":{},"
+                   "\"method\":{},\"status\":{},\"response_time\":{},\"ttfb\":{},\"ttlb\":{},"
+                   "\"connect\":{},\"bytes\":{},\"error\":\"{}\"}}\n",
+                   run_id, r.request_id, static_cast<double>(r.start_unix_ns) / 1e9, url_json_,
+                   method_json_, r.status, static_cast<double>(r.total_ns) / 1e9,
+                   static_cast<double>(r.ttfb_ns) / 1e9, static_cast<double>(r.ttlb_ns) / 1e9,
+                   static_cast<double>(r.connect_ns) / 1e9, r.bytes, to_string(r.error));
+    if (std::fwrite(line.data(), 1, line.size(), file_) != line.size()) {
+      error_ = path_.string() + ": " + std::strerror(errno);
+      lost_ += records.size() - static_cast<std::size_t>(&r - records.data());
+      return false;
+    }
+    ++written_;
+  }
+  // Flushed per call (a call carries many batches), so a full disk shows up here, counted.
+  if (std::fflush(file_) != 0) {
+    error_ = path_.string() + ": " + std::strerror(errno);
+    const auto unsure = std::min<std::uint64_t>(written_, records.size());
+    written_ -= unsure;
+    lost_ += unsure;
+    return false;
+  }
+  return true;
+}
+
+bool FallbackFile::close() {
+  if (!file_) return !failed_ || written_ == 0;
+  bool ok = std::fflush(file_) == 0;
+  if (!ok && error_.empty()) error_ = path_.string() + ": " + std::strerror(errno);
+  ok = std::fclose(file_) == 0 && ok;
+  file_ = nullptr;
+  return ok;
+}
+
+}  // namespace ccload::store

@@ -1,0 +1,488 @@
+#include "store/history.hpp"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <stdexcept>
+#include <system_error>
+#include <tuple>
+
+#include "core/record.hpp"
+#include "stats/histogram.hpp"
+#include "store/history_data.hpp"
+#include "store/schema.hpp"
+
+namespace ccload::store {
+namespace fs = std::filesystem;
+
+namespace {
+// TIMESTAMP as UTC epoch seconds: numbers and numeric text (ccload, PyLoad), or ISO date text.
+constexpr std::string_view kTimestamp =
+    "(CASE WHEN typeof(TIMESTAMP) = 'text' AND TIMESTAMP GLOB '[0-9][0-9][0-9][0-9]-*' "
+    "THEN (julianday(TIMESTAMP) - 2440587.5) * 86400.0 ELSE CAST(TIMESTAMP AS REAL) END)";
+}  // namespace
+
+namespace detail {
+namespace {
+
+struct Layout {
+  bool loadtest = false;  // LOADTEST exists
+  bool runid = false;     // LOADTEST.RUNID exists (migrated)
+  bool runs = false;      // RUNS exists
+};
+
+Layout inspect(sql::Database& db) {
+  Layout layout;
+  layout.loadtest = db.has_table("LOADTEST");
+  layout.runid = layout.loadtest && db.has_column("LOADTEST", "RUNID");
+  layout.runs = db.has_table("RUNS");
+  return layout;
+}
+
+std::int64_t to_ns(double seconds) { return std::llround(seconds * 1e9); }
+
+// Nearest-rank quantile of unsorted samples (the Histogram's definition, exactly).
+double exact_quantile(std::vector<std::int64_t>& ns, double q) {
+  if (ns.empty()) return 0;
+  auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(ns.size())));
+  rank = std::clamp<std::size_t>(rank, 1, ns.size());
+  std::nth_element(ns.begin(), ns.begin() + static_cast<std::ptrdiff_t>(rank - 1), ns.end());
+  return static_cast<double>(ns[rank - 1]) / 1e9;
+}
+
+double mean_of(const std::vector<std::int64_t>& ns) {
+  long double sum = 0;
+  for (auto v : ns) sum += static_cast<long double>(v);
+  return static_cast<double>(sum / static_cast<long double>(ns.size()) / 1e9L);
+}
+
+std::string url_filter(const HistoryQuery& q) {
+  return q.url_contains.empty() ? std::string() : " AND instr(URL, ?) > 0";
+}
+
+// Rows that no finished run summarizes: PyLoad's (RUNID NULL) and, when `with_unfinished`, those of
+// runs whose summary was never written. Calls f(ts, url, status, method, total_s, run_id).
+template <typename F>
+void for_each_loose_row(sql::Database& db, const Layout& layout, const HistoryQuery& q,
+                        bool with_unfinished, F&& f) {
+  if (!layout.loadtest) return;
+  std::string where = " WHERE 1";
+  if (layout.runid) {
+    where = with_unfinished && layout.runs
+                ? " WHERE (RUNID IS NULL OR RUNID IN (SELECT RUNID FROM RUNS WHERE HIST_TOTAL IS "
+                  "NULL))"
+                : " WHERE RUNID IS NULL";
+  }
+  auto stmt = db.prepare(fmt::format(
+      "SELECT {}, URL, STATUS, UPPER(REQTYPE), CAST(RESPONSETIME AS REAL), {} FROM LOADTEST{}{}",
+      kTimestamp, layout.runid ? "RUNID" : "NULL", where, url_filter(q)));
+  if (!q.url_contains.empty()) stmt.bind(1, std::string_view(q.url_contains));
+  while (stmt.step()) {
+    f(stmt.column_double(0), stmt.column_text(1), static_cast<int>(stmt.column_int(2)),
+      stmt.column_text(3), stmt.column_double(4), stmt.is_null(5) ? 0 : stmt.column_int(5));
+  }
+}
+
+std::string local_strftime(double epoch_seconds, const char* format) {
+  const auto t = static_cast<std::time_t>(std::floor(epoch_seconds));
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buffer[64];
+  const std::size_t n = std::strftime(buffer, sizeof buffer, format, &tm);
+  return std::string(buffer, n);
+}
+
+}  // namespace
+
+std::string local_time(double epoch_seconds, bool micros) {
+  std::string text = local_strftime(epoch_seconds, "%Y-%m-%d %H:%M:%S");
+  if (micros) {
+    auto us = static_cast<long>(std::llround((epoch_seconds - std::floor(epoch_seconds)) * 1e6));
+    if (us > 999999) us = 999999;
+    text += fmt::format(".{:06}", us);
+  }
+  return text;
+}
+
+std::string period_key(double epoch_seconds, Period period) {
+  switch (period) {
+    case Period::weekly:
+      return local_strftime(epoch_seconds, "%G-W%V");
+    case Period::monthly:
+      return local_strftime(epoch_seconds, "%Y-%m");
+    case Period::yearly:
+      return local_strftime(epoch_seconds, "%Y");
+    case Period::none:
+      break;
+  }
+  return local_strftime(epoch_seconds, "%Y-%m-%d");
+}
+
+std::vector<RunLine> list_runs(sql::Database& db, const HistoryQuery& q) {
+  const Layout layout = inspect(db);
+  std::vector<RunLine> lines;
+  const std::string limit = q.limit > 0 ? fmt::format(" LIMIT {}", q.limit) : "";
+
+  if (layout.runs) {
+    std::vector<std::size_t> without_summary;  // runs without histograms: figures from the rows
+    auto stmt = db.prepare(
+        "SELECT RUNID, STARTED, METHOD, URL, REQUESTS, FAILED, RPS, TOTAL_MEAN, TOTAL_P95, "
+        "INTERRUPTED, HIST_TOTAL IS NULL, ENDED IS NULL FROM RUNS WHERE 1" +
+        url_filter(q) + " ORDER BY STARTED DESC, RUNID DESC" + limit);
+    if (!q.url_contains.empty()) stmt.bind(1, std::string_view(q.url_contains));
+    while (stmt.step()) {
+      RunLine line;
+      line.run_id = stmt.column_int(0);
+      line.started = stmt.column_double(1);
+      line.method = stmt.column_text(2);
+      line.url = stmt.column_text(3);
+      line.requests = static_cast<std::uint64_t>(stmt.column_int(4));
+      line.failed = static_cast<std::uint64_t>(stmt.column_int(5));
+      if (!stmt.is_null(6)) line.rps = stmt.column_double(6);
+      if (!stmt.is_null(7)) line.mean_s = stmt.column_double(7);
+      if (!stmt.is_null(8)) line.p95_s = stmt.column_double(8);
+      line.interrupted = stmt.column_int(9) != 0;
+      line.unfinished = stmt.column_int(11) != 0;
+      if (stmt.column_int(10) != 0) without_summary.push_back(lines.size());
+      lines.push_back(std::move(line));
+    }
+    if (layout.runid) {
+      auto rows =
+          db.prepare("SELECT STATUS, CAST(RESPONSETIME AS REAL) FROM LOADTEST WHERE RUNID = ?");
+      for (const std::size_t index : without_summary) {
+        RunLine& line = lines[index];
+        rows.bind(1, line.run_id);
+        std::vector<std::int64_t> totals;
+        line.requests = line.failed = 0;
+        while (rows.step()) {
+          const int status = static_cast<int>(rows.column_int(0));
+          ++line.requests;
+          if (!is_success_status(status)) ++line.failed;
+          if (status > 0) totals.push_back(to_ns(rows.column_double(1)));
+        }
+        rows.reset();
+        if (!totals.empty()) {
+          line.mean_s = mean_of(totals);
+          line.p95_s = exact_quantile(totals, 0.95);
+        }
+      }
+    }
+  }
+
+  // PyLoad's rows: one pseudo-run per local day, URL and method.
+  struct Pseudo {
+    RunLine line;
+    std::vector<std::int64_t> totals;
+  };
+  std::map<std::tuple<std::string, std::string, std::string>, Pseudo> pseudo;
+  for_each_loose_row(
+      db, layout, q, false,
+      [&](double ts, std::string url, int status, std::string method, double total, std::int64_t) {
+        std::string day = period_key(ts, Period::none);
+        auto [it, inserted] = pseudo.try_emplace({day, url, method});
+        RunLine& line = it->second.line;
+        if (inserted) {
+          line.day = std::move(day);
+          line.url = std::move(url);
+          line.method = std::move(method);
+          line.started = ts;
+        }
+        line.started = std::min(line.started, ts);
+        ++line.requests;
+        if (!is_success_status(status)) ++line.failed;
+        if (status > 0) it->second.totals.push_back(to_ns(total));
+      });
+  for (auto& [key, p] : pseudo) {
+    if (!p.totals.empty()) {
+      p.line.mean_s = mean_of(p.totals);
+      p.line.p95_s = exact_quantile(p.totals, 0.95);
+    }
+    lines.push_back(std::move(p.line));
+  }
+
+  std::stable_sort(lines.begin(), lines.end(), [](const RunLine& a, const RunLine& b) {
+    if (a.started != b.started) return a.started > b.started;
+    return a.run_id > b.run_id;
+  });
+  if (q.limit > 0 && lines.size() > static_cast<std::size_t>(q.limit)) {
+    lines.resize(static_cast<std::size_t>(q.limit));
+  }
+  return lines;
+}
+
+std::vector<PeriodLine> list_periods(sql::Database& db, const HistoryQuery& q) {
+  const Layout layout = inspect(db);
+  struct Group {
+    PeriodLine line;
+    std::set<std::string> runs;           // run keys (ids, or day|method for PyLoad's rows)
+    std::vector<std::string> histograms;  // serialized total-time histograms of finished runs
+    std::vector<std::int64_t> totals;     // total times of loose rows (status > 0)
+  };
+  std::map<std::pair<std::string, std::string>, Group> groups;
+
+  if (layout.runs) {
+    auto stmt = db.prepare(
+        "SELECT RUNID, STARTED, URL, REQUESTS, FAILED, HIST_TOTAL FROM RUNS WHERE HIST_TOTAL IS "
+        "NOT NULL" +
+        url_filter(q));
+    if (!q.url_contains.empty()) stmt.bind(1, std::string_view(q.url_contains));
+    while (stmt.step()) {
+      const std::string url = stmt.column_text(2);
+      Group& g = groups[{period_key(stmt.column_double(1), q.period), url}];
+      g.runs.insert(std::to_string(stmt.column_int(0)));
+      g.line.requests += static_cast<std::uint64_t>(stmt.column_int(3));
+      g.line.failed += static_cast<std::uint64_t>(stmt.column_int(4));
+      g.histograms.push_back(stmt.column_text(5));
+    }
+  }
+  for_each_loose_row(db, layout, q, true,
+                     [&](double ts, std::string url, int status, const std::string& method,
+                         double total, std::int64_t run_id) {
+                       Group& g = groups[{period_key(ts, q.period), std::move(url)}];
+                       g.runs.insert(run_id ? std::to_string(run_id)
+                                            : period_key(ts, Period::none) + "|" + method);
+                       ++g.line.requests;
+                       if (!is_success_status(status)) ++g.line.failed;
+                       if (status > 0) g.totals.push_back(to_ns(total));
+                     });
+
+  // Newest period first; within a period, URLs in order. Histograms only for the lines shown.
+  std::vector<std::pair<const std::pair<std::string, std::string>, Group>*> order;
+  for (auto& entry : groups) order.push_back(&entry);
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto* a, const auto* b) { return a->first.first > b->first.first; });
+  if (q.limit > 0 && order.size() > static_cast<std::size_t>(q.limit)) {
+    order.resize(static_cast<std::size_t>(q.limit));
+  }
+  std::vector<PeriodLine> lines;
+  for (auto* entry : order) {
+    Group& group = entry->second;
+    PeriodLine line = group.line;
+    line.period = entry->first.first;
+    line.url = entry->first.second;
+    line.runs = group.runs.size();
+    stats::Histogram merged;
+    for (const auto& encoded : group.histograms) {
+      try {
+        merged.merge(stats::Histogram::deserialize(encoded));
+      } catch (const std::invalid_argument&) {
+        // A damaged histogram leaves the run out of the latency figures, not out of the counts.
+      }
+    }
+    for (auto ns : group.totals) merged.record(ns);
+    if (merged.count() > 0) {
+      line.mean_s = merged.mean() / 1e9;
+      line.p95_s = static_cast<double>(merged.value_at_quantile(0.95)) / 1e9;
+    }
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+}  // namespace detail
+
+namespace {
+
+std::string seconds_text(const std::optional<double>& s) {
+  return s ? fmt::format("{:.6f}", *s) : std::string("-");
+}
+
+void print_runs(const std::vector<detail::RunLine>& lines, std::ostream& out) {
+  out << fmt::format("{:>6}  {:<19}  {:<7} {:<40} {:>9} {:>8} {:>10} {:>10} {:>10}\n", "RUN",
+                     "STARTED (local)", "METHOD", "URL", "REQUESTS", "FAILED", "REQ/S", "AVG(s)",
+                     "P95(s)");
+  bool pseudo = false;
+  for (const auto& l : lines) {
+    const std::string id = l.run_id ? std::to_string(l.run_id) : "day";
+    const std::string when = l.run_id ? detail::local_time(l.started) : l.day;
+    std::string note;
+    if (l.interrupted) note = "  interrupted";
+    if (l.unfinished) note = "  unfinished";
+    pseudo = pseudo || l.run_id == 0;
+    out << fmt::format("{:>6}  {:<19}  {:<7} {:<40} {:>9} {:>8} {:>10} {:>10} {:>10}{}\n", id, when,
+                       l.method, l.url, l.requests, l.failed,
+                       l.rps ? fmt::format("{:.1f}", *l.rps) : "-", seconds_text(l.mean_s),
+                       seconds_text(l.p95_s), note);
+  }
+  if (pseudo)
+    out << "(day: requests stored by PyLoad without a run, grouped per day, URL and method)\n";
+}
+
+void print_periods(const std::vector<detail::PeriodLine>& lines, Period period, std::ostream& out) {
+  const char* title = period == Period::weekly    ? "WEEK"
+                      : period == Period::monthly ? "MONTH"
+                                                  : "YEAR";
+  out << fmt::format("{:<8}  {:<40} {:>6} {:>10} {:>8} {:>10} {:>10}\n", title, "URL", "RUNS",
+                     "REQUESTS", "FAILED", "AVG(s)", "P95(s)");
+  for (const auto& l : lines) {
+    out << fmt::format("{:<8}  {:<40} {:>6} {:>10} {:>7.2f}% {:>10} {:>10}\n", l.period, l.url,
+                       l.runs, l.requests, 100.0 * l.failure_rate(), seconds_text(l.mean_s),
+                       seconds_text(l.p95_s));
+  }
+}
+
+std::string counts_text(const std::string& json, bool statuses) {
+  std::string text;
+  try {
+    const auto object = nlohmann::json::parse(json);
+    for (const auto& [key, value] : object.items()) {
+      if (!text.empty()) text += ", ";
+      text += fmt::format("{}{} x{}", statuses ? "" : "", key, value.get<std::uint64_t>());
+    }
+  } catch (const std::exception&) {
+    return "?";
+  }
+  return text.empty() ? "none" : text;
+}
+
+int print_run(sql::Database& db, const fs::path& path, std::int64_t run_id, int limit,
+              std::ostream& out, std::ostream& err) {
+  if (!db.has_table("RUNS")) {
+    err << "error: run " << run_id << " not found in " << path.string() << "\n";
+    return 1;
+  }
+  auto run = db.prepare(
+      "SELECT STARTED, ENDED, METHOD, URL, N, C, DURATION, REQUESTS, SUCCEEDED, FAILED, BYTES, "
+      "RPS, TOTAL_MIN, TOTAL_MEAN, TOTAL_P50, TOTAL_P90, TOTAL_P95, TOTAL_P99, TOTAL_MAX, "
+      "TTFB_MEAN, TTFB_P95, TTLB_MEAN, TTLB_P95, CONNECT_MEAN, CONNECT_P95, STATUS_COUNTS, "
+      "ERROR_COUNTS, INTERRUPTED, ROWS_STORED FROM RUNS WHERE RUNID = ?");
+  run.bind(1, run_id);
+  if (!run.step()) {
+    err << "error: run " << run_id << " not found in " << path.string() << "\n";
+    return 1;
+  }
+  auto opt = [&](int c) -> std::optional<double> {
+    if (run.is_null(c)) return std::nullopt;
+    return run.column_double(c);
+  };
+  out << fmt::format("Run {}: {} {}\n", run_id, run.column_text(2), run.column_text(3));
+  out << fmt::format("Started {} (local), n={} c={}", detail::local_time(run.column_double(0)),
+                     run.column_int(4), run.column_int(5));
+  if (run.is_null(1)) {
+    out << ", unfinished (no summary was written)\n";
+  } else {
+    out << fmt::format(", ended {}, {:.3f} s{}\n", detail::local_time(run.column_double(1)),
+                       run.column_double(6), run.column_int(27) ? ", interrupted" : "");
+    out << fmt::format("Requests {}, succeeded {}, failed {}, {} bytes, {} req/s\n",
+                       run.column_int(7), run.column_int(8), run.column_int(9), run.column_int(10),
+                       opt(11) ? fmt::format("{:.1f}", *opt(11)) : "-");
+    out << fmt::format("Total (s): min {} avg {} p50 {} p90 {} p95 {} p99 {} max {}\n",
+                       seconds_text(opt(12)), seconds_text(opt(13)), seconds_text(opt(14)),
+                       seconds_text(opt(15)), seconds_text(opt(16)), seconds_text(opt(17)),
+                       seconds_text(opt(18)));
+    out << fmt::format(
+        "First byte (s): avg {} p95 {}; last byte (s): avg {} p95 {}; connect (s): "
+        "avg {} p95 {}\n",
+        seconds_text(opt(19)), seconds_text(opt(20)), seconds_text(opt(21)), seconds_text(opt(22)),
+        seconds_text(opt(23)), seconds_text(opt(24)));
+    if (!run.is_null(25)) {
+      out << "Statuses: " << counts_text(run.column_text(25), true)
+          << "; transport errors: " << counts_text(run.column_text(26), false) << "\n";
+    }
+  }
+
+  auto count = db.prepare("SELECT COUNT(*) FROM LOADTEST WHERE RUNID = ?");
+  count.bind(1, run_id);
+  const std::int64_t rows = count.step() ? count.column_int(0) : 0;
+  out << fmt::format("\n{:>10}  {:<26}  {:>6}  {:>12} {:>10} {:>10} {:>10} {:>9}  {}\n", "REQUEST",
+                     "TIMESTAMP (local)", "STATUS", "RESPONSE(s)", "TTFB(s)", "TTLB(s)",
+                     "CONNECT(s)", "BYTES", "ERROR");
+  auto stmt = db.prepare(fmt::format(
+      "SELECT RUNREQUEST, {}, STATUS, CAST(RESPONSETIME AS REAL), TTFB, TTLB, CONNECT, BYTES, "
+      "ERROR FROM LOADTEST WHERE RUNID = ? ORDER BY RUNREQUEST{}",
+      kTimestamp, limit > 0 ? fmt::format(" LIMIT {}", limit) : ""));
+  stmt.bind(1, run_id);
+  std::int64_t shown = 0;
+  while (stmt.step()) {
+    ++shown;
+    auto col = [&](int c) {
+      return stmt.is_null(c) ? std::string("-") : fmt::format("{:.6f}", stmt.column_double(c));
+    };
+    out << fmt::format("{:>10}  {:<26}  {:>6}  {:>12} {:>10} {:>10} {:>10} {:>9}  {}\n",
+                       stmt.column_int(0), detail::local_time(stmt.column_double(1), true),
+                       stmt.column_int(2), col(3), col(4), col(5), col(6), stmt.column_int(7),
+                       stmt.is_null(8) ? "" : stmt.column_text(8));
+  }
+  if (shown < rows) {
+    out << fmt::format("... {} more rows (--limit {} shows them all)\n", rows - shown, rows);
+  }
+  if (!run.is_null(28) && run.column_int(28) < run.column_int(7)) {
+    out << fmt::format(
+        "({} of {} requests reached the database; the rest went to a fallback file)\n",
+        run.column_int(28), run.column_int(7));
+  }
+  return 0;
+}
+
+}  // namespace
+
+int print_history(const fs::path& database, const HistoryQuery& query, std::ostream& out,
+                  std::ostream& err) {
+  const std::string path = database.string();
+  std::error_code ec;
+  if (!fs::exists(database, ec)) {
+    out << "No load tests recorded yet in " << path << "\n";
+    return 0;
+  }
+  try {
+    // History never writes. It opens read-write (without create) when it may, so that closing a
+    // WAL database checkpoints it and removes its -wal and -shm files as a writer would.
+    std::unique_ptr<sql::Database> handle;
+    try {
+      handle = std::make_unique<sql::Database>(database, sql::Database::Mode::read_write);
+    } catch (const sql::Error&) {
+      handle = std::make_unique<sql::Database>(database, sql::Database::Mode::read_only);
+    }
+    sql::Database& db = *handle;
+    db.busy_timeout(schema::kBusyTimeoutMs);
+    bool any = false;
+    if (db.has_table("LOADTEST")) {
+      auto stmt = db.prepare("SELECT EXISTS(SELECT 1 FROM LOADTEST)");
+      any = stmt.step() && stmt.column_int(0) != 0;
+    }
+    if (!any && db.has_table("RUNS")) {
+      auto stmt = db.prepare("SELECT EXISTS(SELECT 1 FROM RUNS)");
+      any = stmt.step() && stmt.column_int(0) != 0;
+    }
+    if (!any) {
+      out << "No load tests recorded yet in " << path << "\n";
+      return 0;
+    }
+    if (query.run_id) return print_run(db, database, *query.run_id, query.limit, out, err);
+
+    if (query.period == Period::none) {
+      const auto lines = detail::list_runs(db, query);
+      if (lines.empty()) {
+        out << "No load tests of URLs containing \"" << query.url_contains << "\" in " << path
+            << "\n";
+        return 0;
+      }
+      print_runs(lines, out);
+    } else {
+      const auto lines = detail::list_periods(db, query);
+      if (lines.empty()) {
+        out << "No load tests of URLs containing \"" << query.url_contains << "\" in " << path
+            << "\n";
+        return 0;
+      }
+      print_periods(lines, query.period, out);
+    }
+    return 0;
+  } catch (const sql::Error& e) {
+    if (e.code() == SQLITE_NOTADB) {
+      err << "error: " << path << " is not a SQLite database\n";
+    } else {
+      err << "error: cannot read the history in " << path << ": " << e.what() << "\n";
+    }
+    return 1;
+  }
+}
+
+}  // namespace ccload::store

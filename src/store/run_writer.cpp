@@ -1,0 +1,341 @@
+#include "store/run_writer.hpp"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <deque>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <thread>
+
+#include "store/fallback_file.hpp"
+#include "store/schema.hpp"
+#include "store/sqlite.hpp"
+
+namespace ccload::store {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Queue sizing. At 100k records/s the writer (several hundred thousand rows/s) keeps the queue
+// near empty; the bound only matters when the disk stalls (another process holding the lock up to
+// the 5 s busy timeout): 512k records (about 50 MB) cover that before submit() has to wait.
+constexpr std::size_t kMaxQueuedRecords = std::size_t{1} << 19;
+// The writer wakes when this many records are queued, or 50 ms after the first one arrived.
+constexpr std::size_t kWakeRecords = 8192;
+constexpr auto kMaxDelay = std::chrono::milliseconds(50);
+// Rows per transaction at most, so another writer of the same database never waits long.
+constexpr std::size_t kRowsPerTransaction = 32768;
+
+double seconds(std::int64_t ns) { return static_cast<double>(ns) / 1e9; }
+
+std::string describe(const sql::Error& e, const fs::path& db) {
+  const std::string path = db.string();
+  switch (e.code()) {
+    case SQLITE_CANTOPEN:
+      return "cannot open the database " + path + " (" + e.what() +
+             "); fix: create its folder or make it writable, or set DATABASE_URL to another path";
+    case SQLITE_READONLY:
+      return "the database " + path + " is read-only (" + e.what() +
+             "); fix: make the file and its folder writable, or set DATABASE_URL to another path";
+    case SQLITE_NOTADB:
+      return path +
+             " is not a SQLite database; fix: move it aside or set DATABASE_URL to another "
+             "path";
+    case SQLITE_FULL:
+      return "the disk holding " + path +
+             " is full; fix: free space or set DATABASE_URL to "
+             "another disk";
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return "the database " + path + " stayed locked by another process for more than " +
+             std::to_string(schema::kBusyTimeoutMs / 1000) + " s; fix: retry when it is free";
+    default:
+      return "cannot write the database " + path + " (" + e.what() + ")";
+  }
+}
+
+}  // namespace
+
+struct RunWriter::Impl {
+  fs::path database;
+  RunInfo info;
+
+  // Database state: used by the constructor, then only by the writer thread, then by finish().
+  std::unique_ptr<sql::Database> db;
+  std::optional<sql::Statement> insert, begin, commit, rollback;
+  std::int64_t run_id = 0;
+  bool db_ok = false;
+  std::string error;
+  std::uint64_t rows_stored = 0;
+  std::uint64_t records_seen = 0, records_failed = 0;
+  FallbackFile fallback;
+
+  // The queue.
+  std::mutex mutex;
+  std::condition_variable work_ready, room_ready;
+  std::deque<std::vector<Record>> queue;
+  std::size_t queued_records = 0;
+  bool stopping = false;
+  std::thread thread;
+
+  bool finished = false;
+  StoreOutcome outcome;
+
+  Impl(fs::path path, RunInfo run)
+      : database(std::move(path)),
+        info(std::move(run)),
+        fallback(database, info.url, info.method) {}
+
+  void open() {
+    try {
+      db = std::make_unique<sql::Database>(database, sql::Database::Mode::read_write_create);
+      schema::prepare_for_writing(*db);
+      auto add_run = db->prepare("INSERT INTO RUNS(STARTED, URL, METHOD, N, C) VALUES(?,?,?,?,?)");
+      add_run.bind(1, seconds(info.started_unix_ns))
+          .bind(2, std::string_view(info.url))
+          .bind(3, std::string_view(info.method))
+          .bind(4, static_cast<std::int64_t>(info.requests))
+          .bind(5, static_cast<std::int64_t>(info.concurrency));
+      add_run.run();
+      run_id = db->last_insert_rowid();
+      insert.emplace(*db,
+                     "INSERT INTO LOADTEST(TIMESTAMP, URL, STATUS, REQTYPE, RESPONSETIME, RUNID, "
+                     "RUNREQUEST, TTFB, TTLB, CONNECT, BYTES, ERROR) "
+                     "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+      // Bindings survive reset(): the run's constant columns are bound once.
+      insert->bind_static(2, info.url).bind_static(4, info.method).bind(6, run_id);
+      begin.emplace(*db, "BEGIN IMMEDIATE");
+      commit.emplace(*db, "COMMIT");
+      rollback.emplace(*db, "ROLLBACK");
+      db_ok = true;
+    } catch (const sql::Error& e) {
+      failed(e);
+      insert.reset();
+      begin.reset();
+      commit.reset();
+      rollback.reset();
+      if (run_id == 0) db.reset();
+    }
+  }
+
+  void store(const std::vector<Record>& batch) {
+    for (const auto& r : batch) {
+      insert->bind(1, seconds(r.start_unix_ns))
+          .bind(3, static_cast<std::int64_t>(r.status))
+          .bind(5, seconds(r.total_ns))
+          .bind(7, static_cast<std::int64_t>(r.request_id))
+          .bind(8, seconds(r.ttfb_ns))
+          .bind(9, seconds(r.ttlb_ns))
+          .bind(10, seconds(r.connect_ns))
+          .bind(11, static_cast<std::int64_t>(r.bytes));
+      if (r.error == ErrorCategory::none) {
+        insert->bind_null(12);
+      } else {
+        insert->bind_static(12, to_string(r.error));
+      }
+      insert->run();
+    }
+  }
+
+  void to_fallback(const std::deque<std::vector<Record>>& work, std::size_t from) {
+    std::vector<Record> rest;
+    for (std::size_t i = from; i < work.size(); ++i) {
+      rest.insert(rest.end(), work[i].begin(), work[i].end());
+    }
+    fallback.write(rest, run_id);
+  }
+
+  void failed(const sql::Error& e) {
+    db_ok = false;
+    error = describe(e, database);
+    if (e.code() == SQLITE_FULL) fallback.prefer_temporary_folder();
+  }
+
+  // Writes the batches in transactions of about kRowsPerTransaction rows. After a failure the
+  // rolled-back transaction and everything after it go to the fallback file.
+  void write(const std::deque<std::vector<Record>>& work) {
+    for (const auto& batch : work) {
+      records_seen += batch.size();
+      for (const auto& r : batch) records_failed += r.succeeded() ? 0 : 1;
+    }
+    std::size_t i = 0;
+    while (i < work.size()) {
+      if (!db_ok) return to_fallback(work, i);
+      const std::size_t first = i;
+      std::size_t rows = 0;
+      try {
+        begin->run();
+        while (i < work.size() && rows < kRowsPerTransaction) {
+          store(work[i]);
+          rows += work[i].size();
+          ++i;
+        }
+        commit->run();
+        rows_stored += rows;
+      } catch (const sql::Error& e) {
+        try {
+          rollback->run();
+        } catch (const sql::Error&) {
+        }
+        failed(e);
+        i = first;
+      }
+    }
+  }
+
+  void run() {
+    std::unique_lock lock(mutex);
+    for (;;) {
+      work_ready.wait(lock, [&] { return stopping || !queue.empty(); });
+      if (queue.empty()) return;  // stopping, and everything written
+      work_ready.wait_for(lock, kMaxDelay,
+                          [&] { return stopping || queued_records >= kWakeRecords; });
+      std::deque<std::vector<Record>> work;
+      work.swap(queue);
+      queued_records = 0;
+      lock.unlock();
+      room_ready.notify_all();
+      write(work);
+      work.clear();
+      lock.lock();
+    }
+  }
+
+  void write_summary(const RunEnd& end) {
+    if (!db || run_id == 0) return;
+    const stats::RunStats* s = end.stats;
+    try {
+      auto update = db->prepare(
+          "UPDATE RUNS SET ENDED=?, DURATION=?, REQUESTS=?, SUCCEEDED=?, FAILED=?, BYTES=?, RPS=?, "
+          "TOTAL_MIN=?, TOTAL_MEAN=?, TOTAL_P50=?, TOTAL_P90=?, TOTAL_P95=?, TOTAL_P99=?, "
+          "TOTAL_P999=?, TOTAL_MAX=?, TTFB_MEAN=?, TTFB_P95=?, TTLB_MEAN=?, TTLB_P95=?, "
+          "CONNECT_MEAN=?, CONNECT_P95=?, STATUS_COUNTS=?, ERROR_COUNTS=?, HIST_TOTAL=?, "
+          "HIST_TTFB=?, HIST_TTLB=?, HIST_CONNECT=?, INTERRUPTED=?, ROWS_STORED=? WHERE RUNID=?");
+      const std::uint64_t requests = s ? s->requests : records_seen;
+      const std::uint64_t failed = s ? s->failed : records_failed;
+      update.bind(1, seconds(end.ended_unix_ns))
+          .bind(2, end.duration_s)
+          .bind(3, static_cast<std::int64_t>(requests))
+          .bind(4, static_cast<std::int64_t>(requests - failed))
+          .bind(5, static_cast<std::int64_t>(failed));
+      if (end.duration_s > 0) {
+        update.bind(7, static_cast<double>(requests) / end.duration_s);
+      } else {
+        update.bind_null(7);
+      }
+      for (int i = 6; i <= 27; ++i) {
+        if (i != 7) update.bind_null(i);
+      }
+      if (s) {
+        update.bind(6, static_cast<std::int64_t>(s->bytes));
+        const auto total = stats::summarize(s->total);
+        if (total.count > 0) {
+          update.bind(8, total.min).bind(9, total.mean).bind(10, total.p50).bind(11, total.p90);
+          update.bind(12, total.p95).bind(13, total.p99).bind(14, total.p999).bind(15, total.max);
+        }
+        const auto ttfb = stats::summarize(s->ttfb);
+        if (ttfb.count > 0) update.bind(16, ttfb.mean).bind(17, ttfb.p95);
+        const auto ttlb = stats::summarize(s->ttlb);
+        if (ttlb.count > 0) update.bind(18, ttlb.mean).bind(19, ttlb.p95);
+        const auto connect = stats::summarize(s->connect);
+        if (connect.count > 0) update.bind(20, connect.mean).bind(21, connect.p95);
+        nlohmann::json statuses = nlohmann::json::object();
+        for (const auto& [status, count] : s->status_counts()) {
+          statuses[std::to_string(status)] = count;
+        }
+        nlohmann::json errors = nlohmann::json::object();
+        for (int c = 1; c < kErrorCategoryCount; ++c) {
+          if (s->by_error[static_cast<std::size_t>(c)] == 0) continue;
+          errors[std::string(to_string(static_cast<ErrorCategory>(c)))] =
+              s->by_error[static_cast<std::size_t>(c)];
+        }
+        update.bind(22, statuses.dump()).bind(23, errors.dump());
+        update.bind(24, s->total.serialize()).bind(25, s->ttfb.serialize());
+        update.bind(26, s->ttlb.serialize()).bind(27, s->connect.serialize());
+      }
+      update.bind(28, static_cast<std::int64_t>(end.interrupted ? 1 : 0))
+          .bind(29, static_cast<std::int64_t>(rows_stored))
+          .bind(30, run_id);
+      update.run();
+    } catch (const sql::Error& e) {
+      if (error.empty()) error = describe(e, database);
+      db_ok = false;
+    }
+  }
+};
+
+RunWriter::RunWriter(fs::path database, RunInfo info)
+    : impl_(std::make_unique<Impl>(std::move(database), std::move(info))) {
+  impl_->open();
+  impl_->thread = std::thread([impl = impl_.get()] { impl->run(); });
+}
+
+RunWriter::~RunWriter() {
+  if (!impl_->finished) {
+    RunEnd end;
+    end.ended_unix_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    end.interrupted = true;
+    finish(end);
+  }
+}
+
+std::int64_t RunWriter::run_id() const { return impl_->run_id; }
+
+void RunWriter::submit(std::vector<Record>&& batch) {
+  if (batch.empty()) return;
+  std::unique_lock lock(impl_->mutex);
+  // Back-pressure, the last resort: only when the writer is far behind.
+  impl_->room_ready.wait(lock, [&] {
+    return impl_->queued_records == 0 || impl_->queued_records + batch.size() <= kMaxQueuedRecords;
+  });
+  impl_->queued_records += batch.size();
+  const bool wake = impl_->queue.empty() || impl_->queued_records >= kWakeRecords;
+  impl_->queue.push_back(std::move(batch));
+  lock.unlock();
+  if (wake) impl_->work_ready.notify_one();
+}
+
+StoreOutcome RunWriter::finish(const RunEnd& end) {
+  Impl& m = *impl_;
+  if (m.finished) return m.outcome;
+  m.finished = true;
+  {
+    std::lock_guard lock(m.mutex);
+    m.stopping = true;
+  }
+  m.work_ready.notify_one();
+  if (m.thread.joinable()) m.thread.join();
+
+  m.write_summary(end);
+  const bool fallback_ok = m.fallback.close();
+
+  StoreOutcome& out = m.outcome;
+  out.run_id = m.run_id;
+  out.rows_stored = m.rows_stored;
+  out.ok = m.error.empty() && m.fallback.written() == 0 && m.fallback.lost() == 0;
+  if (!out.ok) {
+    out.error = m.error.empty() ? "some records could not be stored" : m.error;
+    if (m.fallback.written() > 0) {
+      out.fallback_path = m.fallback.path();
+      out.error += "; " + std::to_string(m.fallback.written()) + " records saved to " +
+                   m.fallback.path().string();
+    }
+    if (m.fallback.lost() > 0 || !fallback_ok) {
+      out.error += "; " + std::to_string(m.fallback.lost()) + " records lost: " +
+                   (m.fallback.error().empty() ? "fallback file write failed" : m.fallback.error());
+    }
+  }
+  // Release the database (and its statements) now rather than in the destructor.
+  m.insert.reset();
+  m.begin.reset();
+  m.commit.reset();
+  m.rollback.reset();
+  m.db.reset();
+  return out;
+}
+
+}  // namespace ccload::store

@@ -1,0 +1,57 @@
+#pragma once
+// Stores every request of a run in SQLite from a writer thread fed by a bounded queue.
+// The engine hands batches through submit() and never waits on the disk.
+
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "core/record_sink.hpp"
+#include "stats/run_stats.hpp"
+
+namespace ccload::store {
+
+struct RunInfo {
+  std::string url;
+  std::string method;                  // upper case
+  std::uint64_t requests = 0;          // n asked for
+  unsigned concurrency = 0;            // c
+  std::int64_t started_unix_ns = 0;    // wall clock
+};
+
+struct RunEnd {
+  std::int64_t ended_unix_ns = 0;
+  double duration_s = 0;               // wall time of the load phase
+  bool interrupted = false;            // Ctrl-C
+  const stats::RunStats* stats = nullptr;  // merged statistics of the run
+};
+
+struct StoreOutcome {
+  bool ok = true;                      // every record reached the database
+  std::int64_t run_id = 0;             // RUNS row id, 0 when the database could not be used
+  std::uint64_t rows_stored = 0;       // LOADTEST rows written for this run
+  std::string error;                   // one line: what went wrong and how to fix it (empty when ok)
+  std::filesystem::path fallback_path; // where the records went instead (empty when ok)
+};
+
+class RunWriter final : public RecordSink {
+ public:
+  // Opens (creating and migrating) the database and inserts the run's RUNS row. Never throws: when
+  // the database cannot be opened or written, records go to a fallback NDJSON file instead.
+  RunWriter(std::filesystem::path database, RunInfo info);
+  ~RunWriter() override;
+
+  std::int64_t run_id() const;
+  void submit(std::vector<Record>&& batch) override;
+
+  // Drains the queue, writes the run's summary into RUNS, joins the writer thread. Call once.
+  StoreOutcome finish(const RunEnd& end);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ccload::store

@@ -1,0 +1,130 @@
+#include "store/schema.hpp"
+
+#include <string_view>
+#include <vector>
+
+namespace ccload::store::schema {
+namespace {
+
+struct Column {
+  std::string_view name;
+  std::string_view declaration;
+};
+
+// The seed's columns. TIMESTAMP and RESPONSETIME are TEXT in the seed; a new database stores them
+// as numbers (see schema.hpp).
+constexpr std::string_view kCreateLoadtest =
+    "CREATE TABLE IF NOT EXISTS LOADTEST(\n"
+    "    REQUESTID INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,\n"
+    "    TIMESTAMP REAL NOT NULL,\n"
+    "    URL TEXT NOT NULL,\n"
+    "    STATUS INTEGER NOT NULL,\n"
+    "    REQTYPE VARCHAR NOT NULL,\n"
+    "    RESPONSETIME REAL NOT NULL\n"
+    ")";
+
+// Added to LOADTEST when missing (all nullable, so PyLoad's own INSERTs keep working).
+const std::vector<Column> kLoadtestAdded = {
+    {"RUNID", "INTEGER"},       // RUNS.RUNID; NULL for PyLoad's rows
+    {"RUNREQUEST", "INTEGER"},  // 1-based request number within the run
+    {"TTFB", "REAL"},           // seconds
+    {"TTLB", "REAL"},           // seconds
+    {"CONNECT", "REAL"},        // seconds
+    {"BYTES", "INTEGER"},       // response bytes received
+    {"ERROR", "TEXT"},          // transport error category (resolve, connect, tls, timeout, ...)
+};
+
+constexpr std::string_view kCreateRuns =
+    "CREATE TABLE IF NOT EXISTS RUNS(\n"
+    "    RUNID INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,\n"
+    "    STARTED REAL NOT NULL,\n"  // UTC epoch seconds
+    "    URL TEXT NOT NULL,\n"
+    "    METHOD TEXT NOT NULL,\n"
+    "    N INTEGER NOT NULL,\n"
+    "    C INTEGER NOT NULL\n"
+    ")";
+
+// Added to RUNS when missing; written by the run's summary at its end (NULL until then).
+const std::vector<Column> kRunsAdded = {
+    {"ENDED", "REAL"},  // UTC epoch seconds
+    {"DURATION", "REAL"},       {"REQUESTS", "INTEGER"},
+    {"SUCCEEDED", "INTEGER"},   {"FAILED", "INTEGER"},
+    {"BYTES", "INTEGER"},       {"RPS", "REAL"},
+    {"TOTAL_MIN", "REAL"},  // seconds, from the merged histograms
+    {"TOTAL_MEAN", "REAL"},     {"TOTAL_P50", "REAL"},
+    {"TOTAL_P90", "REAL"},      {"TOTAL_P95", "REAL"},
+    {"TOTAL_P99", "REAL"},      {"TOTAL_P999", "REAL"},
+    {"TOTAL_MAX", "REAL"},      {"TTFB_MEAN", "REAL"},
+    {"TTFB_P95", "REAL"},       {"TTLB_MEAN", "REAL"},
+    {"TTLB_P95", "REAL"},       {"CONNECT_MEAN", "REAL"},
+    {"CONNECT_P95", "REAL"},    {"STATUS_COUNTS", "TEXT"},  // JSON object: {"200": 98, "500": 2}
+    {"ERROR_COUNTS", "TEXT"},                               // JSON object: {"connect": 3}
+    {"HIST_TOTAL", "TEXT"},                                 // stats::Histogram::serialize()
+    {"HIST_TTFB", "TEXT"},      {"HIST_TTLB", "TEXT"},
+    {"HIST_CONNECT", "TEXT"},   {"INTERRUPTED", "INTEGER NOT NULL DEFAULT 0"},
+    {"ROWS_STORED", "INTEGER"},  // LOADTEST rows written for the run
+};
+
+constexpr std::string_view kIndexes =
+    "CREATE INDEX IF NOT EXISTS LOADTEST_RUN ON LOADTEST(RUNID, RUNREQUEST);\n"
+    "CREATE INDEX IF NOT EXISTS RUNS_STARTED ON RUNS(STARTED);\n";
+
+void add_missing(sql::Database& db, std::string_view table, const std::vector<Column>& columns) {
+  for (const auto& column : columns) {
+    if (db.has_column(std::string(table), std::string(column.name))) continue;
+    db.exec("ALTER TABLE " + std::string(table) + " ADD COLUMN " + std::string(column.name) + " " +
+            std::string(column.declaration));
+  }
+}
+
+int user_version(sql::Database& db) {
+  auto stmt = db.prepare("PRAGMA user_version");
+  return stmt.step() ? static_cast<int>(stmt.column_int(0)) : 0;
+}
+
+}  // namespace
+
+std::string create_statements() {
+  std::string sql = std::string(kCreateLoadtest) + ";\n";
+  for (const auto& c : kLoadtestAdded) {
+    sql += "ALTER TABLE LOADTEST ADD COLUMN " + std::string(c.name) + " " +
+           std::string(c.declaration) + ";\n";
+  }
+  sql += std::string(kCreateRuns) + ";\n";
+  for (const auto& c : kRunsAdded) {
+    sql += "ALTER TABLE RUNS ADD COLUMN " + std::string(c.name) + " " + std::string(c.declaration) +
+           ";\n";
+  }
+  return sql + std::string(kIndexes);
+}
+
+void prepare_for_writing(sql::Database& db) {
+  db.busy_timeout(kBusyTimeoutMs);
+  // Reading the schema first surfaces "file is not a database" before anything is written.
+  const int version = user_version(db);
+  db.exec("PRAGMA journal_mode=WAL");
+  db.exec("PRAGMA synchronous=NORMAL");
+  if (version >= kVersion) return;
+
+  // One migration at a time, even with two ccload processes starting together.
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    if (user_version(db) < kVersion) {
+      db.exec(std::string(kCreateLoadtest));
+      add_missing(db, "LOADTEST", kLoadtestAdded);
+      db.exec(std::string(kCreateRuns));
+      add_missing(db, "RUNS", kRunsAdded);
+      db.exec(std::string(kIndexes));
+      db.exec("PRAGMA user_version=" + std::to_string(kVersion));
+    }
+    db.exec("COMMIT");
+  } catch (...) {
+    try {
+      db.exec("ROLLBACK");
+    } catch (const sql::Error&) {
+    }
+    throw;
+  }
+}
+
+}  // namespace ccload::store::schema

@@ -1,0 +1,35 @@
+#pragma once
+// The database layout and its migrations.
+//
+// LOADTEST keeps the seed's name and columns (REQUESTID, TIMESTAMP, URL, STATUS, REQTYPE,
+// RESPONSETIME) and gains RUNID, RUNREQUEST, TTFB, TTLB, CONNECT, BYTES, ERROR. RUNS holds one row
+// per run. PRAGMA user_version records the schema version (a PyLoad database has 0).
+//
+// Units and encodings:
+// - TIMESTAMP: the request's start, UTC seconds since the Unix epoch with a fraction (the seed's
+//   `1795544018.185497` style). A database created by ccload declares it REAL and stores numbers; a
+//   PyLoad database declares it TEXT, so SQLite stores our values there as the same digits in text.
+//   Readers always use CAST(TIMESTAMP AS REAL), which reads both (and ISO date text, see history).
+// - RESPONSETIME: total seconds (due -> last byte), REAL in a ccload database; same TEXT caveat.
+// - TTFB, TTLB, CONNECT: seconds, REAL (0 when not applicable: no byte received, reused
+// connection).
+// - REQTYPE: upper-case method for new rows (PyLoad wrote lower case; history shows upper case).
+// - STATUS: the HTTP status, 0 for a transport error, whose category is in ERROR (NULL otherwise).
+// - RUNREQUEST: the request's 1-based number within its run. RUNID is NULL for PyLoad's rows.
+// Migrations only add tables, columns and indexes: they never drop or rewrite a row.
+
+#include "store/sqlite.hpp"
+
+namespace ccload::store::schema {
+
+inline constexpr int kVersion = 1;
+inline constexpr int kBusyTimeoutMs = 5000;
+
+// Sets WAL, the busy timeout and synchronous=NORMAL, then creates or migrates the tables.
+// Throws sql::Error.
+void prepare_for_writing(sql::Database& db);
+
+// The CREATE statements of a new database (for documentation and tests).
+std::string create_statements();
+
+}  // namespace ccload::store::schema

@@ -1,0 +1,189 @@
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "cli/command.hpp"
+
+namespace ccload::cli {
+namespace {
+
+Command parse(std::vector<std::string> args) {
+  args.insert(args.begin(), "ccload");
+  std::vector<const char*> argv;
+  for (const auto& arg : args) argv.push_back(arg.c_str());
+  return parse_command_line(static_cast<int>(argv.size()), argv.data());
+}
+
+RunCommand parse_run(std::vector<std::string> args) {
+  Command command = parse(std::move(args));
+  EXPECT_TRUE(std::holds_alternative<RunCommand>(command));
+  return std::get<RunCommand>(command);
+}
+
+std::string usage_error(std::vector<std::string> args) {
+  try {
+    parse(std::move(args));
+  } catch (const UsageError& error) {
+    std::string message = error.what();
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+    return message;
+  }
+  ADD_FAILURE() << "no usage error";
+  return "";
+}
+
+void expect_same_run(const RunCommand& a, const RunCommand& b) {
+  EXPECT_EQ(a.url, b.url);
+  EXPECT_EQ(a.method, b.method);
+  EXPECT_EQ(a.body, b.body);
+  EXPECT_EQ(a.requests, b.requests);
+  EXPECT_EQ(a.concurrency, b.concurrency);
+  EXPECT_EQ(a.headers, b.headers);
+}
+
+TEST(ParseCommandLine, SeedAndModernFormsGiveTheSameRun) {
+  RunCommand seed = parse_run({"-u", "http://h/get", "-n", "100", "-c", "10", "-GET"});
+  RunCommand seed_word = parse_run({"ccload", "-u", "http://h/get", "-n", "100", "-c", "10", "-GET"});
+  RunCommand modern = parse_run({"run", "http://h/get", "-n", "100", "-c", "10", "-m", "get"});
+  EXPECT_TRUE(seed.seed_form);
+  EXPECT_FALSE(modern.seed_form);
+  expect_same_run(seed, modern);
+  expect_same_run(seed_word, modern);
+  EXPECT_EQ(seed.url, "http://h/get");
+  EXPECT_EQ(seed.requests, 100u);
+  EXPECT_EQ(seed.concurrency, 10u);
+}
+
+TEST(ParseCommandLine, SeedPostWithJsonBodyMatchesModern) {
+  const std::string body = R"({"title": "Test Post", "userId": 1})";
+  RunCommand seed = parse_run({"-u", "http://h/posts", "-n", "20", "-c", "2", "-POST", "-d", body});
+  RunCommand modern =
+      parse_run({"run", "http://h/posts", "-n", "20", "-c", "2", "-m", "POST", "-d", body});
+  expect_same_run(seed, modern);
+  EXPECT_EQ(seed.method, "POST");
+  EXPECT_EQ(seed.body, body);
+}
+
+TEST(ParseCommandLine, EverySeedMethodFlag) {
+  for (std::string method : {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
+    RunCommand run = parse_run({"-u", "http://h/", "-n", "5", "-c", "1", "-" + method});
+    EXPECT_EQ(run.method, method);
+  }
+}
+
+TEST(ParseCommandLine, HistoryInBothForms) {
+  for (auto [seed, modern, period] :
+       {std::tuple{"-weekly", "--weekly", store::Period::weekly},
+        std::tuple{"-monthly", "--monthly", store::Period::monthly},
+        std::tuple{"-yearly", "--yearly", store::Period::yearly}}) {
+    auto a = std::get<HistoryCommand>(parse({"-history", seed}));
+    auto b = std::get<HistoryCommand>(parse({"history", modern}));
+    EXPECT_EQ(a.query.period, period);
+    EXPECT_EQ(b.query.period, period);
+  }
+  auto plain = std::get<HistoryCommand>(parse({"-history"}));
+  EXPECT_EQ(plain.query.period, store::Period::none);
+  EXPECT_EQ(plain.query.limit, 20);
+  auto limited = std::get<HistoryCommand>(parse({"history", "--limit", "5", "--url", "x", "--run", "7"}));
+  EXPECT_EQ(limited.query.limit, 5);
+  EXPECT_EQ(limited.query.url_contains, "x");
+  EXPECT_EQ(limited.query.run_id, 7);
+}
+
+TEST(ParseCommandLine, ModernDefaultsAreHeys) {
+  RunCommand run = parse_run({"run", "http://h/"});
+  EXPECT_EQ(run.requests, 200u);
+  EXPECT_EQ(run.concurrency, 50u);
+  EXPECT_EQ(run.method, "GET");
+  RunCommand few = parse_run({"run", "http://h/", "-n", "10"});
+  EXPECT_EQ(few.concurrency, 10u) << "an implicit -c is lowered to -n";
+}
+
+TEST(ParseCommandLine, ModernOptions) {
+  RunCommand run = parse_run({"run", "https://h/x", "-H", "X-Key: v 1", "-H", "Accept:text/plain",
+                              "--timeout", "250ms", "--insecure", "--details", "--json", "-",
+                              "--db", "other.db", "--no-store", "--threads", "3"});
+  ASSERT_EQ(run.headers.size(), 2u);
+  EXPECT_EQ(run.headers[0], (std::pair<std::string, std::string>{"X-Key", "v 1"}));
+  EXPECT_EQ(run.headers[1], (std::pair<std::string, std::string>{"Accept", "text/plain"}));
+  EXPECT_DOUBLE_EQ(*run.timeout_s, 0.25);
+  EXPECT_TRUE(run.insecure);
+  EXPECT_TRUE(run.details);
+  EXPECT_EQ(run.json_path, "-");
+  EXPECT_EQ(*run.database, "other.db");
+  EXPECT_TRUE(run.no_store);
+  EXPECT_EQ(run.threads, 3u);
+}
+
+TEST(ParseCommandLine, BodyFromFile) {
+  auto path = std::filesystem::temp_directory_path() / "ccload_parse_body.json";
+  std::ofstream(path) << R"({"from": "file"})";
+  RunCommand run = parse_run({"run", "http://h/", "-m", "POST", "-d", "@" + path.string()});
+  EXPECT_EQ(run.body, R"({"from": "file"})");
+  std::filesystem::remove(path);
+}
+
+TEST(ParseCommandLine, Durations) {
+  EXPECT_DOUBLE_EQ(parse_duration("5s", "x"), 5);
+  EXPECT_DOUBLE_EQ(parse_duration("1.5", "x"), 1.5);
+  EXPECT_DOUBLE_EQ(parse_duration("200ms", "x"), 0.2);
+  EXPECT_DOUBLE_EQ(parse_duration("2m", "x"), 120);
+  EXPECT_DOUBLE_EQ(parse_duration("0", "x"), 0);
+  EXPECT_THROW(parse_duration("abc", "x"), UsageError);
+  EXPECT_THROW(parse_duration("-1", "x"), UsageError);
+  EXPECT_THROW(parse_duration("5 parsecs", "x"), UsageError);
+}
+
+TEST(ParseCommandLine, HelpAndVersionAreInfo) {
+  auto help = std::get<InfoCommand>(parse({"--help"}));
+  EXPECT_NE(help.text.find("-u URL -n 100 -c 10 -GET"), std::string::npos);
+  EXPECT_NE(help.text.find("run"), std::string::npos);
+  auto run_help = std::get<InfoCommand>(parse({"run", "--help"}));
+  for (const char* option : {"--requests", "--concurrency", "--method", "--data", "--header",
+                             "--timeout", "--insecure", "--cacert", "--details", "--json"}) {
+    EXPECT_NE(run_help.text.find(option), std::string::npos) << option;
+  }
+  auto version = std::get<InfoCommand>(parse({"--version"}));
+  EXPECT_NE(version.text.find("ccload"), std::string::npos);
+}
+
+struct BadInput {
+  std::vector<std::string> args;
+  std::string expected;  // a fragment of the one-line message
+};
+
+class BadInputTest : public ::testing::TestWithParam<BadInput> {};
+
+TEST_P(BadInputTest, IsOneClearLine) {
+  std::string message = usage_error(GetParam().args);
+  EXPECT_NE(message.find(GetParam().expected), std::string::npos) << message;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    ParseCommandLine, BadInputTest,
+    ::testing::Values(
+        BadInput{{}, "-u URL"},
+        BadInput{{"-n", "10", "-c", "1", "-GET"}, "missing -u URL or -history"},
+        BadInput{{"-u", "http://h/", "-history"}, "cannot be used together"},
+        BadInput{{"-u", "http://h/", "-c", "1", "-GET"}, "-n (the number of requests) is required"},
+        BadInput{{"-u", "http://h/", "-n", "1", "-GET"}, "-c (the number of concurrent"},
+        BadInput{{"-u", "http://h/", "-n", "1", "-c", "1"}, "choose the HTTP method"},
+        BadInput{{"-u", "http://h/", "-n", "abc", "-c", "1", "-GET"}, "-n must be a whole number"},
+        BadInput{{"-u", "http://h/", "-n", "0", "-c", "1", "-GET"}, "-n must be a whole number"},
+        BadInput{{"-u", "http://h/", "-n", "-5", "-c", "1", "-GET"}, "-n"},
+        BadInput{{"-u", "http://h/", "-n", "10", "-c", "1.5", "-GET"}, "-c must be a whole number"},
+        BadInput{{"-u", "http://h/", "-n", "10", "-c", "20", "-GET"}, "-c 20 is greater than -n 10"},
+        BadInput{{"-u", "http://h/", "-n", "10", "-c", "2", "-GET", "-POST"}, "two HTTP methods"},
+        BadInput{{"-u", "http://h/", "-n", "1", "-c", "1", "-POST", "-d", "{bad"}, "not valid JSON"},
+        BadInput{{"run", "http://h/", "-d", "@/nonexistent/body.json"}, "cannot read the file"},
+        BadInput{{"run", "http://h/", "-H", "NoColonHere"}, "is not a header"},
+        BadInput{{"run", "http://h/", "--timeout", "soon"}, "is not a duration"},
+        BadInput{{"run"}, "missing the URL"},
+        BadInput{{"run", "http://h/", "--bogus"}, "--bogus"},
+        BadInput{{"history", "--weekly", "--monthly"}, "excludes"},
+        BadInput{{"run", "http://h/", "--insecure", "--cacert", "x.pem"}, "contradict"}));
+
+}  // namespace
+}  // namespace ccload::cli
