@@ -1,0 +1,57 @@
+// The engine's hot path does not allocate: the allocations of a run do not grow with n.
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <iostream>
+#include <new>
+
+#include "engine/engine.hpp"
+#include "support/serve_process.hpp"
+
+namespace {
+std::atomic<std::uint64_t> allocations{0};
+}
+
+void* operator new(std::size_t size) {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t size) { return operator new(size); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+
+namespace ccload::engine {
+namespace {
+
+std::uint64_t allocations_for(const std::string& url, std::uint64_t requests) {
+  EngineConfig config;
+  config.target = net::parse_target(url);
+  config.requests = requests;
+  config.concurrency = 10;
+  config.threads = 2;
+  config.keep_records = 0;
+  std::uint64_t before = allocations.load();
+  EngineResult result = run_load(config);
+  std::uint64_t used = allocations.load() - before;
+  EXPECT_EQ(result.stats.succeeded, requests);
+  return used;
+}
+
+TEST(EngineAllocations, DoNotGrowWithTheNumberOfRequests) {
+  test::ServeProcess server;
+  const std::string url = server.base_url() + "/get";
+  allocations_for(url, 2000);  // warm-up: thread-local caches, lazily created singletons
+  std::uint64_t small = allocations_for(url, 10000);
+  std::uint64_t large = allocations_for(url, 20000);
+  // 10,000 more requests cost no more allocations (a few for thread start-up jitter at most).
+  std::cout << "allocations: 10k=" << small << " 20k=" << large << "\n";
+  EXPECT_LE(large, small + 20) << "10k requests: " << small << " allocations; 20k: " << large;
+}
+
+}  // namespace
+}  // namespace ccload::engine
