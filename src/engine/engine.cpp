@@ -68,7 +68,6 @@ EngineResult run_load(const EngineConfig& config) {
       signal.changed.wait_for(lock, std::chrono::milliseconds(10));
       if (!stop_deadline && config.stop != nullptr && config.stop->load()) {
         stop_deadline = Clock::now() + kStopGrace;
-        result.interrupted = true;
       }
       if (stop_deadline && Clock::now() >= *stop_deadline) {
         for (auto& worker : workers) worker->force_stop();
@@ -85,6 +84,9 @@ EngineResult run_load(const EngineConfig& config) {
     auto& kept = worker->kept();
     std::move(kept.begin(), kept.end(), std::back_inserter(result.kept));
   }
+  // A stop that came after the last slot was taken interrupted nothing.
+  result.interrupted = config.stop != nullptr && config.stop->load() &&
+                       result.stats.requests < config.requests;
   if (result.interrupted) last = Clock::now();
   result.duration_s = std::chrono::duration<double>(last - started).count();
   std::sort(result.kept.begin(), result.kept.end(),
