@@ -6,8 +6,8 @@
 namespace ccload::app {
 
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailed = 1;       // the run could not be carried out, or not stored
-inline constexpr int kExitUsage = 2;        // bad command line or configuration; nothing sent
+inline constexpr int kExitFailed = 1;  // the run could not be carried out, or not stored
+inline constexpr int kExitUsage = 2;   // bad command line or configuration; nothing sent
 inline constexpr int kExitInterrupted = 130;
 
 int run_load_test(const cli::RunCommand& command);

@@ -12,8 +12,8 @@ int show_history(const cli::HistoryCommand& command) {
     database = *command.database;
   } else {
     try {
-      config::Settings settings = config::load_settings(std::filesystem::current_path(),
-                                                        config::process_environment());
+      config::Settings settings =
+          config::load_settings(std::filesystem::current_path(), config::process_environment());
       for (const auto& warning : settings.warnings) {
         std::cerr << "ccload: warning: " << warning << '\n';
       }

@@ -15,7 +15,8 @@ namespace ccload::cli {
 namespace {
 
 const std::set<std::string> kSubcommands = {"run", "history", "serve"};
-const std::vector<std::string> kMethods = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"};
+const std::vector<std::string> kMethods = {"GET",    "POST", "PUT",    "PATCH",
+                                           "DELETE", "HEAD", "OPTIONS"};
 
 constexpr const char* kExample = "ccload -u http://127.0.0.1:8080/get -n 100 -c 10 -GET";
 
@@ -82,12 +83,12 @@ std::vector<std::string> rewrite_seed_form(std::vector<std::string> args) {
     }
   }
   if (methods.size() > 1) {
-    throw UsageError(fmt::format("two HTTP methods given ({} and {}): choose one", methods[0],
-                                 methods[1]));
+    throw UsageError(
+        fmt::format("two HTTP methods given ({} and {}): choose one", methods[0], methods[1]));
   }
   if (!contains(args, "-n")) {
-    throw UsageError(fmt::format(
-        "-n (the number of requests) is required with -u: for example {}", kExample));
+    throw UsageError(
+        fmt::format("-n (the number of requests) is required with -u: for example {}", kExample));
   }
   if (!contains(args, "-c")) {
     throw UsageError(fmt::format(
@@ -107,8 +108,8 @@ std::uint64_t parse_positive(const std::string& text, const std::string& flag,
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value == 0 ||
       value > max) {
-    throw UsageError(fmt::format("{} must be a whole number from 1 to {} ({}), not '{}'", flag,
-                                 max, meaning, text));
+    throw UsageError(fmt::format("{} must be a whole number from 1 to {} ({}), not '{}'", flag, max,
+                                 meaning, text));
   }
   return value;
 }
@@ -153,9 +154,10 @@ std::pair<std::string, std::string> parse_header(const std::string& text) {
   value.erase(std::find_if(value.rbegin(), value.rend(), not_space).base(), value.end());
   if (name.find_first_of(" \t\r\n") != std::string::npos ||
       value.find_first_of("\r\n") != std::string::npos) {
-    throw UsageError(fmt::format("-H '{}': header names cannot contain spaces and values cannot "
-                                 "contain line breaks",
-                                 text));
+    throw UsageError(
+        fmt::format("-H '{}': header names cannot contain spaces and values cannot "
+                    "contain line breaks",
+                    text));
   }
   return {name, value};
 }
@@ -204,13 +206,15 @@ RunCommand finish_run(const RunInputs& in, RunCommand run) {
         static_cast<unsigned>(parse_positive(in.threads, "--threads", "worker threads", 1024));
   }
   if (!in.timeout.empty()) run.timeout_s = parse_duration(in.timeout, "--timeout");
-  if (!in.sink_timeout.empty()) run.sink_timeout_s = parse_duration(in.sink_timeout, "--sink-timeout");
+  if (!in.sink_timeout.empty())
+    run.sink_timeout_s = parse_duration(in.sink_timeout, "--sink-timeout");
   if (!in.method.empty()) {
     run.method = upper(in.method);
     if (run.method.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos) {
-      throw UsageError(fmt::format("-m '{}' is not an HTTP method: use GET, POST, PUT, PATCH, "
-                                   "DELETE, HEAD or OPTIONS",
-                                   in.method));
+      throw UsageError(
+          fmt::format("-m '{}' is not an HTTP method: use GET, POST, PUT, PATCH, "
+                      "DELETE, HEAD or OPTIONS",
+                      in.method));
     }
   }
   if (!in.data.empty()) {
@@ -219,8 +223,9 @@ RunCommand finish_run(const RunInputs& in, RunCommand run) {
   }
   for (const auto& header : in.headers) run.headers.push_back(parse_header(header));
   if (run.insecure && !run.cacert.empty()) {
-    throw UsageError("--insecure and --cacert contradict each other: verify with --cacert FILE, "
-                     "or skip verification with --insecure");
+    throw UsageError(
+        "--insecure and --cacert contradict each other: verify with --cacert FILE, "
+        "or skip verification with --insecure");
   }
   return run;
 }
@@ -244,7 +249,8 @@ constexpr const char* kDescription =
     "  ccload serve [--host H] [--port P]   (the built-in target server)\n"
     "\n"
     "Configuration: PYLOAD_CONFIG, else ./config.env, else ./.env (DATABASE_URL, timeout,\n"
-    "USERNAME, PASSWORD, LOGTAIL_URL, LOGTAIL_TOKEN, LOKI_URL); the environment wins over the file.\n"
+    "USERNAME, PASSWORD, LOGTAIL_URL, LOGTAIL_TOKEN, LOKI_URL); the environment wins over the "
+    "file.\n"
     "Exit codes: 0 the run completed (whatever its failures); 1 the run could not be carried out\n"
     "or its results could not be stored; 2 bad usage or configuration (nothing was sent);\n"
     "130 interrupted by Ctrl-C (after printing what completed).";
@@ -308,8 +314,9 @@ Command parse_command_line(int argc, const char* const* argv) {
   ServeCommand serve;
   std::string port, serve_threads;
   CLI::App* serve_app = app.add_subcommand(
-      "serve", "Run the built-in target server (/get, /status/CODE, /delay/MS, /bytes/N, /post, "
-               "/anything, /flaky/N).");
+      "serve",
+      "Run the built-in target server (/get, /status/CODE, /delay/MS, /bytes/N, /post, "
+      "/anything, /flaky/N).");
   serve_app->add_option("--host", serve.host, "Address to listen on (default 127.0.0.1)");
   serve_app->add_option("--port", port, "Port to listen on; 0 picks a free one (default 8080)");
   serve_app->add_option("--threads", serve_threads, "Threads (default: cores)");

@@ -24,14 +24,22 @@ inline constexpr int kErrorCategoryCount = 8;
 
 constexpr std::string_view to_string(ErrorCategory category) {
   switch (category) {
-    case ErrorCategory::none: return "none";
-    case ErrorCategory::resolve: return "resolve";
-    case ErrorCategory::connect: return "connect";
-    case ErrorCategory::tls: return "tls";
-    case ErrorCategory::timeout: return "timeout";
-    case ErrorCategory::read: return "read";
-    case ErrorCategory::write: return "write";
-    case ErrorCategory::protocol: return "protocol";
+    case ErrorCategory::none:
+      return "none";
+    case ErrorCategory::resolve:
+      return "resolve";
+    case ErrorCategory::connect:
+      return "connect";
+    case ErrorCategory::tls:
+      return "tls";
+    case ErrorCategory::timeout:
+      return "timeout";
+    case ErrorCategory::read:
+      return "read";
+    case ErrorCategory::write:
+      return "write";
+    case ErrorCategory::protocol:
+      return "protocol";
   }
   return "unknown";
 }
@@ -41,16 +49,17 @@ constexpr std::string_view to_string(ErrorCategory category) {
 constexpr bool is_success_status(int status) { return status >= 200 && status <= 399; }
 
 struct Record {
-  std::uint64_t request_id = 0;       // 1-based, unique within a run, in the order slots were taken
-  std::int64_t start_unix_ns = 0;     // wall clock (system_clock) when the request was due, ns since epoch
-  std::int64_t total_ns = 0;          // due -> last byte (includes connect and any wait)
-  std::int64_t ttfb_ns = 0;           // request written -> first byte of the status line (0 if none)
-  std::int64_t ttlb_ns = 0;           // request written -> last byte of the body (0 if incomplete)
-  std::int64_t connect_ns = 0;        // DNS+TCP+TLS when this request opened a connection, else 0
-  std::uint64_t bytes = 0;            // response bytes received (head + body)
-  std::uint16_t status = 0;           // HTTP status, 0 for a transport error
+  std::uint64_t request_id = 0;  // 1-based, unique within a run, in the order slots were taken
+  std::int64_t start_unix_ns =
+      0;                      // wall clock (system_clock) when the request was due, ns since epoch
+  std::int64_t total_ns = 0;  // due -> last byte (includes connect and any wait)
+  std::int64_t ttfb_ns = 0;   // request written -> first byte of the status line (0 if none)
+  std::int64_t ttlb_ns = 0;   // request written -> last byte of the body (0 if incomplete)
+  std::int64_t connect_ns = 0;  // DNS+TCP+TLS when this request opened a connection, else 0
+  std::uint64_t bytes = 0;      // response bytes received (head + body)
+  std::uint16_t status = 0;     // HTTP status, 0 for a transport error
   ErrorCategory error = ErrorCategory::none;
-  std::string body;                   // failures only: the response body from its first byte, capped
+  std::string body;  // failures only: the response body from its first byte, capped
 
   bool succeeded() const { return error == ErrorCategory::none && is_success_status(status); }
 };

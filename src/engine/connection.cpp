@@ -104,7 +104,8 @@ asio::awaitable<ErrorCategory> Connection::connect(Record& record) {
   if (run_.endpoints.empty()) co_return ErrorCategory::resolve;
   const Clock::time_point started = Clock::now();
   error_code ec;
-  co_await asio::async_connect(socket_, run_.endpoints, asio::redirect_error(asio::use_awaitable, ec));
+  co_await asio::async_connect(socket_, run_.endpoints,
+                               asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
     close();
     co_return classify(ErrorCategory::connect);
@@ -131,7 +132,8 @@ asio::awaitable<ErrorCategory> Connection::connect(Record& record) {
 
 asio::awaitable<std::size_t> Connection::read_some(error_code& ec) {
   auto space = asio::buffer(buffer_.get() + end_, kBufferSize - end_);
-  if (tls_) co_return co_await tls_->async_read_some(space, asio::redirect_error(asio::use_awaitable, ec));
+  if (tls_)
+    co_return co_await tls_->async_read_some(space, asio::redirect_error(asio::use_awaitable, ec));
   co_return co_await socket_.async_read_some(space, asio::redirect_error(asio::use_awaitable, ec));
 }
 
@@ -185,7 +187,8 @@ asio::awaitable<Connection::Outcome> Connection::exchange(Record& record) {
     }
     std::size_t got = co_await read_some(ec);
     if (ec) {
-      if ((ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) && parser.got_some()) {
+      if ((ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) &&
+          parser.got_some()) {
         error_code eof_ec;
         parser.put_eof(eof_ec);
         if (!eof_ec && parser.is_done()) {

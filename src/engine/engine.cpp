@@ -50,7 +50,8 @@ EngineResult run_load(const EngineConfig& config) {
   const unsigned workers_wanted = worker_count(config);
   std::vector<std::unique_ptr<Worker>> workers;
   for (unsigned i = 0; i < workers_wanted; ++i) {
-    unsigned share = config.concurrency / workers_wanted + (i < config.concurrency % workers_wanted);
+    unsigned share =
+        config.concurrency / workers_wanted + (i < config.concurrency % workers_wanted);
     workers.push_back(std::make_unique<Worker>(run, share, signal));
   }
 
@@ -85,8 +86,8 @@ EngineResult run_load(const EngineConfig& config) {
     std::move(kept.begin(), kept.end(), std::back_inserter(result.kept));
   }
   // A stop that came after the last slot was taken interrupted nothing.
-  result.interrupted = config.stop != nullptr && config.stop->load() &&
-                       result.stats.requests < config.requests;
+  result.interrupted =
+      config.stop != nullptr && config.stop->load() && result.stats.requests < config.requests;
   if (result.interrupted) last = Clock::now();
   result.duration_s = std::chrono::duration<double>(last - started).count();
   std::sort(result.kept.begin(), result.kept.end(),

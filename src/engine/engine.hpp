@@ -37,11 +37,11 @@ struct EngineConfig {
 };
 
 struct EngineResult {
-  stats::RunStats stats;           // merged over workers
-  std::vector<Record> kept;        // the first keep_records records, by request id
+  stats::RunStats stats;     // merged over workers
+  std::vector<Record> kept;  // the first keep_records records, by request id
   std::int64_t started_unix_ns = 0;
-  double duration_s = 0;           // first request due -> last response (or stop)
-  bool interrupted = false;        // stopped through EngineConfig::stop
+  double duration_s = 0;     // first request due -> last response (or stop)
+  bool interrupted = false;  // stopped through EngineConfig::stop
   std::uint64_t connections_opened = 0;
 };
 

@@ -18,8 +18,8 @@ std::size_t ResponseParser::on_chunk_body_impl(std::uint64_t, string_view body, 
 
 std::string ResponseParser::take_failure_body() {
   if (body_bytes_ > captured_.size()) {
-    captured_ += fmt::format("\n[ccload: body cut at {} of {} bytes]", captured_.size(),
-                             body_bytes_);
+    captured_ +=
+        fmt::format("\n[ccload: body cut at {} of {} bytes]", captured_.size(), body_bytes_);
   }
   return std::move(captured_);
 }

@@ -20,8 +20,8 @@ constexpr auto kFailureFlushInterval = std::chrono::milliseconds(250);
 Clock::duration watchdog_tick(double timeout_s) {
   using namespace std::chrono_literals;
   if (timeout_s <= 0) return 100ms;
-  auto fraction = std::chrono::duration_cast<Clock::duration>(
-      std::chrono::duration<double>(timeout_s / 50));
+  auto fraction =
+      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout_s / 50));
   return std::clamp<Clock::duration>(fraction, 1ms, 100ms);
 }
 

@@ -24,11 +24,11 @@ using Clock = std::chrono::steady_clock;
 // What every worker reads during a run. Only next_slot changes (one relaxed fetch_add per request).
 struct SharedRun {
   const EngineConfig& config;
-  std::string request;                                     // the request bytes, built once
-  std::vector<boost::asio::ip::tcp::endpoint> endpoints;   // empty: the host did not resolve
-  boost::asio::ssl::context* tls_context = nullptr;        // set for https
-  bool head_request = false;                               // responses carry no body
-  std::atomic<std::uint64_t> next_slot{0};                 // request slots handed out so far
+  std::string request;                                    // the request bytes, built once
+  std::vector<boost::asio::ip::tcp::endpoint> endpoints;  // empty: the host did not resolve
+  boost::asio::ssl::context* tls_context = nullptr;       // set for https
+  bool head_request = false;                              // responses carry no body
+  std::atomic<std::uint64_t> next_slot{0};                // request slots handed out so far
 
   // The next request slot (0-based), or nothing when all n are taken or a stop was requested.
   std::optional<std::uint64_t> take_slot() {

@@ -10,8 +10,7 @@ boost::asio::ssl::context make_client_context(const TlsOptions& options) {
   namespace ssl = boost::asio::ssl;
   ssl::context context(ssl::context::tls_client);
   context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                      ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                      ssl::context::no_tlsv1_1);
+                      ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
   if (!options.ca_file.empty()) {
     boost::system::error_code ec;
     context.load_verify_file(options.ca_file, ec);

@@ -22,8 +22,8 @@ Target parse_target(std::string_view text, bool default_https) {
     candidate = "https://" + candidate;
   }
   if (candidate.find("://") == std::string::npos) {
-    throw UrlError(fmt::format(
-        "the URL '{}' has no scheme: write it as http://{} or https://{}", text, text, text));
+    throw UrlError(fmt::format("the URL '{}' has no scheme: write it as http://{} or https://{}",
+                               text, text, text));
   }
   auto parsed = boost::urls::parse_uri(candidate);
   if (!parsed) {
@@ -39,8 +39,9 @@ Target parse_target(std::string_view text, bool default_https) {
   if (scheme == "https") {
     target.tls = true;
   } else if (scheme != "http") {
-    throw UrlError(fmt::format(
-        "the URL '{}' uses the scheme '{}': only http:// and https:// are supported", text, scheme));
+    throw UrlError(
+        fmt::format("the URL '{}' uses the scheme '{}': only http:// and https:// are supported",
+                    text, scheme));
   }
   if (!url.has_authority() || url.encoded_host().empty()) {
     throw UrlError(

@@ -6,9 +6,8 @@ namespace {
 
 nlohmann::json timing(const stats::Histogram& histogram) {
   stats::TimingSummary s = stats::summarize(histogram);
-  return {{"count", s.count}, {"min", s.min},   {"max", s.max},   {"mean", s.mean},
-          {"p50", s.p50},     {"p90", s.p90},   {"p95", s.p95},   {"p99", s.p99},
-          {"p999", s.p999}};
+  return {{"count", s.count}, {"min", s.min}, {"max", s.max}, {"mean", s.mean}, {"p50", s.p50},
+          {"p90", s.p90},     {"p95", s.p95}, {"p99", s.p99}, {"p999", s.p999}};
 }
 
 }  // namespace
@@ -20,7 +19,8 @@ nlohmann::json summary_json(const ReportInput& input) {
   for (const auto& [code, count] : stats.status_counts()) codes[std::to_string(code)] = count;
   nlohmann::json errors = nlohmann::json::object();
   for (int i = 1; i < kErrorCategoryCount; ++i) {
-    if (stats.by_error[i] > 0) errors[std::string(to_string(static_cast<ErrorCategory>(i)))] = stats.by_error[i];
+    if (stats.by_error[i] > 0)
+      errors[std::string(to_string(static_cast<ErrorCategory>(i)))] = stats.by_error[i];
   }
   double rps = result.duration_s > 0 ? static_cast<double>(stats.requests) / result.duration_s : 0;
   return {

@@ -14,11 +14,11 @@ namespace ccload::report {
 struct ReportInput {
   std::string url;
   std::string method;
-  std::uint64_t requested = 0;           // n
-  unsigned concurrency = 0;              // c
+  std::uint64_t requested = 0;  // n
+  unsigned concurrency = 0;     // c
   const engine::EngineResult* result = nullptr;
-  bool all_details = false;              // --details: show every kept record
-  std::size_t detail_rows = 20;          // rows shown without --details
+  bool all_details = false;      // --details: show every kept record
+  std::size_t detail_rows = 20;  // rows shown without --details
   // Lines saying where failures and records went (storage, shipping); printed after the counts.
   std::vector<std::string> notes;
 };

@@ -80,7 +80,8 @@ void print_report(std::ostream& out, const ReportInput& input) {
   auto codes = stats.status_counts();
   if (codes.empty()) out << "  (no responses)\n";
   for (const auto& [code, count] : codes) {
-    out << fmt::format("  {:<20}{:>18}{}\n", code, count, is_success_status(code) ? "" : "  failed");
+    out << fmt::format("  {:<20}{:>18}{}\n", code, count,
+                       is_success_status(code) ? "" : "  failed");
   }
   bool any_error = false;
   for (int i = 1; i < kErrorCategoryCount; ++i) any_error = any_error || stats.by_error[i] > 0;
@@ -104,8 +105,8 @@ void print_report(std::ostream& out, const ReportInput& input) {
   out << "\nIndividual Request Details\n" << kRule << "\n";
   out << fmt::format("{:<10} | {:<23} | {:<30} | {:<8} | {:<7} | {}\n", "Request ID", "Timestamp",
                      "URL", "Status", "Method", "Response Time");
-  std::size_t shown = input.all_details ? result.kept.size()
-                                        : std::min(result.kept.size(), input.detail_rows);
+  std::size_t shown =
+      input.all_details ? result.kept.size() : std::min(result.kept.size(), input.detail_rows);
   for (std::size_t i = 0; i < shown; ++i) {
     const Record& record = result.kept[i];
     out << fmt::format("{:<10} | {:<23} | {:<30} | {:<8} | {:<7} | {:.6f}\n", record.request_id,

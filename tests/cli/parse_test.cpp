@@ -45,7 +45,8 @@ void expect_same_run(const RunCommand& a, const RunCommand& b) {
 
 TEST(ParseCommandLine, SeedAndModernFormsGiveTheSameRun) {
   RunCommand seed = parse_run({"-u", "http://h/get", "-n", "100", "-c", "10", "-GET"});
-  RunCommand seed_word = parse_run({"ccload", "-u", "http://h/get", "-n", "100", "-c", "10", "-GET"});
+  RunCommand seed_word =
+      parse_run({"ccload", "-u", "http://h/get", "-n", "100", "-c", "10", "-GET"});
   RunCommand modern = parse_run({"run", "http://h/get", "-n", "100", "-c", "10", "-m", "get"});
   EXPECT_TRUE(seed.seed_form);
   EXPECT_FALSE(modern.seed_form);
@@ -74,10 +75,9 @@ TEST(ParseCommandLine, EverySeedMethodFlag) {
 }
 
 TEST(ParseCommandLine, HistoryInBothForms) {
-  for (auto [seed, modern, period] :
-       {std::tuple{"-weekly", "--weekly", store::Period::weekly},
-        std::tuple{"-monthly", "--monthly", store::Period::monthly},
-        std::tuple{"-yearly", "--yearly", store::Period::yearly}}) {
+  for (auto [seed, modern, period] : {std::tuple{"-weekly", "--weekly", store::Period::weekly},
+                                      std::tuple{"-monthly", "--monthly", store::Period::monthly},
+                                      std::tuple{"-yearly", "--yearly", store::Period::yearly}}) {
     auto a = std::get<HistoryCommand>(parse({"-history", seed}));
     auto b = std::get<HistoryCommand>(parse({"history", modern}));
     EXPECT_EQ(a.query.period, period);
@@ -86,7 +86,8 @@ TEST(ParseCommandLine, HistoryInBothForms) {
   auto plain = std::get<HistoryCommand>(parse({"-history"}));
   EXPECT_EQ(plain.query.period, store::Period::none);
   EXPECT_EQ(plain.query.limit, 20);
-  auto limited = std::get<HistoryCommand>(parse({"history", "--limit", "5", "--url", "x", "--run", "7"}));
+  auto limited =
+      std::get<HistoryCommand>(parse({"history", "--limit", "5", "--url", "x", "--run", "7"}));
   EXPECT_EQ(limited.query.limit, 5);
   EXPECT_EQ(limited.query.url_contains, "x");
   EXPECT_EQ(limited.query.run_id, 7);
@@ -174,14 +175,15 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{{"-u", "http://h/", "-n", "0", "-c", "1", "-GET"}, "-n must be a whole number"},
         BadInput{{"-u", "http://h/", "-n", "-5", "-c", "1", "-GET"}, "-n"},
         BadInput{{"-u", "http://h/", "-n", "10", "-c", "1.5", "-GET"}, "-c must be a whole number"},
-        BadInput{{"-u", "http://h/", "-n", "10", "-c", "20", "-GET"}, "-c 20 is greater than -n 10"},
+        BadInput{{"-u", "http://h/", "-n", "10", "-c", "20", "-GET"},
+                 "-c 20 is greater than -n 10"},
         BadInput{{"-u", "http://h/", "-n", "10", "-c", "2", "-GET", "-POST"}, "two HTTP methods"},
-        BadInput{{"-u", "http://h/", "-n", "1", "-c", "1", "-POST", "-d", "{bad"}, "not valid JSON"},
+        BadInput{{"-u", "http://h/", "-n", "1", "-c", "1", "-POST", "-d", "{bad"},
+                 "not valid JSON"},
         BadInput{{"run", "http://h/", "-d", "@/nonexistent/body.json"}, "cannot read the file"},
         BadInput{{"run", "http://h/", "-H", "NoColonHere"}, "is not a header"},
         BadInput{{"run", "http://h/", "--timeout", "soon"}, "is not a duration"},
-        BadInput{{"run"}, "missing the URL"},
-        BadInput{{"run", "http://h/", "--bogus"}, "--bogus"},
+        BadInput{{"run"}, "missing the URL"}, BadInput{{"run", "http://h/", "--bogus"}, "--bogus"},
         BadInput{{"history", "--weekly", "--monthly"}, "excludes"},
         BadInput{{"run", "http://h/", "--insecure", "--cacert", "x.pem"}, "contradict"}));
 

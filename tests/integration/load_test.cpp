@@ -49,8 +49,8 @@ TEST_F(LoadTest, NeverMoreThanCConnectionsAndAllCAreUsed) {
     response.delay_before_head = 5ms;
     return response;
   });
-  ProcessResult result = run_ccload({"run", server.url("/"), "-n", "240", "-c", "8", "--no-store"},
-                                    dir.path());
+  ProcessResult result =
+      run_ccload({"run", server.url("/"), "-n", "240", "-c", "8", "--no-store"}, dir.path());
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(server.request_count(), 240u);
   EXPECT_EQ(server.max_concurrent_connections(), 8u);
@@ -208,8 +208,7 @@ class HttpsTest : public LoadTest {
 };
 
 TEST_F(HttpsTest, VerifiedWithCacertRejectedWithoutAcceptedWithInsecure) {
-  server::TargetServer target(
-      {"127.0.0.1", 0, 1, data("server.pem"), data("server.key")});
+  server::TargetServer target({"127.0.0.1", 0, 1, data("server.pem"), data("server.key")});
   const std::string url = target.base_url() + "/get";
   ASSERT_EQ(url.rfind("https://", 0), 0u);
 
@@ -293,9 +292,8 @@ TEST_F(LoadTest, ReportShowsAtMost20RowsUnlessDetails) {
 
 TEST_F(LoadTest, JsonToStdoutIsOneObject) {
   RecordingServer server;
-  ProcessResult result =
-      run_ccload({"run", server.url("/"), "-n", "5", "-c", "1", "--no-store", "--json", "-"},
-                 dir.path());
+  ProcessResult result = run_ccload(
+      {"run", server.url("/"), "-n", "5", "-c", "1", "--no-store", "--json", "-"}, dir.path());
   EXPECT_EQ(result.exit_code, 0);
   auto summary = nlohmann::json::parse(result.out);
   for (const char* key : {"requests", "status_codes", "errors", "latency", "rps", "duration_s",

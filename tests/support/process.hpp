@@ -9,16 +9,16 @@
 namespace ccload::test {
 
 struct ProcessResult {
-  int exit_code = -1;        // the exit status, or 128 + signal number when killed by a signal
-  std::string out;           // everything written to stdout
-  std::string err;           // everything written to stderr
+  int exit_code = -1;  // the exit status, or 128 + signal number when killed by a signal
+  std::string out;     // everything written to stdout
+  std::string err;     // everything written to stderr
 };
 
 struct ProcessOptions {
-  std::string cwd;                                  // empty: inherit
-  std::map<std::string, std::string> env;           // added to (or overriding) the environment
-  std::vector<std::string> unset_env;               // removed from the environment
-  std::chrono::milliseconds timeout{120000};        // killed (SIGKILL) after this
+  std::string cwd;                            // empty: inherit
+  std::map<std::string, std::string> env;     // added to (or overriding) the environment
+  std::vector<std::string> unset_env;         // removed from the environment
+  std::chrono::milliseconds timeout{120000};  // killed (SIGKILL) after this
   // When > 0: send SIGINT this long after start (Ctrl-C tests).
   std::chrono::milliseconds interrupt_after{0};
 };
