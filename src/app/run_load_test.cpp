@@ -12,6 +12,8 @@
 #include "config/settings.hpp"
 #include "engine/engine.hpp"
 #include "report/report.hpp"
+#include "sinks/failure_shipper.hpp"
+#include "sinks/policy.hpp"
 #include "store/run_writer.hpp"
 
 namespace ccload::app {
@@ -98,6 +100,24 @@ int run_load_test(const cli::RunCommand& command) {
     config.store = &*writer;
   }
 
+  // Failed requests go to Betterstack and/or Loki from their own threads (never slowing the run).
+  std::optional<sinks::FailureShipper> shipper;
+  if (!settings.logtail_token.empty() || !settings.loki_url.empty()) {
+    sinks::ShipperConfig ship;
+    ship.logtail_url = settings.logtail_url;
+    ship.logtail_token = settings.logtail_token;
+    ship.loki_url = settings.loki_url;
+    ship.flush_timeout_s = command.sink_timeout_s.value_or(10.0);
+    ship.target_url = command.url;
+    ship.method = command.method;
+    if (writer && writer->run_id() != 0) {
+      ship.run_id = writer->run_id();
+      ship.database = database;
+    }
+    shipper.emplace(std::move(ship));
+    config.failures = &*shipper;
+  }
+
   config.stop = &install_interrupt_handler();
   human << "Running....\n" << std::flush;
   engine::EngineResult result;
@@ -126,17 +146,21 @@ int run_load_test(const cli::RunCommand& command) {
       input.notes.push_back(fmt::format("Every request is stored in {} (run {}).", database,
                                         stored->run_id));
     } else {
-      input.notes.push_back(fmt::format("The requests could not be stored in {}: they are in {}.",
-                                        database, stored->fallback_path.string()));
+      input.notes.push_back(
+          stored->fallback_path.empty()
+              ? fmt::format("The requests could not all be stored in {} (see the error below).",
+                            database)
+              : fmt::format("The requests could not be stored in {}: they are in {}.", database,
+                            stored->fallback_path.string()));
       if (exit_code == kExitOk) exit_code = kExitFailed;
     }
   } else {
     input.notes.push_back("The requests were not stored (--no-store).");
   }
-  if (result.stats.failed > 0 && settings.logtail_token.empty()) {
-    input.notes.push_back(fmt::format(
-        "{} failed requests were not shipped to Betterstack: LOGTAIL_TOKEN is not set.",
-        result.stats.failed));
+  if (shipper) {
+    for (auto& line : shipper->finish(result.stats.failed)) input.notes.push_back(std::move(line));
+  } else if (result.stats.failed > 0) {
+    input.notes.push_back(sinks::not_configured_line(result.stats.failed));
   }
 
   report::print_report(human, input);
@@ -149,6 +173,7 @@ int run_load_test(const cli::RunCommand& command) {
       summary["database"] = database;
       summary["run_id"] = stored->run_id;
       summary["stored"] = stored->ok;
+      if (!stored->fallback_path.empty()) summary["fallback"] = stored->fallback_path.string();
     }
     if (command.json_path == "-") {
       std::cout << summary.dump(2) << std::endl;

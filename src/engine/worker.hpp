@@ -79,7 +79,8 @@ class Worker {
 
   SharedRun& run_;
   FinishSignal& signal_;
-  boost::asio::io_context io_{1};
+  // Only this worker's thread touches its sockets: no locking around their I/O.
+  boost::asio::io_context io_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   boost::asio::steady_timer watchdog_{io_};
   Clock::duration tick_;
   std::vector<std::unique_ptr<Connection>> connections_;

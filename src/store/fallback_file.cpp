@@ -46,7 +46,7 @@ bool FallbackFile::open() {
     file_ = std::fopen(candidate.c_str(), "wx");
     if (file_) {
       std::setvbuf(file_, nullptr, _IOFBF, 1 << 20);
-      path_ = fs::absolute(candidate, ec);
+      path_ = fs::absolute(candidate, ec).lexically_normal();  // "/db/dir/x", not "/db/dir/./x"
       if (ec) path_ = candidate;
       return true;
     }

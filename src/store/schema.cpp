@@ -1,6 +1,10 @@
 #include "store/schema.hpp"
 
+#include <sqlite3.h>
+
+#include <chrono>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace ccload::store::schema {
@@ -82,6 +86,23 @@ int user_version(sql::Database& db) {
   return stmt.step() ? static_cast<int>(stmt.column_int(0)) : 0;
 }
 
+// Switching a database to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY at once,
+// without calling the busy handler, while another connection holds a shared lock: that happens
+// when two ccload processes create the same database together. Retry up to the busy timeout.
+void enable_wal(sql::Database& db) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  for (;;) {
+    try {
+      db.exec("PRAGMA journal_mode=WAL");
+      return;
+    } catch (const sql::Error& e) {
+      if (e.code() != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline) throw;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
 }  // namespace
 
 std::string create_statements() {
@@ -102,7 +123,7 @@ void prepare_for_writing(sql::Database& db) {
   db.busy_timeout(kBusyTimeoutMs);
   // Reading the schema first surfaces "file is not a database" before anything is written.
   const int version = user_version(db);
-  db.exec("PRAGMA journal_mode=WAL");
+  enable_wal(db);
   db.exec("PRAGMA synchronous=NORMAL");
   if (version >= kVersion) return;
 

@@ -1,0 +1,434 @@
+#!/usr/bin/env bash
+# ccload's benchmark harness: loopback only, bounded in time (each mode aims at < ~5 minutes).
+#
+#   bench/run.sh compare [nginx|builtin|both]   ccload (no-store and sqlite) vs wrk, h2load --h1, ab -k
+#   bench/run.sh callgrind                      user-space instructions per request (ccload vs wrk)
+#   bench/run.sh memory                         ccload peak RSS at n=200k and n=2M (store / no-store)
+#   bench/run.sh startup                        process start -> first request arriving
+#   bench/run.sh server                         built-in server vs nginx, one core each, wrk as client
+#
+# Servers run on CPU 0, clients on CPU 1 (taskset). Knobs (environment): CCLOAD (binary; default
+# ./build/ccload, built with scripts/build.sh when missing), BENCH_N (200000), BENCH_ROUNDS (3),
+# BENCH_BUDGET (seconds per mode before remaining rounds are skipped, 290), BENCH_SERVER_SECS (5).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+HELPER=(python3 "$ROOT/bench/helper.py")
+MODE=${1:-compare}
+TARGETS=${2:-both}
+N=${BENCH_N:-200000}
+C=50
+ROUNDS=${BENCH_ROUNDS:-3}
+BUDGET=${BENCH_BUDGET:-290}
+SERVER_SECS=${BENCH_SERVER_SECS:-5}
+SERVER_CPU=0
+CLIENT_CPU=1
+RUN_TIMEOUT=120          # hard cap for any single client run
+
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+case "$MODE" in compare|callgrind|memory|startup|server) ;; -h|--help|help) usage ;; *) usage ;; esac
+case "$TARGETS" in nginx|builtin|both) ;; *) usage ;; esac
+
+log() { printf '[bench %4ds] %s\n' "$SECONDS" "$*" >&2; }
+
+# ---------------------------------------------------------------- dependencies
+ensure_deps() {
+  local need=() want=(wrk:wrk nginx:nginx-light h2load:nghttp2-client ab:apache2-utils
+                      /usr/bin/time:time taskset:util-linux python3:python3)
+  [ "$MODE" = callgrind ] && want+=(valgrind:valgrind callgrind_annotate:valgrind)
+  local pair
+  for pair in "${want[@]}"; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair#*:}")
+  done
+  if [ ${#need[@]} -gt 0 ]; then
+    log "installing: ${need[*]}"
+    mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
+    "$ROOT/scripts/install-deps.sh" "${need[@]}"
+  fi
+  if [ -z "${CCLOAD:-}" ]; then
+    CCLOAD="$ROOT/build/ccload"
+    if [ ! -x "$CCLOAD" ]; then
+      log "building ccload (scripts/build.sh)"
+      "$ROOT/scripts/install-deps.sh"
+      "$ROOT/scripts/build.sh" >&2
+    fi
+  fi
+  CCLOAD=$(cd "$(dirname "$CCLOAD")" && pwd)/$(basename "$CCLOAD")
+  [ -x "$CCLOAD" ] || { echo "bench: $CCLOAD is not executable" >&2; exit 1; }
+  [ "$(nproc)" -ge 2 ] || log "warning: fewer than 2 CPUs; server and client share a core"
+}
+
+# ---------------------------------------------------------------- servers and cleanup
+T=$(mktemp -d /tmp/ccload-bench.XXXXXX)
+chmod 755 "$T"               # nginx's worker (user nobody when run as root) must read www/
+PIDS=()
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+wait_port() {  # port: waits at most 10 s until something accepts on 127.0.0.1:port
+  local i
+  for i in $(seq 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "bench: nothing listening on 127.0.0.1:$1" >&2; exit 1
+}
+
+NGINX_URL=""
+start_nginx() {
+  local port d="$T/nginx"
+  port=$("${HELPER[@]}" port)
+  mkdir -p "$d/www" "$d/tmp"
+  head -c 100 /dev/zero | tr '\0' 'x' > "$d/www/100b"
+  chmod -R a+rX "$d"
+  cat > "$d/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $d/nginx.pid;
+error_log $d/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $d/tmp/body;
+  proxy_temp_path $d/tmp/proxy;
+  fastcgi_temp_path $d/tmp/fastcgi;
+  uwsgi_temp_path $d/tmp/uwsgi;
+  scgi_temp_path $d/tmp/scgi;
+  keepalive_requests 1000000000;
+  keepalive_timeout 300s;
+  open_file_cache max=64 inactive=300s;   # no open()/fstat()/close() per request for /100b
+  open_file_cache_valid 300s;
+  server {
+    listen 127.0.0.1:$port;
+    root $d/www;
+    location = /100b { default_type application/octet-stream; }
+    location = /500 { return 500; }
+  }
+}
+EOF
+  # -p/-c/-e: own prefix, config and error log; nothing touches a system nginx.
+  taskset -c "$SERVER_CPU" nginx -p "$d/" -c "$d/nginx.conf" -e "$d/error.log" &
+  PIDS+=($!)
+  NGINX_PID=$!
+  wait_port "$port"
+  NGINX_URL="http://127.0.0.1:$port"
+  log "nginx (pid $NGINX_PID, 1 worker, CPU $SERVER_CPU) at $NGINX_URL"
+}
+
+BUILTIN_URL=""
+start_builtin() {
+  local i port=""
+  taskset -c "$SERVER_CPU" "$CCLOAD" serve --port 0 --threads 1 > "$T/builtin.out" 2>&1 &
+  PIDS+=($!)
+  BUILTIN_PID=$!
+  for i in $(seq 100); do
+    port=$(sed -n '1s/^listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/builtin.out")
+    [ -n "$port" ] && break
+    sleep 0.1
+  done
+  [ -n "$port" ] || { echo "bench: ccload serve did not start: $(cat "$T/builtin.out")" >&2; exit 1; }
+  wait_port "$port"
+  BUILTIN_URL="http://127.0.0.1:$port"
+  log "ccload serve (pid $BUILTIN_PID, 1 thread, CPU $SERVER_CPU) at $BUILTIN_URL"
+}
+
+over_budget() { [ "$SECONDS" -ge "$BUDGET" ]; }
+
+# ---------------------------------------------------------------- one measured client run
+# measure TARGET CLIENT ROUND URL: runs the client pinned to CLIENT_CPU under /usr/bin/time and
+# appends "target client round completed wall_s tool_rps user_s sys_s maxrss_kib" to $RESULTS.
+WRK_SECS=5
+measure() {
+  local target=$1 client=$2 round=$3 url=$4
+  local out="$T/out" tf="$T/time" cmd=() completed=0 rps=0 t0 t1 rc=0
+  case "$client" in
+    ccload-nostore) cmd=("$CCLOAD" run "$url" -n "$N" -c "$C" --threads 1 --no-store --json "$T/cc.json") ;;
+    ccload-sqlite)  rm -f "$T/bench.db"*
+                    cmd=("$CCLOAD" run "$url" -n "$N" -c "$C" --threads 1 --db "$T/bench.db" --json "$T/cc.json") ;;
+    wrk)            cmd=(wrk -t1 -c"$C" -d"${WRK_SECS}s" "$url") ;;
+    h2load)         cmd=(h2load --h1 -n "$N" -c "$C" -t 1 "$url") ;;
+    ab)             cmd=(ab -k -q -n "$N" -c "$C" "$url") ;;
+  esac
+  rm -f "$T/cc.json"
+  t0=$(date +%s%N)
+  timeout -k 5 "$RUN_TIMEOUT" /usr/bin/time -o "$tf" -f '%U %S %M' \
+    taskset -c "$CLIENT_CPU" "${cmd[@]}" > "$out" 2>&1 || rc=$?
+  t1=$(date +%s%N)
+  [ "$rc" -eq 0 ] || log "warning: $client exited with $rc: $(tail -3 "$out" | tr '\n' ' ')"
+  case "$client" in
+    ccload-*) [ -s "$T/cc.json" ] && read -r completed rps < <("${HELPER[@]}" ccload-json "$T/cc.json") ;;
+    wrk)      completed=$(awk '/requests in/ {print $1; exit}' "$out")
+              rps=$(awk '/^Requests\/sec:/ {print $2; exit}' "$out") ;;
+    h2load)   completed=$(sed -n 's/^requests: .* \([0-9]*\) done,.*/\1/p' "$out")
+              rps=$(sed -n 's/^finished in .*, \([0-9.]*\) req\/s.*/\1/p' "$out") ;;
+    ab)       completed=$(awk '/^Complete requests:/ {print $3}' "$out")
+              rps=$(awk '/^Requests per second:/ {print $4}' "$out") ;;
+  esac
+  local user sys rss
+  read -r user sys rss < <(tail -1 "$tf")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$client" "$round" "${completed:-0}" \
+    "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')" "${rps:-0}" \
+    "$user" "$sys" "$rss" >> "$RESULTS"
+  log "$target r$round $client: ${completed:-0} req, ${rps:-0} req/s, cpu ${user}+${sys}s, rss ${rss} KiB"
+}
+
+# wrk has no -n: pick the whole-second duration that gives about N requests at wrk's own rate,
+# measured by a 2 s warm-up run (which also warms the server).
+calibrate_wrk() {
+  local url=$1 out rps
+  out=$(timeout 30 taskset -c "$CLIENT_CPU" wrk -t1 -c"$C" -d2s "$url")
+  rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+  WRK_SECS=$(awk -v n="$N" -v r="$rps" 'BEGIN { d = int(n / r + 0.5); if (d < 1) d = 1; if (d > 30) d = 30; print d }')
+  log "wrk warm-up at $url: $rps req/s -> -d${WRK_SECS}s for ~$N requests"
+}
+
+# ---------------------------------------------------------------- modes
+mode_compare() {
+  RESULTS="$T/compare.tsv"; : > "$RESULTS"
+  local targets=() target url round i clients base=(wrk ccload-nostore ccload-sqlite h2load ab)
+  case "$TARGETS" in both) targets=(nginx builtin) ;; *) targets=("$TARGETS") ;; esac
+  for target in "${targets[@]}"; do
+    if [ "$target" = nginx ]; then start_nginx; url="$NGINX_URL/100b"; else start_builtin; url="$BUILTIN_URL/get"; fi
+  done
+  # Interleave: every round runs each client once against each target (A B A B ...), and the
+  # client order rotates from round to round so no tool always runs first or last.
+  for target in "${targets[@]}"; do
+    if [ "$target" = nginx ]; then url="$NGINX_URL/100b"; else url="$BUILTIN_URL/get"; fi
+    calibrate_wrk "$url"
+    eval "WRK_SECS_$target=$WRK_SECS"
+  done
+  for round in $(seq "$ROUNDS"); do
+    clients=("${base[@]:$(( (round - 1) % ${#base[@]} ))}" "${base[@]:0:$(( (round - 1) % ${#base[@]} ))}")
+    for i in "${clients[@]}"; do
+      for target in "${targets[@]}"; do
+        if over_budget; then log "budget of ${BUDGET}s reached: skipping the rest"; break 3; fi
+        if [ "$target" = nginx ]; then url="$NGINX_URL/100b"; else url="$BUILTIN_URL/get"; fi
+        eval "WRK_SECS=\$WRK_SECS_$target"
+        measure "$target" "$i" "$round" "$url"
+      done
+    done
+  done
+  echo
+  echo "compare: n=$N (wrk: -d chosen for ~n), c=$C, 1 client thread, client on CPU $CLIENT_CPU, server on CPU $SERVER_CPU;"
+  echo "nginx serves /100b (100-byte file), ccload serve serves /get; medians over $ROUNDS rounds; ratios are per round vs wrk."
+  echo
+  "${HELPER[@]}" compare-table "$RESULTS"
+}
+
+callgrind_ir() {  # callgrind output file -> total instructions (Ir)
+  awk '/^(summary|totals):/ {print $2; exit}' "$1"
+}
+
+mode_callgrind() {
+  start_nginx
+  local url="$NGINX_URL/100b" n1=20000 n2=40000 d1=3 d2=9 ir1 ir2 r1 r2
+  local vg=(valgrind --tool=callgrind --quiet)
+  log "callgrind: ccload -n $n1 and -n $n2"
+  for n in "$n1" "$n2"; do
+    timeout -k 5 200 taskset -c "$CLIENT_CPU" "${vg[@]}" --callgrind-out-file="$T/cg.ccload.$n" \
+      "$CCLOAD" run "$url" -n "$n" -c "$C" --threads 1 --no-store --json "$T/cg.$n.json" > "$T/cg.out" 2>&1 \
+      || log "warning: callgrind ccload -n $n failed: $(tail -3 "$T/cg.out" | tr '\n' ' ')"
+  done
+  ir1=$(callgrind_ir "$T/cg.ccload.$n1"); ir2=$(callgrind_ir "$T/cg.ccload.$n2")
+  read -r r1 _ < <("${HELPER[@]}" ccload-json "$T/cg.$n1.json")
+  read -r r2 _ < <("${HELPER[@]}" ccload-json "$T/cg.$n2.json")
+  printf 'ccload\t%s\t%s\t%s\t%s\n' "$r1" "$ir1" "$r2" "$ir2" > "$T/cg.tsv"
+  log "callgrind: wrk -d${d1}s and -d${d2}s"
+  for d in "$d1" "$d2"; do
+    timeout -k 5 60 taskset -c "$CLIENT_CPU" "${vg[@]}" --callgrind-out-file="$T/cg.wrk.$d" \
+      wrk -t1 -c"$C" -d"${d}s" "$url" > "$T/cg.wrk.$d.out" 2>&1 \
+      || log "warning: callgrind wrk -d$d failed"
+  done
+  ir1=$(callgrind_ir "$T/cg.wrk.$d1"); ir2=$(callgrind_ir "$T/cg.wrk.$d2")
+  r1=$(awk '/requests in/ {print $1; exit}' "$T/cg.wrk.$d1.out")
+  r2=$(awk '/requests in/ {print $1; exit}' "$T/cg.wrk.$d2.out")
+  printf 'wrk\t%s\t%s\t%s\t%s\n' "$r1" "$ir1" "$r2" "$ir2" >> "$T/cg.tsv"
+  echo
+  echo "callgrind: user-space instructions per request = (Ir(run 2) - Ir(run 1)) / (requests 2 - requests 1);"
+  echo "against nginx /100b, c=$C, 1 client thread; ccload --no-store -n $n1 / $n2, wrk -d${d1}s / -d${d2}s."
+  echo
+  echo "| client | requests 1 | Ir 1 | requests 2 | Ir 2 | Ir/request (differenced) | ÷ wrk | Ir/request (run 2 alone) |"
+  echo "|---|---|---|---|---|---|---|---|"
+  awk -F'\t' '{ per[NR] = ($5 - $3) / ($4 - $2); line[NR] = $0; name[NR] = $1; if ($1 == "wrk") w = per[NR] }
+       END { for (i = 1; i <= NR; i++) { split(line[i], f, "\t");
+               printf "| %s | %d | %d | %d | %d | %.0f | %.2f | %.0f |\n", f[1], f[2], f[3], f[4], f[5], per[i], per[i] / w, f[5] / f[4] } }' "$T/cg.tsv"
+  echo
+  echo "ccload's top 10 functions by self instructions (Ir) in the -n $n2 run:"
+  echo
+  echo '```'
+  # Lines look like "91,120,000 (22.17%)  /path/file.ipp:ns::function(args) [object]": keep the
+  # count, the share and the function name without its file and arguments.
+  callgrind_annotate --inclusive=no "$T/cg.ccload.$n2" 2>/dev/null | python3 -c '
+import re, sys
+rows = 0
+for line in sys.stdin:
+    m = re.match(r"^\s*([\d,]+) \(\s*([\d.]+)%\)\s+(.*)$", line)
+    if not m or "PROGRAM TOTALS" in line:
+        continue
+    where = m.group(3)
+    fn = where.split(":", 1)[1] if ":" in where.split("(")[0] else where
+    fn = re.sub(r"\s*\[.*\]$", "", fn)
+    fn = fn.split("(")[0] if not fn.startswith("0x") else fn
+    print(f"{m.group(1):>13} {m.group(2):>6}%  {fn[:110]}")
+    rows += 1
+    if rows == 10:
+        break'
+  echo '```'
+}
+
+mode_memory() {
+  start_nginx
+  local url="$NGINX_URL/100b" n store
+  RESULTS="$T/memory.tsv"; : > "$RESULTS"
+  for n in 200000 2000000; do
+    for store in ccload-nostore ccload-sqlite; do
+      if over_budget; then log "budget of ${BUDGET}s reached: skipping the rest"; break 2; fi
+      N=$n measure nginx "$store" "$n" "$url"
+      [ "$store" = ccload-sqlite ] && log "database: $(du -h "$T/bench.db" | cut -f1)"
+    done
+  done
+  echo
+  echo "memory: ccload peak RSS against nginx /100b, c=$C, --threads 1 (client on CPU $CLIENT_CPU)."
+  echo
+  echo "| variant | n | completed | req/s (tool) | CPU µs/req | peak RSS MiB | RSS(2M) ÷ RSS(200k) |"
+  echo "|---|---|---|---|---|---|---|"
+  awk -F'\t' '{ k = $2; rss[k, $3] = $9; line[NR] = $0 }
+       END { for (i = 1; i <= NR; i++) { split(line[i], f, "\t");
+               ratio = (f[3] == 2000000 && rss[f[2], 200000] > 0) ? sprintf("%.2f", f[9] / rss[f[2], 200000]) : "";
+               printf "| %s | %d | %d | %.0f | %.2f | %.1f | %s |\n", f[2], f[3], f[4], f[6], (f[7] + f[8]) * 1e6 / f[4], f[9] / 1024, ratio } }' "$RESULTS"
+}
+
+mode_startup() {
+  start_nginx
+  local url="$NGINX_URL/100b" runs=20 name i t0 t1
+  local -A probe=(
+    [ccload-nostore]="$CCLOAD run http://127.0.0.1:{PORT}/ -n 1 -c 1 --no-store"
+    [ccload-sqlite]="$CCLOAD run http://127.0.0.1:{PORT}/ -n 1 -c 1 --db $T/startup.db"
+    [wrk]="wrk -t1 -c1 -d1s http://127.0.0.1:{PORT}/"
+    [h2load]="h2load --h1 -n 1 -c 1 -t 1 http://127.0.0.1:{PORT}/"
+    [ab]="ab -q -n 1 -c 1 http://127.0.0.1:{PORT}/"
+  )
+  local -A whole=(
+    [ccload-nostore]="$CCLOAD run $url -n 1 -c 1 --no-store"
+    [ccload-sqlite]="$CCLOAD run $url -n 1 -c 1 --db $T/startup.db"
+    [h2load]="h2load --h1 -n 1 -c 1 -t 1 $url"
+    [ab]="ab -q -n 1 -c 1 $url"
+  )
+  local -A whole_ms=()
+  local probe_args=()
+  for name in ccload-nostore ccload-sqlite wrk h2load ab; do
+    # shellcheck disable=SC2206
+    probe_args+=("$name" ${probe[$name]} --)
+  done
+  # Method 1: one long-lived probe process runs the tools interleaved (A B C A B C ...).
+  taskset -c "$SERVER_CPU" "${HELPER[@]}" startup-probe "$runs" "$CLIENT_CPU" "${probe_args[@]}" > "$T/probe.out"
+  # Method 2: interleaved too.
+  for i in $(seq "$runs"); do
+    if over_budget; then log "budget reached after $((i - 1)) runs"; break; fi
+    for name in ccload-nostore ccload-sqlite h2load ab; do
+      t0=$(date +%s%N)
+      # shellcheck disable=SC2086
+      timeout 20 taskset -c "$CLIENT_CPU" ${whole[$name]} > /dev/null 2>&1 || log "warning: $name failed"
+      t1=$(date +%s%N)
+      whole_ms[$name]+="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e6 }') "
+    done
+  done
+  echo
+  echo "startup, method 1 - spawn to first request bytes: a loopback listener (bench/helper.py, on CPU $SERVER_CPU)"
+  echo "takes a timestamp, spawns the client (taskset -c $CLIENT_CPU), and takes a second one when the first"
+  echo "request's bytes arrive. Includes fork/exec, dynamic linking, the tool's initialisation, connect and send."
+  echo "$runs runs each, tools interleaved; milliseconds."
+  echo
+  echo "| client | median ms | min ms | max ms |"
+  echo "|---|---|---|---|"
+  sed 's/ / | /g; s/^/| /; s/$/ |/' "$T/probe.out"
+  echo
+  echo "startup, method 2 - whole run of 1 request against nginx /100b, wall clock from before exec to exit"
+  echo "(date +%s%N around the pinned process; $runs runs each, interleaved; wrk is absent: it cannot run for less than 1 s)."
+  echo
+  echo "| client | median ms | min ms | max ms |"
+  echo "|---|---|---|---|"
+  for name in ccload-nostore ccload-sqlite h2load ab; do
+    # shellcheck disable=SC2086
+    printf '| %s | %s |\n' "$name" "$("${HELPER[@]}" stats ${whole_ms[$name]} | sed 's/ / | /g')"
+  done
+}
+
+server_cpu_ticks() {  # pid: utime+stime ticks of the process and its children (nginx's worker)
+  local pid total=0 p
+  for p in "$1" $(pgrep -P "$1" || true); do
+    total=$(( total + $(awk '{ print $14 + $15 }' "/proc/$p/stat") ))
+  done
+  echo "$total"
+}
+
+mode_server() {
+  start_nginx
+  start_builtin
+  local round name url pid a b t0 t1 out rps hz
+  hz=$(getconf CLK_TCK)
+  : > "$T/server.tsv"
+  local -A urls=([nginx-100b]="$NGINX_URL/100b" [builtin-get]="$BUILTIN_URL/get" [builtin-bytes100]="$BUILTIN_URL/bytes/100")
+  local -A pids=([nginx-100b]="$NGINX_PID" [builtin-get]="$BUILTIN_PID" [builtin-bytes100]="$BUILTIN_PID")
+  for name in nginx-100b builtin-get builtin-bytes100; do  # warm-up
+    timeout 10 taskset -c "$CLIENT_CPU" wrk -t1 -c"$C" -d1s "${urls[$name]}" > /dev/null
+  done
+  for round in $(seq "$ROUNDS"); do
+    for name in nginx-100b builtin-get builtin-bytes100; do
+      if over_budget; then log "budget reached: skipping"; break 2; fi
+      url=${urls[$name]}; pid=${pids[$name]}
+      a=$(server_cpu_ticks "$pid"); t0=$(date +%s%N)
+      out=$(timeout 60 taskset -c "$CLIENT_CPU" wrk -t1 -c"$C" -d"${SERVER_SECS}s" "$url")
+      t1=$(date +%s%N); b=$(server_cpu_ticks "$pid")
+      rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+      local reqs; reqs=$(awk '/requests in/ {print $1; exit}' <<<"$out")
+      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$round" "$rps" "$reqs" \
+        "$(awk -v t=$((b - a)) -v hz="$hz" -v r="$reqs" 'BEGIN { printf "%.2f", t / hz * 1e6 / r }')" \
+        "$(awk -v t=$((b - a)) -v hz="$hz" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", 100 * t / hz / ((b - a) / 1e9) }')" \
+        >> "$T/server.tsv"
+      log "server r$round $name: $rps req/s"
+    done
+  done
+  echo
+  echo "server: one server core (CPU $SERVER_CPU; nginx 1 worker, ccload serve --threads 1) vs wrk -t1 -c$C -d${SERVER_SECS}s"
+  echo "on CPU $CLIENT_CPU; medians over $ROUNDS rounds; server CPU from /proc/PID/stat (utime+stime, ${hz} Hz ticks)."
+  echo
+  echo "| server | req/s | ÷ nginx | server CPU µs/req | server CPU busy % |"
+  echo "|---|---|---|---|---|"
+  python3 - "$T/server.tsv" <<'EOF'
+import sys, statistics
+rows = [l.split("\t") for l in open(sys.argv[1]).read().splitlines() if l]
+names = []
+for r in rows:
+    if r[0] not in names:
+        names.append(r[0])
+ngx = {r[1]: float(r[2]) for r in rows if r[0] == "nginx-100b"}
+for n in names:
+    sel = [r for r in rows if r[0] == n]
+    rps = statistics.median(float(r[2]) for r in sel)
+    ratio = statistics.median(float(r[2]) / ngx[r[1]] for r in sel if r[1] in ngx)
+    cpu = statistics.median(float(r[4]) for r in sel)
+    busy = statistics.median(float(r[5]) for r in sel)
+    label = {"nginx-100b": "nginx /100b", "builtin-get": "ccload serve /get", "builtin-bytes100": "ccload serve /bytes/100"}[n]
+    print(f"| {label} | {rps:,.0f} | {ratio:.2f} | {cpu:.2f} | {busy:.0f} |")
+EOF
+}
+
+ensure_deps
+log "mode $MODE; ccload: $CCLOAD; temp dir $T"
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+"mode_$MODE"
+echo
+echo "load average (1/5/15 min) before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)"
+log "done in ${SECONDS}s"

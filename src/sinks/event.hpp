@@ -1,0 +1,46 @@
+#pragma once
+// Pure functions that turn failed records into what the log services accept: Betterstack events
+// (a JSON array) and Grafana Loki push payloads. No I/O, no clocks: unit-tested in tests/sinks.
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "core/record.hpp"
+
+namespace ccload::sinks {
+
+// What every event of a run shares.
+struct EventContext {
+  std::string url;     // the load test's target URL, as given
+  std::string method;  // the load test's method
+  std::int64_t run_id = 0;
+};
+
+// "2024-05-01T12:34:56.123456789Z": RFC 3339, UTC, nanosecond fraction.
+std::string rfc3339_utc(std::int64_t unix_ns);
+
+// The `error` field: the transport error category, or "http" when a response arrived with a
+// failing status.
+std::string_view error_name(const Record& record);
+
+// One event: dt, timestamp (ns since the epoch, as a string), url, status (0 for a transport
+// error), method, body (as captured by the engine), error, run_id, ttfb and total (seconds).
+nlohmann::json make_event(const Record& record, const EventContext& context);
+
+// Serializes without ever throwing: bytes that are not valid UTF-8 (binary bodies) become U+FFFD.
+std::string dump_json(const nlohmann::json& value);
+
+// Betterstack's HTTP ingestion body: a JSON array of events, in the order given.
+std::string betterstack_payload(std::span<const Record> records, const EventContext& context);
+
+// Loki's push body: {"streams":[{"stream":{"job":"ccload","method":M,"status":S},
+// "values":[["<ns>","<event JSON>"],...]}]}, one stream per status, values in time order.
+std::string loki_payload(std::span<const Record> records, const EventContext& context);
+
+// The push endpoint for a LOKI_URL base: "/loki/api/v1/push" appended (once) to the base.
+std::string loki_push_url(std::string_view base);
+
+}  // namespace ccload::sinks

@@ -1,0 +1,81 @@
+#include "sinks/policy.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <vector>
+
+namespace ccload::sinks {
+
+Verdict classify(int status) {
+  if (status >= 200 && status <= 299) return Verdict::shipped;
+  if (status == 401 || status == 403) return Verdict::rejected;
+  if (status == 0 || status == 429 || (status >= 500 && status <= 599)) return Verdict::retry;
+  return Verdict::give_up;
+}
+
+std::chrono::milliseconds backoff_delay(int tries_done) {
+  const int exponent = std::clamp(tries_done, 1, 4) - 1;
+  return std::chrono::milliseconds(std::min(250 << exponent, 2000));
+}
+
+namespace {
+
+std::string requests(std::uint64_t n) {
+  return fmt::format("{} failed request{}", n, n == 1 ? "" : "s");
+}
+
+std::string seconds(double s) { return fmt::format("{:g} s", s); }
+
+}  // namespace
+
+std::string report_line(const SinkOutcome& outcome, std::uint64_t total_failures,
+                        const FailureStore& store) {
+  if (outcome.shipped >= total_failures) {
+    return outcome.host.empty()
+               ? fmt::format("{} shipped to {}.", requests(total_failures), outcome.sink)
+               : fmt::format("{} shipped to {} ({}).", requests(total_failures), outcome.sink,
+                             outcome.host);
+  }
+  const std::string where =
+      outcome.host.empty() ? outcome.sink : fmt::format("{} at {}", outcome.sink, outcome.host);
+  const std::uint64_t missing = total_failures - outcome.shipped;
+  std::vector<std::string> reasons;
+  if (outcome.rejected_status != 0) {
+    std::string reason = fmt::format("the token was rejected (HTTP {})", outcome.rejected_status);
+    if (!outcome.credential.empty()) reason += ": check " + outcome.credential;
+    reasons.push_back(std::move(reason));
+  } else if (outcome.deadline_passed) {
+    std::string reason =
+        fmt::format("the final flush gave up at its {} deadline", seconds(outcome.deadline_s));
+    if (!outcome.last_error.empty()) reason += ", last error: " + outcome.last_error;
+    reasons.push_back(std::move(reason));
+  } else if (!outcome.last_error.empty()) {
+    reasons.push_back(outcome.last_error);
+  }
+  if (outcome.dropped > 0) {
+    reasons.push_back(fmt::format("{} dropped because the queue was full", outcome.dropped));
+  }
+  if (reasons.empty()) reasons.emplace_back("reason unknown");
+  std::string reason_text;
+  for (const auto& reason : reasons) {
+    if (!reason_text.empty()) reason_text += "; ";
+    reason_text += reason;
+  }
+  std::string head = outcome.shipped == 0
+                         ? fmt::format("{} {} not shipped to {}", requests(total_failures),
+                                       total_failures == 1 ? "was" : "were", where)
+                         : fmt::format("{} of {} could not be shipped to {}", missing,
+                                       requests(total_failures), where);
+  std::string tail = store.database.empty()
+                         ? std::string(".")
+                         : fmt::format("; they are in {}, run {}.", store.database, store.run_id);
+  return fmt::format("{} ({}){}", head, reason_text, tail);
+}
+
+std::string not_configured_line(std::uint64_t total_failures) {
+  return fmt::format("{} {} not shipped: LOGTAIL_TOKEN is not set.", requests(total_failures),
+                     total_failures == 1 ? "was" : "were");
+}
+
+}  // namespace ccload::sinks
