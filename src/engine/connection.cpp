@@ -16,6 +16,11 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 
 namespace {
+// Completion token: resume the coroutine with the error in `ec` instead of throwing.
+auto into(error_code& ec) { return asio::redirect_error(asio::use_awaitable_t<Executor>{}, ec); }
+}  // namespace
+
+namespace {
 
 std::int64_t nanoseconds(Clock::duration duration) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(duration).count();
@@ -58,7 +63,7 @@ void Connection::close() {
   begin_ = end_ = 0;
 }
 
-asio::awaitable<void> Connection::run() {
+Task<void> Connection::run() {
   const double timeout_s = run_.config.timeout_s;
   const auto timeout = std::chrono::duration_cast<Clock::duration>(
       std::chrono::duration<double>(timeout_s > 0 ? timeout_s : 0));
@@ -70,7 +75,21 @@ asio::awaitable<void> Connection::run() {
     deadline_ = timeout_s > 0 ? due + timeout : Clock::time_point::max();
     timed_out_ = false;
     in_flight_ = true;
-    co_await perform(record);
+    for (int attempt = 0;; ++attempt) {
+      if (!open_) {
+        record.error = co_await connect(record);
+        if (record.error != ErrorCategory::none) break;
+      }
+      const bool reused = requests_on_connection_ > 0;
+      Outcome outcome = co_await exchange(record);
+      // A keep-alive connection the server closed while idle fails before any response byte:
+      // open a fresh connection and try once more, as browsers and HTTP clients do.
+      if (outcome == Outcome::failed_before_response && reused && attempt == 0 && !timed_out_) {
+        record.error = ErrorCategory::none;
+        continue;
+      }
+      break;
+    }
     in_flight_ = false;
     record.total_ns = nanoseconds(Clock::now() - due);
     worker_.on_record(std::move(record));
@@ -79,33 +98,11 @@ asio::awaitable<void> Connection::run() {
   worker_.on_connection_done();
 }
 
-asio::awaitable<void> Connection::perform(Record& record) {
-  for (int attempt = 0;; ++attempt) {
-    if (!open_) {
-      ErrorCategory error = co_await connect(record);
-      if (error != ErrorCategory::none) {
-        record.error = error;
-        co_return;
-      }
-    }
-    const bool reused = requests_on_connection_ > 0;
-    Outcome outcome = co_await exchange(record);
-    // A keep-alive connection the server closed while idle fails before any response byte:
-    // open a fresh connection and try once more, as browsers and HTTP clients do.
-    if (outcome == Outcome::failed_before_response && reused && attempt == 0 && !timed_out_) {
-      record.error = ErrorCategory::none;
-      continue;
-    }
-    co_return;
-  }
-}
-
-asio::awaitable<ErrorCategory> Connection::connect(Record& record) {
+Task<ErrorCategory> Connection::connect(Record& record) {
   if (run_.endpoints.empty()) co_return ErrorCategory::resolve;
   const Clock::time_point started = Clock::now();
   error_code ec;
-  co_await asio::async_connect(socket_, run_.endpoints,
-                               asio::redirect_error(asio::use_awaitable, ec));
+  co_await asio::async_connect(socket_, run_.endpoints, into(ec));
   if (ec) {
     close();
     co_return classify(ErrorCategory::connect);
@@ -116,8 +113,7 @@ asio::awaitable<ErrorCategory> Connection::connect(Record& record) {
     const std::string& host = run_.config.target.host;
     if (!is_ip_literal(host)) SSL_set_tlsext_host_name(tls_->native_handle(), host.c_str());
     tls_->set_verify_callback(asio::ssl::host_name_verification(host));
-    co_await tls_->async_handshake(asio::ssl::stream_base::client,
-                                   asio::redirect_error(asio::use_awaitable, ec));
+    co_await tls_->async_handshake(asio::ssl::stream_base::client, into(ec));
     if (ec) {
       close();
       co_return classify(ErrorCategory::tls);
@@ -130,21 +126,20 @@ asio::awaitable<ErrorCategory> Connection::connect(Record& record) {
   co_return ErrorCategory::none;
 }
 
-asio::awaitable<std::size_t> Connection::read_some(error_code& ec) {
+Task<std::size_t> Connection::read_some(error_code& ec) {
   auto space = asio::buffer(buffer_.get() + end_, kBufferSize - end_);
-  if (tls_)
-    co_return co_await tls_->async_read_some(space, asio::redirect_error(asio::use_awaitable, ec));
-  co_return co_await socket_.async_read_some(space, asio::redirect_error(asio::use_awaitable, ec));
+  if (tls_) return tls_->async_read_some(space, into(ec));
+  return socket_.async_read_some(space, into(ec));
 }
 
-asio::awaitable<Connection::Outcome> Connection::exchange(Record& record) {
+Task<Connection::Outcome> Connection::exchange(Record& record) {
   error_code ec;
   const Clock::time_point written = Clock::now();
   auto request = asio::buffer(run_.request);
   if (tls_) {
-    co_await asio::async_write(*tls_, request, asio::redirect_error(asio::use_awaitable, ec));
+    co_await asio::async_write(*tls_, request, into(ec));
   } else {
-    co_await asio::async_write(socket_, request, asio::redirect_error(asio::use_awaitable, ec));
+    co_await asio::async_write(socket_, request, into(ec));
   }
   if (ec) {
     record.error = classify(ErrorCategory::write);

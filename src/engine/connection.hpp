@@ -13,11 +13,18 @@
 
 namespace ccload::engine {
 
+// Coroutines and sockets bound to the worker's io_context executor type: no type-erased executor
+// on the hot path.
+using Executor = boost::asio::io_context::executor_type;
+template <class T>
+using Task = boost::asio::awaitable<T, Executor>;
+using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Executor>;
+
 class Connection {
  public:
   Connection(Worker& worker, SharedRun& run);
 
-  boost::asio::awaitable<void> run();
+  Task<void> run();
 
   // Called by the worker's watchdog: closes the socket when the request in flight is past its
   // deadline, so the pending operation fails and the request is counted as a timeout.
@@ -26,17 +33,17 @@ class Connection {
  private:
   enum class Outcome { complete, failed, failed_before_response };
 
-  boost::asio::awaitable<void> perform(Record& record);
-  boost::asio::awaitable<ErrorCategory> connect(Record& record);
-  boost::asio::awaitable<Outcome> exchange(Record& record);
-  boost::asio::awaitable<std::size_t> read_some(boost::system::error_code& ec);
+  Task<ErrorCategory> connect(Record& record);
+  Task<Outcome> exchange(Record& record);
+  // The read into the free part of the buffer, as an operation to co_await (not a coroutine).
+  Task<std::size_t> read_some(boost::system::error_code& ec);
   ErrorCategory classify(ErrorCategory otherwise) const;
   void close();
 
   Worker& worker_;
   SharedRun& run_;
-  boost::asio::ip::tcp::socket socket_;
-  std::optional<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
+  Socket socket_;
+  std::optional<boost::asio::ssl::stream<Socket&>> tls_;
   std::optional<ResponseParser> parser_;
   bool open_ = false;
   std::uint64_t requests_on_connection_ = 0;

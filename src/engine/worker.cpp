@@ -47,7 +47,7 @@ void Worker::start() {
   thread_ = std::thread([this] { run_thread(); });
 }
 
-void Worker::force_stop() { io_.stop(); }
+void Worker::force_stop() { force_stop_.store(true, std::memory_order_relaxed); }
 
 void Worker::join() {
   if (thread_.joinable()) thread_.join();
@@ -57,7 +57,7 @@ void Worker::run_thread() {
   active_connections_ = static_cast<unsigned>(connections_.size());
   last_failure_flush_ = Clock::now();
   for (auto& connection : connections_) {
-    asio::co_spawn(io_, connection->run(), asio::detached);
+    asio::co_spawn(io_.get_executor(), connection->run(), asio::detached);
   }
   schedule_watchdog();
   io_.run();
@@ -73,6 +73,10 @@ void Worker::schedule_watchdog() {
   watchdog_.expires_after(tick_);
   watchdog_.async_wait([this](boost::system::error_code ec) {
     if (ec) return;
+    if (force_stop_.load(std::memory_order_relaxed)) {
+      io_.stop();
+      return;
+    }
     const Clock::time_point now = Clock::now();
     for (auto& connection : connections_) connection->expire_if_due(now);
     if (!failure_batch_.empty() && now - last_failure_flush_ >= kFailureFlushInterval) {

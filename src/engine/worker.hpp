@@ -56,7 +56,7 @@ class Worker {
   Worker& operator=(const Worker&) = delete;
 
   void start();       // spawns the thread
-  void force_stop();  // abandons requests in flight (thread-safe)
+  void force_stop();  // abandons requests in flight within one watchdog tick (thread-safe)
   void join();
 
   // Called by this worker's connections, on this worker's thread.
@@ -79,8 +79,10 @@ class Worker {
 
   SharedRun& run_;
   FinishSignal& signal_;
-  // Only this worker's thread touches its sockets: no locking around their I/O.
-  boost::asio::io_context io_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
+  // Only this worker's thread touches its io_context: no locking at all. Other threads talk to it
+  // only through force_stop_, which the watchdog reads.
+  boost::asio::io_context io_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE};
+  std::atomic<bool> force_stop_{false};
   boost::asio::steady_timer watchdog_{io_};
   Clock::duration tick_;
   std::vector<std::unique_ptr<Connection>> connections_;
