@@ -51,8 +51,8 @@ std::int64_t now_unix_ns() {
 int run_load_test(const cli::RunCommand& command) {
   config::Settings settings;
   try {
-    settings = config::load_settings(std::filesystem::current_path(),
-                                     config::process_environment());
+    settings =
+        config::load_settings(std::filesystem::current_path(), config::process_environment());
   } catch (const config::ConfigError& error) {
     std::cerr << "ccload: error: " << error.what() << '\n';
     return kExitUsage;
@@ -140,11 +140,10 @@ int run_load_test(const cli::RunCommand& command) {
   int exit_code = result.interrupted ? kExitInterrupted : kExitOk;
   std::optional<store::StoreOutcome> stored;
   if (writer) {
-    stored = writer->finish(
-        {now_unix_ns(), result.duration_s, result.interrupted, &result.stats});
+    stored = writer->finish({now_unix_ns(), result.duration_s, result.interrupted, &result.stats});
     if (stored->ok) {
-      input.notes.push_back(fmt::format("Every request is stored in {} (run {}).", database,
-                                        stored->run_id));
+      input.notes.push_back(
+          fmt::format("Every request is stored in {} (run {}).", database, stored->run_id));
     } else {
       input.notes.push_back(
           stored->fallback_path.empty()

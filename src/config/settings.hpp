@@ -1,7 +1,8 @@
 #pragma once
 // The seed's configuration: env-style files plus the real environment.
 // File: PYLOAD_CONFIG if set (missing file = error), else ./config.env, else ./.env, else none.
-// Real environment variables win over the file. Command-line flags (applied by the CLI) win over both.
+// Real environment variables win over the file. Command-line flags (applied by the CLI) win over
+// both.
 
 #include <filesystem>
 #include <functional>
@@ -18,13 +19,13 @@ struct ConfigError : std::runtime_error {
 };
 
 struct Settings {
-  std::string database_path = "load.db";  // resolved from DATABASE_URL (path or sqlite:// URL)
-  double timeout_s = 30;                  // per request; 0 = no timeout
-  std::string username, password;         // HTTP Basic auth when both are non-empty
-  std::string logtail_url, logtail_token; // Betterstack; empty when unset
-  std::string loki_url;                   // Grafana Loki push base URL; empty when unset
-  std::filesystem::path source;           // the file read, empty when none
-  std::vector<std::string> warnings;      // one line each: unknown keys, loose permissions
+  std::string database_path = "load.db";   // resolved from DATABASE_URL (path or sqlite:// URL)
+  double timeout_s = 30;                   // per request; 0 = no timeout
+  std::string username, password;          // HTTP Basic auth when both are non-empty
+  std::string logtail_url, logtail_token;  // Betterstack; empty when unset
+  std::string loki_url;                    // Grafana Loki push base URL; empty when unset
+  std::filesystem::path source;            // the file read, empty when none
+  std::vector<std::string> warnings;       // one line each: unknown keys, loose permissions
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;

@@ -4,7 +4,6 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/redirect_error.hpp>
-#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
@@ -30,12 +29,6 @@ std::int64_t wall_clock_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-bool is_ip_literal(const std::string& host) {
-  error_code ec;
-  asio::ip::make_address(host, ec);
-  return !ec;
 }
 
 }  // namespace
@@ -111,8 +104,7 @@ Task<ErrorCategory> Connection::connect(Record& record) {
   if (run_.tls_context != nullptr) {
     tls_.emplace(socket_, *run_.tls_context);
     const std::string& host = run_.config.target.host;
-    if (!is_ip_literal(host)) SSL_set_tlsext_host_name(tls_->native_handle(), host.c_str());
-    tls_->set_verify_callback(asio::ssl::host_name_verification(host));
+    net::prepare_client_handshake(*tls_, host);
     co_await tls_->async_handshake(asio::ssl::stream_base::client, into(ec));
     if (ec) {
       close();

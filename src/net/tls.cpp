@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <boost/asio/ip/address.hpp>
 #include <stdexcept>
 
 namespace ccload::net {
@@ -24,6 +25,12 @@ boost::asio::ssl::context make_client_context(const TlsOptions& options) {
   }
   context.set_verify_mode(options.verify ? ssl::verify_peer : ssl::verify_none);
   return context;
+}
+
+bool is_ip_literal(const std::string& host) {
+  boost::system::error_code ec;
+  boost::asio::ip::make_address(host, ec);
+  return !ec;
 }
 
 }  // namespace ccload::net

@@ -11,7 +11,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -32,12 +31,6 @@ using error_code = boost::system::error_code;
 namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
-
-bool is_ip_literal(const std::string& host) {
-  error_code ec;
-  asio::ip::make_address(host, ec);
-  return !ec;
-}
 
 std::string lower(std::string text) {
   for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -106,10 +99,7 @@ struct HttpPoster::Impl {
     error_code ignored;
     socket().set_option(tcp::no_delay(true), ignored);
     if (secure) {
-      if (!is_ip_literal(target.host)) {
-        SSL_set_tlsext_host_name(secure->native_handle(), target.host.c_str());
-      }
-      secure->set_verify_callback(ssl::host_name_verification(target.host));
+      net::prepare_client_handshake(*secure, target.host);
       auto [handshake_ec] = co_await secure->async_handshake(ssl::stream_base::client, kTuple);
       if (handshake_ec) co_return handshake_ec;
     }

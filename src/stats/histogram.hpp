@@ -15,21 +15,22 @@ class Histogram {
  public:
   Histogram();
 
-  void record(std::int64_t value_ns);    // negative values are recorded as 0
+  void record(std::int64_t value_ns);  // negative values are recorded as 0
   void merge(const Histogram& other);
 
   std::uint64_t count() const { return count_; }
-  std::int64_t min() const;              // exact; 0 when empty
-  std::int64_t max() const;              // exact; 0 when empty
-  double mean() const;                   // exact (from the exact sum); 0 when empty
+  std::int64_t min() const;  // exact; 0 when empty
+  std::int64_t max() const;  // exact; 0 when empty
+  double mean() const;       // exact (from the exact sum); 0 when empty
 
   // The value at quantile q in [0, 1] by the nearest-rank definition: the smallest recorded value
   // v such that at least ceil(q * count) values are <= v, within the histogram's relative error,
   // clamped to [min, max]. 0 when empty.
   std::int64_t value_at_quantile(double q) const;
 
-  // A compact, versioned text encoding (only non-empty buckets) for storage; deserialize(serialize(h))
-  // equals h. deserialize throws std::invalid_argument on malformed input.
+  // A compact, versioned text encoding (only non-empty buckets) for storage;
+  // deserialize(serialize(h)) equals h. deserialize throws std::invalid_argument on malformed
+  // input.
   std::string serialize() const;
   static Histogram deserialize(std::string_view encoded);
 

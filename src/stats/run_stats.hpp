@@ -23,10 +23,10 @@ struct RunStats {
   // `connect` covers the requests that opened a connection (successfully).
   Histogram total, ttfb, ttlb, connect;
 
-  std::uint64_t requests = 0;    // records added
-  std::uint64_t succeeded = 0;   // status 200-399
-  std::uint64_t failed = 0;      // everything else, transport errors included
-  std::uint64_t bytes = 0;       // response bytes received
+  std::uint64_t requests = 0;   // records added
+  std::uint64_t succeeded = 0;  // status 200-399
+  std::uint64_t failed = 0;     // everything else, transport errors included
+  std::uint64_t bytes = 0;      // response bytes received
 
   // Counts by HTTP status (index = status code, 0..599; out-of-range statuses count at 0) and by
   // transport error category (index = ErrorCategory).

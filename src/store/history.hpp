@@ -13,9 +13,9 @@ enum class Period { none, weekly, monthly, yearly };
 
 struct HistoryQuery {
   Period period = Period::none;
-  int limit = 20;                       // rows shown (runs, periods, or request rows of --run)
-  std::string url_contains;             // filter; empty = all
-  std::optional<std::int64_t> run_id;   // show one run's summary and its request rows
+  int limit = 20;                      // rows shown (runs, periods, or request rows of --run)
+  std::string url_contains;            // filter; empty = all
+  std::optional<std::int64_t> run_id;  // show one run's summary and its request rows
 };
 
 // Prints the history of `database` to `out`. Returns the exit code: 0 (including an empty or

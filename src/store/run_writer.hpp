@@ -15,25 +15,25 @@ namespace ccload::store {
 
 struct RunInfo {
   std::string url;
-  std::string method;                  // upper case
-  std::uint64_t requests = 0;          // n asked for
-  unsigned concurrency = 0;            // c
-  std::int64_t started_unix_ns = 0;    // wall clock
+  std::string method;                // upper case
+  std::uint64_t requests = 0;        // n asked for
+  unsigned concurrency = 0;          // c
+  std::int64_t started_unix_ns = 0;  // wall clock
 };
 
 struct RunEnd {
   std::int64_t ended_unix_ns = 0;
-  double duration_s = 0;               // wall time of the load phase
-  bool interrupted = false;            // Ctrl-C
+  double duration_s = 0;                   // wall time of the load phase
+  bool interrupted = false;                // Ctrl-C
   const stats::RunStats* stats = nullptr;  // merged statistics of the run
 };
 
 struct StoreOutcome {
-  bool ok = true;                      // every record reached the database
-  std::int64_t run_id = 0;             // RUNS row id, 0 when the database could not be used
-  std::uint64_t rows_stored = 0;       // LOADTEST rows written for this run
-  std::string error;                   // one line: what went wrong and how to fix it (empty when ok)
-  std::filesystem::path fallback_path; // where the records went instead (empty when ok)
+  bool ok = true;                 // every record reached the database
+  std::int64_t run_id = 0;        // RUNS row id, 0 when the database could not be used
+  std::uint64_t rows_stored = 0;  // LOADTEST rows written for this run
+  std::string error;              // one line: what went wrong and how to fix it (empty when ok)
+  std::filesystem::path fallback_path;  // where the records went instead (empty when ok)
 };
 
 class RunWriter final : public RecordSink {
