@@ -191,6 +191,27 @@ TEST_F(LoadTest, ServerClosingAfterEachResponseIsNotAFailure) {
   EXPECT_EQ(server.total_connections(), 30u);
 }
 
+TEST_F(LoadTest, ChunkedAndLargeBodiesAreReadToTheEnd) {
+  RecordingServer server([](const ReceivedRequest& request, std::uint64_t) {
+    ScriptedResponse response;
+    if (request.target == "/chunked") {
+      response.status = 503;
+      response.headers = {{"Transfer-Encoding", "chunked"}};
+      response.body = "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n";
+    } else {
+      response.body = std::string(3'000'000, 'z');
+    }
+    return response;
+  });
+  auto chunked = run_ccload_json({"run", server.url("/chunked"), "-n", "8", "-c", "2"}, dir.path());
+  EXPECT_EQ(chunked["status_codes"]["503"], 8);
+  EXPECT_EQ(server.total_connections(), 2u) << "chunked responses keep the connection alive";
+  auto large = run_ccload_json({"run", server.url("/large"), "-n", "6", "-c", "2", "--no-store"},
+                               dir.path());
+  EXPECT_EQ(large["requests"]["succeeded"], 6);
+  EXPECT_GE(large["bytes"].get<std::uint64_t>(), 6u * 3'000'000u);
+}
+
 TEST_F(LoadTest, MalformedResponseIsAProtocolError) {
   RecordingServer server([](const ReceivedRequest&, std::uint64_t) {
     ScriptedResponse response;

@@ -46,7 +46,7 @@ std::string format_head(const ScriptedResponse& r, bool add_close) {
   head.append(http::obsolete_reason(static_cast<http::status>(r.status)));
   head.append("\r\n");
   for (const auto& [name, value] : r.headers) head.append(name + ": " + value + "\r\n");
-  if (!has_header(r, "content-length")) {
+  if (!has_header(r, "content-length") && !has_header(r, "transfer-encoding")) {
     head.append("Content-Length: " + std::to_string(r.body.size()) + "\r\n");
   }
   if (add_close && !has_header(r, "connection")) head.append("Connection: close\r\n");

@@ -25,8 +25,8 @@ struct ReceivedRequest {
 struct ScriptedResponse {
   int status = 200;
   std::string body = "ok";
-  // Sent as given. Content-Length is added unless present here; "Connection: close" is added when
-  // the connection is closed after this response.
+  // Sent as given. Content-Length is added unless present here (or Transfer-Encoding is);
+  // "Connection: close" is added when the connection is closed after this response.
   std::vector<std::pair<std::string, std::string>> headers;
   std::chrono::milliseconds delay_before_head{0};  // wait before sending anything
   // Send the status line and headers at once, then the body after this delay.
