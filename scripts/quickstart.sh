@@ -9,7 +9,10 @@ scripts/build.sh
 as_root=()
 [ "$(id -u)" -ne 0 ] && as_root=(sudo)
 "${as_root[@]}" cmake --install build --prefix /usr/local >/dev/null
-echo "installed: $(command -v ccload) (and pyload)"
+for program in ccload pyload; do
+  command -v "$program" >/dev/null || { echo "quickstart: $program is not on the PATH" >&2; exit 1; }
+done
+echo "installed: $(command -v ccload) and $(command -v pyload)"
 
 server_log=$(mktemp)
 ccload serve --port 0 >"$server_log" 2>&1 &

@@ -345,7 +345,8 @@ std::string counts_text(const std::string& json, bool statuses) {
 int print_run(sql::Database& db, const fs::path& path, std::int64_t run_id, int limit,
               std::ostream& out, std::ostream& err) {
   if (!db.has_table("RUNS")) {
-    err << "error: run " << run_id << " not found in " << path.string() << "\n";
+    err << "ccload: error: run " << run_id << " is not in " << path.string()
+        << ": see the run ids with ccload -history\n";
     return 1;
   }
   auto run = db.prepare(
@@ -355,7 +356,8 @@ int print_run(sql::Database& db, const fs::path& path, std::int64_t run_id, int 
       "ERROR_COUNTS, INTERRUPTED, ROWS_STORED FROM RUNS WHERE RUNID = ?");
   run.bind(1, run_id);
   if (!run.step()) {
-    err << "error: run " << run_id << " not found in " << path.string() << "\n";
+    err << "ccload: error: run " << run_id << " is not in " << path.string()
+        << ": see the run ids with ccload -history\n";
     return 1;
   }
   auto opt = [&](int c) -> std::optional<double> {
@@ -477,9 +479,11 @@ int print_history(const fs::path& database, const HistoryQuery& query, std::ostr
     return 0;
   } catch (const sql::Error& e) {
     if (e.code() == SQLITE_NOTADB) {
-      err << "error: " << path << " is not a SQLite database\n";
+      err << "ccload: error: " << path
+          << " is not a SQLite database: point DATABASE_URL or --db at a ccload or PyLoad "
+             "database\n";
     } else {
-      err << "error: cannot read the history in " << path << ": " << e.what() << "\n";
+      err << "ccload: error: cannot read the history in " << path << ": " << e.what() << "\n";
     }
     return 1;
   }

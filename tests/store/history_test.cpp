@@ -153,7 +153,9 @@ TEST_F(HistoryTest, NotADatabaseIsAnErrorWithExitOne) {
   const std::string out = history(db, {}, &code, &err);
   EXPECT_EQ(code, 1);
   EXPECT_TRUE(out.empty());
-  EXPECT_EQ(err, "error: " + db.string() + " is not a SQLite database\n");
+  EXPECT_EQ(err, "ccload: error: " + db.string() +
+                     " is not a SQLite database: point DATABASE_URL or --db at a ccload or PyLoad "
+                     "database\n");
   EXPECT_EQ(fs::file_size(db), 5000u);
 
   const fs::path small = dir_ / "small.db";
@@ -301,7 +303,7 @@ TEST_F(HistoryTest, OneRunWithItsRowsPaged) {
   std::string err;
   history(db, q, &code, &err);
   EXPECT_EQ(code, 1);
-  EXPECT_NE(err.find("run 999 not found"), std::string::npos) << err;
+  EXPECT_NE(err.find("run 999 is not in"), std::string::npos) << err;
 }
 
 // A process killed in the middle of a run leaves a RUNS row without summary: its rows still count.
