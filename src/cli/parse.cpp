@@ -286,8 +286,9 @@ Command parse_command_line(int argc, const char* const* argv) {
   run_app->add_flag("--insecure", run.insecure, "Do not verify the server's TLS certificate");
   run_app->add_option("--cacert", run.cacert, "Trust this PEM CA bundle for https");
   run_app->add_option("--threads", inputs.threads, "Worker threads (default: cores, at most -c)");
-  run_app->add_flag("--details", run.details,
-                    "Show every request in the report (default: the first 20)");
+  run_app->add_flag(
+      "--details", run.details,
+      "Show every request in the report (default: the first 20); keeps them all in memory");
   run_app->add_option("--json", run.json_path, "Write a JSON summary to PATH ('-' = stdout)");
   run_app->add_option("--db", run.database,
                       "SQLite database for the results (default: DATABASE_URL, else load.db)");

@@ -53,7 +53,8 @@ class Connection {
   Clock::time_point deadline_{};
 
   // Response bytes read but not yet parsed are buffer_[begin_, end_).
-  static constexpr std::size_t kBufferSize = 64 * 1024;
+  // 16 KiB per connection: room for any response head the parser accepts (header_limit below).
+  static constexpr std::size_t kBufferSize = 16 * 1024;
   std::unique_ptr<char[]> buffer_;
   std::size_t begin_ = 0;
   std::size_t end_ = 0;

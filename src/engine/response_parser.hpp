@@ -12,7 +12,10 @@ namespace ccload::engine {
 
 class ResponseParser final : public boost::beast::http::basic_parser<false> {
  public:
-  ResponseParser() { body_limit(boost::none); }
+  ResponseParser() {
+    body_limit(boost::none);
+    header_limit(16 * 1024);
+  }
 
   int status() const { return status_; }
   // The captured body of a failed response (empty for successes); moved out.

@@ -212,6 +212,17 @@ TEST_F(LoadTest, ChunkedAndLargeBodiesAreReadToTheEnd) {
   EXPECT_GE(large["bytes"].get<std::uint64_t>(), 6u * 3'000'000u);
 }
 
+TEST_F(LoadTest, OversizedResponseHeadIsAProtocolError) {
+  RecordingServer server([](const ReceivedRequest&, std::uint64_t) {
+    ScriptedResponse response;
+    response.headers = {{"X-Huge", std::string(20'000, 'h')}};
+    return response;
+  });
+  auto summary =
+      run_ccload_json({"run", server.url("/"), "-n", "3", "-c", "1", "--no-store"}, dir.path());
+  EXPECT_EQ(summary["errors"]["protocol"], 3);
+}
+
 TEST_F(LoadTest, MalformedResponseIsAProtocolError) {
   RecordingServer server([](const ReceivedRequest&, std::uint64_t) {
     ScriptedResponse response;
