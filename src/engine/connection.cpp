@@ -140,12 +140,12 @@ Task<Connection::Outcome> Connection::exchange(Record& record) {
   }
   ++requests_on_connection_;
 
-  ResponseParser& parser = parser_.emplace();
-  if (run_.head_request) parser.skip(true);
+  ResponseParser* parser = &parser_.emplace();
+  if (run_.head_request) parser->skip(true);
   bool first_byte = false;
   for (;;) {
     if (begin_ < end_) {
-      std::size_t used = parser.put(asio::buffer(buffer_.get() + begin_, end_ - begin_), ec);
+      std::size_t used = parser->put(asio::buffer(buffer_.get() + begin_, end_ - begin_), ec);
       begin_ += used;
       if (ec == boost::beast::http::error::need_more) {
         ec = {};
@@ -155,7 +155,14 @@ Task<Connection::Outcome> Connection::exchange(Record& record) {
         close();
         co_return Outcome::failed;
       }
-      if (parser.is_done()) break;
+      if (parser->is_done()) {
+        // An interim response (100 Continue, 103 Early Hints) precedes the real one.
+        const int status = parser->status();
+        if (status < 100 || status >= 200 || status == 101) break;
+        parser = &parser_.emplace();
+        if (run_.head_request) parser->skip(true);
+        continue;
+      }
       if (used > 0 && begin_ < end_) continue;
       if (begin_ == end_) {
         begin_ = end_ = 0;
@@ -175,10 +182,10 @@ Task<Connection::Outcome> Connection::exchange(Record& record) {
     std::size_t got = co_await read_some(ec);
     if (ec) {
       if ((ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) &&
-          parser.got_some()) {
+          parser->got_some()) {
         error_code eof_ec;
-        parser.put_eof(eof_ec);
-        if (!eof_ec && parser.is_done()) {
+        parser->put_eof(eof_ec);
+        if (!eof_ec && parser->is_done()) {
           open_ = false;  // the server closed; reconnect next time
           break;
         }
@@ -196,9 +203,9 @@ Task<Connection::Outcome> Connection::exchange(Record& record) {
     record.bytes += got;
   }
   record.ttlb_ns = nanoseconds(Clock::now() - written);
-  record.status = static_cast<std::uint16_t>(parser.status());
-  if (!is_success_status(parser.status())) record.body = parser.take_failure_body();
-  if (!open_ || !parser.keep_alive()) close();
+  record.status = static_cast<std::uint16_t>(parser->status());
+  if (!is_success_status(parser->status())) record.body = parser->take_failure_body();
+  if (!open_ || !parser->keep_alive()) close();
   co_return Outcome::complete;
 }
 

@@ -223,6 +223,19 @@ TEST_F(LoadTest, OversizedResponseHeadIsAProtocolError) {
   EXPECT_EQ(summary["errors"]["protocol"], 3);
 }
 
+TEST_F(LoadTest, InterimResponsesAreSkipped) {
+  RecordingServer server([](const ReceivedRequest&, std::uint64_t) {
+    ScriptedResponse response;
+    response.raw =
+        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok";
+    return response;
+  });
+  auto summary =
+      run_ccload_json({"run", server.url("/"), "-n", "4", "-c", "1", "--no-store"}, dir.path());
+  EXPECT_EQ(summary["status_codes"]["201"], 4);
+  EXPECT_EQ(summary["requests"]["succeeded"], 4);
+}
+
 TEST_F(LoadTest, MalformedResponseIsAProtocolError) {
   RecordingServer server([](const ReceivedRequest&, std::uint64_t) {
     ScriptedResponse response;
@@ -288,6 +301,23 @@ TEST_F(LoadTest, CtrlCPrintsThePartialSummaryAndExits130) {
   EXPECT_LT(total, 1000000u);
   EXPECT_GE(server.request_count(), total);
   EXPECT_LE(server.request_count(), total + 4) << "at most c requests were in flight";
+}
+
+TEST_F(LoadTest, SecondCtrlCExitsAtOnce) {
+  RecordingServer server([](const ReceivedRequest&, std::uint64_t) {
+    ScriptedResponse response;
+    response.hang = true;  // requests stay in flight: the first Ctrl-C would wait a second
+    return response;
+  });
+  ProcessOptions options;
+  options.interrupt_after = 300ms;
+  options.second_interrupt_after = 400ms;
+  ProcessResult result =
+      run_ccload({"run", server.url("/"), "-n", "100", "-c", "2", "--timeout", "0", "--no-store"},
+                 dir.path(), options);
+  EXPECT_EQ(result.exit_code, 130) << result.err;
+  EXPECT_EQ(result.out.find("Load Test Results"), std::string::npos) << result.out;
+  server.stop();
 }
 
 TEST_F(LoadTest, BadUsageSendsNothingAndExits2WithOneLine) {

@@ -59,6 +59,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
   ProcessResult result;
   auto start = std::chrono::steady_clock::now();
   bool interrupted = options.interrupt_after.count() == 0;
+  bool interrupted_twice = options.second_interrupt_after.count() == 0;
   bool killed = false;
   pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
   int open_fds = 2;
@@ -68,6 +69,10 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     if (!interrupted && elapsed >= options.interrupt_after) {
       kill(pid, SIGINT);
       interrupted = true;
+    }
+    if (interrupted && !interrupted_twice && elapsed >= options.second_interrupt_after) {
+      kill(pid, SIGINT);
+      interrupted_twice = true;
     }
     if (!killed && elapsed >= options.timeout) {
       kill(pid, SIGKILL);

@@ -21,6 +21,8 @@ struct ProcessOptions {
   std::chrono::milliseconds timeout{120000};  // killed (SIGKILL) after this
   // When > 0: send SIGINT this long after start (Ctrl-C tests).
   std::chrono::milliseconds interrupt_after{0};
+  // When > 0: send a second SIGINT this long after start.
+  std::chrono::milliseconds second_interrupt_after{0};
 };
 
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options = {});
