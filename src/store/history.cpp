@@ -27,6 +27,10 @@ namespace {
 constexpr std::string_view kTimestamp =
     "(CASE WHEN typeof(TIMESTAMP) = 'text' AND TIMESTAMP GLOB '[0-9][0-9][0-9][0-9]-*' "
     "THEN (julianday(TIMESTAMP) - 2440587.5) * 86400.0 ELSE CAST(TIMESTAMP AS REAL) END)";
+// The LOADTEST rows of run ?1, found by a rowid range scan from RUNS.ROWS_AFTER (no index on
+// RUNID).
+const std::string kRunRows =
+    "REQUESTID > COALESCE((SELECT ROWS_AFTER FROM RUNS WHERE RUNID = ?1), 0) AND RUNID = ?1";
 }  // namespace
 
 namespace detail {
@@ -155,7 +159,7 @@ std::vector<RunLine> list_runs(sql::Database& db, const HistoryQuery& q) {
     }
     if (layout.runid) {
       auto rows =
-          db.prepare("SELECT STATUS, CAST(RESPONSETIME AS REAL) FROM LOADTEST WHERE RUNID = ?");
+          db.prepare("SELECT STATUS, CAST(RESPONSETIME AS REAL) FROM LOADTEST WHERE " + kRunRows);
       for (const std::size_t index : without_summary) {
         RunLine& line = lines[index];
         rows.bind(1, line.run_id);
@@ -390,7 +394,7 @@ int print_run(sql::Database& db, const fs::path& path, std::int64_t run_id, int 
     }
   }
 
-  auto count = db.prepare("SELECT COUNT(*) FROM LOADTEST WHERE RUNID = ?");
+  auto count = db.prepare("SELECT COUNT(*) FROM LOADTEST WHERE " + kRunRows);
   count.bind(1, run_id);
   const std::int64_t rows = count.step() ? count.column_int(0) : 0;
   out << fmt::format("\n{:>10}  {:<26}  {:>6}  {:>12} {:>10} {:>10} {:>10} {:>9}  {}\n", "REQUEST",
@@ -398,8 +402,8 @@ int print_run(sql::Database& db, const fs::path& path, std::int64_t run_id, int 
                      "CONNECT(s)", "BYTES", "ERROR");
   auto stmt = db.prepare(fmt::format(
       "SELECT RUNREQUEST, {}, STATUS, CAST(RESPONSETIME AS REAL), TTFB, TTLB, CONNECT, BYTES, "
-      "ERROR FROM LOADTEST WHERE RUNID = ? ORDER BY RUNREQUEST{}",
-      kTimestamp, limit > 0 ? fmt::format(" LIMIT {}", limit) : ""));
+      "ERROR FROM LOADTEST WHERE {} ORDER BY RUNREQUEST{}",
+      kTimestamp, kRunRows, limit > 0 ? fmt::format(" LIMIT {}", limit) : ""));
   stmt.bind(1, run_id);
   std::int64_t shown = 0;
   while (stmt.step()) {

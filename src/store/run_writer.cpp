@@ -92,12 +92,16 @@ struct RunWriter::Impl {
     try {
       db = std::make_unique<sql::Database>(database, sql::Database::Mode::read_write_create);
       schema::prepare_for_writing(*db);
-      auto add_run = db->prepare("INSERT INTO RUNS(STARTED, URL, METHOD, N, C) VALUES(?,?,?,?,?)");
+      auto last_row = db->prepare("SELECT COALESCE(MAX(REQUESTID), 0) FROM LOADTEST");
+      const std::int64_t rows_after = last_row.step() ? last_row.column_int(0) : 0;
+      auto add_run = db->prepare(
+          "INSERT INTO RUNS(STARTED, URL, METHOD, N, C, ROWS_AFTER) VALUES(?,?,?,?,?,?)");
       add_run.bind(1, seconds(info.started_unix_ns))
           .bind(2, std::string_view(info.url))
           .bind(3, std::string_view(info.method))
           .bind(4, static_cast<std::int64_t>(info.requests))
-          .bind(5, static_cast<std::int64_t>(info.concurrency));
+          .bind(5, static_cast<std::int64_t>(info.concurrency))
+          .bind(6, rows_after);
       add_run.run();
       run_id = db->last_insert_rowid();
       insert.emplace(*db,
