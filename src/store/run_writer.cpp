@@ -92,8 +92,13 @@ struct RunWriter::Impl {
     try {
       db = std::make_unique<sql::Database>(database, sql::Database::Mode::read_write_create);
       schema::prepare_for_writing(*db);
-      auto last_row = db->prepare("SELECT COALESCE(MAX(REQUESTID), 0) FROM LOADTEST");
-      const std::int64_t rows_after = last_row.step() ? last_row.column_int(0) : 0;
+      std::int64_t rows_after = 0;
+      {
+        // Finalized before the INSERT: an open read would turn the write into SQLITE_BUSY_SNAPSHOT
+        // when another process commits in between.
+        auto last_row = db->prepare("SELECT COALESCE(MAX(REQUESTID), 0) FROM LOADTEST");
+        if (last_row.step()) rows_after = last_row.column_int(0);
+      }
       auto add_run = db->prepare(
           "INSERT INTO RUNS(STARTED, URL, METHOD, N, C, ROWS_AFTER) VALUES(?,?,?,?,?,?)");
       add_run.bind(1, seconds(info.started_unix_ns))
