@@ -6,8 +6,6 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/http/error.hpp>
-#include <cstring>
 
 namespace ccload::engine {
 
@@ -140,55 +138,27 @@ Task<Connection::Outcome> Connection::exchange(Record& record) {
   }
   ++requests_on_connection_;
 
-  ResponseParser* parser = &parser_.emplace();
-  if (run_.head_request) parser->skip(true);
+  parser_.start(run_.head_request);
   bool first_byte = false;
   for (;;) {
     if (begin_ < end_) {
-      std::size_t used = parser->put(asio::buffer(buffer_.get() + begin_, end_ - begin_), ec);
+      std::size_t used = 0;
+      const ResponseParser::Step step = parser_.parse(buffer_.get() + begin_, end_ - begin_, used);
       begin_ += used;
-      if (ec == boost::beast::http::error::need_more) {
-        ec = {};
-        used = 0;
-      } else if (ec) {
+      if (step == ResponseParser::Step::done) break;
+      if (step == ResponseParser::Step::failed) {
         record.error = classify(ErrorCategory::protocol);
         close();
         co_return Outcome::failed;
       }
-      if (parser->is_done()) {
-        // An interim response (100 Continue, 103 Early Hints) precedes the real one.
-        const int status = parser->status();
-        if (status < 100 || status >= 200 || status == 101) break;
-        parser = &parser_.emplace();
-        if (run_.head_request) parser->skip(true);
-        continue;
-      }
-      if (used > 0 && begin_ < end_) continue;
-      if (begin_ == end_) {
-        begin_ = end_ = 0;
-      } else if (begin_ > 0) {
-        std::memmove(buffer_.get(), buffer_.get() + begin_, end_ - begin_);
-        end_ -= begin_;
-        begin_ = 0;
-      }
-      if (end_ == kBufferSize) {  // a response head larger than the buffer
-        record.error = ErrorCategory::protocol;
-        close();
-        co_return Outcome::failed;
-      }
-    } else {
-      begin_ = end_ = 0;
     }
+    begin_ = end_ = 0;  // the parser consumed everything it was given
     std::size_t got = co_await read_some(ec);
     if (ec) {
       if ((ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) &&
-          parser->got_some()) {
-        error_code eof_ec;
-        parser->put_eof(eof_ec);
-        if (!eof_ec && parser->is_done()) {
-          open_ = false;  // the server closed; reconnect next time
-          break;
-        }
+          parser_.got_some() && parser_.finish() == ResponseParser::Step::done) {
+        open_ = false;  // the server closed; reconnect next time
+        break;
       }
       record.error = classify(ErrorCategory::read);
       const bool nothing_received = !first_byte;
@@ -203,9 +173,9 @@ Task<Connection::Outcome> Connection::exchange(Record& record) {
     record.bytes += got;
   }
   record.ttlb_ns = nanoseconds(Clock::now() - written);
-  record.status = static_cast<std::uint16_t>(parser->status());
-  if (!is_success_status(parser->status())) record.body = parser->take_failure_body();
-  if (!open_ || !parser->keep_alive()) close();
+  record.status = static_cast<std::uint16_t>(parser_.status());
+  if (!is_success_status(parser_.status())) record.body = parser_.take_failure_body();
+  if (!open_ || !parser_.keep_alive()) close();
   co_return Outcome::complete;
 }
 

@@ -44,7 +44,7 @@ class Connection {
   SharedRun& run_;
   Socket socket_;
   std::optional<boost::asio::ssl::stream<Socket&>> tls_;
-  std::optional<ResponseParser> parser_;
+  ResponseParser parser_;
   bool open_ = false;
   std::uint64_t requests_on_connection_ = 0;
 
@@ -53,7 +53,7 @@ class Connection {
   Clock::time_point deadline_{};
 
   // Response bytes read but not yet parsed are buffer_[begin_, end_).
-  // 16 KiB per connection: room for any response head the parser accepts (header_limit below).
+  // The parser streams, so the buffer only sets how much one read may take.
   static constexpr std::size_t kBufferSize = 16 * 1024;
   std::unique_ptr<char[]> buffer_;
   std::size_t begin_ = 0;

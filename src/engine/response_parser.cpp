@@ -4,19 +4,105 @@
 
 namespace ccload::engine {
 
-std::size_t ResponseParser::on_body_impl(string_view body, error_code&) {
-  body_bytes_ += body.size();
-  if (capture_ && captured_.size() < kCapturedBodyLimit) {
-    captured_.append(body.substr(0, kCapturedBodyLimit - captured_.size()));
-  }
-  return body.size();
+namespace {
+ResponseParser& self(llhttp_t* parser) { return *static_cast<ResponseParser*>(parser->data); }
+}  // namespace
+
+const llhttp_settings_t& ResponseParser::settings() {
+  static const llhttp_settings_t value = [] {
+    llhttp_settings_t s;
+    llhttp_settings_init(&s);
+    s.on_headers_complete = &ResponseParser::on_headers_complete;
+    s.on_body = &ResponseParser::on_body;
+    s.on_message_complete = &ResponseParser::on_message_complete;
+    return s;
+  }();
+  return value;
 }
 
-std::size_t ResponseParser::on_chunk_body_impl(std::uint64_t, string_view body, error_code& ec) {
-  return on_body_impl(body, ec);
+ResponseParser::ResponseParser() {
+  llhttp_init(&parser_, HTTP_RESPONSE, &settings());
+  parser_.data = this;
+}
+
+void ResponseParser::start(bool head_request) {
+  llhttp_reset(&parser_);
+  head_request_ = head_request;
+  headers_done_ = complete_ = keep_alive_ = capture_ = false;
+  status_ = 0;
+  fed_ = body_bytes_ = 0;
+  head_room_ = kHeadLimit;
+  captured_.clear();
+}
+
+int ResponseParser::on_headers_complete(llhttp_t* parser) {
+  ResponseParser& p = self(parser);
+  p.headers_done_ = true;
+  p.status_ = parser->status_code;
+  p.capture_ = !is_success_status(p.status_);
+  // 1: the message has no body, whatever Content-Length says (RFC 9110, 6.4.1: responses to
+  // HEAD, 1xx, 204 and 304; llhttp would otherwise wait for a 304's announced length).
+  const int status = p.status_;
+  const bool bodyless = p.head_request_ || (status >= 100 && status < 200 && status != 101) ||
+                        status == 204 || status == 304;
+  return bodyless ? 1 : 0;
+}
+
+int ResponseParser::on_body(llhttp_t* parser, const char* data, std::size_t size) {
+  ResponseParser& p = self(parser);
+  p.body_bytes_ += size;
+  if (p.capture_ && p.captured_.size() < kCapturedBodyLimit) {
+    p.captured_.append(data, std::min(size, kCapturedBodyLimit - p.captured_.size()));
+  }
+  return 0;
+}
+
+int ResponseParser::on_message_complete(llhttp_t* parser) {
+  ResponseParser& p = self(parser);
+  const int status = parser->status_code;
+  const bool interim = status >= 100 && status < 200 && status != 101;
+  if (interim) {  // the final response follows: parse on as if it were the first
+    p.headers_done_ = false;
+    p.status_ = 0;
+    return 0;
+  }
+  p.complete_ = true;
+  p.keep_alive_ = llhttp_should_keep_alive(parser) != 0;
+  return HPE_PAUSED;  // stop right after this response; later bytes belong to the next one
+}
+
+ResponseParser::Step ResponseParser::parse(const char* data, std::size_t size, std::size_t& used) {
+  used = 0;
+  while (used < size) {
+    // While in a head, the parser gets no more than the head may still take, so a head over the
+    // limit is caught exactly, whatever the read sizes.
+    const bool in_head = !headers_done_;
+    if (in_head && head_room_ == 0) return Step::failed;
+    const std::size_t chunk = in_head ? std::min(size - used, head_room_) : size - used;
+    const char* at = data + used;
+    const llhttp_errno_t error = llhttp_execute(&parser_, at, chunk);
+    std::size_t took = chunk;
+    if (error != HPE_OK) {
+      if (!complete_ || (error != HPE_PAUSED && error != HPE_PAUSED_UPGRADE)) return Step::failed;
+      took = static_cast<std::size_t>(llhttp_get_error_pos(&parser_) - at);
+    }
+    if (in_head) head_room_ -= took;
+    used += took;
+    fed_ += took;
+    if (complete_) return Step::done;
+  }
+  return Step::need_more;
+}
+
+ResponseParser::Step ResponseParser::finish() {
+  if (complete_) return Step::done;
+  if (fed_ == 0) return Step::failed;
+  const llhttp_errno_t error = llhttp_finish(&parser_);  // may run on_message_complete
+  return (error == HPE_OK || error == HPE_PAUSED) && complete_ ? Step::done : Step::failed;
 }
 
 std::string ResponseParser::take_failure_body() {
+  if (!capture_) return {};
   if (body_bytes_ > captured_.size()) {
     captured_ +=
         fmt::format("\n[ccload: body cut at {} of {} bytes]", captured_.size(), body_bytes_);

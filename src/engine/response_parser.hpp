@@ -1,47 +1,68 @@
 #pragma once
-// An HTTP/1.1 response parser that keeps no headers: it notes the status, counts the body and,
-// only for failed statuses, captures the body (capped at kCapturedBodyLimit, marked when cut).
-// One instance per response (construction does not allocate).
+// An HTTP/1.x response parser for the hot path, on llhttp (Node.js's parser, shipped by Debian as
+// node-llhttp). It keeps no headers: it notes the status and keep-alive, counts the body and, only
+// for failed statuses, captures the body (capped at kCapturedBodyLimit, marked when cut).
+// Reused for every response of a connection; start() and parse() do not allocate except to
+// capture a failure body.
 
-#include <boost/beast/http/basic_parser.hpp>
+#include <llhttp.h>
+
+#include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "core/record.hpp"
 
 namespace ccload::engine {
 
-class ResponseParser final : public boost::beast::http::basic_parser<false> {
+class ResponseParser {
  public:
-  ResponseParser() {
-    body_limit(boost::none);
-    header_limit(16 * 1024);
-  }
+  // A response head (status line and fields) longer than this is a protocol error.
+  static constexpr std::size_t kHeadLimit = 16 * 1024;
 
+  enum class Step {
+    need_more,  // every byte given was consumed; the response is not complete yet
+    done,       // a complete final response ends where `used` says
+    failed,     // not valid HTTP/1.x, or a head over kHeadLimit
+  };
+
+  ResponseParser();
+  ResponseParser(const ResponseParser&) = delete;
+  ResponseParser& operator=(const ResponseParser&) = delete;
+
+  // Begins a new response. A response to HEAD has no body whatever its fields say.
+  void start(bool head_request);
+
+  // Parses the next bytes of the response; `used` is how many were consumed. Interim 1xx
+  // responses (100 Continue, 103 Early Hints) are skipped: done means the final response.
+  Step parse(const char* data, std::size_t size, std::size_t& used);
+
+  // The server closed the connection: done when that ends the response (a body read until the
+  // close), failed when the response was cut short.
+  Step finish();
+
+  bool got_some() const { return fed_ > 0; }
   int status() const { return status_; }
+  // Whether the connection may carry another request after this (complete) response.
+  bool keep_alive() const { return keep_alive_; }
   // The captured body of a failed response (empty for successes); moved out.
   std::string take_failure_body();
 
  private:
-  using error_code = boost::beast::error_code;
-  using string_view = boost::beast::string_view;
-  using field = boost::beast::http::field;
-  using verb = boost::beast::http::verb;
+  static int on_headers_complete(llhttp_t* parser);
+  static int on_body(llhttp_t* parser, const char* data, std::size_t size);
+  static int on_message_complete(llhttp_t* parser);
+  static const llhttp_settings_t& settings();
 
-  void on_request_impl(verb, string_view, string_view, int, error_code&) override {}
-  void on_response_impl(int code, string_view, int, error_code&) override {
-    status_ = code;
-    capture_ = !is_success_status(code);
-  }
-  void on_field_impl(field, string_view, string_view, error_code&) override {}
-  void on_header_impl(error_code&) override {}
-  void on_body_init_impl(const boost::optional<std::uint64_t>&, error_code&) override {}
-  std::size_t on_body_impl(string_view body, error_code&) override;
-  void on_chunk_header_impl(std::uint64_t, string_view, error_code&) override {}
-  std::size_t on_chunk_body_impl(std::uint64_t, string_view body, error_code&) override;
-  void on_finish_impl(error_code&) override {}
-
-  int status_ = 0;
+  llhttp_t parser_;
+  bool head_request_ = false;
+  bool headers_done_ = false;
+  bool complete_ = false;
+  bool keep_alive_ = false;
   bool capture_ = false;
+  int status_ = 0;
+  std::uint64_t fed_ = 0;               // bytes of this response consumed by parse()
+  std::size_t head_room_ = kHeadLimit;  // bytes the head(s) of this response may still take
   std::uint64_t body_bytes_ = 0;
   std::string captured_;
 };
