@@ -23,12 +23,6 @@ std::int64_t nanoseconds(Clock::duration duration) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(duration).count();
 }
 
-std::int64_t wall_clock_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 Connection::Connection(Worker& worker, SharedRun& run)
@@ -61,18 +55,25 @@ Task<void> Connection::run() {
   while (auto slot = run_.take_slot()) {
     Record record;
     record.request_id = *slot + 1;
-    record.start_unix_ns = wall_clock_ns();
+    // Three clock reads per request on a kept-alive connection: now, first byte, last byte.
     const Clock::time_point due = Clock::now();
+    record.start_unix_ns = worker_.unix_ns(due);
     deadline_ = timeout_s > 0 ? due + timeout : Clock::time_point::max();
     timed_out_ = false;
     in_flight_ = true;
+    Clock::time_point finished{};
     for (int attempt = 0;; ++attempt) {
+      Clock::time_point sending = due;
       if (!open_) {
         record.error = co_await connect(record);
-        if (record.error != ErrorCategory::none) break;
+        if (record.error != ErrorCategory::none) {
+          finished = Clock::now();
+          break;
+        }
+        sending = Clock::now();
       }
       const bool reused = requests_on_connection_ > 0;
-      Outcome outcome = co_await exchange(record);
+      Outcome outcome = co_await exchange(record, sending, finished);
       // A keep-alive connection the server closed while idle fails before any response byte:
       // open a fresh connection and try once more, as browsers and HTTP clients do.
       if (outcome == Outcome::failed_before_response && reused && attempt == 0 && !timed_out_) {
@@ -82,8 +83,8 @@ Task<void> Connection::run() {
       break;
     }
     in_flight_ = false;
-    record.total_ns = nanoseconds(Clock::now() - due);
-    worker_.on_record(std::move(record));
+    record.total_ns = nanoseconds(finished - due);
+    worker_.on_record(std::move(record), finished);
   }
   close();
   worker_.on_connection_done();
@@ -122,9 +123,9 @@ Task<std::size_t> Connection::read_some(error_code& ec) {
   return socket_.async_read_some(space, into(ec));
 }
 
-Task<Connection::Outcome> Connection::exchange(Record& record) {
+Task<Connection::Outcome> Connection::exchange(Record& record, Clock::time_point written,
+                                               Clock::time_point& finished) {
   error_code ec;
-  const Clock::time_point written = Clock::now();
   auto request = asio::buffer(run_.request);
   if (tls_) {
     co_await asio::async_write(*tls_, request, into(ec));
@@ -134,6 +135,7 @@ Task<Connection::Outcome> Connection::exchange(Record& record) {
   if (ec) {
     record.error = classify(ErrorCategory::write);
     close();
+    finished = Clock::now();
     co_return Outcome::failed_before_response;
   }
   ++requests_on_connection_;
@@ -149,6 +151,7 @@ Task<Connection::Outcome> Connection::exchange(Record& record) {
       if (step == ResponseParser::Step::failed) {
         record.error = classify(ErrorCategory::protocol);
         close();
+        finished = Clock::now();
         co_return Outcome::failed;
       }
     }
@@ -163,6 +166,7 @@ Task<Connection::Outcome> Connection::exchange(Record& record) {
       record.error = classify(ErrorCategory::read);
       const bool nothing_received = !first_byte;
       close();
+      finished = Clock::now();
       co_return nothing_received ? Outcome::failed_before_response : Outcome::failed;
     }
     if (!first_byte) {
@@ -172,7 +176,8 @@ Task<Connection::Outcome> Connection::exchange(Record& record) {
     end_ += got;
     record.bytes += got;
   }
-  record.ttlb_ns = nanoseconds(Clock::now() - written);
+  finished = Clock::now();
+  record.ttlb_ns = nanoseconds(finished - written);
   record.status = static_cast<std::uint16_t>(parser_.status());
   if (!is_success_status(parser_.status())) record.body = parser_.take_failure_body();
   if (!open_ || !parser_.keep_alive()) close();

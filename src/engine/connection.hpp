@@ -34,7 +34,9 @@ class Connection {
   enum class Outcome { complete, failed, failed_before_response };
 
   Task<ErrorCategory> connect(Record& record);
-  Task<Outcome> exchange(Record& record);
+  // Sends the request (at `written`) and reads its response; `finished` is set to when it
+  // completed or failed.
+  Task<Outcome> exchange(Record& record, Clock::time_point written, Clock::time_point& finished);
   // The read into the free part of the buffer, as an operation to co_await (not a coroutine).
   Task<std::size_t> read_some(boost::system::error_code& ec);
   ErrorCategory classify(ErrorCategory otherwise) const;

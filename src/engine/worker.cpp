@@ -29,6 +29,11 @@ Clock::duration watchdog_tick(double timeout_s) {
 
 Worker::Worker(SharedRun& run, unsigned connections, FinishSignal& signal)
     : run_(run), signal_(signal), tick_(watchdog_tick(run.config.timeout_s)) {
+  using std::chrono::duration_cast;
+  using std::chrono::nanoseconds;
+  unix_epoch_offset_ns_ =
+      duration_cast<nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count() -
+      duration_cast<nanoseconds>(Clock::now().time_since_epoch()).count();
   connections_.reserve(connections);
   for (unsigned i = 0; i < connections; ++i) {
     connections_.push_back(std::make_unique<Connection>(*this, run_));
@@ -90,8 +95,8 @@ void Worker::on_connection_done() {
   if (--active_connections_ == 0) watchdog_.cancel();
 }
 
-void Worker::on_record(Record&& record) {
-  last_completion_ = Clock::now();
+void Worker::on_record(Record&& record, Clock::time_point finished) {
+  last_completion_ = finished;
   stats_.add(record);
   if (record.request_id <= run_.config.keep_records) kept_.push_back(record);
   if (run_.config.failures != nullptr && !record.succeeded()) failure_batch_.push_back(record);

@@ -59,8 +59,14 @@ class Worker {
   void force_stop();  // abandons requests in flight within one watchdog tick (thread-safe)
   void join();
 
-  // Called by this worker's connections, on this worker's thread.
-  void on_record(Record&& record);
+  // Called by this worker's connections, on this worker's thread. `finished` is when the
+  // request completed (or failed).
+  void on_record(Record&& record, Clock::time_point finished);
+  // Unix time in nanoseconds of a steady-clock instant: one clock read per request, not two.
+  std::int64_t unix_ns(Clock::time_point instant) const {
+    return unix_epoch_offset_ns_ +
+           std::chrono::duration_cast<std::chrono::nanoseconds>(instant.time_since_epoch()).count();
+  }
   void on_connection_opened() { ++connections_opened_; }
   void on_connection_done();
   boost::asio::io_context& io() { return io_; }
@@ -96,6 +102,7 @@ class Worker {
   Clock::time_point last_failure_flush_{};
   Clock::time_point last_completion_{};
   std::uint64_t connections_opened_ = 0;
+  std::int64_t unix_epoch_offset_ns_ = 0;  // system_clock minus steady_clock, at construction
 };
 
 }  // namespace ccload::engine
