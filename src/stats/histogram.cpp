@@ -79,7 +79,7 @@ std::string_view next_field(std::string_view& rest, char sep) {
 
 }  // namespace
 
-Histogram::Histogram() : counts_(kBucketCount, 0) {}
+Histogram::Histogram() : counts_(kBucketCount) {}
 
 void Histogram::record(std::int64_t value_ns) {
   const std::int64_t value = std::max<std::int64_t>(value_ns, 0);

@@ -5,11 +5,37 @@
 // (min and max stay exact). record() never allocates.
 
 #include <cstdint>
+#include <cstdlib>
+#include <new>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace ccload::stats {
+
+// Hands out zeroed memory from calloc and leaves value-initialised elements alone: the kernel's
+// zero pages back the buckets until a bucket is first counted, so an idle histogram costs neither
+// start-up time nor resident memory.
+template <class T>
+struct ZeroedAllocator {
+  using value_type = T;
+  ZeroedAllocator() = default;
+  template <class U>
+  ZeroedAllocator(const ZeroedAllocator<U>&) {}
+  T* allocate(std::size_t n) {
+    if (void* p = std::calloc(n, sizeof(T))) return static_cast<T*>(p);
+    throw std::bad_alloc();
+  }
+  void deallocate(T* p, std::size_t) { std::free(p); }
+  template <class U>
+  void construct(U*) {}  // already zero
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+  bool operator==(const ZeroedAllocator&) const = default;
+};
 
 class Histogram {
  public:
@@ -37,7 +63,7 @@ class Histogram {
   bool operator==(const Histogram& other) const = default;
 
  private:
-  std::vector<std::uint64_t> counts_;
+  std::vector<std::uint64_t, ZeroedAllocator<std::uint64_t>> counts_;
   std::uint64_t count_ = 0;
   std::int64_t min_ = 0;
   std::int64_t max_ = 0;
