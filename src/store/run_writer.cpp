@@ -27,6 +27,18 @@ constexpr std::size_t kWakeRecords = 8192;
 constexpr auto kMaxDelay = std::chrono::milliseconds(50);
 // Rows per transaction at most, so another writer of the same database never waits long.
 constexpr std::size_t kRowsPerTransaction = 32768;
+// Rows per INSERT statement: one statement start, cursor and halt for many rows.
+constexpr int kRowsPerInsert = 32;
+constexpr int kColumnsPerRow = 12;
+
+std::string insert_sql(int rows) {
+  std::string sql =
+      "INSERT INTO LOADTEST(TIMESTAMP, URL, STATUS, REQTYPE, RESPONSETIME, RUNID, RUNREQUEST, "
+      "TTFB, TTLB, CONNECT, BYTES, ERROR) VALUES";
+  for (int i = 0; i < rows; ++i)
+    sql += i == 0 ? "(?,?,?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?,?,?)";
+  return sql;
+}
 
 double seconds(std::int64_t ns) { return static_cast<double>(ns) / 1e9; }
 
@@ -64,7 +76,7 @@ struct RunWriter::Impl {
 
   // Database state: used by the constructor, then only by the writer thread, then by finish().
   std::unique_ptr<sql::Database> db;
-  std::optional<sql::Statement> insert, begin, commit, rollback;
+  std::optional<sql::Statement> insert, insert_many, begin, commit, rollback;
   std::int64_t run_id = 0;
   bool db_ok = false;
   std::string error;
@@ -109,12 +121,13 @@ struct RunWriter::Impl {
           .bind(6, rows_after);
       add_run.run();
       run_id = db->last_insert_rowid();
-      insert.emplace(*db,
-                     "INSERT INTO LOADTEST(TIMESTAMP, URL, STATUS, REQTYPE, RESPONSETIME, RUNID, "
-                     "RUNREQUEST, TTFB, TTLB, CONNECT, BYTES, ERROR) "
-                     "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+      insert.emplace(*db, insert_sql(1));
+      insert_many.emplace(*db, insert_sql(kRowsPerInsert));
       // Bindings survive reset(): the run's constant columns are bound once.
-      insert->bind_static(2, info.url).bind_static(4, info.method).bind(6, run_id);
+      for (int row = 0; row < kRowsPerInsert; ++row) {
+        bind_run_columns(*insert_many, row * kColumnsPerRow);
+      }
+      bind_run_columns(*insert, 0);
       begin.emplace(*db, "BEGIN IMMEDIATE");
       commit.emplace(*db, "COMMIT");
       rollback.emplace(*db, "ROLLBACK");
@@ -122,6 +135,7 @@ struct RunWriter::Impl {
     } catch (const sql::Error& e) {
       failed(e);
       insert.reset();
+      insert_many.reset();
       begin.reset();
       commit.reset();
       rollback.reset();
@@ -129,21 +143,40 @@ struct RunWriter::Impl {
     }
   }
 
+  // The columns that are the same for every row of the run, for the row whose first parameter
+  // follows `base`.
+  void bind_run_columns(sql::Statement& statement, int base) {
+    statement.bind_static(base + 2, info.url)
+        .bind_static(base + 4, info.method)
+        .bind(base + 6, run_id);
+  }
+
+  static void bind_row(sql::Statement& statement, int base, const Record& r) {
+    statement.bind(base + 1, seconds(r.start_unix_ns))
+        .bind(base + 3, static_cast<std::int64_t>(r.status))
+        .bind(base + 5, seconds(r.total_ns))
+        .bind(base + 7, static_cast<std::int64_t>(r.request_id))
+        .bind(base + 8, seconds(r.ttfb_ns))
+        .bind(base + 9, seconds(r.ttlb_ns))
+        .bind(base + 10, seconds(r.connect_ns))
+        .bind(base + 11, static_cast<std::int64_t>(r.bytes));
+    if (r.error == ErrorCategory::none) {
+      statement.bind_null(base + 12);
+    } else {
+      statement.bind_static(base + 12, to_string(r.error));
+    }
+  }
+
   void store(const std::vector<Record>& batch) {
-    for (const auto& r : batch) {
-      insert->bind(1, seconds(r.start_unix_ns))
-          .bind(3, static_cast<std::int64_t>(r.status))
-          .bind(5, seconds(r.total_ns))
-          .bind(7, static_cast<std::int64_t>(r.request_id))
-          .bind(8, seconds(r.ttfb_ns))
-          .bind(9, seconds(r.ttlb_ns))
-          .bind(10, seconds(r.connect_ns))
-          .bind(11, static_cast<std::int64_t>(r.bytes));
-      if (r.error == ErrorCategory::none) {
-        insert->bind_null(12);
-      } else {
-        insert->bind_static(12, to_string(r.error));
+    std::size_t i = 0;
+    for (; i + kRowsPerInsert <= batch.size(); i += kRowsPerInsert) {
+      for (int row = 0; row < kRowsPerInsert; ++row) {
+        bind_row(*insert_many, row * kColumnsPerRow, batch[i + static_cast<std::size_t>(row)]);
       }
+      insert_many->run();
+    }
+    for (; i < batch.size(); ++i) {
+      bind_row(*insert, 0, batch[i]);
       insert->run();
     }
   }

@@ -249,6 +249,30 @@ TEST_F(StorageTest, EveryRequestIsStoredWithStatusTimingsAndRun) {
   EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM LOADTEST"), 65);
 }
 
+TEST_F(StorageTest, EachRowHoldsItsOwnRequest) {
+  // One connection, so request k is the server's k-th and every 5th fails: each row's status must
+  // match its RUNREQUEST, across the writer's multi-row INSERTs (32 rows) and the rest (4 rows).
+  server::TargetServer target({"127.0.0.1", 0, 1, "", ""});
+  ProcessResult result;
+  auto summary = run_ccload_json(
+      {"run", target.base_url() + "/flaky/5", "-n", "100", "-c", "1", "--threads", "1"}, dir.path(),
+      &result);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  ASSERT_EQ(summary["requests"]["failed"], 20);
+  Database d(dir / "load.db", Database::Mode::read_only);
+  auto rows = d.prepare("SELECT RUNREQUEST, STATUS, BYTES, ERROR FROM LOADTEST ORDER BY rowid");
+  std::int64_t expected = 1;
+  while (rows.step()) {
+    const std::int64_t request = rows.column_int(0);
+    EXPECT_EQ(request, expected) << "rows are stored in request order";
+    EXPECT_EQ(rows.column_int(1), request % 5 == 0 ? 500 : 200) << "request " << request;
+    EXPECT_GT(rows.column_int(2), 0);
+    EXPECT_TRUE(rows.is_null(3));
+    ++expected;
+  }
+  EXPECT_EQ(expected, 101);
+}
+
 TEST_F(StorageTest, TransportErrorsAreStoredWithStatusZeroAndTheirCategory) {
   const std::string url = "http://127.0.0.1:" + std::to_string(unused_port()) + "/";
   ProcessResult result;
