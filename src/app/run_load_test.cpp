@@ -75,7 +75,9 @@ int run_load_test(const cli::RunCommand& command) {
     config.headers.emplace_back("Authorization",
                                 "Basic " + base64(settings.username + ":" + settings.password));
   }
-  config.requests = command.requests;
+  config.requests = command.requests > 0 ? command.requests : UINT64_MAX;  // 0: -z ends the run
+  config.duration_s = command.duration_s.value_or(0);
+  config.rate = command.rate.value_or(0);
   config.concurrency = command.concurrency;
   config.threads = command.threads;
   config.timeout_s = command.timeout_s.value_or(settings.timeout_s);
@@ -95,8 +97,9 @@ int run_load_test(const cli::RunCommand& command) {
   std::optional<store::RunWriter> writer;
   const std::string database = command.database.value_or(settings.database_path);
   if (!command.no_store) {
-    writer.emplace(database, store::RunInfo{command.url, command.method, command.requests,
-                                            command.concurrency, now_unix_ns()});
+    writer.emplace(
+        database, store::RunInfo{command.url, command.method, command.requests, command.concurrency,
+                                 now_unix_ns(), command.duration_s, command.rate});
     config.store = &*writer;
   }
 
@@ -134,6 +137,8 @@ int run_load_test(const cli::RunCommand& command) {
   input.method = command.method;
   input.requested = command.requests;
   input.concurrency = command.concurrency;
+  input.duration_limit_s = command.duration_s.value_or(0);
+  input.rate = command.rate.value_or(0);
   input.result = &result;
   input.all_details = command.details;
 

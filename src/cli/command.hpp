@@ -23,7 +23,9 @@ struct RunCommand {
   std::string method = "GET";                                // upper case
   std::string body;                                          // -d, already read from @file
   std::vector<std::pair<std::string, std::string>> headers;  // -H, in order
-  std::uint64_t requests = 200;                              // -n
+  std::uint64_t requests = 200;                              // -n; 0 = no count (-z alone)
+  std::optional<double> duration_s;                          // -z: no request due after this
+  std::optional<double> rate;                                // --rate: requests/s, open model
   unsigned concurrency = 50;                                 // -c
   unsigned threads = 0;                                      // --threads; 0 = automatic
   std::optional<double> timeout_s;                           // --timeout; unset = config file

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -86,9 +87,10 @@ std::vector<std::string> rewrite_seed_form(std::vector<std::string> args) {
     throw UsageError(
         fmt::format("two HTTP methods given ({} and {}): choose one", methods[0], methods[1]));
   }
-  if (!contains(args, "-n")) {
-    throw UsageError(
-        fmt::format("-n (the number of requests) is required with -u: for example {}", kExample));
+  if (!contains(args, "-n") && !contains(args, "-z")) {
+    throw UsageError(fmt::format(
+        "-n (the number of requests) is required with -u (or -z for a duration): for example {}",
+        kExample));
   }
   if (!contains(args, "-c")) {
     throw UsageError(fmt::format(
@@ -110,6 +112,20 @@ std::uint64_t parse_positive(const std::string& text, const std::string& flag,
       value > max) {
     throw UsageError(fmt::format("{} must be a whole number from 1 to {} ({}), not '{}'", flag, max,
                                  meaning, text));
+  }
+  return value;
+}
+
+// --rate: requests per second, a positive decimal (0.5 = one request every two seconds).
+double parse_rate(const std::string& text) {
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
+      !std::isfinite(value) || value <= 0 || value > 10'000'000) {
+    throw UsageError(fmt::format(
+        "--rate must be requests per second, greater than 0 and at most 10000000 (for example "
+        "--rate 500 or --rate 0.5), not '{}'",
+        text));
   }
   return value;
 }
@@ -171,7 +187,7 @@ std::string upper(std::string text) {
 // error is one line of our own.
 struct RunInputs {
   std::string url_positional, url_option;
-  std::string requests, concurrency, threads, timeout, sink_timeout, method, data;
+  std::string requests, concurrency, threads, timeout, sink_timeout, method, data, duration, rate;
   std::vector<std::string> headers;
 };
 
@@ -188,11 +204,25 @@ RunCommand finish_run(const RunInputs& in, RunCommand run) {
   if (requests_given) {
     run.requests = parse_positive(in.requests, "-n", "the number of requests", 1'000'000'000'000);
   }
+  if (!in.duration.empty()) {
+    if (requests_given) {
+      throw UsageError(
+          "-n and -z both bound the run: give -n for a number of requests or -z for a duration");
+    }
+    run.duration_s = parse_duration(in.duration, "-z");
+    if (*run.duration_s <= 0 || *run.duration_s > 366.0 * 86400) {
+      throw UsageError(fmt::format(
+          "-z {} must be a duration longer than 0 and at most a year, for example -z 30s",
+          in.duration));
+    }
+    run.requests = 0;  // no count: the duration ends the run
+  }
+  if (!in.rate.empty()) run.rate = parse_rate(in.rate);
   if (concurrency_given) {
     run.concurrency = static_cast<unsigned>(
         parse_positive(in.concurrency, "-c", "the number of concurrent requests", 100'000));
   }
-  if (run.concurrency > run.requests) {
+  if (run.requests > 0 && run.concurrency > run.requests) {
     if (concurrency_given) {
       throw UsageError(fmt::format(
           "-c {} is greater than -n {}: there cannot be more concurrent requests than requests; "
@@ -244,7 +274,8 @@ constexpr const char* kDescription =
     "  ccload -u URL -n 20 -c 2 -POST -d '{\"title\": \"Test\"}'   (-PUT, -PATCH, -DELETE too)\n"
     "  ccload -history [-weekly | -monthly | -yearly]\n"
     "The modern form:\n"
-    "  ccload run URL [-n 200] [-c 50] [-m METHOD] [-d JSON|@file] [-H 'Name: value'] ...\n"
+    "  ccload run URL [-n 200 | -z 30s] [-c 50] [--rate R] [-m METHOD] [-d JSON|@file]\n"
+    "             [-H 'Name: value'] ...\n"
     "  ccload history [--weekly | --monthly | --yearly] [--limit N] [--url TEXT] [--run ID]\n"
     "  ccload serve [--host H] [--port P]   (the built-in target server)\n"
     "\n"
@@ -273,6 +304,11 @@ Command parse_command_line(int argc, const char* const* argv) {
   run_app->add_option("-u,--url", inputs.url_option, "The URL to test (the seed's spelling)");
   run_app->add_option("-n,--requests", inputs.requests,
                       "Number of requests to send in total (default 200)");
+  run_app->add_option("-z,--duration", inputs.duration,
+                      "Send requests for this long instead of a number: 30s, 2m, 1.5 (seconds)");
+  run_app->add_option("--rate", inputs.rate,
+                      "Requests per second in total, on a fixed schedule (open model): latency "
+                      "counts from each request's scheduled time (default: as fast as -c allows)");
   run_app->add_option("-c,--concurrency", inputs.concurrency,
                       "Concurrent connections, each with one request in flight (default 50)");
   run_app->add_option("-m,--method", inputs.method, "HTTP method (default GET)");

@@ -26,7 +26,11 @@ std::int64_t nanoseconds(Clock::duration duration) {
 }  // namespace
 
 Connection::Connection(Worker& worker, SharedRun& run)
-    : worker_(worker), run_(run), socket_(worker.io()), buffer_(new char[kBufferSize]) {}
+    : worker_(worker),
+      run_(run),
+      socket_(worker.io()),
+      pacer_(worker.io()),
+      buffer_(new char[kBufferSize]) {}
 
 void Connection::expire_if_due(Clock::time_point now) {
   if (in_flight_ && !timed_out_ && now >= deadline_) {
@@ -52,18 +56,39 @@ Task<void> Connection::run() {
   const double timeout_s = run_.config.timeout_s;
   const auto timeout = std::chrono::duration_cast<Clock::duration>(
       std::chrono::duration<double>(timeout_s > 0 ? timeout_s : 0));
-  while (auto slot = run_.take_slot()) {
+  for (;;) {
+    // `due`: when the request was due (its scheduled time with a rate); `sent`: when it goes out.
+    std::optional<std::uint64_t> slot;
+    Clock::time_point due, sent;
+    if (run_.paced()) {
+      slot = run_.take_slot();
+      if (!slot) break;
+      due = run_.scheduled(*slot);
+      if (due >= run_.end_by) break;
+      sent = Clock::now();
+      if (due > sent) {
+        error_code ec;
+        pacer_.expires_at(due);
+        co_await pacer_.async_wait(into(ec));
+        if (run_.stopping()) break;
+        sent = Clock::now();
+      }
+    } else {
+      // Three clock reads per request on a kept-alive connection: now, first byte, last byte.
+      due = sent = Clock::now();
+      if (due >= run_.end_by) break;
+      slot = run_.take_slot();
+      if (!slot) break;
+    }
     Record record;
     record.request_id = *slot + 1;
-    // Three clock reads per request on a kept-alive connection: now, first byte, last byte.
-    const Clock::time_point due = Clock::now();
     record.start_unix_ns = worker_.unix_ns(due);
-    deadline_ = timeout_s > 0 ? due + timeout : Clock::time_point::max();
+    deadline_ = timeout_s > 0 ? sent + timeout : Clock::time_point::max();
     timed_out_ = false;
     in_flight_ = true;
     Clock::time_point finished{};
     for (int attempt = 0;; ++attempt) {
-      Clock::time_point sending = due;
+      Clock::time_point sending = sent;
       if (!open_) {
         record.error = co_await connect(record);
         if (record.error != ErrorCategory::none) {

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/basic_waitable_timer.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <optional>
@@ -19,6 +20,7 @@ using Executor = boost::asio::io_context::executor_type;
 template <class T>
 using Task = boost::asio::awaitable<T, Executor>;
 using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Executor>;
+using Timer = boost::asio::basic_waitable_timer<Clock, boost::asio::wait_traits<Clock>, Executor>;
 
 class Connection {
  public:
@@ -29,6 +31,10 @@ class Connection {
   // Called by the worker's watchdog: closes the socket when the request in flight is past its
   // deadline, so the pending operation fails and the request is counted as a timeout.
   void expire_if_due(Clock::time_point now);
+
+  // Called by the worker's watchdog after a stop was requested: a connection waiting for its next
+  // scheduled time (rate mode) wakes and ends.
+  void stop_waiting() { pacer_.cancel(); }
 
  private:
   enum class Outcome { complete, failed, failed_before_response };
@@ -46,6 +52,7 @@ class Connection {
   SharedRun& run_;
   Socket socket_;
   std::optional<boost::asio::ssl::stream<Socket&>> tls_;
+  Timer pacer_;  // waits for the next request's scheduled time (rate mode)
   ResponseParser parser_;
   bool open_ = false;
   std::uint64_t requests_on_connection_ = 0;

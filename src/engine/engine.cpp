@@ -60,6 +60,12 @@ EngineResult run_load(const EngineConfig& config) {
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();
   const Clock::time_point started = Clock::now();
+  run.started = started;
+  if (config.duration_s > 0) {
+    run.end_by = started + std::chrono::duration_cast<Clock::duration>(
+                               std::chrono::duration<double>(config.duration_s));
+  }
+  if (config.rate > 0) run.ns_per_request = 1e9 / config.rate;
   for (auto& worker : workers) worker->start();
 
   std::optional<Clock::time_point> stop_deadline;

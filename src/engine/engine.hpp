@@ -1,6 +1,7 @@
 #pragma once
-// The load engine: sends exactly `requests` requests over `concurrency` keep-alive connections,
-// spread over worker threads (one io_context each), and measures every one of them.
+// The load engine: sends `requests` requests (or requests for `duration_s`) over `concurrency`
+// keep-alive connections, spread over worker threads (one io_context each), as fast as the
+// connections allow or at a fixed `rate`, and measures every one of them.
 
 #include <atomic>
 #include <cstdint>
@@ -22,10 +23,20 @@ struct EngineConfig {
   std::string body;                                          // sent when non-empty
   std::string content_type;                                  // header for the body, when set
   std::vector<std::pair<std::string, std::string>> headers;  // extra request headers, in order
-  std::uint64_t requests = 0;                                // n: exactly this many are sent
-  unsigned concurrency = 1;                                  // c: connections, never exceeded
-  unsigned threads = 0;                                      // workers; 0 = min(cores, c)
-  double timeout_s = 30;                                     // per request; 0 = none
+  std::uint64_t requests =
+      0;  // n: exactly this many are sent, unless duration_s ends the run first
+  // Seconds after the start past which no request is due (0 = no limit). Requests in flight then
+  // complete (within the timeout).
+  double duration_s = 0;
+  // Requests per second in total (0 = closed model: each connection sends its next request as soon
+  // as the previous one completed). With a rate, request k is due at start + k / rate whether or
+  // not a connection is free then (open model), and its `total` counts from that scheduled time,
+  // so a stalled server shows in the latency instead of slowing the schedule (no coordinated
+  // omission).
+  double rate = 0;
+  unsigned concurrency = 1;  // c: connections, never exceeded
+  unsigned threads = 0;      // workers; 0 = min(cores, c)
+  double timeout_s = 30;     // per request; 0 = none
   net::TlsOptions tls;
 
   RecordSink* store = nullptr;     // receives every record, in batches (may be null)

@@ -83,7 +83,11 @@ void Worker::schedule_watchdog() {
       return;
     }
     const Clock::time_point now = Clock::now();
-    for (auto& connection : connections_) connection->expire_if_due(now);
+    const bool stopping = run_.stopping();
+    for (auto& connection : connections_) {
+      connection->expire_if_due(now);
+      if (stopping) connection->stop_waiting();
+    }
     if (!failure_batch_.empty() && now - last_failure_flush_ >= kFailureFlushInterval) {
       flush_failures();
     }

@@ -29,13 +29,28 @@ struct SharedRun {
   boost::asio::ssl::context* tls_context = nullptr;       // set for https
   bool head_request = false;                              // responses carry no body
   std::atomic<std::uint64_t> next_slot{0};                // request slots handed out so far
+  // Set before the workers start.
+  Clock::time_point started{};                          // when slot 0 is due
+  Clock::time_point end_by = Clock::time_point::max();  // no request is due from then on
+  double ns_per_request = 0;  // the schedule's interval (rate mode), else 0
+
+  bool stopping() const {
+    return config.stop != nullptr && config.stop->load(std::memory_order_relaxed);
+  }
 
   // The next request slot (0-based), or nothing when all n are taken or a stop was requested.
   std::optional<std::uint64_t> take_slot() {
-    if (config.stop != nullptr && config.stop->load(std::memory_order_relaxed)) return std::nullopt;
+    if (stopping()) return std::nullopt;
     std::uint64_t slot = next_slot.fetch_add(1, std::memory_order_relaxed);
     if (slot >= config.requests) return std::nullopt;
     return slot;
+  }
+
+  bool paced() const { return ns_per_request > 0; }
+  // When `slot` is due in rate mode.
+  Clock::time_point scheduled(std::uint64_t slot) const {
+    return started + std::chrono::nanoseconds(static_cast<std::int64_t>(
+                         static_cast<long double>(slot) * ns_per_request));
   }
 };
 

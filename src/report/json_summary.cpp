@@ -27,8 +27,12 @@ nlohmann::json summary_json(const ReportInput& input) {
       {"url", input.url},
       {"method", input.method},
       {"concurrency", input.concurrency},
+      {"duration_limit_s", input.duration_limit_s > 0 ? nlohmann::json(input.duration_limit_s)
+                                                      : nlohmann::json(nullptr)},
+      {"rate", input.rate > 0 ? nlohmann::json(input.rate) : nlohmann::json(nullptr)},
       {"requests",
-       {{"requested", input.requested},
+       {{"requested",
+         input.requested > 0 ? nlohmann::json(input.requested) : nlohmann::json(nullptr)},
         {"total", stats.requests},
         {"succeeded", stats.succeeded},
         {"failed", stats.failed}}},

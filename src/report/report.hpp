@@ -14,8 +14,10 @@ namespace ccload::report {
 struct ReportInput {
   std::string url;
   std::string method;
-  std::uint64_t requested = 0;  // n
+  std::uint64_t requested = 0;  // n; 0 when the run was bounded by a duration (-z) instead
   unsigned concurrency = 0;     // c
+  double duration_limit_s = 0;  // -z; 0 = none
+  double rate = 0;              // --rate in requests/s; 0 = as fast as the connections go
   const engine::EngineResult* result = nullptr;
   bool all_details = false;      // --details: show every kept record
   std::size_t detail_rows = 20;  // rows shown without --details

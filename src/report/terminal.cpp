@@ -60,14 +60,26 @@ void print_report(std::ostream& out, const ReportInput& input) {
   out << "                    Load Test Results\n";
   counter(out, "Total Requests:", stats.requests);
   counter(out, "Concurrent Requests:", input.concurrency);
+  if (input.duration_limit_s > 0) {
+    out << fmt::format("{:<28}{:>12.3f}\n", "Duration Limit (seconds):", input.duration_limit_s);
+  }
+  if (input.rate > 0) {
+    out << fmt::format("{:<28}{:>12.1f}\n", "Target Rate (req/s):", input.rate);
+  }
   counter(out, "Successful Requests:", stats.succeeded);
   counter(out, "Failed Requests:", stats.failed);
   out << fmt::format("{:<28}{:>12.3f}\n", "Wall Time (seconds):", result.duration_s);
   double rps = result.duration_s > 0 ? static_cast<double>(stats.requests) / result.duration_s : 0;
   out << fmt::format("{:<28}{:>12.1f}\n", "Requests per Second:", rps);
   if (result.interrupted) {
-    out << fmt::format("Interrupted: {} of {} requests completed before Ctrl-C.\n", stats.requests,
-                       input.requested);
+    if (input.requested > 0) {
+      out << fmt::format("Interrupted: {} of {} requests completed before Ctrl-C.\n",
+                         stats.requests, input.requested);
+    } else {
+      out << fmt::format(
+          "Interrupted: {} requests completed before Ctrl-C, {:.3f} s into {:.3f} s.\n",
+          stats.requests, result.duration_s, input.duration_limit_s);
+    }
   }
   out << kRule << "\n";
   if (stats.failed > 0) {

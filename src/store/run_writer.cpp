@@ -112,13 +112,16 @@ struct RunWriter::Impl {
         if (last_row.step()) rows_after = last_row.column_int(0);
       }
       auto add_run = db->prepare(
-          "INSERT INTO RUNS(STARTED, URL, METHOD, N, C, ROWS_AFTER) VALUES(?,?,?,?,?,?)");
+          "INSERT INTO RUNS(STARTED, URL, METHOD, N, C, ROWS_AFTER, DURATION_LIMIT, RATE) "
+          "VALUES(?,?,?,?,?,?,?,?)");
       add_run.bind(1, seconds(info.started_unix_ns))
           .bind(2, std::string_view(info.url))
           .bind(3, std::string_view(info.method))
           .bind(4, static_cast<std::int64_t>(info.requests))
           .bind(5, static_cast<std::int64_t>(info.concurrency))
-          .bind(6, rows_after);
+          .bind(6, rows_after)
+          .bind(7, info.duration_limit_s)
+          .bind(8, info.rate);
       add_run.run();
       run_id = db->last_insert_rowid();
       insert.emplace(*db, insert_sql(1));

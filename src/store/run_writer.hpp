@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/record_sink.hpp"
@@ -15,10 +16,12 @@ namespace ccload::store {
 
 struct RunInfo {
   std::string url;
-  std::string method;                // upper case
-  std::uint64_t requests = 0;        // n asked for
-  unsigned concurrency = 0;          // c
-  std::int64_t started_unix_ns = 0;  // wall clock
+  std::string method;                      // upper case
+  std::uint64_t requests = 0;              // n asked for
+  unsigned concurrency = 0;                // c
+  std::int64_t started_unix_ns = 0;        // wall clock
+  std::optional<double> duration_limit_s;  // -z, when given (then requests is 0)
+  std::optional<double> rate;              // --rate, when given
 };
 
 struct RunEnd {

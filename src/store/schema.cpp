@@ -83,6 +83,9 @@ const std::vector<Column> kRunsAdded = {
     // the run began; AUTOINCREMENT never goes back). Queries of one run's rows scan from here by
     // rowid: an index on RUNID would double the cost of every insert.
     {"ROWS_AFTER", "INTEGER"},
+    // How the run was bounded and paced, when not by N alone (N is 0 when -z bounded it).
+    {"DURATION_LIMIT", "REAL"},  // seconds (-z)
+    {"RATE", "REAL"},            // requests per second (--rate)
 };
 
 constexpr std::string_view kIndexes = "CREATE INDEX IF NOT EXISTS RUNS_STARTED ON RUNS(STARTED);\n";

@@ -57,6 +57,26 @@ TEST(ParseCommandLine, SeedAndModernFormsGiveTheSameRun) {
   EXPECT_EQ(seed.concurrency, 10u);
 }
 
+TEST(ParseCommandLine, DurationReplacesTheCountAndRateIsRequestsPerSecond) {
+  RunCommand timed = parse_run({"run", "http://h/", "-z", "1.5m", "-c", "400"});
+  EXPECT_EQ(timed.requests, 0u) << "no count: the duration ends the run";
+  ASSERT_TRUE(timed.duration_s.has_value());
+  EXPECT_DOUBLE_EQ(*timed.duration_s, 90.0);
+  EXPECT_EQ(timed.concurrency, 400u) << "-c is not capped by a count";
+  EXPECT_FALSE(timed.rate.has_value());
+
+  RunCommand paced = parse_run({"run", "http://h/", "--rate", "0.5", "-n", "10", "-c", "2"});
+  ASSERT_TRUE(paced.rate.has_value());
+  EXPECT_DOUBLE_EQ(*paced.rate, 0.5);
+  EXPECT_EQ(paced.requests, 10u);
+  EXPECT_FALSE(paced.duration_s.has_value());
+
+  RunCommand seed = parse_run({"-u", "http://h/", "-z", "30s", "-c", "5", "-GET"});
+  EXPECT_EQ(seed.requests, 0u);
+  EXPECT_DOUBLE_EQ(*seed.duration_s, 30.0);
+  EXPECT_TRUE(seed.seed_form);
+}
+
 TEST(ParseCommandLine, SeedPostWithJsonBodyMatchesModern) {
   const std::string body = R"({"title": "Test Post", "userId": 1})";
   RunCommand seed = parse_run({"-u", "http://h/posts", "-n", "20", "-c", "2", "-POST", "-d", body});
@@ -169,6 +189,13 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{{"-n", "10", "-c", "1", "-GET"}, "missing -u URL or -history"},
         BadInput{{"-u", "http://h/", "-history"}, "cannot be used together"},
         BadInput{{"-u", "http://h/", "-c", "1", "-GET"}, "-n (the number of requests) is required"},
+        BadInput{{"run", "http://h/", "-n", "10", "-z", "5s"}, "-n and -z both bound the run"},
+        BadInput{{"run", "http://h/", "-z", "0"}, "longer than 0"},
+        BadInput{{"run", "http://h/", "-z", "soon"}, "-z 'soon' is not a duration"},
+        BadInput{{"run", "http://h/", "--rate", "0"}, "--rate must be requests per second"},
+        BadInput{{"run", "http://h/", "--rate", "-3"}, "--rate"},
+        BadInput{{"run", "http://h/", "--rate", "fast"}, "--rate must be requests per second"},
+        BadInput{{"run", "http://h/", "--rate", "1e9"}, "at most 10000000"},
         BadInput{{"-u", "http://h/", "-n", "1", "-GET"}, "-c (the number of concurrent"},
         BadInput{{"-u", "http://h/", "-n", "1", "-c", "1"}, "choose the HTTP method"},
         BadInput{{"-u", "http://h/", "-n", "abc", "-c", "1", "-GET"}, "-n must be a whole number"},

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "server/target_server.hpp"
+#include "store/schema.hpp"
 #include "store/sqlite.hpp"
 #include "support/ccload_run.hpp"
 #include "support/recording_server.hpp"
@@ -271,6 +272,31 @@ TEST_F(StorageTest, EachRowHoldsItsOwnRequest) {
     ++expected;
   }
   EXPECT_EQ(expected, 101);
+}
+
+TEST_F(StorageTest, AVersion1DatabaseGainsTheModeColumnsAndKeepsItsRuns) {
+  server::TargetServer target({"127.0.0.1", 0, 1, "", ""});
+  const std::string url = target.base_url() + "/get";
+  ASSERT_EQ(run_ccload({"run", url, "-n", "3", "-c", "1"}, dir.path()).exit_code, 0);
+  const fs::path db = dir / "load.db";
+  {  // what ccload's schema version 1 looked like: RUNS without DURATION_LIMIT and RATE
+    Database d(db, Database::Mode::read_write);
+    d.exec(
+        "ALTER TABLE RUNS DROP COLUMN DURATION_LIMIT; ALTER TABLE RUNS DROP COLUMN RATE; "
+        "PRAGMA user_version=1");
+  }
+  ProcessResult result;
+  auto summary =
+      run_ccload_json({"run", url, "--rate", "200", "-n", "4", "-c", "2"}, dir.path(), &result);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(summary["run_id"], 2);
+  EXPECT_EQ(query_int(db, "PRAGMA user_version"), store::schema::kVersion);
+  EXPECT_EQ(query_int(db,
+                      "SELECT COUNT(*) FROM RUNS WHERE RUNID = 1 AND N = 3 AND REQUESTS = 3 "
+                      "AND RATE IS NULL AND DURATION_LIMIT IS NULL"),
+            1);
+  EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM RUNS WHERE RUNID = 2 AND N = 4 AND RATE = 200"), 1);
+  EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM LOADTEST"), 7);
 }
 
 TEST_F(StorageTest, TransportErrorsAreStoredWithStatusZeroAndTheirCategory) {
@@ -662,7 +688,7 @@ TEST_F(HistoryTest, PyLoadDatabaseIsListedThenMigratedWithoutChangingItsRows) {
   EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM LOADTEST"), 9);
   EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM LOADTEST WHERE RUNID IS NULL"), 4);
   EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM LOADTEST WHERE RUNID = 1 AND REQUESTID > 4"), 5);
-  EXPECT_EQ(query_int(db, "PRAGMA user_version"), 1);
+  EXPECT_EQ(query_int(db, "PRAGMA user_version"), store::schema::kVersion);
 
   listed = run_ccload({"-history"}, dir.path());
   EXPECT_EQ(listed.exit_code, 0) << listed.err;

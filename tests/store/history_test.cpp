@@ -12,6 +12,7 @@
 #include "stats/run_stats.hpp"
 #include "store/history_data.hpp"
 #include "store/run_writer.hpp"
+#include "store/schema.hpp"
 #include "store_support.hpp"
 
 namespace ccload::store::test {
@@ -226,7 +227,7 @@ TEST_F(HistoryTest, PyloadDatabaseIsMigratedWithoutLosingRows) {
                       "typeof(TIMESTAMP) = 'text' AND typeof(RESPONSETIME) = 'text'"),
             20);
   EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM LOADTEST WHERE RUNID = " + std::to_string(run)), 3);
-  EXPECT_EQ(query_int(db, "PRAGMA user_version"), 1);
+  EXPECT_EQ(query_int(db, "PRAGMA user_version"), store::schema::kVersion);
 
   // PyLoad itself can still insert into the migrated table.
   sql::Database(db, sql::Database::Mode::read_write_create)
