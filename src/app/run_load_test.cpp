@@ -122,6 +122,16 @@ int run_load_test(const cli::RunCommand& command) {
   }
 
   config.stop = &install_interrupt_handler();
+  // On a terminal the progress line rewrites itself and is erased before the report; with
+  // --progress elsewhere (a pipe, a log) it is one line a second.
+  const bool terminal = isatty(STDERR_FILENO) == 1;
+  if (terminal || command.progress) {
+    config.on_progress = [&command, terminal](const engine::Progress& progress) {
+      const std::string line =
+          report::progress_line(progress, command.requests, command.duration_s.value_or(0));
+      std::cerr << (terminal ? "\r\033[K" + line : line + "\n") << std::flush;
+    };
+  }
   human << "Running....\n" << std::flush;
   engine::EngineResult result;
   try {
@@ -131,6 +141,8 @@ int run_load_test(const cli::RunCommand& command) {
     if (writer) writer->finish({now_unix_ns(), 0, false, &result.stats});
     return kExitFailed;
   }
+
+  if (terminal && config.on_progress) std::cerr << "\r\033[K" << std::flush;
 
   report::ReportInput input;
   input.url = command.url;

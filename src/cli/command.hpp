@@ -37,6 +37,7 @@ struct RunCommand {
   bool no_store = false;                                     // --no-store
   std::optional<double> sink_timeout_s;                      // --sink-timeout
   bool seed_form = false;                                    // written as `-u URL ... -GET`
+  bool progress = false;  // --progress: a progress line every second even when stderr is no tty
 };
 
 struct HistoryCommand {

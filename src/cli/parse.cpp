@@ -331,6 +331,9 @@ Command parse_command_line(int argc, const char* const* argv) {
   run_app->add_flag("--no-store", run.no_store, "Do not store the requests in the database");
   run_app->add_option("--sink-timeout", inputs.sink_timeout,
                       "Deadline for shipping failures at the end of the run (default 10s)");
+  run_app->add_flag("--progress", run.progress,
+                    "Print a progress line every second on stderr even when it is not a terminal "
+                    "(on a terminal it is always shown)");
   run_app->add_flag("--seed-form", run.seed_form)->group("");
 
   HistoryCommand history;

@@ -16,6 +16,7 @@ namespace {
 
 // How long requests in flight get to finish after a stop was requested.
 constexpr auto kStopGrace = std::chrono::seconds(1);
+constexpr auto kProgressInterval = std::chrono::seconds(1);
 
 std::vector<asio::ip::tcp::endpoint> resolve(const net::Target& target) {
   asio::io_context io;
@@ -69,12 +70,26 @@ EngineResult run_load(const EngineConfig& config) {
   for (auto& worker : workers) worker->start();
 
   std::optional<Clock::time_point> stop_deadline;
+  std::optional<Clock::time_point> stop_seen;
+  Clock::time_point next_progress = started + kProgressInterval;
   {
     std::unique_lock lock(signal.mutex);
     while (signal.finished < workers.size()) {
       signal.changed.wait_for(lock, std::chrono::milliseconds(10));
+      const Clock::time_point now = Clock::now();
+      if (config.on_progress && now >= next_progress) {
+        Progress progress;
+        progress.elapsed_s = std::chrono::duration<double>(now - started).count();
+        for (const auto& worker : workers) {
+          progress.completed += worker->published_completed();
+          progress.failed += worker->published_failed();
+        }
+        config.on_progress(progress);
+        next_progress += kProgressInterval;
+      }
       if (!stop_deadline && config.stop != nullptr && config.stop->load()) {
-        stop_deadline = Clock::now() + kStopGrace;
+        stop_seen = now;
+        stop_deadline = now + kStopGrace;
       }
       if (stop_deadline && Clock::now() >= *stop_deadline) {
         for (auto& worker : workers) worker->force_stop();
@@ -82,6 +97,7 @@ EngineResult run_load(const EngineConfig& config) {
       }
     }
   }
+  if (!stop_seen && config.stop != nullptr && config.stop->load()) stop_seen = Clock::now();
   Clock::time_point last = started;
   for (auto& worker : workers) {
     worker->join();
@@ -91,9 +107,10 @@ EngineResult run_load(const EngineConfig& config) {
     auto& kept = worker->kept();
     std::move(kept.begin(), kept.end(), std::back_inserter(result.kept));
   }
-  // A stop that came after the last slot was taken interrupted nothing.
+  // A stop that came after the last slot was taken, or after the duration ended, interrupted
+  // nothing.
   result.interrupted =
-      config.stop != nullptr && config.stop->load() && result.stats.requests < config.requests;
+      stop_seen && result.stats.requests < config.requests && *stop_seen < run.end_by;
   if (result.interrupted) last = Clock::now();
   result.duration_s = std::chrono::duration<double>(last - started).count();
   std::sort(result.kept.begin(), result.kept.end(),

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +17,13 @@
 #include "stats/run_stats.hpp"
 
 namespace ccload::engine {
+
+// How far a run has come, for a progress line.
+struct Progress {
+  double elapsed_s = 0;         // since the first request was due
+  std::uint64_t completed = 0;  // requests completed (succeeded or failed), as of the last tick
+  std::uint64_t failed = 0;
+};
 
 struct EngineConfig {
   net::Target target;
@@ -45,6 +53,9 @@ struct EngineConfig {
   std::uint64_t keep_records = 20;
   // When it becomes true: no new request is issued; requests in flight get up to one second.
   const std::atomic<bool>* stop = nullptr;
+  // Called about once a second while the run lasts, on the thread that called run_load (may be
+  // empty). Workers publish their counts once per watchdog tick, never per request.
+  std::function<void(const Progress&)> on_progress;
 };
 
 struct EngineResult {

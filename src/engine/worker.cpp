@@ -83,6 +83,8 @@ void Worker::schedule_watchdog() {
       return;
     }
     const Clock::time_point now = Clock::now();
+    published_completed_.store(stats_.requests, std::memory_order_relaxed);
+    published_failed_.store(stats_.failed, std::memory_order_relaxed);
     const bool stopping = run_.stopping();
     for (auto& connection : connections_) {
       connection->expire_if_due(now);

@@ -91,6 +91,13 @@ class Worker {
   std::vector<Record>& kept() { return kept_; }
   Clock::time_point last_completion() const { return last_completion_; }
   std::uint64_t connections_opened() const { return connections_opened_; }
+  // Any thread, any time: the counts as of this worker's last watchdog tick.
+  std::uint64_t published_completed() const {
+    return published_completed_.load(std::memory_order_relaxed);
+  }
+  std::uint64_t published_failed() const {
+    return published_failed_.load(std::memory_order_relaxed);
+  }
 
  private:
   void run_thread();
@@ -117,7 +124,9 @@ class Worker {
   Clock::time_point last_failure_flush_{};
   Clock::time_point last_completion_{};
   std::uint64_t connections_opened_ = 0;
-  std::int64_t unix_epoch_offset_ns_ = 0;  // system_clock minus steady_clock, at construction
+  std::int64_t unix_epoch_offset_ns_ = 0;
+  std::atomic<std::uint64_t> published_completed_{0},
+      published_failed_{0};  // system_clock minus steady_clock, at construction
 };
 
 }  // namespace ccload::engine

@@ -31,6 +31,12 @@ void print_report(std::ostream& out, const ReportInput& input);
 // The JSON summary of `--json` (documented in README.md).
 nlohmann::json summary_json(const ReportInput& input);
 
+// One progress line without a line end: "3.0 s: 1200 of 5000 requests (24%), 400 req/s, 2 failed",
+// or "3.0 of 30.0 s: 1200 requests, 400 req/s, 2 failed" when a duration bounds the run
+// (requested 0).
+std::string progress_line(const engine::Progress& progress, std::uint64_t requested,
+                          double duration_limit_s);
+
 // "2026-11-26 14:41:36.123" in local time.
 std::string local_time(std::int64_t unix_ns);
 

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <sstream>
 
 #include "server/target_server.hpp"
 #include "store/sqlite.hpp"
@@ -132,6 +133,32 @@ TEST_F(ModesTest, CtrlCEndsADurationRunAndAPacedRunPromptly) {
     EXPECT_NE(result.out.find("Interrupted:"), std::string::npos) << result.out;
     EXPECT_LT(took, 10s) << mode[0] << " did not stop";
   }
+}
+
+TEST_F(ModesTest, ProgressLinesOnRequestAndNotOtherwise) {
+  RecordingServer server([](const ReceivedRequest&, std::uint64_t) {
+    ScriptedResponse response;
+    response.delay_before_head = 2ms;
+    return response;
+  });
+  ProcessResult result = run_ccload(
+      {"run", server.url("/"), "-z", "2.3s", "-c", "2", "--no-store", "--progress"}, dir.path());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::vector<std::uint64_t> counts;
+  std::istringstream lines(result.err);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find(" of 2.3 s: ") == std::string::npos) continue;
+    const auto colon = line.find(": ");
+    counts.push_back(std::stoull(line.substr(colon + 2)));
+  }
+  ASSERT_GE(counts.size(), 2u) << result.err;
+  EXPECT_LT(counts.front(), counts.back()) << result.err;
+  EXPECT_EQ(result.out.find(" req/s, "), std::string::npos) << "progress goes to stderr";
+
+  ProcessResult quiet =
+      run_ccload({"run", server.url("/"), "-z", "1.2s", "-c", "2", "--no-store"}, dir.path());
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_EQ(quiet.err.find(" req/s, "), std::string::npos) << "stderr is not a terminal";
 }
 
 TEST_F(ModesTest, SeedFormTakesADurationInsteadOfN) {
