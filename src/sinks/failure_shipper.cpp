@@ -225,8 +225,12 @@ struct FailureShipper::Sink {
         outcome.last_error = fmt::format("{} after {} tries", error, tries);
         return;
       }
-      const Clock::time_point resume =
-          std::min(Clock::now() + backoff_delay(tries), final_deadline);
+      const auto wait = retry_delay(
+          tries, parse_retry_after(result.retry_after,
+                                   std::chrono::duration_cast<std::chrono::seconds>(
+                                       std::chrono::system_clock::now().time_since_epoch())
+                                       .count()));
+      const Clock::time_point resume = std::min(Clock::now() + wait, final_deadline);
       wake.wait_until(lock, resume, [&] {
         return abandon.load() || Clock::now() >= std::min(resume, final_deadline);
       });

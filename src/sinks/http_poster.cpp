@@ -108,7 +108,8 @@ struct HttpPoster::Impl {
 
   template <class Stream>
   asio::awaitable<error_code> exchange_on(Stream& stream, const std::string& body, int& status,
-                                          bool& keep_alive, bool& got_bytes) {
+                                          bool& keep_alive, bool& got_bytes,
+                                          std::string& retry_after) {
     http::request<http::string_body> request{http::verb::post, target.request_target, 11};
     request.set(http::field::host, target.host_header);
     request.set(http::field::user_agent, "ccload");
@@ -132,6 +133,7 @@ struct HttpPoster::Impl {
     if (read_ec) co_return read_ec;
     status = parser.get().result_int();
     keep_alive = parser.get().keep_alive();
+    retry_after = std::string(parser.get()[http::field::retry_after]);
     co_return error_code{};
   }
 
@@ -155,10 +157,13 @@ struct HttpPoster::Impl {
       }
       int status = 0;
       bool keep_alive = true, got_bytes = false;
-      error_code ec = secure ? co_await exchange_on(*secure, body, status, keep_alive, got_bytes)
-                             : co_await exchange_on(*plain, body, status, keep_alive, got_bytes);
+      std::string retry_after;
+      error_code ec =
+          secure ? co_await exchange_on(*secure, body, status, keep_alive, got_bytes, retry_after)
+                 : co_await exchange_on(*plain, body, status, keep_alive, got_bytes, retry_after);
       if (!ec) {
         result.status = status;
+        result.retry_after = std::move(retry_after);
         if (!keep_alive) close();
         co_return;
       }

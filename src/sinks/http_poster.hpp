@@ -17,7 +17,8 @@ namespace ccload::sinks {
 struct PostResult {
   int status = 0;     // the HTTP status, 0 when no complete response arrived
   std::string error;  // when status == 0: short and lower case ("connection refused"); no secrets
-  bool permanent = false;  // when status == 0: retrying cannot help (certificate verification)
+  bool permanent = false;   // when status == 0: retrying cannot help (certificate verification)
+  std::string retry_after;  // the answer's Retry-After header, as sent ("" when absent)
 };
 
 class HttpPoster {

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
+#include <ctime>
 #include <vector>
 
 namespace ccload::sinks {
@@ -17,6 +19,35 @@ Verdict classify(int status) {
 std::chrono::milliseconds backoff_delay(int tries_done) {
   const int exponent = std::clamp(tries_done, 1, 4) - 1;
   return std::chrono::milliseconds(std::min(250 << exponent, 2000));
+}
+
+std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
+                                                           std::int64_t now_unix_s) {
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  if (value.empty()) return std::nullopt;
+  if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    std::int64_t seconds = 0;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+    if (ec != std::errc() || end != value.data() + value.size()) {
+      return kMaxRetryAfter;  // more digits than fit: a very long wait
+    }
+    return std::chrono::milliseconds(std::min<std::int64_t>(seconds, 86'400) * 1000);
+  }
+  // IMF-fixdate, the form HTTP/1.1 senders must use: "Sun, 06 Nov 1994 08:49:37 GMT".
+  std::tm tm{};
+  const std::string text(value);
+  const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (end == nullptr || *end != '\0') return std::nullopt;
+  const std::int64_t at = timegm(&tm);
+  return std::chrono::milliseconds(std::max<std::int64_t>(0, at - now_unix_s) * 1000);
+}
+
+std::chrono::milliseconds retry_delay(int tries_done,
+                                      std::optional<std::chrono::milliseconds> retry_after) {
+  const std::chrono::milliseconds backoff = backoff_delay(tries_done);
+  if (!retry_after) return backoff;
+  return std::max(backoff, std::min(*retry_after, kMaxRetryAfter));
 }
 
 namespace {

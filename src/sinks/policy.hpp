@@ -4,7 +4,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace ccload::sinks {
 
@@ -22,6 +24,21 @@ inline constexpr int kMaxTries = 4;
 
 // The wait after `tries_done` failed attempts (1-based): 250 ms, 500 ms, 1 s, then 2 s (the cap).
 std::chrono::milliseconds backoff_delay(int tries_done);
+
+// A Retry-After header (RFC 9110, 10.2.3): delay-seconds ("120") or an HTTP date
+// ("Wed, 21 Oct 2026 07:28:00 GMT", then relative to `now_unix_s`; a past date is 0). Nothing when
+// absent or malformed.
+std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
+                                                           std::int64_t now_unix_s);
+
+// The longest Retry-After honoured: a service asking for more is waited on this long (and never
+// past the final flush's deadline).
+inline constexpr std::chrono::milliseconds kMaxRetryAfter{30'000};
+
+// The wait before the next attempt: the backoff, or the service's Retry-After when it asks for
+// longer (capped at kMaxRetryAfter).
+std::chrono::milliseconds retry_delay(int tries_done,
+                                      std::optional<std::chrono::milliseconds> retry_after);
 
 // How one sink's run went, as counted by its shipping thread.
 struct SinkOutcome {

@@ -6,7 +6,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <set>
+#include <vector>
 
 #include "server/target_server.hpp"
 #include "support/ccload_run.hpp"
@@ -159,6 +161,30 @@ TEST_F(Shipping, TwoServerErrorsThenAcceptedShipsEverythingOnce) {
   for (const auto& event : received) bodies.insert(event["body"].get<std::string>());
   EXPECT_EQ(bodies.size(), 50u) << "no duplicates";
   EXPECT_NE(result.out.find("50 failed requests shipped to Betterstack"), std::string::npos)
+      << result.out;
+}
+
+TEST_F(Shipping, TooManyRequestsWaitsAsLongAsRetryAfterSays) {
+  std::mutex mutex;
+  std::vector<Clock::time_point> arrivals;
+  RecordingServer ingest([&](const ReceivedRequest&, std::uint64_t index) {
+    {
+      std::lock_guard lock(mutex);
+      arrivals.push_back(Clock::now());
+    }
+    ScriptedResponse response = answer(index == 0 ? 429 : 202);
+    if (index == 0) response.headers = {{"Retry-After", "2"}};
+    return response;
+  });
+  ProcessResult result;
+  run_ccload_json({"run", target.base_url() + "/status/500", "-n", "5", "-c", "1", "--no-store"},
+                  dir.path(), &result, with_env(ship_env(ingest)));
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  ASSERT_EQ(events(ingest, {0}).size(), 5u) << "the batch answered 429 was sent again, whole";
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(arrivals.size(), 2u);
+  EXPECT_GE(arrivals[1] - arrivals[0], 1900ms) << "Retry-After: 2, where the backoff is 250 ms";
+  EXPECT_NE(result.out.find("5 failed requests shipped to Betterstack"), std::string::npos)
       << result.out;
 }
 

@@ -32,6 +32,26 @@ TEST(Backoff, DoublesFromAQuarterSecondUpToTwoSeconds) {
   EXPECT_GE(kMaxTries, 3);
 }
 
+TEST(RetryAfter, SecondsAndHttpDates) {
+  // 1445412480 is Wed, 21 Oct 2015 07:28:00 GMT.
+  const std::int64_t now = 1445412480;
+  EXPECT_EQ(parse_retry_after("3", now), 3000ms);
+  EXPECT_EQ(parse_retry_after(" 0 ", now), 0ms);
+  EXPECT_EQ(parse_retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now), 10'000ms);
+  EXPECT_EQ(parse_retry_after("Wed, 21 Oct 2015 07:27:00 GMT", now), 0ms) << "a past date";
+  EXPECT_EQ(parse_retry_after("99999999999999999999999", now), kMaxRetryAfter);
+  for (const char* bad : {"", "soon", "-1", "1.5", "21 Oct 2015", "Wed, 21 Oct 2015 07:28:10"}) {
+    EXPECT_FALSE(parse_retry_after(bad, now).has_value()) << bad;
+  }
+}
+
+TEST(RetryAfter, WinsOverTheBackoffWhenLongerUpToItsCap) {
+  EXPECT_EQ(retry_delay(1, std::nullopt), 250ms);
+  EXPECT_EQ(retry_delay(1, 100ms), 250ms) << "never sooner than the backoff";
+  EXPECT_EQ(retry_delay(1, 5000ms), 5000ms);
+  EXPECT_EQ(retry_delay(3, 600'000ms), kMaxRetryAfter);
+}
+
 SinkOutcome betterstack() {
   SinkOutcome outcome;
   outcome.sink = "Betterstack";
