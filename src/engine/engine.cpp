@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/asio/ip/tcp.hpp>
+#include <cmath>
 #include <optional>
 #include <thread>
 
@@ -57,20 +58,35 @@ EngineResult run_load(const EngineConfig& config) {
   }
 
   EngineResult result;
-  result.started_unix_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
-                               .count();
+  using std::chrono::nanoseconds;
+  const std::int64_t unix_now_ns =
+      std::chrono::duration_cast<nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   const Clock::time_point started = Clock::now();
+  run.unix_epoch_offset_ns =
+      unix_now_ns - std::chrono::duration_cast<nanoseconds>(started.time_since_epoch()).count();
+  result.started_unix_ns = unix_now_ns;
   run.started = started;
+  run.slot_limit = config.requests;
   if (config.duration_s > 0) {
     run.end_by = started + std::chrono::duration_cast<Clock::duration>(
                                std::chrono::duration<double>(config.duration_s));
   }
-  if (config.rate > 0) run.ns_per_request = 1e9 / config.rate;
+  if (config.rate > 0) {
+    run.ns_per_request = 1e9 / config.rate;
+    // With a duration, slot k is due at k / rate < duration: ceil(rate x duration) slots.
+    if (config.duration_s > 0) {
+      const long double due_in_time =
+          std::ceil(static_cast<long double>(config.rate) * config.duration_s - 1e-9L);
+      run.slot_limit = std::min<std::uint64_t>(
+          run.slot_limit, static_cast<std::uint64_t>(std::max<long double>(due_in_time, 1)));
+    }
+  }
   for (auto& worker : workers) worker->start();
 
   std::optional<Clock::time_point> stop_deadline;
   std::optional<Clock::time_point> stop_seen;
+  bool forced = false;  // requests still in flight after the grace were abandoned
   Clock::time_point next_progress = started + kProgressInterval;
   {
     std::unique_lock lock(signal.mutex);
@@ -84,8 +100,10 @@ EngineResult run_load(const EngineConfig& config) {
           progress.completed += worker->published_completed();
           progress.failed += worker->published_failed();
         }
-        config.on_progress(progress);
         next_progress += kProgressInterval;
+        lock.unlock();  // a slow terminal must not hold up the stop handling
+        config.on_progress(progress);
+        lock.lock();
       }
       if (!stop_deadline && config.stop != nullptr && config.stop->load()) {
         stop_seen = now;
@@ -93,6 +111,7 @@ EngineResult run_load(const EngineConfig& config) {
       }
       if (stop_deadline && Clock::now() >= *stop_deadline) {
         for (auto& worker : workers) worker->force_stop();
+        forced = true;
         stop_deadline = Clock::time_point::max();
       }
     }
@@ -107,10 +126,11 @@ EngineResult run_load(const EngineConfig& config) {
     auto& kept = worker->kept();
     std::move(kept.begin(), kept.end(), std::back_inserter(result.kept));
   }
-  // A stop that came after the last slot was taken, or after the duration ended, interrupted
-  // nothing.
+  // A stop interrupted the run when it abandoned requests in flight, or kept requests from being
+  // sent: not when it came after the last slot was taken or the duration ended and everything in
+  // flight completed within the grace.
   result.interrupted =
-      stop_seen && result.stats.requests < config.requests && *stop_seen < run.end_by;
+      forced || (stop_seen && result.stats.requests < run.slot_limit && *stop_seen < run.end_by);
   if (result.interrupted) last = Clock::now();
   result.duration_s = std::chrono::duration<double>(last - started).count();
   std::sort(result.kept.begin(), result.kept.end(),

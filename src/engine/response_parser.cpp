@@ -28,7 +28,7 @@ ResponseParser::ResponseParser() {
 void ResponseParser::start(bool head_request) {
   llhttp_reset(&parser_);
   head_request_ = head_request;
-  headers_done_ = complete_ = keep_alive_ = capture_ = false;
+  headers_done_ = complete_ = keep_alive_ = capture_ = interim_done_ = false;
   status_ = 0;
   fed_ = body_bytes_ = 0;
   head_room_ = kHeadLimit;
@@ -61,13 +61,15 @@ int ResponseParser::on_message_complete(llhttp_t* parser) {
   ResponseParser& p = self(parser);
   const int status = parser->status_code;
   const bool interim = status >= 100 && status < 200 && status != 101;
-  if (interim) {  // the final response follows: parse on as if it were the first
-    p.headers_done_ = false;
-    p.status_ = 0;
-    return 0;
+  if (interim) {
+    // The final response follows. Pause here and let parse() start a fresh message: llhttp
+    // would treat an interim response without keep-alive as the end of the connection.
+    p.interim_done_ = true;
+    return HPE_PAUSED;
   }
   p.complete_ = true;
-  p.keep_alive_ = llhttp_should_keep_alive(parser) != 0;
+  // After 101 Switching Protocols the connection speaks another protocol: never reuse it.
+  p.keep_alive_ = status != 101 && parser->upgrade == 0 && llhttp_should_keep_alive(parser) != 0;
   return HPE_PAUSED;  // stop right after this response; later bytes belong to the next one
 }
 
@@ -82,14 +84,22 @@ ResponseParser::Step ResponseParser::parse(const char* data, std::size_t size, s
     const char* at = data + used;
     const llhttp_errno_t error = llhttp_execute(&parser_, at, chunk);
     std::size_t took = chunk;
+    const bool paused =
+        (error == HPE_PAUSED || error == HPE_PAUSED_UPGRADE) && (complete_ || interim_done_);
     if (error != HPE_OK) {
-      if (!complete_ || (error != HPE_PAUSED && error != HPE_PAUSED_UPGRADE)) return Step::failed;
+      if (!paused) return Step::failed;
       took = static_cast<std::size_t>(llhttp_get_error_pos(&parser_) - at);
     }
     if (in_head) head_room_ -= took;
     used += took;
     fed_ += took;
     if (complete_) return Step::done;
+    if (interim_done_) {  // parse the final response as a message of its own
+      interim_done_ = false;
+      headers_done_ = false;
+      status_ = 0;
+      llhttp_reset(&parser_);
+    }
   }
   return Step::need_more;
 }

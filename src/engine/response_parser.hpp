@@ -58,6 +58,7 @@ class ResponseParser {
   bool head_request_ = false;
   bool headers_done_ = false;
   bool complete_ = false;
+  bool interim_done_ = false;  // a 1xx interim response just ended; the final one comes next
   bool keep_alive_ = false;
   bool capture_ = false;
   int status_ = 0;

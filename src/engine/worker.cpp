@@ -29,11 +29,6 @@ Clock::duration watchdog_tick(double timeout_s) {
 
 Worker::Worker(SharedRun& run, unsigned connections, FinishSignal& signal)
     : run_(run), signal_(signal), tick_(watchdog_tick(run.config.timeout_s)) {
-  using std::chrono::duration_cast;
-  using std::chrono::nanoseconds;
-  unix_epoch_offset_ns_ =
-      duration_cast<nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count() -
-      duration_cast<nanoseconds>(Clock::now().time_since_epoch()).count();
   connections_.reserve(connections);
   for (unsigned i = 0; i < connections; ++i) {
     connections_.push_back(std::make_unique<Connection>(*this, run_));

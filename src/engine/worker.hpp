@@ -8,6 +8,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -30,7 +31,9 @@ struct SharedRun {
   bool head_request = false;                              // responses carry no body
   std::atomic<std::uint64_t> next_slot{0};                // request slots handed out so far
   // Set before the workers start.
-  Clock::time_point started{};                          // when slot 0 is due
+  std::uint64_t slot_limit = 0;  // slots to hand out: n, or in rate mode with -z, rate x duration
+  std::int64_t unix_epoch_offset_ns = 0;  // system_clock minus steady_clock, read once per run
+  Clock::time_point started{};            // when slot 0 is due
   Clock::time_point end_by = Clock::time_point::max();  // no request is due from then on
   double ns_per_request = 0;  // the schedule's interval (rate mode), else 0
 
@@ -42,15 +45,15 @@ struct SharedRun {
   std::optional<std::uint64_t> take_slot() {
     if (stopping()) return std::nullopt;
     std::uint64_t slot = next_slot.fetch_add(1, std::memory_order_relaxed);
-    if (slot >= config.requests) return std::nullopt;
+    if (slot >= slot_limit) return std::nullopt;
     return slot;
   }
 
   bool paced() const { return ns_per_request > 0; }
-  // When `slot` is due in rate mode.
+  // When `slot` is due in rate mode (to the nearest nanosecond).
   Clock::time_point scheduled(std::uint64_t slot) const {
-    return started + std::chrono::nanoseconds(static_cast<std::int64_t>(
-                         static_cast<long double>(slot) * ns_per_request));
+    return started +
+           std::chrono::nanoseconds(std::llround(static_cast<long double>(slot) * ns_per_request));
   }
 };
 
@@ -79,7 +82,7 @@ class Worker {
   void on_record(Record&& record, Clock::time_point finished);
   // Unix time in nanoseconds of a steady-clock instant: one clock read per request, not two.
   std::int64_t unix_ns(Clock::time_point instant) const {
-    return unix_epoch_offset_ns_ +
+    return run_.unix_epoch_offset_ns +
            std::chrono::duration_cast<std::chrono::nanoseconds>(instant.time_since_epoch()).count();
   }
   void on_connection_opened() { ++connections_opened_; }
@@ -124,9 +127,8 @@ class Worker {
   Clock::time_point last_failure_flush_{};
   Clock::time_point last_completion_{};
   std::uint64_t connections_opened_ = 0;
-  std::int64_t unix_epoch_offset_ns_ = 0;
-  std::atomic<std::uint64_t> published_completed_{0},
-      published_failed_{0};  // system_clock minus steady_clock, at construction
+  // The counts as of the last watchdog tick, for the progress line.
+  std::atomic<std::uint64_t> published_completed_{0}, published_failed_{0};
 };
 
 }  // namespace ccload::engine

@@ -74,6 +74,31 @@ TEST_P(WholeAndBytewise, SkipsInterimResponses) {
 
 INSTANTIATE_TEST_SUITE_P(Pieces, WholeAndBytewise, ::testing::Values(1, 7, 1 << 20));
 
+TEST_P(WholeAndBytewise, AnInterimResponseWithoutKeepAliveStillLeadsToTheFinalOne) {
+  for (const std::string response :
+       {"HTTP/1.0 100 Continue\r\n\r\nHTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n",
+        "HTTP/1.1 103 Early Hints\r\nConnection: close\r\n\r\n"
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"}) {
+    ResponseParser parser;
+    parser.start(false);
+    const Fed fed = feed(parser, response, GetParam());
+    EXPECT_EQ(fed.step, Step::done) << response;
+    EXPECT_EQ(fed.used, response.size()) << response;
+    EXPECT_EQ(parser.status(), 200) << response;
+  }
+}
+
+TEST(ResponseParser, SwitchingProtocolsEndsTheKeepAlive) {
+  const std::string response =
+      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n";
+  ResponseParser parser;
+  parser.start(false);
+  std::size_t used = 0;
+  ASSERT_EQ(parser.parse(response.data(), response.size(), used), Step::done);
+  EXPECT_EQ(parser.status(), 101);
+  EXPECT_FALSE(parser.keep_alive());
+}
+
 TEST(ResponseParser, StopsAtTheEndOfEachResponse) {
   const std::string second = "HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\n\r\nnope";
   const std::string both = kNginxLike + second;
