@@ -157,7 +157,19 @@ int run_load_test(const cli::RunCommand& command) {
   int exit_code = result.interrupted ? kExitInterrupted : kExitOk;
   std::optional<store::StoreOutcome> stored;
   if (writer) {
-    stored = writer->finish({now_unix_ns(), result.duration_s, result.interrupted, &result.stats});
+    // A store still draining after the load (a slow or locked disk) says how far it has come.
+    bool drain_shown = false;
+    store::RunWriter::DrainProgress on_drain;
+    if (terminal || command.progress) {
+      on_drain = [&](std::uint64_t handled, std::uint64_t total) {
+        const std::string line = report::storing_line(handled, total, database);
+        std::cerr << (terminal ? "\r\033[K" + line : line + "\n") << std::flush;
+        drain_shown = true;
+      };
+    }
+    stored = writer->finish({now_unix_ns(), result.duration_s, result.interrupted, &result.stats},
+                            on_drain);
+    if (terminal && drain_shown) std::cerr << "\r\033[K" << std::flush;
     if (stored->ok) {
       input.notes.push_back(
           fmt::format("Every request is stored in {} (run {}).", database, stored->run_id));

@@ -21,4 +21,11 @@ std::string progress_line(const engine::Progress& progress, std::uint64_t reques
   return line + fmt::format(", {:.0f} req/s, {} failed", rate, progress.failed);
 }
 
+std::string storing_line(std::uint64_t handled, std::uint64_t total, const std::string& database) {
+  const double percent =
+      total > 0 ? 100.0 * static_cast<double>(handled) / static_cast<double>(total) : 100.0;
+  return fmt::format("Storing: {} of {} requests written to {} ({:.0f}%)", handled, total, database,
+                     percent);
+}
+
 }  // namespace ccload::report

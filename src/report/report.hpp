@@ -37,6 +37,9 @@ nlohmann::json summary_json(const ReportInput& input);
 std::string progress_line(const engine::Progress& progress, std::uint64_t requested,
                           double duration_limit_s);
 
+// While the store drains after the load: "Storing: 1200 of 5000 requests written to load.db (24%)".
+std::string storing_line(std::uint64_t handled, std::uint64_t total, const std::string& database);
+
 // "2026-11-26 14:41:36.123" in local time.
 std::string local_time(std::int64_t unix_ns);
 

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <chrono>
 #include <deque>
 #include <mutex>
@@ -27,6 +28,8 @@ constexpr std::size_t kWakeRecords = 8192;
 constexpr auto kMaxDelay = std::chrono::milliseconds(50);
 // Rows per transaction at most, so another writer of the same database never waits long.
 constexpr std::size_t kRowsPerTransaction = 32768;
+// How often finish() reports while it waits for the writer.
+constexpr auto kDrainProgressInterval = std::chrono::seconds(1);
 // Rows per INSERT statement: one statement start, cursor and halt for many rows.
 constexpr int kRowsPerInsert = 32;
 constexpr int kColumnsPerRow = 12;
@@ -91,6 +94,10 @@ struct RunWriter::Impl {
   std::size_t queued_records = 0;
   bool stopping = false;
   std::thread thread;
+  std::uint64_t records_submitted = 0;            // under mutex
+  std::atomic<std::uint64_t> records_handled{0};  // committed or sent to the fallback file
+  bool writer_done = false;                       // under mutex: the thread has written everything
+  std::condition_variable done;
 
   bool finished = false;
   StoreOutcome outcome;
@@ -190,6 +197,7 @@ struct RunWriter::Impl {
       rest.insert(rest.end(), work[i].begin(), work[i].end());
     }
     fallback.write(rest, run_id);
+    records_handled.fetch_add(rest.size(), std::memory_order_relaxed);
   }
 
   void failed(const sql::Error& e) {
@@ -219,6 +227,7 @@ struct RunWriter::Impl {
         }
         commit->run();
         rows_stored += rows;
+        records_handled.fetch_add(rows, std::memory_order_relaxed);
       } catch (const sql::Error& e) {
         try {
           rollback->run();
@@ -314,7 +323,14 @@ struct RunWriter::Impl {
 RunWriter::RunWriter(fs::path database, RunInfo info)
     : impl_(std::make_unique<Impl>(std::move(database), std::move(info))) {
   impl_->open();
-  impl_->thread = std::thread([impl = impl_.get()] { impl->run(); });
+  impl_->thread = std::thread([impl = impl_.get()] {
+    impl->run();
+    {
+      std::lock_guard lock(impl->mutex);
+      impl->writer_done = true;
+    }
+    impl->done.notify_all();
+  });
 }
 
 RunWriter::~RunWriter() {
@@ -338,21 +354,32 @@ void RunWriter::submit(std::vector<Record>&& batch) {
     return impl_->queued_records == 0 || impl_->queued_records + batch.size() <= kMaxQueuedRecords;
   });
   impl_->queued_records += batch.size();
+  impl_->records_submitted += batch.size();
   const bool wake = impl_->queue.empty() || impl_->queued_records >= kWakeRecords;
   impl_->queue.push_back(std::move(batch));
   lock.unlock();
   if (wake) impl_->work_ready.notify_one();
 }
 
-StoreOutcome RunWriter::finish(const RunEnd& end) {
+StoreOutcome RunWriter::finish(const RunEnd& end, const DrainProgress& on_progress) {
   Impl& m = *impl_;
   if (m.finished) return m.outcome;
   m.finished = true;
   {
-    std::lock_guard lock(m.mutex);
+    std::unique_lock lock(m.mutex);
     m.stopping = true;
+    m.work_ready.notify_one();
+    auto next = std::chrono::steady_clock::now() + kDrainProgressInterval;
+    while (m.thread.joinable() && !m.done.wait_until(lock, next, [&] { return m.writer_done; })) {
+      if (on_progress) {
+        const std::uint64_t total = m.records_submitted;
+        lock.unlock();
+        on_progress(m.records_handled.load(std::memory_order_relaxed), total);
+        lock.lock();
+      }
+      next += kDrainProgressInterval;
+    }
   }
-  m.work_ready.notify_one();
   if (m.thread.joinable()) m.thread.join();
 
   m.write_summary(end);

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,8 +50,12 @@ class RunWriter final : public RecordSink {
   std::int64_t run_id() const;
   void submit(std::vector<Record>&& batch) override;
 
+  // Called about once a second while finish() waits for the queue to drain: the records written
+  // (or saved to the fallback file) so far, and all records submitted.
+  using DrainProgress = std::function<void(std::uint64_t handled, std::uint64_t total)>;
+
   // Drains the queue, writes the run's summary into RUNS, joins the writer thread. Call once.
-  StoreOutcome finish(const RunEnd& end);
+  StoreOutcome finish(const RunEnd& end, const DrainProgress& on_progress = {});
 
  private:
   struct Impl;

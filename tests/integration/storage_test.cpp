@@ -2,8 +2,10 @@
 // the history and its aggregates, faults (fallback file), concurrent writers and Ctrl-C.
 
 #include <gtest/gtest.h>
+
 #include <sys/stat.h>
 #include <unistd.h>
+#include <atomic>
 
 #include <algorithm>
 #include <chrono>
@@ -297,6 +299,36 @@ TEST_F(StorageTest, AVersion1DatabaseGainsTheModeColumnsAndKeepsItsRuns) {
             1);
   EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM RUNS WHERE RUNID = 2 AND N = 4 AND RATE = 200"), 1);
   EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM LOADTEST"), 7);
+}
+
+TEST_F(StorageTest, AStoreStillDrainingAfterTheLoadShowsItsProgress) {
+  server::TargetServer target({"127.0.0.1", 0, 1, "", ""});
+  const std::string url = target.base_url() + "/delay/2";
+  const fs::path db = dir / "load.db";
+  ASSERT_EQ(run_ccload({"run", url, "-n", "1", "-c", "1"}, dir.path()).exit_code, 0);
+
+  // Once the second run's RUNS row exists, hold the write lock for 3.5 s: its writer waits (the
+  // busy timeout is 5 s) while the load of about 0.3 s finishes, so the end of the run waits.
+  std::atomic<bool> held{false};
+  std::thread holder([&] {
+    Database d(db, Database::Mode::read_write);
+    d.busy_timeout(5000);
+    const auto give_up = std::chrono::steady_clock::now() + 20s;
+    while (query_int(db, "SELECT COUNT(*) FROM RUNS") < 2) {
+      if (std::chrono::steady_clock::now() > give_up) return;
+      std::this_thread::sleep_for(5ms);
+    }
+    d.exec("BEGIN IMMEDIATE");
+    held = true;
+    std::this_thread::sleep_for(3500ms);
+    d.exec("COMMIT");
+  });
+  ProcessResult result = run_ccload({"run", url, "-n", "100", "-c", "1", "--progress"}, dir.path());
+  holder.join();
+  ASSERT_TRUE(held.load());
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("of 100 requests written to load.db"), std::string::npos) << result.err;
+  EXPECT_EQ(query_int(db, "SELECT ROWS_STORED FROM RUNS WHERE RUNID = 2"), 100);
 }
 
 TEST_F(StorageTest, TransportErrorsAreStoredWithStatusZeroAndTheirCategory) {

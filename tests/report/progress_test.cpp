@@ -21,5 +21,11 @@ TEST(ProgressLine, NothingElapsedIsZeroPerSecond) {
   EXPECT_EQ(progress_line(progress, 10, 0), "0.0 s: 0 of 10 requests (0%), 0 req/s, 0 failed");
 }
 
+TEST(StoringLine, ShowsRowsWrittenOfAll) {
+  EXPECT_EQ(storing_line(1200, 4800, "load.db"),
+            "Storing: 1200 of 4800 requests written to load.db (25%)");
+  EXPECT_EQ(storing_line(0, 0, "x.db"), "Storing: 0 of 0 requests written to x.db (100%)");
+}
+
 }  // namespace
 }  // namespace ccload::report
