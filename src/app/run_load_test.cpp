@@ -46,6 +46,26 @@ std::int64_t now_unix_ns() {
       .count();
 }
 
+// Why the --csv file cannot take this run's row, if it cannot: checked before anything is sent.
+// A file with content must start with ccload's header, so rows never land under other columns.
+std::optional<std::string> csv_problem(const std::string& path) {
+  if (std::ifstream existing(path); existing) {
+    std::string first;
+    std::getline(existing, first);
+    if (!first.empty() && first != report::csv_header()) {
+      return fmt::format(
+          "--csv '{}' holds other data (its first line is not ccload's header, or is from an "
+          "older version): give a new file",
+          path);
+    }
+  }
+  if (std::ofstream file(path, std::ios::app); !file) {
+    return fmt::format("--csv '{}' cannot be written: check that its folder exists and is writable",
+                       path);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 int run_load_test(const cli::RunCommand& command) {
@@ -90,6 +110,12 @@ int run_load_test(const cli::RunCommand& command) {
     return kExitUsage;
   }
   config.keep_records = command.details ? UINT64_MAX : 20;
+  if (!command.csv_path.empty()) {
+    if (auto problem = csv_problem(command.csv_path)) {
+      std::cerr << "ccload: error: " << *problem << '\n';
+      return kExitUsage;
+    }
+  }
 
   // The JSON summary to stdout moves the human report to stderr.
   std::ostream& human = command.json_path == "-" ? std::cerr : std::cout;
@@ -213,6 +239,18 @@ int run_load_test(const cli::RunCommand& command) {
                                  command.json_path);
         if (exit_code == kExitOk) exit_code = kExitFailed;
       }
+    }
+  }
+  if (!command.csv_path.empty()) {
+    std::error_code size_error;
+    const bool fresh = std::filesystem::file_size(command.csv_path, size_error) == 0 || size_error;
+    std::ofstream file(command.csv_path, std::ios::app);
+    if (fresh) file << report::csv_header() << '\n';
+    file << report::csv_row(input) << '\n';
+    if (!file) {
+      std::cerr << fmt::format("ccload: error: cannot append the CSV row to '{}'\n",
+                               command.csv_path);
+      if (exit_code == kExitOk) exit_code = kExitFailed;
     }
   }
   return exit_code;

@@ -33,6 +33,7 @@ struct RunCommand {
   std::string cacert;                                        // --cacert
   bool details = false;                                      // --details
   std::string json_path;                                     // --json; "-" = stdout
+  std::string csv_path;                                      // --csv: one row appended per run
   std::optional<std::string> database;                       // --db
   bool no_store = false;                                     // --no-store
   std::optional<double> sink_timeout_s;                      // --sink-timeout

@@ -31,6 +31,12 @@ void print_report(std::ostream& out, const ReportInput& input);
 // The JSON summary of `--json` (documented in README.md).
 nlohmann::json summary_json(const ReportInput& input);
 
+// The --csv file: one header line, then one row per run (no line ends). Times in seconds with
+// microsecond digits; started_utc is ISO 8601; empty cells for what was not asked (requested with
+// -z, duration_limit_s, rate).
+std::string csv_header();
+std::string csv_row(const ReportInput& input);
+
 // One progress line without a line end: "3.0 s: 1200 of 5000 requests (24%), 400 req/s, 2 failed",
 // or "3.0 of 30.0 s: 1200 requests, 400 req/s, 2 failed" when a duration bounds the run
 // (requested 0).

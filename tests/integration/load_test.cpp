@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "server/target_server.hpp"
@@ -318,6 +319,40 @@ TEST_F(LoadTest, SecondCtrlCExitsAtOnce) {
   EXPECT_EQ(result.exit_code, 130) << result.err;
   EXPECT_EQ(result.out.find("Load Test Results"), std::string::npos) << result.out;
   server.stop();
+}
+
+TEST_F(LoadTest, CsvGetsOneRowPerRunUnderOneHeader) {
+  RecordingServer server;
+  const std::string csv = (dir / "runs.csv").string();
+  for (const char* n : {"7", "5"}) {
+    ProcessResult result = run_ccload(
+        {"run", server.url("/get"), "-n", n, "-c", "1", "--no-store", "--csv", csv}, dir.path());
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+  }
+  std::istringstream lines(read_file(csv));
+  std::vector<std::string> rows;
+  for (std::string line; std::getline(lines, line);) rows.push_back(line);
+  ASSERT_EQ(rows.size(), 3u) << read_file(csv);
+  EXPECT_EQ(rows[0].rfind("started_utc,url,method,concurrency,requested,", 0), 0u) << rows[0];
+  EXPECT_NE(rows[1].find("," + server.url("/get") + ",GET,1,7,,,7,7,0,"), std::string::npos)
+      << rows[1];
+  EXPECT_NE(rows[2].find(",GET,1,5,,,5,5,0,"), std::string::npos) << rows[2];
+  EXPECT_EQ(server.request_count(), 12u);
+
+  // A file holding something else is refused before anything is sent, and left as it was.
+  const std::string other = (dir / "other.csv").string();
+  { std::ofstream(other) << "name,value\nx,1\n"; }
+  ProcessResult refused = run_ccload(
+      {"run", server.url("/get"), "-n", "3", "-c", "1", "--no-store", "--csv", other}, dir.path());
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("holds other data"), std::string::npos) << refused.err;
+  EXPECT_EQ(read_file(other), "name,value\nx,1\n");
+  ProcessResult missing = run_ccload({"run", server.url("/get"), "-n", "3", "-c", "1", "--no-store",
+                                      "--csv", (dir / "no/such/dir.csv").string()},
+                                     dir.path());
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("cannot be written"), std::string::npos) << missing.err;
+  EXPECT_EQ(server.request_count(), 12u) << "nothing was sent";
 }
 
 TEST_F(LoadTest, BadUsageSendsNothingAndExits2WithOneLine) {
