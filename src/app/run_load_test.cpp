@@ -110,6 +110,15 @@ int run_load_test(const cli::RunCommand& command) {
     return kExitUsage;
   }
   config.keep_records = command.details ? UINT64_MAX : 20;
+  if (!command.html_path.empty()) {
+    if (std::ofstream probe(command.html_path, std::ios::app); !probe) {
+      std::cerr << fmt::format(
+          "ccload: error: --html '{}' cannot be written: check that its folder exists and is "
+          "writable\n",
+          command.html_path);
+      return kExitUsage;
+    }
+  }
   if (!command.csv_path.empty()) {
     if (auto problem = csv_problem(command.csv_path)) {
       std::cerr << "ccload: error: " << *problem << '\n';
@@ -239,6 +248,15 @@ int run_load_test(const cli::RunCommand& command) {
                                  command.json_path);
         if (exit_code == kExitOk) exit_code = kExitFailed;
       }
+    }
+  }
+  if (!command.html_path.empty()) {
+    std::ofstream file(command.html_path);
+    file << report::html_report(input);
+    if (!file) {
+      std::cerr << fmt::format("ccload: error: cannot write the HTML report to '{}'\n",
+                               command.html_path);
+      if (exit_code == kExitOk) exit_code = kExitFailed;
     }
   }
   if (!command.csv_path.empty()) {

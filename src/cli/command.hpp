@@ -34,6 +34,7 @@ struct RunCommand {
   bool details = false;                                      // --details
   std::string json_path;                                     // --json; "-" = stdout
   std::string csv_path;                                      // --csv: one row appended per run
+  std::string html_path;                                     // --html: the report as a page
   std::optional<std::string> database;                       // --db
   bool no_store = false;                                     // --no-store
   std::optional<double> sink_timeout_s;                      // --sink-timeout

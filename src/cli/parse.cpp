@@ -326,6 +326,8 @@ Command parse_command_line(int argc, const char* const* argv) {
       "--details", run.details,
       "Show every request in the report (default: the first 20); keeps them all in memory");
   run_app->add_option("--json", run.json_path, "Write a JSON summary to PATH ('-' = stdout)");
+  run_app->add_option("--html", run.html_path,
+                      "Write the report as a self-contained HTML page with a latency chart");
   run_app->add_option("--csv", run.csv_path,
                       "Append the run's summary as one CSV row to PATH (the header is written "
                       "when the file is new)");

@@ -31,6 +31,10 @@ void print_report(std::ostream& out, const ReportInput& input);
 // The JSON summary of `--json` (documented in README.md).
 nlohmann::json summary_json(const ReportInput& input);
 
+// The --html report: one self-contained page (no script, nothing fetched) with the summary, a
+// latency-by-percentile chart (inline SVG), the timing table, status codes, errors and notes.
+std::string html_report(const ReportInput& input);
+
 // The --csv file: one header line, then one row per run (no line ends). Times in seconds with
 // microsecond digits; started_utc is ISO 8601; empty cells for what was not asked (requested with
 // -z, duration_limit_s, rate).

@@ -355,6 +355,30 @@ TEST_F(LoadTest, CsvGetsOneRowPerRunUnderOneHeader) {
   EXPECT_EQ(server.request_count(), 12u) << "nothing was sent";
 }
 
+TEST_F(LoadTest, HtmlReportIsWrittenAndAnUnwritablePathSendsNothing) {
+  RecordingServer server([](const ReceivedRequest&, std::uint64_t index) {
+    ScriptedResponse response;
+    if (index % 4 == 3) response.status = 503;
+    return response;
+  });
+  const std::string html = (dir / "report.html").string();
+  ProcessResult result = run_ccload(
+      {"run", server.url("/get"), "-n", "40", "-c", "2", "--no-store", "--html", html}, dir.path());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const std::string page = read_file(html);
+  EXPECT_NE(page.find("<div><b>40</b><span>requests</span></div>"), std::string::npos);
+  EXPECT_NE(page.find("<tr><td>503 (failed)</td><td>10</td></tr>"), std::string::npos);
+  EXPECT_NE(page.find("<polyline"), std::string::npos);
+  EXPECT_NE(page.find("</html>"), std::string::npos);
+
+  ProcessResult refused = run_ccload({"run", server.url("/get"), "-n", "3", "-c", "1", "--no-store",
+                                      "--html", (dir / "no/dir/r.html").string()},
+                                     dir.path());
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("--html"), std::string::npos) << refused.err;
+  EXPECT_EQ(server.request_count(), 40u) << "nothing was sent";
+}
+
 TEST_F(LoadTest, BadUsageSendsNothingAndExits2WithOneLine) {
   RecordingServer server;
   const std::vector<std::vector<std::string>> bad = {

@@ -1,0 +1,239 @@
+// The --html report: one self-contained page (inline CSS and SVG, no script, nothing fetched).
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <ctime>
+
+#include "report/report.hpp"
+
+namespace ccload::report {
+
+namespace {
+
+std::string escape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string milliseconds(double seconds) { return fmt::format("{:.3f}", seconds * 1e3); }
+
+std::string utc_text(std::int64_t unix_ns) {
+  const std::time_t seconds = static_cast<std::time_t>(unix_ns / 1'000'000'000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return text;
+}
+
+struct Curve {
+  const char* name;
+  const char* colour;
+  const stats::Histogram* histogram;
+};
+
+// The latency of each timing against its percentile, with the percentile axis stretched as
+// -log10(1 - q) so that the tail (99%, 99.9%, ...) gets as much room as the body.
+constexpr double kTailNines = 5;  // the axis ends at 99.999%
+constexpr int kPoints = 120;
+constexpr int kWidth = 760, kHeight = 300, kLeft = 64, kRight = 32, kTop = 16, kBottom = 40;
+
+double quantile_at(double x) { return 1 - std::pow(10.0, -x); }
+
+// A round axis top at or above `value` (1, 2 or 5 times a power of ten).
+double nice_ceiling(double value) {
+  if (value <= 0) return 1;
+  const double magnitude = std::pow(10.0, std::floor(std::log10(value)));
+  for (double step : {1.0, 2.0, 5.0, 10.0}) {
+    if (value <= step * magnitude) return step * magnitude;
+  }
+  return 10 * magnitude;
+}
+
+std::string percentile_chart(const std::array<Curve, 3>& curves) {
+  double top_ms = 0;
+  for (const auto& curve : curves) {
+    if (curve.histogram->count() == 0) continue;
+    top_ms = std::max(
+        top_ms,
+        static_cast<double>(curve.histogram->value_at_quantile(quantile_at(kTailNines))) / 1e6);
+  }
+  top_ms = nice_ceiling(top_ms);
+  const double plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;
+  auto px = [&](double x) { return kLeft + plot_w * x / kTailNines; };
+  auto py = [&](double ms) { return kTop + plot_h * (1 - std::min(ms, top_ms) / top_ms); };
+
+  std::string svg =
+      fmt::format("<svg viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"latency by percentile\">\n",
+                  kWidth, kHeight);
+  for (int i = 0; i <= 4; ++i) {  // horizontal grid and the latency axis
+    const double ms = top_ms * i / 4;
+    svg += fmt::format(
+        "<line class=\"grid\" x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\"/><text x=\"{}\" "
+        "y=\"{:.1f}\" text-anchor=\"end\">{:g} ms</text>\n",
+        kLeft, py(ms), kWidth - kRight, py(ms), kLeft - 6, py(ms) + 4, ms);
+  }
+  static constexpr const char* kLabels[] = {"0%", "90%", "99%", "99.9%", "99.99%", "99.999%"};
+  for (int nines = 0; nines <= static_cast<int>(kTailNines); ++nines) {
+    svg += fmt::format(
+        "<line class=\"grid\" x1=\"{:.1f}\" y1=\"{}\" x2=\"{:.1f}\" y2=\"{}\"/><text x=\"{:.1f}\" "
+        "y=\"{}\" text-anchor=\"middle\">{}</text>\n",
+        px(nines), kTop, px(nines), kHeight - kBottom, px(nines), kHeight - kBottom + 16,
+        kLabels[nines]);
+  }
+  svg += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">percentile</text>\n",
+                     px(kTailNines / 2), kHeight - 4);
+  int legend = 0;
+  for (const auto& curve : curves) {
+    if (curve.histogram->count() == 0) continue;
+    std::string points;
+    for (int i = 0; i <= kPoints; ++i) {
+      const double x = kTailNines * i / kPoints;
+      const double ms =
+          static_cast<double>(curve.histogram->value_at_quantile(quantile_at(x))) / 1e6;
+      points += fmt::format("{}{:.1f},{:.1f}", i == 0 ? "" : " ", px(x), py(ms));
+    }
+    svg += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>\n",
+                       curve.colour, points);
+    svg += fmt::format(
+        "<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"3\" fill=\"{}\"/><text x=\"{}\" "
+        "y=\"{}\">{}</text>\n",
+        kLeft + 12, kTop + 10 + 16 * legend, curve.colour, kLeft + 30, kTop + 14 + 16 * legend,
+        curve.name);
+    ++legend;
+  }
+  return svg + "</svg>\n";
+}
+
+std::string timing_row(const char* name, const stats::Histogram& histogram) {
+  const stats::TimingSummary s = stats::summarize(histogram);
+  if (s.count == 0) return fmt::format("<tr><th>{}</th><td colspan=\"9\">none</td></tr>\n", name);
+  return fmt::format(
+      "<tr><th>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+      "<td>{}</td><td>{}</td><td>{}</td></tr>\n",
+      name, s.count, milliseconds(s.min), milliseconds(s.mean), milliseconds(s.p50),
+      milliseconds(s.p90), milliseconds(s.p95), milliseconds(s.p99), milliseconds(s.p999),
+      milliseconds(s.max));
+}
+
+constexpr const char* kStyle = R"(<style>
+body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:820px;padding:0 1rem;color:#1d2330}
+h1{font-size:1.5rem;margin:0}h2{font-size:1.15rem;margin:2rem 0 .5rem}
+.target{font-family:ui-monospace,monospace;word-break:break-all;margin:.25rem 0}
+.meta{color:#5a6275;margin:0}
+.cards{display:flex;flex-wrap:wrap;gap:.75rem;margin:1.25rem 0}
+.cards div{border:1px solid #d8dce6;border-radius:8px;padding:.6rem .9rem;min-width:7.5rem}
+.cards b{display:block;font-size:1.35rem}.cards span{color:#5a6275;font-size:.85rem}
+.bad b{color:#b42318}
+table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
+th,td{padding:.3rem .5rem;border-bottom:1px solid #e6e8ef;text-align:right}
+th:first-child,td:first-child{text-align:left}
+svg{width:100%;height:auto;font-size:11px;fill:#5a6275}.grid{stroke:#e6e8ef}
+.interrupted{background:#fff4e5;border:1px solid #f5b451;border-radius:8px;padding:.5rem .8rem}
+footer{margin-top:2rem;color:#8a91a3;font-size:.8rem}
+</style>
+)";
+
+}  // namespace
+
+std::string html_report(const ReportInput& input) {
+  const engine::EngineResult& result = *input.result;
+  const stats::RunStats& stats = result.stats;
+  const double rps =
+      result.duration_s > 0 ? static_cast<double>(stats.requests) / result.duration_s : 0;
+
+  std::string bound = input.requested > 0 ? fmt::format("-n {}", input.requested)
+                                          : fmt::format("-z {:g} s", input.duration_limit_s);
+  if (input.rate > 0) bound += fmt::format(" at {:g} requests/s", input.rate);
+
+  std::string html = "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  html += fmt::format("<title>ccload: {} {}</title>\n", escape(input.method), escape(input.url));
+  html += kStyle;
+  html += "</head>\n<body>\n<h1>Load test results</h1>\n";
+  html += fmt::format("<p class=\"target\">{} {}</p>\n", escape(input.method), escape(input.url));
+  html += fmt::format("<p class=\"meta\">Started {} · {} · -c {} · {:.3f} s wall time</p>\n",
+                      utc_text(result.started_unix_ns), escape(bound), input.concurrency,
+                      result.duration_s);
+  if (result.interrupted) {
+    html +=
+        "<p class=\"interrupted\">Interrupted by Ctrl-C: these are the requests that "
+        "completed.</p>\n";
+  }
+  html += "<section class=\"cards\">\n";
+  html += fmt::format("<div><b>{}</b><span>requests</span></div>\n", stats.requests);
+  html += fmt::format("<div><b>{}</b><span>succeeded</span></div>\n", stats.succeeded);
+  html += fmt::format("<div{}><b>{}</b><span>failed</span></div>\n",
+                      stats.failed > 0 ? " class=\"bad\"" : "", stats.failed);
+  html += fmt::format("<div><b>{:.1f}</b><span>requests/s</span></div>\n", rps);
+  html += fmt::format("<div><b>{}</b><span>ms p99 total</span></div>\n",
+                      milliseconds(stats::summarize(stats.total).p99));
+  html += "</section>\n";
+
+  html += "<h2>Latency by percentile</h2>\n";
+  html += percentile_chart({Curve{"total", "#2f6fde", &stats.total},
+                            Curve{"last byte", "#0f9d76", &stats.ttlb},
+                            Curve{"first byte", "#d9822b", &stats.ttfb}});
+  html +=
+      "<table>\n<tr><th>milliseconds</th><th>count</th><th>min</th><th>mean</th><th>p50</th>"
+      "<th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>max</th></tr>\n";
+  html += timing_row("total", stats.total);
+  html += timing_row("first byte", stats.ttfb);
+  html += timing_row("last byte", stats.ttlb);
+  html += timing_row("connect", stats.connect);
+  html += "</table>\n";
+
+  html += "<h2>Status codes</h2>\n<table>\n<tr><th>status</th><th>requests</th></tr>\n";
+  const auto codes = stats.status_counts();
+  if (codes.empty()) html += "<tr><td>no responses</td><td></td></tr>\n";
+  for (const auto& [code, count] : codes) {
+    html += fmt::format("<tr><td>{}{}</td><td>{}</td></tr>\n", code,
+                        is_success_status(code) ? "" : " (failed)", count);
+  }
+  html += "</table>\n";
+  bool any_error = false;
+  for (int i = 1; i < kErrorCategoryCount; ++i) any_error = any_error || stats.by_error[i] > 0;
+  if (any_error) {
+    html += "<h2>Transport errors</h2>\n<table>\n<tr><th>category</th><th>requests</th></tr>\n";
+    for (int i = 1; i < kErrorCategoryCount; ++i) {
+      if (stats.by_error[i] == 0) continue;
+      html += fmt::format("<tr><td>{}</td><td>{}</td></tr>\n",
+                          to_string(static_cast<ErrorCategory>(i)), stats.by_error[i]);
+    }
+    html += "</table>\n";
+  }
+  if (!input.notes.empty()) {
+    html += "<h2>Notes</h2>\n<ul>\n";
+    for (const auto& note : input.notes) html += "<li>" + escape(note) + "</li>\n";
+    html += "</ul>\n";
+  }
+  html += fmt::format(
+      "<footer>ccload · {} connections opened · {} response bytes</footer>\n</body>\n</html>\n",
+      result.connections_opened, stats.bytes);
+  return html;
+}
+
+}  // namespace ccload::report
