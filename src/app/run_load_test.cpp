@@ -46,24 +46,50 @@ std::int64_t now_unix_ns() {
       .count();
 }
 
-// Why the --csv file cannot take this run's row, if it cannot: checked before anything is sent.
-// A file with content must start with ccload's header, so rows never land under other columns.
-std::optional<std::string> csv_problem(const std::string& path) {
-  if (std::ifstream existing(path); existing) {
-    std::string first;
-    std::getline(existing, first);
-    if (!first.empty() && first != report::csv_header()) {
-      return fmt::format(
-          "--csv '{}' holds other data (its first line is not ccload's header, or is from an "
-          "older version): give a new file",
-          path);
-    }
+// Why `path` cannot receive an output file of this run (`flag` is --csv or --html), if it cannot.
+// Checked before anything is sent, without creating anything: an existing path must be a
+// writable regular file; a new one needs a writable folder.
+std::optional<std::string> output_problem(const std::string& flag, const std::string& path) {
+  namespace fs = std::filesystem;
+  if (path == "-") {
+    return fmt::format("{} needs a file path ('-' for stdout is only for --json)", flag);
   }
-  if (std::ofstream file(path, std::ios::app); !file) {
-    return fmt::format("--csv '{}' cannot be written: check that its folder exists and is writable",
-                       path);
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (fs::exists(status)) {
+    if (!fs::is_regular_file(status)) {
+      return fmt::format("{} '{}' is not a regular file: give the path of a file", flag, path);
+    }
+    if (access(path.c_str(), W_OK) != 0) {
+      return fmt::format("{} '{}' cannot be written: make it writable or give another path", flag,
+                         path);
+    }
+    return std::nullopt;
+  }
+  fs::path folder = fs::path(path).parent_path();
+  if (folder.empty()) folder = ".";
+  if (!fs::is_directory(folder, ec) || access(folder.c_str(), W_OK | X_OK) != 0) {
+    return fmt::format("{} '{}' cannot be written: check that its folder exists and is writable",
+                       flag, path);
   }
   return std::nullopt;
+}
+
+// A --csv file with content must start with ccload's header (a byte-order mark and a CR are
+// ignored), so rows never land under other columns. Only called for a regular file.
+std::optional<std::string> csv_header_problem(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::file_size(path, ec) == 0 || ec) return std::nullopt;
+  std::ifstream existing(path);
+  std::string first;
+  std::getline(existing, first);
+  if (first.rfind("\xEF\xBB\xBF", 0) == 0) first.erase(0, 3);
+  if (!first.empty() && first.back() == '\r') first.pop_back();
+  if (first == report::csv_header()) return std::nullopt;
+  return fmt::format(
+      "--csv '{}' holds other data (its first line is not ccload's header, or is from an older "
+      "version): give a new file",
+      path);
 }
 
 }  // namespace
@@ -110,17 +136,13 @@ int run_load_test(const cli::RunCommand& command) {
     return kExitUsage;
   }
   config.keep_records = command.details ? UINT64_MAX : 20;
-  if (!command.html_path.empty()) {
-    if (std::ofstream probe(command.html_path, std::ios::app); !probe) {
-      std::cerr << fmt::format(
-          "ccload: error: --html '{}' cannot be written: check that its folder exists and is "
-          "writable\n",
-          command.html_path);
-      return kExitUsage;
-    }
-  }
-  if (!command.csv_path.empty()) {
-    if (auto problem = csv_problem(command.csv_path)) {
+  for (const auto& [flag, path] :
+       {std::pair<std::string, const std::string&>{"--html", command.html_path},
+        std::pair<std::string, const std::string&>{"--csv", command.csv_path}}) {
+    if (path.empty()) continue;
+    auto problem = output_problem(flag, path);
+    if (!problem && flag == "--csv") problem = csv_header_problem(path);
+    if (problem) {
       std::cerr << "ccload: error: " << *problem << '\n';
       return kExitUsage;
     }

@@ -61,7 +61,8 @@ std::string csv_row(const ReportInput& input) {
        {&stats.total, &stats.ttfb, &stats.ttlb, &stats.connect}) {
     const stats::TimingSummary s = stats::summarize(*histogram);
     for (double value : {s.mean, s.p50, s.p90, s.p95, s.p99, s.p999, s.max}) {
-      row += fmt::format(",{:.6f}", value);
+      // No sample (no response, or no connection opened): an empty cell, not a zero.
+      row += s.count == 0 ? std::string(",") : fmt::format(",{:.6f}", value);
     }
   }
   return row;

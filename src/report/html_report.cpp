@@ -189,8 +189,9 @@ std::string html_report(const ReportInput& input) {
   html += fmt::format("<div{}><b>{}</b><span>failed</span></div>\n",
                       stats.failed > 0 ? " class=\"bad\"" : "", stats.failed);
   html += fmt::format("<div><b>{:.1f}</b><span>requests/s</span></div>\n", rps);
+  const stats::TimingSummary total = stats::summarize(stats.total);
   html += fmt::format("<div><b>{}</b><span>ms p99 total</span></div>\n",
-                      milliseconds(stats::summarize(stats.total).p99));
+                      total.count > 0 ? milliseconds(total.p99) : std::string("–"));
   html += "</section>\n";
 
   html += "<h2>Latency by percentile</h2>\n";

@@ -37,7 +37,7 @@ std::string html_report(const ReportInput& input);
 
 // The --csv file: one header line, then one row per run (no line ends). Times in seconds with
 // microsecond digits; started_utc is ISO 8601; empty cells for what was not asked (requested with
-// -z, duration_limit_s, rate).
+// -z, duration_limit_s, rate) and for timings without samples.
 std::string csv_header();
 std::string csv_row(const ReportInput& input);
 

@@ -127,6 +127,7 @@ struct HttpPoster::Impl {
     got_bytes = parser.got_some();
     if (read_ec == http::error::body_limit && parser.is_header_done()) {
       status = parser.get().result_int();  // an answer with an oversized body: the status counts
+      retry_after = std::string(parser.get()[http::field::retry_after]);
       keep_alive = false;
       co_return error_code{};
     }

@@ -34,13 +34,18 @@ std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view valu
     }
     return std::chrono::milliseconds(std::min<std::int64_t>(seconds, 86'400) * 1000);
   }
-  // IMF-fixdate, the form HTTP/1.1 senders must use: "Sun, 06 Nov 1994 08:49:37 GMT".
-  std::tm tm{};
+  // IMF-fixdate, the form HTTP/1.1 senders must use ("Sun, 06 Nov 1994 08:49:37 GMT"), and the
+  // two obsolete forms recipients must still accept (RFC 9110, 5.6.7): RFC 850 and asctime.
   const std::string text(value);
-  const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  if (end == nullptr || *end != '\0') return std::nullopt;
-  const std::int64_t at = timegm(&tm);
-  return std::chrono::milliseconds(std::max<std::int64_t>(0, at - now_unix_s) * 1000);
+  for (const char* format :
+       {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"}) {
+    std::tm tm{};
+    const char* end = strptime(text.c_str(), format, &tm);
+    if (end == nullptr || *end != '\0') continue;
+    const std::int64_t at = timegm(&tm);
+    return std::chrono::milliseconds(std::max<std::int64_t>(0, at - now_unix_s) * 1000);
+  }
+  return std::nullopt;
 }
 
 std::chrono::milliseconds retry_delay(int tries_done,

@@ -353,6 +353,34 @@ TEST_F(LoadTest, CsvGetsOneRowPerRunUnderOneHeader) {
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("cannot be written"), std::string::npos) << missing.err;
   EXPECT_EQ(server.request_count(), 12u) << "nothing was sent";
+  for (const std::string& path : {std::string("-"), std::string("/dev/null")}) {
+    ProcessResult odd = run_ccload(
+        {"run", server.url("/get"), "-n", "1", "-c", "1", "--no-store", "--csv", path}, dir.path());
+    EXPECT_EQ(odd.exit_code, 2) << path;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "-"));
+
+  // A header saved by a spreadsheet (byte-order mark, CRLF) is still ccload's.
+  const std::string saved = (dir / "saved.csv").string();
+  std::string header = read_file(csv).substr(0, read_file(csv).find('\n'));
+  { std::ofstream(saved) << "\xEF\xBB\xBF" << header << "\r\n"; }
+  EXPECT_EQ(
+      run_ccload({"run", server.url("/get"), "-n", "1", "-c", "1", "--no-store", "--csv", saved},
+                 dir.path())
+          .exit_code,
+      0);
+}
+
+TEST_F(LoadTest, OutputFilesAreNotCreatedWhenTheRunCannotStart) {
+  const std::filesystem::path not_pem = dir / "not.pem";
+  { std::ofstream(not_pem) << "not a certificate\n"; }
+  ProcessResult result = run_ccload(
+      {"run", "https://127.0.0.1:1/", "-n", "1", "-c", "1", "--no-store", "--cacert",
+       not_pem.string(), "--csv", (dir / "r.csv").string(), "--html", (dir / "r.html").string()},
+      dir.path());
+  EXPECT_EQ(result.exit_code, 1) << "the checks passed; the TLS setup failed: " << result.err;
+  EXPECT_FALSE(std::filesystem::exists(dir / "r.csv"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "r.html"));
 }
 
 TEST_F(LoadTest, HtmlReportIsWrittenAndAnUnwritablePathSendsNothing) {

@@ -308,7 +308,7 @@ TEST_F(StorageTest, AStoreStillDrainingAfterTheLoadShowsItsProgress) {
   ASSERT_EQ(run_ccload({"run", url, "-n", "1", "-c", "1"}, dir.path()).exit_code, 0);
 
   // Once the second run's RUNS row exists, hold the write lock for 3.5 s: its writer waits (the
-  // busy timeout is 5 s) while the load of about 0.3 s finishes, so the end of the run waits.
+  // busy timeout is 5 s) while the load of about 0.7 s finishes, so the end of the run waits.
   std::atomic<bool> held{false};
   std::thread holder([&] {
     Database d(db, Database::Mode::read_write);
@@ -323,12 +323,12 @@ TEST_F(StorageTest, AStoreStillDrainingAfterTheLoadShowsItsProgress) {
     std::this_thread::sleep_for(3500ms);
     d.exec("COMMIT");
   });
-  ProcessResult result = run_ccload({"run", url, "-n", "100", "-c", "1", "--progress"}, dir.path());
+  ProcessResult result = run_ccload({"run", url, "-n", "300", "-c", "1", "--progress"}, dir.path());
   holder.join();
   ASSERT_TRUE(held.load());
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.err.find("of 100 requests written to load.db"), std::string::npos) << result.err;
-  EXPECT_EQ(query_int(db, "SELECT ROWS_STORED FROM RUNS WHERE RUNID = 2"), 100);
+  EXPECT_NE(result.err.find("of 300 requests written to load.db"), std::string::npos) << result.err;
+  EXPECT_EQ(query_int(db, "SELECT ROWS_STORED FROM RUNS WHERE RUNID = 2"), 300);
 }
 
 TEST_F(StorageTest, TransportErrorsAreStoredWithStatusZeroAndTheirCategory) {

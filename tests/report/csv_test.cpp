@@ -78,7 +78,7 @@ TEST(CsvSummary, OneCellPerHeaderColumnWithQuotingAndBlanks) {
   EXPECT_EQ(at("rps"), "2.000");
   EXPECT_EQ(at("bytes"), "40");
   EXPECT_EQ(at("total_max_s"), "0.004000");
-  EXPECT_EQ(at("connect_mean_s"), "0.000000");
+  EXPECT_EQ(at("connect_mean_s"), "") << "no request opened a connection: no sample, no zero";
 }
 
 TEST(CsvSummary, CountRunsLeaveTheModeCellsEmpty) {

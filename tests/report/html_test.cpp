@@ -82,6 +82,7 @@ TEST(HtmlReport, NoResponsesDrawsNoCurve) {
   const std::string html = html_report(input);
   EXPECT_EQ(count(html, "<polyline"), 0u);
   EXPECT_NE(html.find("no responses"), std::string::npos);
+  EXPECT_NE(html.find("<div><b>–</b><span>ms p99 total</span></div>"), std::string::npos);
 }
 
 }  // namespace

@@ -39,6 +39,8 @@ TEST(RetryAfter, SecondsAndHttpDates) {
   EXPECT_EQ(parse_retry_after(" 0 ", now), 0ms);
   EXPECT_EQ(parse_retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now), 10'000ms);
   EXPECT_EQ(parse_retry_after("Wed, 21 Oct 2015 07:27:00 GMT", now), 0ms) << "a past date";
+  EXPECT_EQ(parse_retry_after("Wednesday, 21-Oct-15 07:28:20 GMT", now), 20'000ms) << "RFC 850";
+  EXPECT_EQ(parse_retry_after("Wed Oct 21 07:28:30 2015", now), 30'000ms) << "asctime";
   EXPECT_EQ(parse_retry_after("99999999999999999999999", now), kMaxRetryAfter);
   for (const char* bad : {"", "soon", "-1", "1.5", "21 Oct 2015", "Wed, 21 Oct 2015 07:28:10"}) {
     EXPECT_FALSE(parse_retry_after(bad, now).has_value()) << bad;
