@@ -1,7 +1,5 @@
 #include <fmt/format.h>
 
-#include <ctime>
-
 #include "report/report.hpp"
 
 namespace ccload::report {
@@ -23,12 +21,8 @@ std::string field(const std::string& text) {
 }
 
 std::string utc(std::int64_t unix_ns) {
-  const std::time_t seconds = static_cast<std::time_t>(unix_ns / 1'000'000'000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
-  return fmt::format("{}.{:03}Z", text, (unix_ns / 1'000'000) % 1000);
+  return fmt::format("{}.{:03}Z", utc_text(unix_ns, "%Y-%m-%dT%H:%M:%S"),
+                     (unix_ns / 1'000'000) % 1000);
 }
 
 std::string optional_number(double value) { return value > 0 ? fmt::format("{}", value) : ""; }

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <ctime>
 
 #include "report/report.hpp"
 
@@ -40,15 +39,6 @@ std::string escape(std::string_view text) {
 }
 
 std::string milliseconds(double seconds) { return fmt::format("{:.3f}", seconds * 1e3); }
-
-std::string utc_text(std::int64_t unix_ns) {
-  const std::time_t seconds = static_cast<std::time_t>(unix_ns / 1'000'000'000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return text;
-}
 
 struct Curve {
   const char* name;
@@ -176,8 +166,8 @@ std::string html_report(const ReportInput& input) {
   html += "</head>\n<body>\n<h1>Load test results</h1>\n";
   html += fmt::format("<p class=\"target\">{} {}</p>\n", escape(input.method), escape(input.url));
   html += fmt::format("<p class=\"meta\">Started {} · {} · -c {} · {:.3f} s wall time</p>\n",
-                      utc_text(result.started_unix_ns), escape(bound), input.concurrency,
-                      result.duration_s);
+                      utc_text(result.started_unix_ns, "%Y-%m-%d %H:%M:%S UTC"), escape(bound),
+                      input.concurrency, result.duration_s);
   if (result.interrupted) {
     html +=
         "<p class=\"interrupted\">Interrupted by Ctrl-C: these are the requests that "

@@ -50,6 +50,9 @@ std::string progress_line(const engine::Progress& progress, std::uint64_t reques
 // While the store drains after the load: "Storing: 1200 of 5000 requests written to load.db (24%)".
 std::string storing_line(std::uint64_t handled, std::uint64_t total, const std::string& database);
 
+// A Unix time in nanoseconds as UTC text, through strftime's `format` (whole seconds).
+std::string utc_text(std::int64_t unix_ns, const char* format);
+
 // "2026-11-26 14:41:36.123" in local time.
 std::string local_time(std::int64_t unix_ns);
 

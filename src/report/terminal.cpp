@@ -44,6 +44,15 @@ std::string status_text(const Record& record) {
 
 }  // namespace
 
+std::string utc_text(std::int64_t unix_ns, const char* format) {
+  const std::time_t seconds = static_cast<std::time_t>(unix_ns / 1'000'000'000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char text[64];
+  std::strftime(text, sizeof text, format, &tm);
+  return text;
+}
+
 std::string local_time(std::int64_t unix_ns) {
   std::time_t seconds = static_cast<std::time_t>(unix_ns / 1'000'000'000);
   int millis = static_cast<int>((unix_ns / 1'000'000) % 1000);
