@@ -99,6 +99,8 @@ void Worker::on_connection_done() {
 void Worker::on_record(Record&& record, Clock::time_point finished) {
   last_completion_ = finished;
   stats_.add(record);
+  const auto second = std::chrono::duration_cast<std::chrono::seconds>(finished - run_.started);
+  stats_.timeline.add(static_cast<std::size_t>(std::max<std::int64_t>(second.count(), 0)), record);
   if (record.request_id <= run_.config.keep_records) kept_.push_back(record);
   if (run_.config.failures != nullptr && !record.succeeded()) failure_batch_.push_back(record);
   if (run_.config.store != nullptr) {

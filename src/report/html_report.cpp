@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <vector>
 
 #include "report/report.hpp"
 
@@ -119,6 +120,86 @@ std::string percentile_chart(const std::array<Curve, 3>& curves) {
   return svg + "</svg>\n";
 }
 
+struct Series {
+  const char* name;
+  const char* colour;
+  std::vector<double> values;  // one per second; negative = no value that second
+};
+
+// Lines over the seconds of the run, on a shared y axis from 0 to a round top.
+std::string time_chart(const std::vector<Series>& series, const char* unit, const char* label) {
+  std::size_t seconds = 0;
+  double top = 0;
+  for (const auto& s : series) {
+    seconds = std::max(seconds, s.values.size());
+    for (double v : s.values) top = std::max(top, v);
+  }
+  top = nice_ceiling(top);
+  const double plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;
+  const double span = static_cast<double>(std::max<std::size_t>(seconds, 2) - 1);
+  auto px = [&](double second) { return kLeft + plot_w * second / span; };
+  auto py = [&](double v) { return kTop + plot_h * (1 - std::min(v, top) / top); };
+
+  std::string svg = fmt::format("<svg viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{}\">\n",
+                                kWidth, kHeight, label);
+  for (int i = 0; i <= 4; ++i) {
+    const double v = top * i / 4;
+    svg += fmt::format(
+        "<line class=\"grid\" x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\"/><text x=\"{}\" "
+        "y=\"{:.1f}\" text-anchor=\"end\">{:g} {}</text>\n",
+        kLeft, py(v), kWidth - kRight, py(v), kLeft - 6, py(v) + 4, v, unit);
+  }
+  const std::size_t step = std::max<std::size_t>(1, (seconds + 5) / 6);
+  for (std::size_t s = 0; s < seconds; s += step) {
+    svg += fmt::format(
+        "<line class=\"grid\" x1=\"{:.1f}\" y1=\"{}\" x2=\"{:.1f}\" y2=\"{}\"/><text x=\"{:.1f}\" "
+        "y=\"{}\" text-anchor=\"middle\">{} s</text>\n",
+        px(static_cast<double>(s)), kTop, px(static_cast<double>(s)), kHeight - kBottom,
+        px(static_cast<double>(s)), kHeight - kBottom + 16, s);
+  }
+  svg +=
+      fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">second of the run</text>\n",
+                  px(span / 2), kHeight - 4);
+  int legend = 0;
+  for (const auto& s : series) {
+    std::string points;
+    for (std::size_t i = 0; i < s.values.size(); ++i) {
+      if (s.values[i] < 0) continue;
+      points += fmt::format("{}{:.1f},{:.1f}", points.empty() ? "" : " ",
+                            px(static_cast<double>(i)), py(s.values[i]));
+    }
+    if (points.empty()) continue;
+    svg += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>\n",
+                       s.colour, points);
+    svg += fmt::format(
+        "<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"3\" fill=\"{}\"/><text x=\"{}\" "
+        "y=\"{}\">{}</text>\n",
+        kLeft + 12, kTop + 10 + 16 * legend, s.colour, kLeft + 30, kTop + 14 + 16 * legend, s.name);
+    ++legend;
+  }
+  return svg + "</svg>\n";
+}
+
+std::string timeline_section(const stats::Timeline& timeline) {
+  const auto& seconds = timeline.seconds();
+  if (seconds.size() < 2) return "";  // under two seconds there is no "over time"
+  Series done{"completed", "#2f6fde", {}}, failed{"failed", "#b42318", {}};
+  Series mean{"mean", "#2f6fde", {}}, max{"max", "#8a91a3", {}};
+  for (const auto& s : seconds) {
+    done.values.push_back(static_cast<double>(s.requests));
+    failed.values.push_back(static_cast<double>(s.failed));
+    const bool any = s.responses > 0;
+    mean.values.push_back(
+        any ? static_cast<double>(s.total_ns_sum) / 1e6 / static_cast<double>(s.responses) : -1);
+    max.values.push_back(any ? static_cast<double>(s.total_ns_max) / 1e6 : -1);
+  }
+  std::string html = "<h2>Requests completed per second</h2>\n";
+  html += time_chart({done, failed}, "", "requests completed per second");
+  html += "<h2>Total latency per second</h2>\n";
+  html += time_chart({max, mean}, "ms", "total latency per second");
+  return html;
+}
+
 std::string timing_row(const char* name, const stats::Histogram& histogram) {
   const stats::TimingSummary s = stats::summarize(histogram);
   if (s.count == 0) return fmt::format("<tr><th>{}</th><td colspan=\"9\">none</td></tr>\n", name);
@@ -196,6 +277,8 @@ std::string html_report(const ReportInput& input) {
   html += timing_row("last byte", stats.ttlb);
   html += timing_row("connect", stats.connect);
   html += "</table>\n";
+
+  html += timeline_section(stats.timeline);
 
   html += "<h2>Status codes</h2>\n<table>\n<tr><th>status</th><th>requests</th></tr>\n";
   const auto codes = stats.status_counts();

@@ -10,6 +10,26 @@ nlohmann::json timing(const stats::Histogram& histogram) {
           {"p90", s.p90},     {"p95", s.p95}, {"p99", s.p99}, {"p999", s.p999}};
 }
 
+// One entry per second of the run, by completion time (seconds from the start).
+nlohmann::json timeline_json(const stats::Timeline& timeline) {
+  nlohmann::json out = nlohmann::json::array();
+  const auto& seconds = timeline.seconds();
+  for (std::size_t i = 0; i < seconds.size(); ++i) {
+    const stats::SecondStats& s = seconds[i];
+    const double mean = s.responses > 0 ? static_cast<double>(s.total_ns_sum) / 1e9 /
+                                              static_cast<double>(s.responses)
+                                        : 0;
+    out.push_back(
+        {{"second", i},
+         {"requests", s.requests},
+         {"failed", s.failed},
+         {"total_mean_s", s.responses > 0 ? nlohmann::json(mean) : nlohmann::json(nullptr)},
+         {"total_max_s", s.responses > 0 ? nlohmann::json(static_cast<double>(s.total_ns_max) / 1e9)
+                                         : nlohmann::json(nullptr)}});
+  }
+  return out;
+}
+
 }  // namespace
 
 nlohmann::json summary_json(const ReportInput& input) {
@@ -48,6 +68,7 @@ nlohmann::json summary_json(const ReportInput& input) {
       {"interrupted", result.interrupted},
       {"connections_opened", result.connections_opened},
       {"bytes", stats.bytes},
+      {"timeline", timeline_json(stats.timeline)},
   };
 }
 

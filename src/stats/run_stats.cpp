@@ -54,6 +54,7 @@ void RunStats::merge(const RunStats& other) {
   bytes += other.bytes;
   for (std::size_t i = 0; i < by_status.size(); ++i) by_status[i] += other.by_status[i];
   for (std::size_t i = 0; i < by_error.size(); ++i) by_error[i] += other.by_error[i];
+  timeline.merge(other.timeline);
 }
 
 std::map<int, std::uint64_t> RunStats::status_counts() const {

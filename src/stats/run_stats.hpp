@@ -8,6 +8,7 @@
 
 #include "core/record.hpp"
 #include "stats/histogram.hpp"
+#include "stats/timeline.hpp"
 
 namespace ccload::stats {
 
@@ -32,6 +33,9 @@ struct RunStats {
   // transport error category (index = ErrorCategory).
   std::array<std::uint64_t, 600> by_status{};
   std::array<std::uint64_t, kErrorCategoryCount> by_error{};
+
+  // Filled by the engine (it knows each request's second); add() does not touch it.
+  Timeline timeline;
 
   void add(const Record& record);
   void merge(const RunStats& other);

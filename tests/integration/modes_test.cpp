@@ -45,6 +45,12 @@ TEST_F(ModesTest, DurationSendsRequestsUntilItEnds) {
   EXPECT_FALSE(summary["interrupted"].get<bool>());
   EXPECT_GE(summary["duration_s"].get<double>(), 0.99);
   EXPECT_NE(result.out.find("Duration Limit (seconds):"), std::string::npos) << result.out;
+  std::uint64_t in_timeline = 0;
+  for (const auto& second : summary["timeline"])
+    in_timeline += second["requests"].get<std::uint64_t>();
+  EXPECT_EQ(in_timeline, total) << "every request is in the second it completed";
+  EXPECT_GE(summary["timeline"].size(), 1u);
+  EXPECT_LE(summary["timeline"].size(), 3u) << "a 1 s run, plus the tail of requests in flight";
 
   Database db(dir / "load.db", Database::Mode::read_only);
   auto rows = db.prepare(

@@ -69,6 +69,25 @@ TEST(HtmlReport, ADurationRunAndAnInterruptedOne) {
   EXPECT_NE(html.find("Interrupted by Ctrl-C"), std::string::npos);
 }
 
+TEST(HtmlReport, ARunOfSeveralSecondsGetsItsTimeCharts) {
+  engine::EngineResult result = result_with(6, 0);
+  for (std::size_t second = 0; second < 3; ++second) {
+    Record record;
+    record.status = 200;
+    record.total_ns = 1'000'000;
+    result.stats.timeline.add(second, record);
+  }
+  ReportInput input;
+  input.url = "http://h/";
+  input.method = "GET";
+  input.requested = 6;
+  input.result = &result;
+  const std::string html = html_report(input);
+  EXPECT_EQ(count(html, "<svg"), 3u) << "percentiles, requests per second, latency per second";
+  EXPECT_NE(html.find("Requests completed per second"), std::string::npos);
+  EXPECT_NE(html.find(">2 s</text>"), std::string::npos);
+}
+
 TEST(HtmlReport, NoResponsesDrawsNoCurve) {
   engine::EngineResult result;
   Record refused;
