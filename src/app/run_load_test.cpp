@@ -92,6 +92,25 @@ std::optional<std::string> csv_header_problem(const std::string& path) {
       path);
 }
 
+// One status line on stderr (progress, storing): on a terminal it rewrites itself and clear()
+// erases it before the report; elsewhere (--progress into a pipe or a log) each line stays.
+class StatusLine {
+ public:
+  explicit StatusLine(bool terminal) : terminal_(terminal) {}
+  void show(const std::string& line) {
+    std::cerr << (terminal_ ? "\r\033[K" + line : line + "\n") << std::flush;
+    shown_ = true;
+  }
+  void clear() {
+    if (terminal_ && shown_) std::cerr << "\r\033[K" << std::flush;
+    shown_ = false;
+  }
+
+ private:
+  bool terminal_;
+  bool shown_ = false;
+};
+
 }  // namespace
 
 int run_load_test(const cli::RunCommand& command) {
@@ -179,14 +198,14 @@ int run_load_test(const cli::RunCommand& command) {
   }
 
   config.stop = &install_interrupt_handler();
-  // On a terminal the progress line rewrites itself and is erased before the report; with
-  // --progress elsewhere (a pipe, a log) it is one line a second.
+  // Progress lines: always on a terminal, elsewhere with --progress.
   const bool terminal = isatty(STDERR_FILENO) == 1;
-  if (terminal || command.progress) {
-    config.on_progress = [&command, terminal](const engine::Progress& progress) {
-      const std::string line =
-          report::progress_line(progress, command.requests, command.duration_s.value_or(0));
-      std::cerr << (terminal ? "\r\033[K" + line : line + "\n") << std::flush;
+  const bool status_wanted = terminal || command.progress;
+  StatusLine status(terminal);
+  if (status_wanted) {
+    config.on_progress = [&command, &status](const engine::Progress& progress) {
+      status.show(
+          report::progress_line(progress, command.requests, command.duration_s.value_or(0)));
     };
   }
   human << "Running....\n" << std::flush;
@@ -199,7 +218,7 @@ int run_load_test(const cli::RunCommand& command) {
     return kExitFailed;
   }
 
-  if (terminal && config.on_progress) std::cerr << "\r\033[K" << std::flush;
+  status.clear();
 
   report::ReportInput input;
   input.url = command.url;
@@ -215,18 +234,15 @@ int run_load_test(const cli::RunCommand& command) {
   std::optional<store::StoreOutcome> stored;
   if (writer) {
     // A store still draining after the load (a slow or locked disk) says how far it has come.
-    bool drain_shown = false;
     store::RunWriter::DrainProgress on_drain;
-    if (terminal || command.progress) {
+    if (status_wanted) {
       on_drain = [&](std::uint64_t handled, std::uint64_t total) {
-        const std::string line = report::storing_line(handled, total, database);
-        std::cerr << (terminal ? "\r\033[K" + line : line + "\n") << std::flush;
-        drain_shown = true;
+        status.show(report::storing_line(handled, total, database));
       };
     }
     stored = writer->finish({now_unix_ns(), result.duration_s, result.interrupted, &result.stats},
                             on_drain);
-    if (terminal && drain_shown) std::cerr << "\r\033[K" << std::flush;
+    status.clear();
     if (stored->ok) {
       input.notes.push_back(
           fmt::format("Every request is stored in {} (run {}).", database, stored->run_id));

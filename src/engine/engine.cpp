@@ -31,6 +31,25 @@ std::vector<asio::ip::tcp::endpoint> resolve(const net::Target& target) {
   return endpoints;
 }
 
+// When requests are due and how many slots there are: n; -z as an end time; with --rate, slot k
+// due at k / rate, and with both, the ceil(rate x duration) slots due before the end.
+void plan_schedule(SharedRun& run, const EngineConfig& config, Clock::time_point started) {
+  run.started = started;
+  run.slot_limit = config.requests;
+  if (config.duration_s > 0) {
+    run.end_by = started + std::chrono::duration_cast<Clock::duration>(
+                               std::chrono::duration<double>(config.duration_s));
+  }
+  if (config.rate <= 0) return;
+  run.ns_per_request = 1e9 / config.rate;
+  if (config.duration_s > 0) {
+    const long double due_in_time =
+        std::ceil(static_cast<long double>(config.rate) * config.duration_s - 1e-9L);
+    run.slot_limit = std::min<std::uint64_t>(
+        run.slot_limit, static_cast<std::uint64_t>(std::max<long double>(due_in_time, 1)));
+  }
+}
+
 unsigned worker_count(const EngineConfig& config) {
   unsigned threads = config.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
@@ -66,22 +85,7 @@ EngineResult run_load(const EngineConfig& config) {
   run.unix_epoch_offset_ns =
       unix_now_ns - std::chrono::duration_cast<nanoseconds>(started.time_since_epoch()).count();
   result.started_unix_ns = unix_now_ns;
-  run.started = started;
-  run.slot_limit = config.requests;
-  if (config.duration_s > 0) {
-    run.end_by = started + std::chrono::duration_cast<Clock::duration>(
-                               std::chrono::duration<double>(config.duration_s));
-  }
-  if (config.rate > 0) {
-    run.ns_per_request = 1e9 / config.rate;
-    // With a duration, slot k is due at k / rate < duration: ceil(rate x duration) slots.
-    if (config.duration_s > 0) {
-      const long double due_in_time =
-          std::ceil(static_cast<long double>(config.rate) * config.duration_s - 1e-9L);
-      run.slot_limit = std::min<std::uint64_t>(
-          run.slot_limit, static_cast<std::uint64_t>(std::max<long double>(due_in_time, 1)));
-    }
-  }
+  plan_schedule(run, config, started);
   for (auto& worker : workers) worker->start();
 
   std::optional<Clock::time_point> stop_deadline;
@@ -109,7 +113,7 @@ EngineResult run_load(const EngineConfig& config) {
         stop_seen = now;
         stop_deadline = now + kStopGrace;
       }
-      if (stop_deadline && Clock::now() >= *stop_deadline) {
+      if (stop_deadline && now >= *stop_deadline) {
         for (auto& worker : workers) worker->force_stop();
         forced = true;
         stop_deadline = Clock::time_point::max();
