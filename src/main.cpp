@@ -20,12 +20,16 @@ int main(int argc, char** argv) {
     if (auto* history = std::get_if<cli::HistoryCommand>(&command)) {
       return app::show_history(*history);
     }
+    if (auto* report = std::get_if<cli::ReportCommand>(&command)) return app::show_report(*report);
+    if (auto* compare = std::get_if<cli::CompareCommand>(&command)) {
+      return app::compare_stored_runs(*compare);
+    }
     return app::serve(std::get<cli::ServeCommand>(command));
   } catch (const cli::UsageError& error) {
-    std::cerr << "ccload: error: " << error.what() << '\n';
+    app::print_error(error.what());
     return app::kExitUsage;
   } catch (const std::exception& error) {
-    std::cerr << "ccload: error: " << error.what() << '\n';
+    app::print_error(error.what());
     return app::kExitFailed;
   }
 }

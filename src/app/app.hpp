@@ -1,17 +1,31 @@
 #pragma once
 // The commands behind main(): each returns the process exit code (see README, "Exit codes").
 
+#include <ostream>
+#include <string>
+
 #include "cli/command.hpp"
 
 namespace ccload::app {
 
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailed = 1;  // the run could not be carried out, or not stored
-inline constexpr int kExitUsage = 2;   // bad command line or configuration; nothing sent
+inline constexpr int kExitFailed = 1;      // the run could not be carried out, or not stored
+inline constexpr int kExitUsage = 2;       // bad command line or configuration; nothing sent
+inline constexpr int kExitThresholds = 3;  // a --fail-on threshold failed, or a regression
 inline constexpr int kExitInterrupted = 130;
 
 int run_load_test(const cli::RunCommand& command);
 int show_history(const cli::HistoryCommand& command);
+// The history of `database` on `out` (errors on `err`): 0, including a missing or empty database
+// ("No load tests recorded yet in PATH", nothing created); 1 when it cannot be read; 2 for a --run
+// that is not in it.
+int print_history(const std::string& database, const store::HistoryQuery& query, std::ostream& out,
+                  std::ostream& err);
+int show_report(const cli::ReportCommand& command);
+int compare_stored_runs(const cli::CompareCommand& command);
 int serve(const cli::ServeCommand& command);
+
+// "ccload: error: " + message, one line on stderr. Secrets never reach it.
+void print_error(const std::string& message);
 
 }  // namespace ccload::app

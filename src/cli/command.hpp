@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "stats/thresholds.hpp"
 #include "store/history.hpp"
 
 namespace ccload::cli {
@@ -40,6 +41,27 @@ struct RunCommand {
   std::optional<double> sink_timeout_s;                      // --sink-timeout
   bool seed_form = false;                                    // written as `-u URL ... -GET`
   bool progress = false;  // --progress: a progress line every second even when stderr is no tty
+  std::vector<stats::Threshold> thresholds;  // --fail-on, in the order given
+  std::optional<std::string> baseline;       // --baseline last|RUN: compare at the end
+  bool fail_on_regression = false;           // --fail-on-regression: a regression is exit 3
+  double tolerance = 0.10;                   // --tolerance, as a fraction (10% = 0.10)
+};
+
+// `ccload report [RUN|last] [--json PATH|-] [--html PATH] [--csv PATH] [--fail-on EXPR]`.
+struct ReportCommand {
+  std::string run = "last";  // a run id, last or last~N
+  std::string json_path, html_path, csv_path;
+  std::optional<std::string> database;       // --db
+  std::vector<stats::Threshold> thresholds;  // --fail-on: judged on the stored run
+};
+
+// `ccload compare A B [--tolerance 10%] [--force] [--json PATH|-]`: B against A.
+struct CompareCommand {
+  std::string a, b;
+  double tolerance = 0.10;
+  bool force = false;  // compare runs of different URLs or methods
+  std::string json_path;
+  std::optional<std::string> database;
 };
 
 struct HistoryCommand {
@@ -59,7 +81,8 @@ struct InfoCommand {
   std::string text;
 };
 
-using Command = std::variant<RunCommand, HistoryCommand, ServeCommand, InfoCommand>;
+using Command = std::variant<RunCommand, HistoryCommand, ServeCommand, InfoCommand, ReportCommand,
+                             CompareCommand>;
 
 // Parses argv (argv[0] is the program name). Throws UsageError.
 Command parse_command_line(int argc, const char* const* argv);

@@ -15,7 +15,7 @@ namespace ccload::cli {
 
 namespace {
 
-const std::set<std::string> kSubcommands = {"run", "history", "serve"};
+const std::set<std::string> kSubcommands = {"run", "history", "serve", "report", "compare"};
 const std::vector<std::string> kMethods = {"GET",    "POST", "PUT",    "PATCH",
                                            "DELETE", "HEAD", "OPTIONS"};
 
@@ -189,7 +189,36 @@ struct RunInputs {
   std::string url_positional, url_option;
   std::string requests, concurrency, threads, timeout, sink_timeout, method, data, duration, rate;
   std::vector<std::string> headers;
+  std::vector<std::string> fail_on;
+  std::string tolerance, baseline;
 };
+
+std::vector<stats::Threshold> parse_fail_on(const std::vector<std::string>& values) {
+  std::vector<stats::Threshold> out;
+  try {
+    for (const auto& value : values) {
+      for (auto& threshold : stats::parse_thresholds(value)) out.push_back(std::move(threshold));
+    }
+  } catch (const stats::ThresholdError& error) {
+    throw UsageError(error.what());
+  }
+  return out;
+}
+
+// --tolerance: a relative change in percent, "10%" or "10"; returned as a fraction.
+double parse_tolerance(const std::string& text) {
+  std::string_view digits = text;
+  if (digits.ends_with('%')) digits.remove_suffix(1);
+  double value = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() ||
+      !std::isfinite(value) || value < 0 || value > 1000) {
+    throw UsageError(fmt::format(
+        "--tolerance must be a percentage from 0 to 1000, for example --tolerance 10%, not '{}'",
+        text));
+  }
+  return value / 100;
+}
 
 RunCommand finish_run(const RunInputs& in, RunCommand run) {
   if (!in.url_positional.empty() && !in.url_option.empty()) {
@@ -252,6 +281,18 @@ RunCommand finish_run(const RunInputs& in, RunCommand run) {
     validate_json(run.body);
   }
   for (const auto& header : in.headers) run.headers.push_back(parse_header(header));
+  run.thresholds = parse_fail_on(in.fail_on);
+  if (!in.tolerance.empty()) run.tolerance = parse_tolerance(in.tolerance);
+  if (!in.baseline.empty()) run.baseline = in.baseline;
+  if (run.fail_on_regression && !run.baseline) {
+    throw UsageError(
+        "--fail-on-regression needs a run to compare with: add --baseline last (or --baseline "
+        "RUN)");
+  }
+  if (run.baseline && run.no_store) {
+    throw UsageError(
+        "--baseline reads the stored history, which --no-store leaves out: drop --no-store");
+  }
   if (run.insecure && !run.cacert.empty()) {
     throw UsageError(
         "--insecure and --cacert contradict each other: verify with --cacert FILE, "
@@ -278,12 +319,16 @@ constexpr const char* kDescription =
     "             [-H 'Name: value'] ...\n"
     "  ccload history [--weekly | --monthly | --yearly] [--limit N] [--url TEXT] [--run ID]\n"
     "  ccload serve [--host H] [--port P]   (the built-in target server)\n"
+    "  ccload report [RUN|last] [--json PATH|-] [--html PATH] [--csv PATH]   (a stored run)\n"
+    "  ccload compare A B [--tolerance 10%] [--force]   (B against A: regressed, improved, same)\n"
+    "  Thresholds: ccload run URL --fail-on 'p95<200ms,errors<1%' (exit 3 when one fails)\n"
     "\n"
     "Configuration: PYLOAD_CONFIG, else ./config.env, else ./.env (DATABASE_URL, timeout,\n"
     "USERNAME, PASSWORD, LOGTAIL_URL, LOGTAIL_TOKEN, LOKI_URL); the environment wins over the "
     "file.\n"
     "Exit codes: 0 the run completed (whatever its failures); 1 the run could not be carried out\n"
     "or its results could not be stored; 2 bad usage or configuration (nothing was sent);\n"
+    "3 a --fail-on threshold failed, or --fail-on-regression found a regression;\n"
     "130 interrupted by Ctrl-C (after printing what completed).";
 
 }  // namespace
@@ -339,6 +384,16 @@ Command parse_command_line(int argc, const char* const* argv) {
   run_app->add_flag("--progress", run.progress,
                     "Print a progress line every second on stderr even when it is not a terminal "
                     "(on a terminal it is always shown)");
+  run_app->add_option("--fail-on", inputs.fail_on,
+                      "Fail the run (exit 3) unless it meets EXPR: p95<200ms, ttfb.p50<20ms, "
+                      "errors<1%, rps>=1000, status.5xx==0 (repeatable; or separated by commas)");
+  run_app->add_option("--baseline", inputs.baseline,
+                      "Compare this run at its end with a stored run: last (the last run of the "
+                      "same URL and method) or a run id");
+  run_app->add_flag("--fail-on-regression", run.fail_on_regression,
+                    "With --baseline: a regression against it is exit 3");
+  run_app->add_option("--tolerance", inputs.tolerance,
+                      "With --baseline: the relative change that counts (default 10%)");
   run_app->add_flag("--seed-form", run.seed_form)->group("");
 
   HistoryCommand history;
@@ -368,11 +423,39 @@ Command parse_command_line(int argc, const char* const* argv) {
   serve_app->add_option("--tls-cert", serve.tls_cert, "PEM certificate: serve https");
   serve_app->add_option("--tls-key", serve.tls_key, "PEM private key for --tls-cert");
 
+  ReportCommand report;
+  std::vector<std::string> report_fail_on;
+  CLI::App* report_app = app.add_subcommand(
+      "report", "Render a stored run: the terminal report, or --json/--html/--csv files.");
+  report_app->add_option("run", report.run, "A run id, last (default) or last~N");
+  report_app->add_option("--json", report.json_path,
+                         "Write the JSON summary to PATH ('-' = stdout)");
+  report_app->add_option("--html", report.html_path, "Write the report as an HTML page");
+  report_app->add_option("--csv", report.csv_path, "Append the run's summary row to a CSV file");
+  report_app->add_option("--db", report.database,
+                         "SQLite database (default: DATABASE_URL, else load.db)");
+  report_app->add_option("--fail-on", report_fail_on,
+                         "Judge the stored run: exit 3 unless it meets EXPR (as with run)");
+
+  CompareCommand compare;
+  std::string compare_tolerance;
+  CLI::App* compare_app = app.add_subcommand(
+      "compare", "Compare two stored runs: B against A, figure by figure, with a verdict.");
+  compare_app->add_option("a", compare.a, "The baseline: a run id, last or last~N")->required();
+  compare_app->add_option("b", compare.b, "The run to judge (default: last)");
+  compare_app->add_option("--tolerance", compare_tolerance,
+                          "The relative change that counts (default 10%)");
+  compare_app->add_flag("--force", compare.force, "Compare runs of different URLs or methods");
+  compare_app->add_option("--json", compare.json_path,
+                          "Write the comparison as JSON ('-' = stdout)");
+  compare_app->add_option("--db", compare.database,
+                          "SQLite database (default: DATABASE_URL, else load.db)");
+
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {
     app.parse(reversed);
   } catch (const CLI::CallForHelp&) {
-    for (CLI::App* sub : {run_app, history_app, serve_app}) {
+    for (CLI::App* sub : {run_app, history_app, serve_app, report_app, compare_app}) {
       if (sub->parsed()) return InfoCommand{sub->help()};
     }
     return InfoCommand{app.help()};
@@ -382,13 +465,25 @@ Command parse_command_line(int argc, const char* const* argv) {
     return InfoCommand{"ccload 0.1.0\n"};
   } catch (const CLI::ParseError& error) {
     std::string command;
-    for (CLI::App* sub : {run_app, history_app, serve_app}) {
+    for (CLI::App* sub : {run_app, history_app, serve_app, report_app, compare_app}) {
       if (sub->parsed()) command = sub->get_name();
     }
     throw UsageError(one_line(error, command));
   }
 
   if (run_app->parsed()) return finish_run(inputs, run);
+  if (report_app->parsed()) {
+    report.thresholds = parse_fail_on(report_fail_on);
+    if (report.html_path == "-" || report.csv_path == "-") {
+      throw UsageError("--html and --csv need a file path ('-' for stdout is only for --json)");
+    }
+    return report;
+  }
+  if (compare_app->parsed()) {
+    if (compare.b.empty()) compare.b = "last";
+    if (!compare_tolerance.empty()) compare.tolerance = parse_tolerance(compare_tolerance);
+    return compare;
+  }
   if (history_app->parsed()) {
     history.query.period = weekly    ? store::Period::weekly
                            : monthly ? store::Period::monthly

@@ -1,6 +1,11 @@
+#include "report/csv_summary.hpp"
+
 #include <fmt/format.h>
 
-#include "report/report.hpp"
+#include <filesystem>
+#include <fstream>
+
+#include "report/time_text.hpp"
 
 namespace ccload::report {
 
@@ -20,12 +25,9 @@ std::string field(const std::string& text) {
   return quoted + '"';
 }
 
-std::string utc(std::int64_t unix_ns) {
-  return fmt::format("{}.{:03}Z", utc_text(unix_ns, "%Y-%m-%dT%H:%M:%S"),
-                     (unix_ns / 1'000'000) % 1000);
+std::string optional_number(const std::optional<double>& value) {
+  return value ? fmt::format("{}", *value) : "";
 }
-
-std::string optional_number(double value) { return value > 0 ? fmt::format("{}", value) : ""; }
 
 }  // namespace
 
@@ -39,27 +41,37 @@ std::string csv_header() {
   return header;
 }
 
-std::string csv_row(const ReportInput& input) {
-  const engine::EngineResult& result = *input.result;
-  const stats::RunStats& stats = result.stats;
-  const double rps =
-      result.duration_s > 0 ? static_cast<double>(stats.requests) / result.duration_s : 0;
-  std::string row =
-      fmt::format("{},{},{},{},{},{},{},{},{},{},{:.3f},{:.6f},{},{}", utc(result.started_unix_ns),
-                  field(input.url), field(input.method), input.concurrency,
-                  input.requested > 0 ? std::to_string(input.requested) : "",
-                  optional_number(input.duration_limit_s), optional_number(input.rate),
-                  stats.requests, stats.succeeded, stats.failed, rps, result.duration_s,
-                  result.interrupted ? 1 : 0, stats.bytes);
-  for (const stats::Histogram* histogram :
-       {&stats.total, &stats.ttfb, &stats.ttlb, &stats.connect}) {
-    const stats::TimingSummary s = stats::summarize(*histogram);
-    for (double value : {s.mean, s.p50, s.p90, s.p95, s.p99, s.p999, s.max}) {
+std::string csv_row(const stats::RunSummary& s) {
+  const stats::RunFacts& facts = s.facts;
+  std::string row = fmt::format(
+      "{},{},{},{},{},{},{},{},{},{},{:.3f},{:.6f},{},{}", utc_iso(facts.started_unix_ns),
+      field(facts.url), field(facts.method), facts.concurrency,
+      facts.requested ? std::to_string(*facts.requested) : "",
+      optional_number(facts.duration_limit_s), optional_number(facts.rate), s.requests, s.succeeded,
+      s.failed, s.rps, facts.duration_s, facts.interrupted ? 1 : 0, s.bytes);
+  for (const stats::Timing* timing : {&s.total, &s.ttfb, &s.ttlb, &s.connect}) {
+    const stats::TimingSummary& f = timing->figures;
+    for (double value : {f.mean, f.p50, f.p90, f.p95, f.p99, f.p999, f.max}) {
       // No sample (no response, or no connection opened): an empty cell, not a zero.
-      row += s.count == 0 ? std::string(",") : fmt::format(",{:.6f}", value);
+      row += f.count == 0 ? std::string(",") : fmt::format(",{:.6f}", value);
     }
   }
   return row;
+}
+
+std::optional<std::string> csv_header_problem(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::file_size(path, ec) == 0 || ec) return std::nullopt;
+  std::ifstream existing(path);
+  std::string first;
+  std::getline(existing, first);
+  if (first.rfind("\xEF\xBB\xBF", 0) == 0) first.erase(0, 3);
+  if (!first.empty() && first.back() == '\r') first.pop_back();
+  if (first == csv_header()) return std::nullopt;
+  return fmt::format(
+      "--csv '{}' holds other data (its first line is not ccload's header, or is from an older "
+      "version): give a new file",
+      path);
 }
 
 }  // namespace ccload::report

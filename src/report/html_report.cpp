@@ -7,13 +7,13 @@
 #include <cmath>
 #include <vector>
 
-#include "report/report.hpp"
+#include "report/html_report.hpp"
+#include "report/terminal.hpp"
+#include "report/time_text.hpp"
 
 namespace ccload::report {
 
-namespace {
-
-std::string escape(std::string_view text) {
+std::string html_escape(std::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
@@ -38,6 +38,8 @@ std::string escape(std::string_view text) {
   }
   return out;
 }
+
+namespace {
 
 std::string milliseconds(double seconds) { return fmt::format("{:.3f}", seconds * 1e3); }
 
@@ -124,6 +126,7 @@ struct Series {
   const char* name;
   const char* colour;
   std::vector<double> values;  // one per second; negative = no value that second
+  bool partial_last = false;   // the last value is scaled from a partial second: drawn dashed
 };
 
 // Lines over the seconds of the run, on a shared y axis from 0 to a round top.
@@ -163,7 +166,9 @@ std::string time_chart(const std::vector<Series>& series, const char* unit, cons
   int legend = 0;
   for (const auto& s : series) {
     std::string points;
-    for (std::size_t i = 0; i < s.values.size(); ++i) {
+    const std::size_t solid =
+        s.partial_last && !s.values.empty() ? s.values.size() - 1 : s.values.size();
+    for (std::size_t i = 0; i < solid; ++i) {
       if (s.values[i] < 0) continue;
       points += fmt::format("{}{:.1f},{:.1f}", points.empty() ? "" : " ",
                             px(static_cast<double>(i)), py(s.values[i]));
@@ -171,6 +176,13 @@ std::string time_chart(const std::vector<Series>& series, const char* unit, cons
     if (points.empty()) continue;
     svg += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>\n",
                        s.colour, points);
+    if (solid < s.values.size() && solid > 0 && s.values[solid - 1] >= 0) {
+      svg += fmt::format(
+          "<line class=\"partial\" stroke=\"{}\" stroke-width=\"2\" stroke-dasharray=\"5 4\" "
+          "x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>\n",
+          s.colour, px(static_cast<double>(solid - 1)), py(s.values[solid - 1]),
+          px(static_cast<double>(solid)), py(s.values[solid]));
+    }
     svg += fmt::format(
         "<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"3\" fill=\"{}\"/><text x=\"{}\" "
         "y=\"{}\">{}</text>\n",
@@ -180,11 +192,14 @@ std::string time_chart(const std::vector<Series>& series, const char* unit, cons
   return svg + "</svg>\n";
 }
 
-std::string timeline_section(const stats::Timeline& timeline) {
-  const auto& seconds = timeline.seconds();
+// The requests of the last second scaled to a whole second when the run ended part-way into it
+// (drawn dashed); left out when less than a fifth of it was run, where scaling would mislead.
+constexpr double kPartialSecondMinimum = 0.2;
+
+std::string timeline_section(const std::vector<stats::SecondStats>& seconds, double duration_s) {
   if (seconds.size() < 2) return "";  // under two seconds there is no "over time"
-  Series done{"completed", "#2f6fde", {}}, failed{"failed", "#b42318", {}};
-  Series mean{"mean", "#2f6fde", {}}, max{"max", "#8a91a3", {}};
+  Series done{"completed", "#2f6fde", {}, {}}, failed{"failed", "#b42318", {}, {}};
+  Series mean{"mean", "#2f6fde", {}, {}}, max{"max", "#8a91a3", {}, {}};
   for (const auto& s : seconds) {
     done.values.push_back(static_cast<double>(s.requests));
     failed.values.push_back(static_cast<double>(s.failed));
@@ -193,15 +208,37 @@ std::string timeline_section(const stats::Timeline& timeline) {
         any ? static_cast<double>(s.total_ns_sum) / 1e6 / static_cast<double>(s.responses) : -1);
     max.values.push_back(any ? static_cast<double>(s.total_ns_max) / 1e6 : -1);
   }
+  // The last second is partial when the run ended inside it.
+  std::string partial_note;
+  const double covered = duration_s - static_cast<double>(seconds.size() - 1);
+  if (covered > 0 && covered < 1) {
+    if (covered >= kPartialSecondMinimum) {
+      done.values.back() /= covered;
+      failed.values.back() /= covered;
+      done.partial_last = failed.partial_last = true;
+      partial_note = fmt::format(
+          "<p class=\"meta\">The last second ran {:.0f}% of a second: its counts are scaled to a "
+          "whole second (dashed).</p>\n",
+          covered * 100);
+    } else {
+      done.values.pop_back();
+      failed.values.pop_back();
+      mean.values.pop_back();
+      max.values.pop_back();
+      partial_note = fmt::format(
+          "<p class=\"meta\">The last {:.0f} ms of the run are left out of these charts: a "
+          "partial second.</p>\n",
+          covered * 1000);
+    }
+  }
   std::string html = "<h2>Requests completed per second</h2>\n";
   html += time_chart({done, failed}, "", "requests completed per second");
   html += "<h2>Total latency per second</h2>\n";
   html += time_chart({max, mean}, "ms", "total latency per second");
-  return html;
+  return html + partial_note;
 }
 
-std::string timing_row(const char* name, const stats::Histogram& histogram) {
-  const stats::TimingSummary s = stats::summarize(histogram);
+std::string timing_row(const char* name, const stats::TimingSummary& s) {
   if (s.count == 0) return fmt::format("<tr><th>{}</th><td colspan=\"9\">none</td></tr>\n", name);
   return fmt::format(
       "<tr><th>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
@@ -224,6 +261,7 @@ table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
 th,td{padding:.3rem .5rem;border-bottom:1px solid #e6e8ef;text-align:right}
 th:first-child,td:first-child{text-align:left}
 svg{width:100%;height:auto;font-size:11px;fill:#5a6275}.grid{stroke:#e6e8ef}
+.fail td{color:#b42318;font-weight:600}
 .interrupted{background:#fff4e5;border:1px solid #f5b451;border-radius:8px;padding:.5rem .8rem}
 footer{margin-top:2rem;color:#8a91a3;font-size:.8rem}
 </style>
@@ -231,82 +269,92 @@ footer{margin-top:2rem;color:#8a91a3;font-size:.8rem}
 
 }  // namespace
 
-std::string html_report(const ReportInput& input) {
-  const engine::EngineResult& result = *input.result;
-  const stats::RunStats& stats = result.stats;
-  const double rps =
-      result.duration_s > 0 ? static_cast<double>(stats.requests) / result.duration_s : 0;
-
-  std::string bound = input.requested > 0 ? fmt::format("-n {}", input.requested)
-                                          : fmt::format("-z {:g} s", input.duration_limit_s);
-  if (input.rate > 0) bound += fmt::format(" at {:g} requests/s", input.rate);
+std::string html_report(const stats::RunSummary& s) {
+  const stats::RunFacts& facts = s.facts;
+  std::string bound = facts.requested
+                          ? fmt::format("-n {}", *facts.requested)
+                          : fmt::format("-z {:g} s", facts.duration_limit_s.value_or(0));
+  if (facts.rate) bound += fmt::format(" at {:g} requests/s", *facts.rate);
 
   std::string html = "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  html += fmt::format("<title>ccload: {} {}</title>\n", escape(input.method), escape(input.url));
+  html += fmt::format("<title>ccload: {} {}</title>\n", html_escape(facts.method),
+                      html_escape(facts.url));
   html += kStyle;
   html += "</head>\n<body>\n<h1>Load test results</h1>\n";
-  html += fmt::format("<p class=\"target\">{} {}</p>\n", escape(input.method), escape(input.url));
+  html += fmt::format("<p class=\"target\">{} {}</p>\n", html_escape(facts.method),
+                      html_escape(facts.url));
   html += fmt::format("<p class=\"meta\">Started {} · {} · -c {} · {:.3f} s wall time</p>\n",
-                      utc_text(result.started_unix_ns, "%Y-%m-%d %H:%M:%S UTC"), escape(bound),
-                      input.concurrency, result.duration_s);
-  if (result.interrupted) {
+                      utc_text(facts.started_unix_ns, "%Y-%m-%d %H:%M:%S UTC"), html_escape(bound),
+                      facts.concurrency, facts.duration_s);
+  if (facts.interrupted) {
     html +=
         "<p class=\"interrupted\">Interrupted by Ctrl-C: these are the requests that "
         "completed.</p>\n";
   }
   html += "<section class=\"cards\">\n";
-  html += fmt::format("<div><b>{}</b><span>requests</span></div>\n", stats.requests);
-  html += fmt::format("<div><b>{}</b><span>succeeded</span></div>\n", stats.succeeded);
+  html += fmt::format("<div><b>{}</b><span>requests</span></div>\n", s.requests);
+  html += fmt::format("<div><b>{}</b><span>succeeded</span></div>\n", s.succeeded);
   html += fmt::format("<div{}><b>{}</b><span>failed</span></div>\n",
-                      stats.failed > 0 ? " class=\"bad\"" : "", stats.failed);
-  html += fmt::format("<div><b>{:.1f}</b><span>requests/s</span></div>\n", rps);
-  const stats::TimingSummary total = stats::summarize(stats.total);
-  html += fmt::format("<div><b>{}</b><span>ms p99 total</span></div>\n",
-                      total.count > 0 ? milliseconds(total.p99) : std::string("–"));
+                      s.failed > 0 ? " class=\"bad\"" : "", s.failed);
+  html += fmt::format("<div><b>{:.1f}</b><span>requests/s</span></div>\n", s.rps);
+  html +=
+      fmt::format("<div><b>{}</b><span>ms p99 total</span></div>\n",
+                  s.total.figures.count > 0 ? milliseconds(s.total.figures.p99) : std::string("–"));
   html += "</section>\n";
 
+  if (!s.thresholds.empty()) {
+    html +=
+        "<h2>Thresholds</h2>\n<table>\n<tr><th>threshold</th><th>measured</th><th>verdict</th></"
+        "tr>\n";
+    for (const auto& v : s.thresholds) {
+      html += fmt::format("<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                          v.passed ? "pass" : "fail", html_escape(v.expression),
+                          v.measured ? html_escape(value_text(*v.measured, v.unit)) : "no sample",
+                          v.passed ? "PASS" : "FAIL");
+    }
+    html += "</table>\n";
+  }
+
   html += "<h2>Latency by percentile</h2>\n";
-  html += percentile_chart({Curve{"total", "#2f6fde", &stats.total},
-                            Curve{"last byte", "#0f9d76", &stats.ttlb},
-                            Curve{"first byte", "#d9822b", &stats.ttfb}});
+  html += percentile_chart({Curve{"total", "#2f6fde", &s.total.histogram},
+                            Curve{"last byte", "#0f9d76", &s.ttlb.histogram},
+                            Curve{"first byte", "#d9822b", &s.ttfb.histogram}});
   html +=
       "<table>\n<tr><th>milliseconds</th><th>count</th><th>min</th><th>mean</th><th>p50</th>"
       "<th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>max</th></tr>\n";
-  html += timing_row("total", stats.total);
-  html += timing_row("first byte", stats.ttfb);
-  html += timing_row("last byte", stats.ttlb);
-  html += timing_row("connect", stats.connect);
+  html += timing_row("total", s.total.figures);
+  html += timing_row("first byte", s.ttfb.figures);
+  html += timing_row("last byte", s.ttlb.figures);
+  html += timing_row("connect", s.connect.figures);
   html += "</table>\n";
 
-  html += timeline_section(stats.timeline);
+  html += timeline_section(s.timeline, facts.duration_s);
 
   html += "<h2>Status codes</h2>\n<table>\n<tr><th>status</th><th>requests</th></tr>\n";
-  const auto codes = stats.status_counts();
-  if (codes.empty()) html += "<tr><td>no responses</td><td></td></tr>\n";
-  for (const auto& [code, count] : codes) {
+  if (s.status_codes.empty()) html += "<tr><td>no responses</td><td></td></tr>\n";
+  for (const auto& [code, count] : s.status_codes) {
     html += fmt::format("<tr><td>{}{}</td><td>{}</td></tr>\n", code,
                         is_success_status(code) ? "" : " (failed)", count);
   }
   html += "</table>\n";
-  bool any_error = false;
-  for (int i = 1; i < kErrorCategoryCount; ++i) any_error = any_error || stats.by_error[i] > 0;
-  if (any_error) {
+  if (std::any_of(s.errors.begin() + 1, s.errors.end(), [](auto n) { return n > 0; })) {
     html += "<h2>Transport errors</h2>\n<table>\n<tr><th>category</th><th>requests</th></tr>\n";
     for (int i = 1; i < kErrorCategoryCount; ++i) {
-      if (stats.by_error[i] == 0) continue;
+      const auto n = s.errors[static_cast<std::size_t>(i)];
+      if (n == 0) continue;
       html += fmt::format("<tr><td>{}</td><td>{}</td></tr>\n",
-                          to_string(static_cast<ErrorCategory>(i)), stats.by_error[i]);
+                          to_string(static_cast<ErrorCategory>(i)), n);
     }
     html += "</table>\n";
   }
-  if (!input.notes.empty()) {
+  if (!s.notes.empty()) {
     html += "<h2>Notes</h2>\n<ul>\n";
-    for (const auto& note : input.notes) html += "<li>" + escape(note) + "</li>\n";
+    for (const auto& note : s.notes) html += "<li>" + html_escape(note) + "</li>\n";
     html += "</ul>\n";
   }
   html += fmt::format(
       "<footer>ccload · {} connections opened · {} response bytes</footer>\n</body>\n</html>\n",
-      result.connections_opened, stats.bytes);
+      facts.connections_opened, s.bytes);
   return html;
 }
 

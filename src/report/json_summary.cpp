@@ -1,75 +1,125 @@
-#include "report/report.hpp"
+#include "report/json_summary.hpp"
+
+#include <cmath>
+
+#include "report/time_text.hpp"
 
 namespace ccload::report {
 
 namespace {
 
-nlohmann::json timing(const stats::Histogram& histogram) {
-  stats::TimingSummary s = stats::summarize(histogram);
+using nlohmann::json;
+
+template <class T>
+json or_null(const std::optional<T>& value) {
+  return value ? json(*value) : json(nullptr);
+}
+
+json timing(const stats::TimingSummary& s) {
   return {{"count", s.count}, {"min", s.min}, {"max", s.max}, {"mean", s.mean}, {"p50", s.p50},
           {"p90", s.p90},     {"p95", s.p95}, {"p99", s.p99}, {"p999", s.p999}};
 }
 
 // One entry per second of the run, by completion time (seconds from the start).
-nlohmann::json timeline_json(const stats::Timeline& timeline) {
-  nlohmann::json out = nlohmann::json::array();
-  const auto& seconds = timeline.seconds();
+json timeline_json(const std::vector<stats::SecondStats>& seconds) {
+  json out = json::array();
   for (std::size_t i = 0; i < seconds.size(); ++i) {
     const stats::SecondStats& s = seconds[i];
-    const double mean = s.responses > 0 ? static_cast<double>(s.total_ns_sum) / 1e9 /
-                                              static_cast<double>(s.responses)
-                                        : 0;
+    const bool any = s.responses > 0;
     out.push_back(
         {{"second", i},
          {"requests", s.requests},
          {"failed", s.failed},
-         {"total_mean_s", s.responses > 0 ? nlohmann::json(mean) : nlohmann::json(nullptr)},
-         {"total_max_s", s.responses > 0 ? nlohmann::json(static_cast<double>(s.total_ns_max) / 1e9)
-                                         : nlohmann::json(nullptr)}});
+         {"total_mean_s",
+          any ? json(static_cast<double>(s.total_ns_sum) / 1e9 / static_cast<double>(s.responses))
+              : json(nullptr)},
+         {"total_max_s", any ? json(static_cast<double>(s.total_ns_max) / 1e9) : json(nullptr)}});
+  }
+  return out;
+}
+
+json thresholds_json(const std::vector<stats::ThresholdVerdict>& verdicts) {
+  json out = json::array();
+  for (const auto& v : verdicts) {
+    out.push_back({{"expression", v.expression},
+                   {"unit", v.unit},
+                   {"measured", or_null(v.measured)},
+                   {"limit", v.limit},
+                   {"passed", v.passed}});
   }
   return out;
 }
 
 }  // namespace
 
-nlohmann::json summary_json(const ReportInput& input) {
-  const engine::EngineResult& result = *input.result;
-  const stats::RunStats& stats = result.stats;
-  nlohmann::json codes = nlohmann::json::object();
-  for (const auto& [code, count] : stats.status_counts()) codes[std::to_string(code)] = count;
-  nlohmann::json errors = nlohmann::json::object();
+json summary_json(const stats::RunSummary& s) {
+  const stats::RunFacts& facts = s.facts;
+  json codes = json::object();
+  for (const auto& [code, count] : s.status_codes) codes[std::to_string(code)] = count;
+  json errors = json::object();
   for (int i = 1; i < kErrorCategoryCount; ++i) {
-    if (stats.by_error[i] > 0)
-      errors[std::string(to_string(static_cast<ErrorCategory>(i)))] = stats.by_error[i];
+    const auto n = s.errors[static_cast<std::size_t>(i)];
+    if (n > 0) errors[std::string(to_string(static_cast<ErrorCategory>(i)))] = n;
   }
-  double rps = result.duration_s > 0 ? static_cast<double>(stats.requests) / result.duration_s : 0;
-  return {
-      {"url", input.url},
-      {"method", input.method},
-      {"concurrency", input.concurrency},
-      {"duration_limit_s", input.duration_limit_s > 0 ? nlohmann::json(input.duration_limit_s)
-                                                      : nlohmann::json(nullptr)},
-      {"rate", input.rate > 0 ? nlohmann::json(input.rate) : nlohmann::json(nullptr)},
+  json out = {
+      {"url", facts.url},
+      {"method", facts.method},
+      {"concurrency", facts.concurrency},
+      {"duration_limit_s", or_null(facts.duration_limit_s)},
+      {"rate", or_null(facts.rate)},
+      {"started", utc_iso(facts.started_unix_ns)},
       {"requests",
-       {{"requested",
-         input.requested > 0 ? nlohmann::json(input.requested) : nlohmann::json(nullptr)},
-        {"total", stats.requests},
-        {"succeeded", stats.succeeded},
-        {"failed", stats.failed}}},
+       {{"requested", or_null(facts.requested)},
+        {"total", s.requests},
+        {"succeeded", s.succeeded},
+        {"failed", s.failed}}},
       {"status_codes", codes},
       {"errors", errors},
       {"latency",
-       {{"total", timing(stats.total)},
-        {"ttfb", timing(stats.ttfb)},
-        {"ttlb", timing(stats.ttlb)},
-        {"connect", timing(stats.connect)}}},
-      {"rps", rps},
-      {"duration_s", result.duration_s},
-      {"interrupted", result.interrupted},
-      {"connections_opened", result.connections_opened},
-      {"bytes", stats.bytes},
-      {"timeline", timeline_json(stats.timeline)},
+       {{"total", timing(s.total.figures)},
+        {"ttfb", timing(s.ttfb.figures)},
+        {"ttlb", timing(s.ttlb.figures)},
+        {"connect", timing(s.connect.figures)}}},
+      {"rps", s.rps},
+      {"duration_s", facts.duration_s},
+      {"interrupted", facts.interrupted},
+      {"connections_opened", facts.connections_opened},
+      {"bytes", s.bytes},
+      {"timeline", timeline_json(s.timeline)},
   };
+  if (!s.storage.database.empty()) {
+    out["database"] = s.storage.database;
+    out["run_id"] = s.storage.run_id;
+    out["stored"] = s.storage.stored;
+    if (!s.storage.fallback.empty()) out["fallback"] = s.storage.fallback;
+  }
+  if (!s.thresholds.empty()) {
+    out["thresholds"] = thresholds_json(s.thresholds);
+    out["thresholds_passed"] = !s.thresholds_failed();
+  }
+  return out;
+}
+
+json comparison_json(const stats::RunComparison& c) {
+  json figures = json::array();
+  for (const auto& f : c.figures) {
+    figures.push_back({{"name", f.name},
+                       {"unit", f.unit},
+                       {"a", f.a},
+                       {"b", f.b},
+                       {"change", std::isfinite(f.change) ? json(f.change) : json(nullptr)},
+                       {"verdict", stats::to_string(f.verdict)}});
+  }
+  return {{"a", c.run_a},
+          {"b", c.run_b},
+          {"tolerance", c.tolerance},
+          {"latency_test",
+           {{"test", "two-sample Kolmogorov-Smirnov on total time, alpha 0.01"},
+            {"statistic", c.latency.statistic},
+            {"critical", c.latency.critical},
+            {"differ", c.latency.differ}}},
+          {"figures", figures},
+          {"regressed", c.regressed()}};
 }
 
 }  // namespace ccload::report

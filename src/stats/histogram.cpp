@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 #include <system_error>
+#include <utility>
 
 namespace ccload::stats {
 
@@ -79,7 +80,62 @@ std::string_view next_field(std::string_view& rest, char sep) {
 
 }  // namespace
 
+std::uint64_t nearest_rank(double q, std::uint64_t count) {
+  // A product that is an integer up to rounding (0.7 * 10 = 7.000000000000001) keeps its rank.
+  long double r = static_cast<long double>(q) * static_cast<long double>(count);
+  const long double nearest = std::round(r);
+  if (std::fabs(r - nearest) <= 1e-12L * std::max(1.0L, r)) r = nearest;
+  const auto rank = static_cast<std::uint64_t>(std::max(0.0L, std::ceil(r)));
+  return std::clamp<std::uint64_t>(rank, 1, count);
+}
+
 Histogram::Histogram() : counts_(kBucketCount) {}
+
+Histogram::Histogram(const Histogram& other) : Histogram() { *this = other; }
+
+Histogram& Histogram::operator=(const Histogram& other) {
+  if (this == &other) return *this;
+  if (count_ != 0) {
+    std::fill(counts_.begin() + static_cast<std::ptrdiff_t>(first_bucket()),
+              counts_.begin() + static_cast<std::ptrdiff_t>(last_bucket()) + 1, 0);
+  }
+  count_ = 0;
+  min_ = max_ = 0;
+  sum_ = 0;
+  merge(other);
+  return *this;
+}
+
+Histogram::Histogram(Histogram&& other) : Histogram() { *this = std::move(other); }
+
+Histogram& Histogram::operator=(Histogram&& other) noexcept {
+  if (this == &other) return *this;
+  // Our buckets go to `other`, zeroed over the range we counted: it is left empty and usable.
+  if (count_ != 0) {
+    std::fill(counts_.begin() + static_cast<std::ptrdiff_t>(first_bucket()),
+              counts_.begin() + static_cast<std::ptrdiff_t>(last_bucket()) + 1, 0);
+  }
+  counts_.swap(other.counts_);
+  count_ = std::exchange(other.count_, 0);
+  min_ = std::exchange(other.min_, 0);
+  max_ = std::exchange(other.max_, 0);
+  sum_ = std::exchange(other.sum_, 0);
+  return *this;
+}
+
+bool Histogram::operator==(const Histogram& other) const {
+  if (count_ != other.count_ || min_ != other.min_ || max_ != other.max_ || sum_ != other.sum_) {
+    return false;
+  }
+  if (count_ == 0) return true;
+  return std::equal(counts_.begin() + static_cast<std::ptrdiff_t>(first_bucket()),
+                    counts_.begin() + static_cast<std::ptrdiff_t>(last_bucket()) + 1,
+                    other.counts_.begin() + static_cast<std::ptrdiff_t>(first_bucket()));
+}
+
+std::size_t Histogram::first_bucket() const { return index_of(min_); }
+std::size_t Histogram::last_bucket() const { return index_of(max_); }
+std::int64_t Histogram::bucket_value(std::size_t index) { return representative_of(index); }
 
 void Histogram::record(std::int64_t value_ns) {
   const std::int64_t value = std::max<std::int64_t>(value_ns, 0);
@@ -96,7 +152,8 @@ void Histogram::record(std::int64_t value_ns) {
 
 void Histogram::merge(const Histogram& other) {
   if (other.count_ == 0) return;
-  for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
+  const std::size_t last = other.last_bucket();
+  for (std::size_t i = other.first_bucket(); i <= last; ++i) counts_[i] += other.counts_[i];
   if (count_ == 0) {
     min_ = other.min_;
     max_ = other.max_;
@@ -120,17 +177,11 @@ std::int64_t Histogram::value_at_quantile(double q) const {
   if (!(q > 0)) return min_;  // also NaN
   if (q >= 1) return max_;
 
-  // rank = ceil(q * count), computed so that a product that is an integer up to rounding
-  // (0.7 * 10 = 7.000000000000001) is not pushed to the next rank.
-  const long double n = static_cast<long double>(count_);
-  long double r = static_cast<long double>(q) * n;
-  const long double nearest = std::round(r);
-  if (std::fabs(r - nearest) <= 1e-12L * std::max(1.0L, r)) r = nearest;
-  std::uint64_t rank = static_cast<std::uint64_t>(std::ceil(r));
-  rank = std::clamp<std::uint64_t>(rank, 1, count_);
+  const std::uint64_t rank = nearest_rank(q, count_);
 
   std::uint64_t seen = 0;
-  for (std::size_t i = 0; i < counts_.size(); ++i) {
+  const std::size_t last = last_bucket();
+  for (std::size_t i = first_bucket(); i <= last; ++i) {
     seen += counts_[i];
     if (seen >= rank) return std::clamp(representative_of(i), min_, max_);
   }
@@ -152,7 +203,8 @@ std::string Histogram::serialize() const {
   append_field(sum_);
   out += ';';
   bool first = true;
-  for (std::size_t i = 0; i < counts_.size(); ++i) {
+  const std::size_t last = count_ == 0 ? 0 : last_bucket() + 1;
+  for (std::size_t i = count_ == 0 ? 0 : first_bucket(); i < last; ++i) {
     if (counts_[i] == 0) continue;
     if (!first) out += ',';
     first = false;

@@ -37,11 +37,23 @@ struct ZeroedAllocator {
   bool operator==(const ZeroedAllocator&) const = default;
 };
 
+// The nearest rank of quantile q in [0, 1] among `count` > 0 values: ceil(q * count) within
+// [1, count], where a product that is an integer up to rounding (0.7 * 10) is not pushed up.
+std::uint64_t nearest_rank(double q, std::uint64_t count);
+
 class Histogram {
  public:
   Histogram();
+  // Copies visit only the counted range of buckets (the rest stays on untouched zero pages).
+  Histogram(const Histogram& other);
+  Histogram& operator=(const Histogram& other);
+  // A moved-from histogram is empty and still usable.
+  Histogram(Histogram&& other);
+  Histogram& operator=(Histogram&& other) noexcept;
 
   void record(std::int64_t value_ns);  // negative values are recorded as 0
+  // Adds every value of `other`. Visits only other's counted range of buckets (from the bucket of
+  // its min to the bucket of its max), so merging a short run costs little.
   void merge(const Histogram& other);
 
   std::uint64_t count() const { return count_; }
@@ -60,9 +72,23 @@ class Histogram {
   std::string serialize() const;
   static Histogram deserialize(std::string_view encoded);
 
-  bool operator==(const Histogram& other) const = default;
+  bool operator==(const Histogram& other) const;
+
+  // The counted buckets in order, as (representative value in ns, count), for tests of
+  // distributions (compare): only non-empty buckets.
+  template <class F>
+  void for_each_bucket(F&& f) const {
+    if (count_ == 0) return;
+    for (std::size_t i = first_bucket(); i <= last_bucket(); ++i) {
+      if (counts_[i] != 0) f(bucket_value(i), counts_[i]);
+    }
+  }
 
  private:
+  std::size_t first_bucket() const;  // the bucket of min_ (count_ > 0)
+  std::size_t last_bucket() const;   // the bucket of max_ (count_ > 0)
+  static std::int64_t bucket_value(std::size_t index);
+
   std::vector<std::uint64_t, ZeroedAllocator<std::uint64_t>> counts_;
   std::uint64_t count_ = 0;
   std::int64_t min_ = 0;

@@ -29,9 +29,10 @@ struct RunStats {
   std::uint64_t failed = 0;     // everything else, transport errors included
   std::uint64_t bytes = 0;      // response bytes received
 
-  // Counts by HTTP status (index = status code, 0..599; out-of-range statuses count at 0) and by
-  // transport error category (index = ErrorCategory).
-  std::array<std::uint64_t, 600> by_status{};
+  // Counts by HTTP status (index = status code, 0..999: llhttp accepts any three digits, so 999 is
+  // counted, not lost; index 0 is never a response) and by transport error category (index =
+  // ErrorCategory).
+  std::array<std::uint64_t, 1000> by_status{};
   std::array<std::uint64_t, kErrorCategoryCount> by_error{};
 
   // Filled by the engine (it knows each request's second); add() does not touch it.

@@ -17,29 +17,23 @@
 #include "core/record.hpp"
 #include "stats/histogram.hpp"
 #include "store/history_data.hpp"
+#include "store/loadtest_sql.hpp"
 #include "store/schema.hpp"
 
 namespace ccload::store {
 namespace fs = std::filesystem;
 
-namespace {
-// TIMESTAMP as UTC epoch seconds: numbers and numeric text (ccload, PyLoad), or ISO date text.
-constexpr std::string_view kTimestamp =
-    "(CASE WHEN typeof(TIMESTAMP) = 'text' AND TIMESTAMP GLOB '[0-9][0-9][0-9][0-9]-*' "
-    "THEN (julianday(TIMESTAMP) - 2440587.5) * 86400.0 ELSE CAST(TIMESTAMP AS REAL) END)";
-// The LOADTEST rows of run ?1, found by a rowid range scan from RUNS.ROWS_AFTER (no index on
-// RUNID).
-const std::string kRunRows =
-    "REQUESTID > COALESCE((SELECT ROWS_AFTER FROM RUNS WHERE RUNID = ?1), 0) AND RUNID = ?1";
-}  // namespace
+using sql_text::kRunRows;
+using sql_text::kTimestamp;
 
 namespace detail {
 namespace {
 
 struct Layout {
-  bool loadtest = false;  // LOADTEST exists
-  bool runid = false;     // LOADTEST.RUNID exists (migrated)
-  bool runs = false;      // RUNS exists
+  bool loadtest = false;    // LOADTEST exists
+  bool runid = false;       // LOADTEST.RUNID exists (migrated)
+  bool runs = false;        // RUNS exists
+  bool thresholds = false;  // RUNS.THRESHOLDS exists (schema 3)
 };
 
 Layout inspect(sql::Database& db) {
@@ -47,6 +41,7 @@ Layout inspect(sql::Database& db) {
   layout.loadtest = db.has_table("LOADTEST");
   layout.runid = layout.loadtest && db.has_column("LOADTEST", "RUNID");
   layout.runs = db.has_table("RUNS");
+  layout.thresholds = layout.runs && db.has_column("RUNS", "THRESHOLDS");
   return layout;
 }
 
@@ -138,7 +133,8 @@ std::vector<RunLine> list_runs(sql::Database& db, const HistoryQuery& q) {
     std::vector<std::size_t> without_summary;  // runs without histograms: figures from the rows
     auto stmt = db.prepare(
         "SELECT RUNID, STARTED, METHOD, URL, REQUESTS, FAILED, RPS, TOTAL_MEAN, TOTAL_P95, "
-        "INTERRUPTED, HIST_TOTAL IS NULL, ENDED IS NULL FROM RUNS WHERE 1" +
+        "INTERRUPTED, HIST_TOTAL IS NULL, ENDED IS NULL, " +
+        std::string(layout.thresholds ? "THRESHOLDS" : "NULL") + " FROM RUNS WHERE 1" +
         url_filter(q) + " ORDER BY STARTED DESC, RUNID DESC" + limit);
     if (!q.url_contains.empty()) stmt.bind(1, std::string_view(q.url_contains));
     while (stmt.step()) {
@@ -154,6 +150,8 @@ std::vector<RunLine> list_runs(sql::Database& db, const HistoryQuery& q) {
       if (!stmt.is_null(8)) line.p95_s = stmt.column_double(8);
       line.interrupted = stmt.column_int(9) != 0;
       line.unfinished = stmt.column_int(11) != 0;
+      line.thresholds_failed =
+          !stmt.is_null(12) && stmt.column_text(12).find("\"passed\":false") != std::string::npos;
       if (stmt.column_int(10) != 0) without_summary.push_back(lines.size());
       lines.push_back(std::move(line));
     }
@@ -291,206 +289,5 @@ std::vector<PeriodLine> list_periods(sql::Database& db, const HistoryQuery& q) {
 }
 
 }  // namespace detail
-
-namespace {
-
-std::string seconds_text(const std::optional<double>& s) {
-  return s ? fmt::format("{:.6f}", *s) : std::string("-");
-}
-
-void print_runs(const std::vector<detail::RunLine>& lines, std::ostream& out) {
-  out << fmt::format("{:>6}  {:<19}  {:<7} {:<40} {:>9} {:>8} {:>10} {:>10} {:>10}\n", "RUN",
-                     "STARTED (local)", "METHOD", "URL", "REQUESTS", "FAILED", "REQ/S", "AVG(s)",
-                     "P95(s)");
-  bool pseudo = false;
-  for (const auto& l : lines) {
-    const std::string id = l.run_id ? std::to_string(l.run_id) : "day";
-    const std::string when = l.run_id ? detail::local_time(l.started) : l.day;
-    std::string note;
-    if (l.interrupted) note = "  interrupted";
-    if (l.unfinished) note = "  unfinished";
-    pseudo = pseudo || l.run_id == 0;
-    out << fmt::format("{:>6}  {:<19}  {:<7} {:<40} {:>9} {:>8} {:>10} {:>10} {:>10}{}\n", id, when,
-                       l.method, l.url, l.requests, l.failed,
-                       l.rps ? fmt::format("{:.1f}", *l.rps) : "-", seconds_text(l.mean_s),
-                       seconds_text(l.p95_s), note);
-  }
-  if (pseudo)
-    out << "(day: requests stored by PyLoad without a run, grouped per day, URL and method)\n";
-}
-
-void print_periods(const std::vector<detail::PeriodLine>& lines, Period period, std::ostream& out) {
-  const char* title = period == Period::weekly    ? "WEEK"
-                      : period == Period::monthly ? "MONTH"
-                                                  : "YEAR";
-  out << fmt::format("{:<8}  {:<40} {:>6} {:>10} {:>8} {:>10} {:>10}\n", title, "URL", "RUNS",
-                     "REQUESTS", "FAILED", "AVG(s)", "P95(s)");
-  for (const auto& l : lines) {
-    out << fmt::format("{:<8}  {:<40} {:>6} {:>10} {:>7.2f}% {:>10} {:>10}\n", l.period, l.url,
-                       l.runs, l.requests, 100.0 * l.failure_rate(), seconds_text(l.mean_s),
-                       seconds_text(l.p95_s));
-  }
-}
-
-std::string counts_text(const std::string& json, bool statuses) {
-  std::string text;
-  try {
-    const auto object = nlohmann::json::parse(json);
-    for (const auto& [key, value] : object.items()) {
-      if (!text.empty()) text += ", ";
-      text += fmt::format("{}{} x{}", statuses ? "" : "", key, value.get<std::uint64_t>());
-    }
-  } catch (const std::exception&) {
-    return "?";
-  }
-  return text.empty() ? "none" : text;
-}
-
-int print_run(sql::Database& db, const fs::path& path, std::int64_t run_id, int limit,
-              std::ostream& out, std::ostream& err) {
-  if (!db.has_table("RUNS")) {
-    err << "ccload: error: run " << run_id << " is not in " << path.string()
-        << ": see the run ids with ccload -history\n";
-    return 1;
-  }
-  auto run = db.prepare(
-      "SELECT STARTED, ENDED, METHOD, URL, N, C, DURATION, REQUESTS, SUCCEEDED, FAILED, BYTES, "
-      "RPS, TOTAL_MIN, TOTAL_MEAN, TOTAL_P50, TOTAL_P90, TOTAL_P95, TOTAL_P99, TOTAL_MAX, "
-      "TTFB_MEAN, TTFB_P95, TTLB_MEAN, TTLB_P95, CONNECT_MEAN, CONNECT_P95, STATUS_COUNTS, "
-      "ERROR_COUNTS, INTERRUPTED, ROWS_STORED FROM RUNS WHERE RUNID = ?");
-  run.bind(1, run_id);
-  if (!run.step()) {
-    err << "ccload: error: run " << run_id << " is not in " << path.string()
-        << ": see the run ids with ccload -history\n";
-    return 1;
-  }
-  auto opt = [&](int c) -> std::optional<double> {
-    if (run.is_null(c)) return std::nullopt;
-    return run.column_double(c);
-  };
-  out << fmt::format("Run {}: {} {}\n", run_id, run.column_text(2), run.column_text(3));
-  out << fmt::format("Started {} (local), n={} c={}", detail::local_time(run.column_double(0)),
-                     run.column_int(4), run.column_int(5));
-  if (run.is_null(1)) {
-    out << ", unfinished (no summary was written)\n";
-  } else {
-    out << fmt::format(", ended {}, {:.3f} s{}\n", detail::local_time(run.column_double(1)),
-                       run.column_double(6), run.column_int(27) ? ", interrupted" : "");
-    out << fmt::format("Requests {}, succeeded {}, failed {}, {} bytes, {} req/s\n",
-                       run.column_int(7), run.column_int(8), run.column_int(9), run.column_int(10),
-                       opt(11) ? fmt::format("{:.1f}", *opt(11)) : "-");
-    out << fmt::format("Total (s): min {} avg {} p50 {} p90 {} p95 {} p99 {} max {}\n",
-                       seconds_text(opt(12)), seconds_text(opt(13)), seconds_text(opt(14)),
-                       seconds_text(opt(15)), seconds_text(opt(16)), seconds_text(opt(17)),
-                       seconds_text(opt(18)));
-    out << fmt::format(
-        "First byte (s): avg {} p95 {}; last byte (s): avg {} p95 {}; connect (s): "
-        "avg {} p95 {}\n",
-        seconds_text(opt(19)), seconds_text(opt(20)), seconds_text(opt(21)), seconds_text(opt(22)),
-        seconds_text(opt(23)), seconds_text(opt(24)));
-    if (!run.is_null(25)) {
-      out << "Statuses: " << counts_text(run.column_text(25), true)
-          << "; transport errors: " << counts_text(run.column_text(26), false) << "\n";
-    }
-  }
-
-  auto count = db.prepare("SELECT COUNT(*) FROM LOADTEST WHERE " + kRunRows);
-  count.bind(1, run_id);
-  const std::int64_t rows = count.step() ? count.column_int(0) : 0;
-  out << fmt::format("\n{:>10}  {:<26}  {:>6}  {:>12} {:>10} {:>10} {:>10} {:>9}  {}\n", "REQUEST",
-                     "TIMESTAMP (local)", "STATUS", "RESPONSE(s)", "TTFB(s)", "TTLB(s)",
-                     "CONNECT(s)", "BYTES", "ERROR");
-  auto stmt = db.prepare(fmt::format(
-      "SELECT RUNREQUEST, {}, STATUS, CAST(RESPONSETIME AS REAL), TTFB, TTLB, CONNECT, BYTES, "
-      "ERROR FROM LOADTEST WHERE {} ORDER BY RUNREQUEST{}",
-      kTimestamp, kRunRows, limit > 0 ? fmt::format(" LIMIT {}", limit) : ""));
-  stmt.bind(1, run_id);
-  std::int64_t shown = 0;
-  while (stmt.step()) {
-    ++shown;
-    auto col = [&](int c) {
-      return stmt.is_null(c) ? std::string("-") : fmt::format("{:.6f}", stmt.column_double(c));
-    };
-    out << fmt::format("{:>10}  {:<26}  {:>6}  {:>12} {:>10} {:>10} {:>10} {:>9}  {}\n",
-                       stmt.column_int(0), detail::local_time(stmt.column_double(1), true),
-                       stmt.column_int(2), col(3), col(4), col(5), col(6), stmt.column_int(7),
-                       stmt.is_null(8) ? "" : stmt.column_text(8));
-  }
-  if (shown < rows) {
-    out << fmt::format("... {} more rows (--limit {} shows them all)\n", rows - shown, rows);
-  }
-  if (!run.is_null(28) && run.column_int(28) < run.column_int(7)) {
-    out << fmt::format(
-        "({} of {} requests reached the database; the rest went to a fallback file)\n",
-        run.column_int(28), run.column_int(7));
-  }
-  return 0;
-}
-
-}  // namespace
-
-int print_history(const fs::path& database, const HistoryQuery& query, std::ostream& out,
-                  std::ostream& err) {
-  const std::string path = database.string();
-  std::error_code ec;
-  if (!fs::exists(database, ec)) {
-    out << "No load tests recorded yet in " << path << "\n";
-    return 0;
-  }
-  try {
-    // History never writes. It opens read-write (without create) when it may, so that closing a
-    // WAL database checkpoints it and removes its -wal and -shm files as a writer would.
-    std::unique_ptr<sql::Database> handle;
-    try {
-      handle = std::make_unique<sql::Database>(database, sql::Database::Mode::read_write);
-    } catch (const sql::Error&) {
-      handle = std::make_unique<sql::Database>(database, sql::Database::Mode::read_only);
-    }
-    sql::Database& db = *handle;
-    db.busy_timeout(schema::kBusyTimeoutMs);
-    bool any = false;
-    if (db.has_table("LOADTEST")) {
-      auto stmt = db.prepare("SELECT EXISTS(SELECT 1 FROM LOADTEST)");
-      any = stmt.step() && stmt.column_int(0) != 0;
-    }
-    if (!any && db.has_table("RUNS")) {
-      auto stmt = db.prepare("SELECT EXISTS(SELECT 1 FROM RUNS)");
-      any = stmt.step() && stmt.column_int(0) != 0;
-    }
-    if (!any) {
-      out << "No load tests recorded yet in " << path << "\n";
-      return 0;
-    }
-    if (query.run_id) return print_run(db, database, *query.run_id, query.limit, out, err);
-
-    if (query.period == Period::none) {
-      const auto lines = detail::list_runs(db, query);
-      if (lines.empty()) {
-        out << "No load tests of URLs containing \"" << query.url_contains << "\" in " << path
-            << "\n";
-        return 0;
-      }
-      print_runs(lines, out);
-    } else {
-      const auto lines = detail::list_periods(db, query);
-      if (lines.empty()) {
-        out << "No load tests of URLs containing \"" << query.url_contains << "\" in " << path
-            << "\n";
-        return 0;
-      }
-      print_periods(lines, query.period, out);
-    }
-    return 0;
-  } catch (const sql::Error& e) {
-    if (e.code() == SQLITE_NOTADB) {
-      err << "ccload: error: " << path
-          << " is not a SQLite database: point DATABASE_URL or --db at a ccload or PyLoad "
-             "database\n";
-    } else {
-      err << "ccload: error: cannot read the history in " << path << ": " << e.what() << "\n";
-    }
-    return 1;
-  }
-}
 
 }  // namespace ccload::store

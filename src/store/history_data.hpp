@@ -21,7 +21,8 @@ struct RunLine {
   std::uint64_t requests = 0, failed = 0;
   std::optional<double> rps, mean_s, p95_s;  // total time, over requests that got a response
   bool interrupted = false;
-  bool unfinished = false;  // a RUNS row whose summary was never written (process killed)
+  bool unfinished = false;         // a RUNS row whose summary was never written (process killed)
+  bool thresholds_failed = false;  // a --fail-on threshold of the run failed
 };
 
 // One line of -weekly / -monthly / -yearly.

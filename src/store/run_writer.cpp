@@ -6,13 +6,14 @@
 #include <chrono>
 #include <deque>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
 
 #include "store/fallback_file.hpp"
+#include "store/runs_row.hpp"
 #include "store/schema.hpp"
 #include "store/sqlite.hpp"
+#include "store/sqlite_rows.hpp"
 
 namespace ccload::store {
 namespace fs = std::filesystem;
@@ -118,18 +119,17 @@ struct RunWriter::Impl {
         auto last_row = db->prepare("SELECT COALESCE(MAX(REQUESTID), 0) FROM LOADTEST");
         if (last_row.step()) rows_after = last_row.column_int(0);
       }
-      auto add_run = db->prepare(
-          "INSERT INTO RUNS(STARTED, URL, METHOD, N, C, ROWS_AFTER, DURATION_LIMIT, RATE) "
-          "VALUES(?,?,?,?,?,?,?,?)");
-      add_run.bind(1, seconds(info.started_unix_ns))
-          .bind(2, std::string_view(info.url))
-          .bind(3, std::string_view(info.method))
-          .bind(4, static_cast<std::int64_t>(info.requests))
-          .bind(5, static_cast<std::int64_t>(info.concurrency))
-          .bind(6, rows_after)
-          .bind(7, info.duration_limit_s)
-          .bind(8, info.rate);
-      add_run.run();
+      RunsRow identity;
+      identity.set("STARTED", seconds(info.started_unix_ns));
+      identity.set("STARTED_NS", info.started_unix_ns);
+      identity.set("URL", info.url);
+      identity.set("METHOD", info.method);
+      identity.set("N", static_cast<std::int64_t>(info.requests));
+      identity.set("C", static_cast<std::int64_t>(info.concurrency));
+      identity.set("ROWS_AFTER", rows_after);
+      if (info.duration_limit_s) identity.set("DURATION_LIMIT", *info.duration_limit_s);
+      if (info.rate) identity.set("RATE", *info.rate);
+      insert_row(*db, "RUNS", identity);
       run_id = db->last_insert_rowid();
       insert.emplace(*db, insert_sql(1));
       insert_many.emplace(*db, insert_sql(kRowsPerInsert));
@@ -259,60 +259,19 @@ struct RunWriter::Impl {
 
   void write_summary(const RunEnd& end) {
     if (!db || run_id == 0) return;
-    const stats::RunStats* s = end.stats;
     try {
-      auto update = db->prepare(
-          "UPDATE RUNS SET ENDED=?, DURATION=?, REQUESTS=?, SUCCEEDED=?, FAILED=?, BYTES=?, RPS=?, "
-          "TOTAL_MIN=?, TOTAL_MEAN=?, TOTAL_P50=?, TOTAL_P90=?, TOTAL_P95=?, TOTAL_P99=?, "
-          "TOTAL_P999=?, TOTAL_MAX=?, TTFB_MEAN=?, TTFB_P95=?, TTLB_MEAN=?, TTLB_P95=?, "
-          "CONNECT_MEAN=?, CONNECT_P95=?, STATUS_COUNTS=?, ERROR_COUNTS=?, HIST_TOTAL=?, "
-          "HIST_TTFB=?, HIST_TTLB=?, HIST_CONNECT=?, INTERRUPTED=?, ROWS_STORED=? WHERE RUNID=?");
-      const std::uint64_t requests = s ? s->requests : records_seen;
-      const std::uint64_t failed = s ? s->failed : records_failed;
-      update.bind(1, seconds(end.ended_unix_ns))
-          .bind(2, end.duration_s)
-          .bind(3, static_cast<std::int64_t>(requests))
-          .bind(4, static_cast<std::int64_t>(requests - failed))
-          .bind(5, static_cast<std::int64_t>(failed));
-      if (end.duration_s > 0) {
-        update.bind(7, static_cast<double>(requests) / end.duration_s);
+      RunsRow row;
+      if (end.summary != nullptr) {
+        row = summary_columns(*end.summary, end.ended_unix_ns);
       } else {
-        update.bind_null(7);
+        row.set("ENDED", seconds(end.ended_unix_ns));
+        row.set("REQUESTS", static_cast<std::int64_t>(records_seen));
+        row.set("SUCCEEDED", static_cast<std::int64_t>(records_seen - records_failed));
+        row.set("FAILED", static_cast<std::int64_t>(records_failed));
+        row.set("INTERRUPTED", std::int64_t{1});
       }
-      for (int i = 6; i <= 27; ++i) {
-        if (i != 7) update.bind_null(i);
-      }
-      if (s) {
-        update.bind(6, static_cast<std::int64_t>(s->bytes));
-        const auto total = stats::summarize(s->total);
-        if (total.count > 0) {
-          update.bind(8, total.min).bind(9, total.mean).bind(10, total.p50).bind(11, total.p90);
-          update.bind(12, total.p95).bind(13, total.p99).bind(14, total.p999).bind(15, total.max);
-        }
-        const auto ttfb = stats::summarize(s->ttfb);
-        if (ttfb.count > 0) update.bind(16, ttfb.mean).bind(17, ttfb.p95);
-        const auto ttlb = stats::summarize(s->ttlb);
-        if (ttlb.count > 0) update.bind(18, ttlb.mean).bind(19, ttlb.p95);
-        const auto connect = stats::summarize(s->connect);
-        if (connect.count > 0) update.bind(20, connect.mean).bind(21, connect.p95);
-        nlohmann::json statuses = nlohmann::json::object();
-        for (const auto& [status, count] : s->status_counts()) {
-          statuses[std::to_string(status)] = count;
-        }
-        nlohmann::json errors = nlohmann::json::object();
-        for (int c = 1; c < kErrorCategoryCount; ++c) {
-          if (s->by_error[static_cast<std::size_t>(c)] == 0) continue;
-          errors[std::string(to_string(static_cast<ErrorCategory>(c)))] =
-              s->by_error[static_cast<std::size_t>(c)];
-        }
-        update.bind(22, statuses.dump()).bind(23, errors.dump());
-        update.bind(24, s->total.serialize()).bind(25, s->ttfb.serialize());
-        update.bind(26, s->ttlb.serialize()).bind(27, s->connect.serialize());
-      }
-      update.bind(28, static_cast<std::int64_t>(end.interrupted ? 1 : 0))
-          .bind(29, static_cast<std::int64_t>(rows_stored))
-          .bind(30, run_id);
-      update.run();
+      row.set("ROWS_STORED", static_cast<std::int64_t>(rows_stored));
+      update_row(*db, "RUNS", "RUNID", run_id, row);
     } catch (const sql::Error& e) {
       if (error.empty()) error = describe(e, database);
       db_ok = false;
@@ -339,7 +298,6 @@ RunWriter::~RunWriter() {
     end.ended_unix_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
-    end.interrupted = true;
     finish(end);
   }
 }

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "core/record_sink.hpp"
-#include "stats/run_stats.hpp"
+#include "stats/run_summary.hpp"
 
 namespace ccload::store {
 
@@ -27,9 +27,10 @@ struct RunInfo {
 
 struct RunEnd {
   std::int64_t ended_unix_ns = 0;
-  double duration_s = 0;                   // wall time of the load phase
-  bool interrupted = false;                // Ctrl-C
-  const stats::RunStats* stats = nullptr;  // merged statistics of the run
+  // The run's summary, written into its RUNS row by column name (store/runs_row.hpp). Without
+  // one (the run could not be carried out), only the counts of the records seen are written and
+  // the run is marked interrupted.
+  const stats::RunSummary* summary = nullptr;
 };
 
 struct StoreOutcome {

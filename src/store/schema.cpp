@@ -86,6 +86,13 @@ const std::vector<Column> kRunsAdded = {
     // How the run was bounded and paced, when not by N alone (N is 0 when -z bounded it).
     {"DURATION_LIMIT", "REAL"},  // seconds (-z)
     {"RATE", "REAL"},            // requests per second (--rate)
+    // Version 3: what rebuilds the run's whole summary (`ccload report`, `compare`).
+    {"STARTED_NS", "INTEGER"},   // STARTED in nanoseconds since the Unix epoch, exact
+    {"CONNECTIONS", "INTEGER"},  // connections opened
+    {"TIMELINE", "TEXT"},        // JSON [[requests, failed, responses, total_ns_sum, total_ns_max]]
+                                 // per second of the run, by completion time
+    {"THRESHOLDS", "TEXT"},      // JSON [{"expression","unit","measured","limit","passed"}] of
+                                 // --fail-on; NULL when none were given
 };
 
 constexpr std::string_view kIndexes = "CREATE INDEX IF NOT EXISTS RUNS_STARTED ON RUNS(STARTED);\n";

@@ -116,6 +116,25 @@ bool Statement::step() {
 
 void Statement::reset() { sqlite3_reset(stmt_); }
 
+int Statement::parameter_index(const std::string& name) const {
+  return sqlite3_bind_parameter_index(stmt_, name.c_str());
+}
+
+int Statement::column_count() const { return sqlite3_column_count(stmt_); }
+
+std::string Statement::column_name(int column) const {
+  const char* name = sqlite3_column_name(stmt_, column);
+  return name ? name : "";
+}
+
+bool Statement::is_integer(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_INTEGER;
+}
+
+bool Statement::is_real(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_FLOAT;
+}
+
 bool Statement::is_null(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }

@@ -76,6 +76,13 @@ class Statement {
     reset();
   }
 
+  // Named parameters (":NAME"): 0 when the statement has no such parameter.
+  int parameter_index(const std::string& name) const;
+  int column_count() const;
+  std::string column_name(int column) const;
+  bool is_integer(int column) const;
+  bool is_real(int column) const;
+
   bool is_null(int column) const;
   std::int64_t column_int(int column) const;
   double column_double(int column) const;

@@ -2,7 +2,8 @@
 
 #include <sstream>
 
-#include "report/report.hpp"
+#include "report/csv_summary.hpp"
+#include "summary_fixture.hpp"
 
 namespace ccload::report {
 namespace {
@@ -33,32 +34,23 @@ std::vector<std::string> cells(const std::string& line) {
   return out;
 }
 
-ReportInput input_with(engine::EngineResult& result) {
-  ReportInput input;
-  input.url = "http://h/x?a=1,b=\"2\"";
-  input.method = "POST";
-  input.concurrency = 3;
-  input.result = &result;
-  return input;
-}
-
 TEST(CsvSummary, OneCellPerHeaderColumnWithQuotingAndBlanks) {
-  engine::EngineResult result;
-  result.started_unix_ns = 1'445'412'480'185'000'000;  // Wed, 21 Oct 2015 07:28:00.185 GMT
-  result.duration_s = 2;
+  stats::RunStats stats;
   for (int i = 0; i < 4; ++i) {
     Record record;
     record.status = i == 3 ? 500 : 200;
     record.total_ns = record.ttlb_ns = record.ttfb_ns = 1'000'000 * (i + 1);
     record.bytes = 10;
-    result.stats.add(record);
+    stats.add(record);
   }
-  ReportInput input = input_with(result);
-  input.duration_limit_s = 2;
-  input.rate = 2.5;
+  stats::RunFacts facts = test::facts_of("http://h/x?a=1,b=\"2\"", "POST");
+  facts.started_unix_ns = 1'445'412'480'185'000'000;  // Wed, 21 Oct 2015 07:28:00.185 GMT
+  facts.duration_limit_s = 2;
+  facts.rate = 2.5;
+  const stats::RunSummary summary = stats::summarize(stats, facts);
 
   const auto header = cells(csv_header());
-  const auto row = cells(csv_row(input));
+  const auto row = cells(csv_row(summary));
   ASSERT_EQ(row.size(), header.size());
   auto at = [&](const std::string& column) {
     for (std::size_t i = 0; i < header.size(); ++i) {
@@ -82,10 +74,9 @@ TEST(CsvSummary, OneCellPerHeaderColumnWithQuotingAndBlanks) {
 }
 
 TEST(CsvSummary, CountRunsLeaveTheModeCellsEmpty) {
-  engine::EngineResult result;
-  ReportInput input = input_with(result);
-  input.requested = 100;
-  const auto row = cells(csv_row(input));
+  stats::RunFacts facts = test::facts_of();
+  facts.requested = 100;
+  const auto row = cells(csv_row(stats::summarize(stats::RunStats(), facts)));
   const auto header = cells(csv_header());
   ASSERT_EQ(row.size(), header.size());
   EXPECT_EQ(row[4], "100");

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "report/report.hpp"
+#include "report/html_report.hpp"
+#include "summary_fixture.hpp"
 
 namespace ccload::report {
 namespace {
@@ -11,32 +12,12 @@ std::size_t count(const std::string& text, const std::string& needle) {
   return n;
 }
 
-engine::EngineResult result_with(int successes, int failures) {
-  engine::EngineResult result;
-  result.duration_s = 2;
-  for (int i = 0; i < successes + failures; ++i) {
-    Record record;
-    record.status = i < successes ? 200 : 503;
-    record.ttfb_ns = 1'000'000 + 1000 * i;
-    record.ttlb_ns = record.total_ns = 2'000'000 + 1000 * i;
-    result.stats.add(record);
-  }
-  Record refused;
-  refused.error = ErrorCategory::connect;
-  result.stats.add(refused);
-  return result;
-}
-
 TEST(HtmlReport, ShowsTheRunAndEscapesWhatItQuotes) {
-  engine::EngineResult result = result_with(8, 2);
-  ReportInput input;
-  input.url = "http://h/<script>alert('x')</script>?a=1&b=2";
-  input.method = "GET";
-  input.requested = 11;
-  input.concurrency = 2;
-  input.result = &result;
-  input.notes = {"Every request is stored in load.db (run 3)."};
-  const std::string html = html_report(input);
+  stats::RunFacts facts = test::facts_of("http://h/<script>alert('x')</script>?a=1&b=2");
+  facts.requested = 11;
+  stats::RunSummary summary = stats::summarize(test::stats_with(8, 2), facts);
+  summary.notes = {"Every request is stored in load.db (run 3)."};
+  const std::string html = html_report(summary);
 
   EXPECT_EQ(html.rfind("<!doctype html>", 0), 0u);
   EXPECT_EQ(html.find("<script"), std::string::npos) << "the URL is escaped";
@@ -55,53 +36,71 @@ TEST(HtmlReport, ShowsTheRunAndEscapesWhatItQuotes) {
 }
 
 TEST(HtmlReport, ADurationRunAndAnInterruptedOne) {
-  engine::EngineResult result = result_with(3, 0);
-  result.interrupted = true;
-  ReportInput input;
-  input.url = "http://h/";
-  input.method = "POST";
-  input.duration_limit_s = 30;
-  input.rate = 50;
-  input.concurrency = 4;
-  input.result = &result;
-  const std::string html = html_report(input);
+  stats::RunFacts facts = test::facts_of("http://h/", "POST");
+  facts.interrupted = true;
+  facts.duration_limit_s = 30;
+  facts.rate = 50;
+  const std::string html = html_report(stats::summarize(test::stats_with(3, 0), facts));
   EXPECT_NE(html.find("-z 30 s at 50 requests/s"), std::string::npos);
   EXPECT_NE(html.find("Interrupted by Ctrl-C"), std::string::npos);
 }
 
 TEST(HtmlReport, ARunOfSeveralSecondsGetsItsTimeCharts) {
-  engine::EngineResult result = result_with(6, 0);
+  stats::RunStats stats = test::stats_with(6, 0);
   for (std::size_t second = 0; second < 3; ++second) {
     Record record;
     record.status = 200;
     record.total_ns = 1'000'000;
-    result.stats.timeline.add(second, record);
+    stats.timeline.add(second, record);
   }
-  ReportInput input;
-  input.url = "http://h/";
-  input.method = "GET";
-  input.requested = 6;
-  input.result = &result;
-  const std::string html = html_report(input);
+  stats::RunFacts facts = test::facts_of();
+  facts.requested = 6;
+  facts.duration_s = 3;
+  const std::string html = html_report(stats::summarize(stats, facts));
   EXPECT_EQ(count(html, "<svg"), 3u) << "percentiles, requests per second, latency per second";
   EXPECT_NE(html.find("Requests completed per second"), std::string::npos);
   EXPECT_NE(html.find(">2 s</text>"), std::string::npos);
 }
 
 TEST(HtmlReport, NoResponsesDrawsNoCurve) {
-  engine::EngineResult result;
+  stats::RunStats stats;
   Record refused;
   refused.error = ErrorCategory::connect;
-  result.stats.add(refused);
-  ReportInput input;
-  input.url = "http://h/";
-  input.method = "GET";
-  input.requested = 1;
-  input.result = &result;
-  const std::string html = html_report(input);
+  stats.add(refused);
+  stats::RunFacts facts = test::facts_of();
+  facts.requested = 1;
+  const std::string html = html_report(stats::summarize(stats, facts));
   EXPECT_EQ(count(html, "<polyline"), 0u);
   EXPECT_NE(html.find("no responses"), std::string::npos);
   EXPECT_NE(html.find("<div><b>–</b><span>ms p99 total</span></div>"), std::string::npos);
+}
+
+// The last second of a run that ended part-way into it is scaled to a whole second (dashed), not
+// drawn as a drop; a sliver of a second is left out.
+TEST(HtmlReport, APartialLastSecondIsScaledOrLeftOut) {
+  stats::RunStats stats;
+  for (std::size_t second = 0; second < 3; ++second) {
+    for (int i = 0; i < (second < 2 ? 100 : 50); ++i) {
+      Record record;
+      record.status = 200;
+      record.total_ns = 1'000'000;
+      stats.timeline.add(second, record);
+      stats.add(record);
+    }
+  }
+  stats::RunFacts facts = test::facts_of();
+  facts.duration_s = 2.5;  // the third second ran half way: 50 requests are 100 per second
+  std::string html = html_report(stats::summarize(stats, facts));
+  EXPECT_NE(html.find("stroke-dasharray"), std::string::npos);
+  EXPECT_NE(html.find("scaled to a whole second"), std::string::npos);
+  facts.duration_s = 2.05;
+  html = html_report(stats::summarize(stats, facts));
+  EXPECT_EQ(html.find("stroke-dasharray"), std::string::npos);
+  EXPECT_NE(html.find("are left out of these charts"), std::string::npos);
+  facts.duration_s = 3;
+  html = html_report(stats::summarize(stats, facts));
+  EXPECT_EQ(html.find("stroke-dasharray"), std::string::npos);
+  EXPECT_EQ(html.find("partial"), std::string::npos);
 }
 
 }  // namespace

@@ -63,7 +63,7 @@ TEST(RunStats, AddCountsResponsesAndErrors) {
   stats.add(response(302, 30'000'000));
   stats.add(response(404, 40'000'000));
   stats.add(response(503, 50'000'000, 3'000'000));
-  stats.add(response(700, 60'000'000));  // out of range: counted at 0
+  stats.add(response(700, 60'000'000));  // outside 100-599: still counted, as a failure
   stats.add(transport_error(ErrorCategory::timeout, 4'000'000));
   stats.add(transport_error(ErrorCategory::connect));
   stats.add(transport_error(ErrorCategory::timeout));
@@ -77,12 +77,13 @@ TEST(RunStats, AddCountsResponsesAndErrors) {
   EXPECT_EQ(stats.by_status[302], 1u);
   EXPECT_EQ(stats.by_status[404], 1u);
   EXPECT_EQ(stats.by_status[503], 1u);
-  EXPECT_EQ(stats.by_status[0], 1u);
+  EXPECT_EQ(stats.by_status[700], 1u);
+  EXPECT_EQ(stats.by_status[0], 0u);
   EXPECT_EQ(stats.by_error[static_cast<int>(ErrorCategory::timeout)], 2u);
   EXPECT_EQ(stats.by_error[static_cast<int>(ErrorCategory::connect)], 1u);
   EXPECT_EQ(stats.by_error[static_cast<int>(ErrorCategory::none)], 0u);
 
-  const std::map<int, std::uint64_t> expected{{200, 2}, {302, 1}, {404, 1}, {503, 1}};
+  const std::map<int, std::uint64_t> expected{{200, 2}, {302, 1}, {404, 1}, {503, 1}, {700, 1}};
   EXPECT_EQ(stats.status_counts(), expected);
 
   // Latency histograms cover the six responses only; connect covers the three connects.
@@ -110,12 +111,13 @@ TEST(RunStats, AddDoesNotAllocate) {
   EXPECT_EQ(stats.requests, 4000u);
 }
 
-TEST(RunStats, EmptyStatusCounts) {
+TEST(RunStats, EveryThreeDigitStatusIsCountedVisibly) {
   RunStats stats;
   EXPECT_TRUE(stats.status_counts().empty());
   stats.add(response(999, 1'000));
-  EXPECT_TRUE(stats.status_counts().empty());
-  EXPECT_EQ(stats.by_status[0], 1u);
+  const std::map<int, std::uint64_t> expected{{999, 1}};
+  EXPECT_EQ(stats.status_counts(), expected);
+  EXPECT_EQ(stats.failed, 1u);
 }
 
 TEST(RunStats, MergeSumsEverything) {

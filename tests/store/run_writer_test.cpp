@@ -25,13 +25,8 @@ RunInfo info(std::string url = "http://127.0.0.1:8080/x", std::uint64_t n = 100)
   return i;
 }
 
-RunEnd end_of(const stats::RunStats& s, bool interrupted = false) {
-  RunEnd e;
-  e.ended_unix_ns = unix_ns(kStart + 2);
-  e.duration_s = 2.0;
-  e.interrupted = interrupted;
-  e.stats = &s;
-  return e;
+StoreOutcome finish_of(RunWriter& writer, const stats::RunStats& s, bool interrupted = false) {
+  return finish_run(writer, s, unix_ns(kStart + 2), 2.0, interrupted);
 }
 
 TEST(RunWriter, StoresEveryRecordWithItsFields) {
@@ -50,7 +45,7 @@ TEST(RunWriter, StoresEveryRecordWithItsFields) {
     if (batch.size() == 64) writer.submit(std::move(batch)), batch.clear();
   }
   writer.submit(std::move(batch));
-  const StoreOutcome out = writer.finish(end_of(s));
+  const StoreOutcome out = finish_of(writer, s);
   EXPECT_TRUE(out.ok) << out.error;
   EXPECT_EQ(out.rows_stored, 1000u);
   EXPECT_EQ(out.run_id, writer.run_id());
@@ -98,7 +93,7 @@ TEST(RunWriter, WritesTheRunSummary) {
     batch.push_back(r);
   }
   writer.submit(std::move(batch));
-  const StoreOutcome out = writer.finish(end_of(s, true));
+  const StoreOutcome out = finish_of(writer, s, true);
   ASSERT_TRUE(out.ok) << out.error;
 
   sql::Database d(db, sql::Database::Mode::read_only);
@@ -147,7 +142,7 @@ TEST(RunWriter, TransportErrorsAreStoredWithStatusZeroAndCategory) {
   batch.push_back(make_record(++id, unix_ns(kStart), 1'000'000, 404));
   for (const auto& r : batch) s.add(r);
   writer.submit(std::move(batch));
-  const StoreOutcome out = writer.finish(end_of(s));
+  const StoreOutcome out = finish_of(writer, s);
   ASSERT_TRUE(out.ok) << out.error;
   EXPECT_EQ(out.rows_stored, kinds.size() + 1);
   for (std::size_t i = 0; i < kinds.size(); ++i) {
@@ -177,7 +172,7 @@ TEST(RunWriter, RecordsFromManyThreads) {
   }
   for (auto& t : threads) t.join();
   stats::RunStats none;
-  const StoreOutcome out = writer.finish(end_of(none));
+  const StoreOutcome out = finish_of(writer, none);
   ASSERT_TRUE(out.ok) << out.error;
   EXPECT_EQ(out.rows_stored, 100'000u);
   EXPECT_EQ(query_int(db, "SELECT COUNT(DISTINCT RUNREQUEST) FROM LOADTEST"), 100'000);
@@ -203,8 +198,8 @@ TEST(RunWriter, SecondFinishReturnsTheSameOutcome) {
   TempDir dir;
   RunWriter writer(dir / "load.db", info());
   stats::RunStats s;
-  const auto a = writer.finish(end_of(s));
-  const auto b = writer.finish(end_of(s));
+  const auto a = finish_of(writer, s);
+  const auto b = finish_of(writer, s);
   EXPECT_EQ(a.run_id, b.run_id);
   EXPECT_TRUE(b.ok);
 }
@@ -222,7 +217,7 @@ TEST(RunWriter, TwoWritersOnOneDatabaseInOneProcess) {
       writer.submit(std::move(batch));
     }
     stats::RunStats none;
-    out = writer.finish(end_of(none));
+    out = finish_of(writer, none);
   };
   StoreOutcome a, b;
   std::thread ta(work, "http://a/", std::ref(a));
@@ -253,7 +248,7 @@ TEST(RunWriter, TwoProcessesOnOneDatabase) {
       writer.submit(std::move(batch));
     }
     stats::RunStats none;
-    const auto out = writer.finish(end_of(none));
+    const auto out = finish_of(writer, none);
     return out.ok && out.rows_stored == 100'000 ? 0 : 1;
   };
   // Both processes start from a database that does not exist yet (both create and migrate it).
@@ -296,7 +291,7 @@ TEST(RunWriter, AMillionRecords) {
   for (auto& t : threads) t.join();
   const auto submitted = std::chrono::steady_clock::now();
   stats::RunStats none;
-  const StoreOutcome out = writer.finish(end_of(none));
+  const StoreOutcome out = finish_of(writer, none);
   const auto done = std::chrono::steady_clock::now();
   ASSERT_TRUE(out.ok) << out.error;
   EXPECT_EQ(out.rows_stored, 1'000'000u);

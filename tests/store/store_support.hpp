@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "core/record.hpp"
+#include "stats/run_summary.hpp"
+#include "store/run_writer.hpp"
 #include "store/sqlite.hpp"
 
 namespace ccload::store::test {
@@ -62,6 +64,17 @@ inline Record make_record(std::uint64_t id, std::int64_t start_ns, std::int64_t 
   r.status = status;
   r.error = error;
   return r;
+}
+
+// Finishes a writer as a run of `duration_s` that ended at `ended_unix_ns` with statistics `s`.
+inline StoreOutcome finish_run(RunWriter& writer, const stats::RunStats& s,
+                               std::int64_t ended_unix_ns, double duration_s,
+                               bool interrupted = false) {
+  stats::RunFacts facts;
+  facts.duration_s = duration_s;
+  facts.interrupted = interrupted;
+  const stats::RunSummary summary = stats::summarize(s, facts);
+  return writer.finish({ended_unix_ns, &summary});
 }
 
 inline std::int64_t query_int(const fs::path& db, const std::string& sql_text) {

@@ -9,11 +9,12 @@
 #include <sstream>
 #include <thread>
 
+#include "app/app.hpp"
 #include "stats/run_stats.hpp"
 #include "store/history_data.hpp"
 #include "store/run_writer.hpp"
 #include "store/schema.hpp"
-#include "store_support.hpp"
+#include "store/store_support.hpp"
 
 namespace ccload::store::test {
 namespace {
@@ -93,11 +94,7 @@ std::int64_t store_run(const fs::path& db, const std::string& url, std::int64_t 
     batch.push_back(r);
   }
   writer.submit(std::move(batch));
-  RunEnd end;
-  end.ended_unix_ns = unix_ns(started_s + 10);
-  end.duration_s = 10;
-  end.stats = &s;
-  const auto out = writer.finish(end);
+  const auto out = finish_run(writer, s, unix_ns(started_s + 10), 10);
   EXPECT_TRUE(out.ok) << out.error;
   return out.run_id;
 }
@@ -105,7 +102,7 @@ std::int64_t store_run(const fs::path& db, const std::string& url, std::int64_t 
 std::string history(const fs::path& db, HistoryQuery q, int* code = nullptr,
                     std::string* err_text = nullptr) {
   std::ostringstream out, err;
-  const int rc = print_history(db, q, out, err);
+  const int rc = app::print_history(db.string(), q, out, err);
   if (code) *code = rc;
   if (err_text) *err_text = err.str();
   return out.str();
@@ -303,7 +300,7 @@ TEST_F(HistoryTest, OneRunWithItsRowsPaged) {
   q.run_id = 999;
   std::string err;
   history(db, q, &code, &err);
-  EXPECT_EQ(code, 1);
+  EXPECT_EQ(code, 2);  // a usage error: the run named is not there
   EXPECT_NE(err.find("run 999 is not in"), std::string::npos) << err;
 }
 

@@ -1,0 +1,106 @@
+#include "app/output_files.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "app/app.hpp"
+#include "report/compare_text.hpp"
+#include "report/csv_summary.hpp"
+#include "report/html_report.hpp"
+#include "report/json_summary.hpp"
+#include "report/terminal.hpp"
+
+namespace ccload::app {
+
+std::optional<std::string> output_problem(const std::string& flag, const std::string& path) {
+  namespace fs = std::filesystem;
+  if (path.empty()) return std::nullopt;
+  if (path == "-") {
+    return fmt::format("{} needs a file path ('-' for stdout is only for --json)", flag);
+  }
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (fs::exists(status)) {
+    if (!fs::is_regular_file(status)) {
+      return fmt::format("{} '{}' is not a regular file: give the path of a file", flag, path);
+    }
+    if (access(path.c_str(), W_OK) != 0) {
+      return fmt::format("{} '{}' cannot be written: make it writable or give another path", flag,
+                         path);
+    }
+    return std::nullopt;
+  }
+  fs::path folder = fs::path(path).parent_path();
+  if (folder.empty()) folder = ".";
+  if (!fs::is_directory(folder, ec) || access(folder.c_str(), W_OK | X_OK) != 0) {
+    return fmt::format("{} '{}' cannot be written: check that its folder exists and is writable",
+                       flag, path);
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+bool write_file(const std::string& path, const std::string& content, const char* what) {
+  std::ofstream file(path);
+  file << content;
+  file.close();
+  if (!file) {
+    print_error(fmt::format("cannot write the {} to '{}'", what, path));
+    return false;
+  }
+  return true;
+}
+
+bool append_csv(const std::string& path, const stats::RunSummary& summary) {
+  std::error_code size_error;
+  const bool fresh = std::filesystem::file_size(path, size_error) == 0 || size_error;
+  std::ofstream file(path, std::ios::app);
+  if (fresh) file << report::csv_header() << '\n';
+  file << report::csv_row(summary) << '\n';
+  file.close();
+  if (!file) {
+    print_error(fmt::format("cannot append the CSV row to '{}'", path));
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool write_outputs(const stats::RunSummary& summary,
+                   const std::optional<stats::RunComparison>& comparison,
+                   const OutputPaths& outputs, std::ostream& human,
+                   const std::optional<std::string>& store_error) {
+  report::print_report(human, summary);
+  report::print_thresholds(human, summary.thresholds);
+  if (comparison) {
+    report::print_comparison(human, *comparison, fmt::format("run {}", comparison->run_a),
+                             summary.storage.run_id ? fmt::format("run {}", summary.storage.run_id)
+                                                    : std::string("this run"));
+  }
+  human.flush();
+  if (store_error) print_error(*store_error);
+
+  bool ok = true;
+  if (!outputs.json.empty()) {
+    nlohmann::json json = report::summary_json(summary);
+    if (comparison) json["baseline"] = report::comparison_json(*comparison);
+    if (outputs.json == "-") {
+      std::cout << json.dump(2) << std::endl;
+    } else {
+      ok = write_file(outputs.json, json.dump(2) + "\n", "JSON summary") && ok;
+    }
+  }
+  if (!outputs.html.empty()) {
+    ok = write_file(outputs.html, report::html_report(summary), "HTML report") && ok;
+  }
+  if (!outputs.csv.empty()) ok = append_csv(outputs.csv, summary) && ok;
+  return ok;
+}
+
+}  // namespace ccload::app

@@ -1,0 +1,27 @@
+#pragma once
+// Every output of a run (live or stored) from its one summary: the terminal report, thresholds,
+// a comparison, and the --json, --html and --csv files.
+
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "app/run_plan.hpp"
+#include "stats/comparison.hpp"
+#include "stats/run_summary.hpp"
+
+namespace ccload::app {
+
+// Why `path` cannot receive an output file (`flag` is --csv or --html), if it cannot. Checked
+// before anything is sent, without creating anything: an existing path must be a writable regular
+// file; a new one needs a writable folder. An empty path is no output: no problem.
+std::optional<std::string> output_problem(const std::string& flag, const std::string& path);
+
+// Prints the report (and thresholds, comparison) to `human`, then `store_error` as an error line,
+// and writes the files. Returns false when a file could not be written (one line said which).
+bool write_outputs(const stats::RunSummary& summary,
+                   const std::optional<stats::RunComparison>& comparison,
+                   const OutputPaths& outputs, std::ostream& human,
+                   const std::optional<std::string>& store_error = std::nullopt);
+
+}  // namespace ccload::app

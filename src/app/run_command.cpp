@@ -1,0 +1,240 @@
+// `ccload run` (and the seed's `-u URL ... -GET`): plan the run, check what can be checked before
+// sending, run the engine with its sinks, summarize once, then write every output from that one
+// summary.
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+
+#include "app/app.hpp"
+#include "app/interrupt.hpp"
+#include "app/output_files.hpp"
+#include "app/run_plan.hpp"
+#include "report/compare_text.hpp"
+#include "report/csv_summary.hpp"
+#include "report/json_summary.hpp"
+#include "report/progress.hpp"
+#include "report/terminal.hpp"
+#include "sinks/policy.hpp"
+#include "stats/comparison.hpp"
+#include "store/run_writer.hpp"
+#include "store/stored_runs.hpp"
+
+namespace ccload::app {
+
+namespace {
+
+std::int64_t now_unix_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// What can be refused before anything is sent: an unreadable --cacert, output files that cannot
+// be written. Creates nothing.
+std::optional<std::string> problem_before_sending(const RunPlan& plan) {
+  const std::string& cacert = plan.engine.tls.ca_file;
+  if (!cacert.empty() && access(cacert.c_str(), R_OK) != 0) {
+    return fmt::format("--cacert '{}' cannot be read: give the path of a PEM CA file", cacert);
+  }
+  if (auto problem = output_problem("--html", plan.outputs.html)) return problem;
+  if (auto problem = output_problem("--csv", plan.outputs.csv)) return problem;
+  if (!plan.outputs.csv.empty()) return report::csv_header_problem(plan.outputs.csv);
+  return std::nullopt;
+}
+
+// The stored run `--baseline` names, read before the run starts (so a missing one sends
+// nothing). Throws cli::UsageError.
+std::optional<stats::RunSummary> load_baseline(const RunPlan& plan) {
+  if (!plan.baseline) return std::nullopt;
+  const std::string& database = *plan.database;
+  const std::string what = fmt::format("{} {}", plan.facts.method, plan.facts.url);
+  try {
+    store::StoredRuns runs(database);
+    std::optional<store::RunRef> ref;
+    if (*plan.baseline == "last") {
+      ref = runs.last_of(plan.facts.url, plan.facts.method);
+      if (!ref) {
+        throw cli::UsageError(fmt::format(
+            "--baseline last: no earlier run of {} in {}; run it once without --baseline first",
+            what, database));
+      }
+    } else {
+      ref = runs.resolve(*plan.baseline);
+    }
+    stats::RunSummary baseline = runs.load(*ref, 0);
+    if (baseline.facts.url != plan.facts.url || baseline.facts.method != plan.facts.method) {
+      throw cli::UsageError(fmt::format(
+          "--baseline {} is a run of {} {}, not of {}: give a run of the same URL and method",
+          *plan.baseline, baseline.facts.method, baseline.facts.url, what));
+    }
+    return baseline;
+  } catch (const store::RunNotFound& error) {
+    if (*plan.baseline == "last") {
+      throw cli::UsageError(fmt::format(
+          "--baseline last: no earlier run of {} in {}; run it once without --baseline first", what,
+          database));
+    }
+    throw cli::UsageError(fmt::format("--baseline: {}", error.what()));
+  } catch (const store::StoreError& error) {
+    throw cli::UsageError(fmt::format("--baseline: {}", error.what()));
+  }
+}
+
+// The run as it happened: the engine's result and where its records went.
+struct Execution {
+  engine::EngineResult result;
+  std::optional<store::RunWriter> writer;
+  std::optional<sinks::FailureShipper> shipper;
+  bool started = true;  // false: the engine could not start (one line was printed)
+};
+
+void run_engine(RunPlan& plan, Execution& run, report::StatusLine& status, bool status_wanted) {
+  engine::EngineConfig& config = plan.engine;
+  if (plan.database) {
+    run.writer.emplace(*plan.database,
+                       store::RunInfo{plan.facts.url, plan.facts.method,
+                                      plan.facts.requested.value_or(0), plan.facts.concurrency,
+                                      now_unix_ns(), plan.facts.duration_limit_s, plan.facts.rate});
+    config.store = &*run.writer;
+  }
+  // Failed requests go to Betterstack and/or Loki from their own threads (never slowing the run).
+  if (plan.shipping) {
+    sinks::ShipperConfig ship = *plan.shipping;
+    if (run.writer && run.writer->run_id() != 0) {
+      ship.run_id = run.writer->run_id();
+      ship.database = *plan.database;
+    }
+    run.shipper.emplace(std::move(ship));
+    config.failures = &*run.shipper;
+  }
+  config.stop = &install_interrupt_handler();
+  if (status_wanted) {
+    config.on_progress = [&plan, &status](const engine::Progress& p) {
+      status.show(report::progress_line(p.elapsed_s, p.completed, p.failed, plan.facts.requested,
+                                        plan.facts.duration_limit_s.value_or(0)));
+    };
+  }
+  try {
+    run.result = engine::run_load(config);
+  } catch (const std::exception& error) {
+    print_error(fmt::format("the load test could not start: {}", error.what()));
+    run.started = false;
+  }
+  status.clear();
+}
+
+// The one summary of the run: statistics, facts, the first requests and the thresholds' verdicts.
+stats::RunSummary summarize_run(const RunPlan& plan, const Execution& run) {
+  stats::RunFacts facts = plan.facts;
+  facts.started_unix_ns = run.result.started_unix_ns;
+  facts.duration_s = run.result.duration_s;
+  facts.interrupted = run.result.interrupted;
+  facts.connections_opened = run.result.connections_opened;
+  stats::RunSummary summary = stats::summarize(run.result.stats, std::move(facts));
+  const std::size_t shown =
+      plan.all_details ? run.result.kept.size() : std::min<std::size_t>(run.result.kept.size(), 20);
+  for (std::size_t i = 0; i < shown; ++i) {
+    const Record& r = run.result.kept[i];
+    summary.details.push_back(
+        {r.request_id, r.start_unix_ns, plan.facts.url, plan.facts.method,
+         r.error == ErrorCategory::none ? r.status : 0,
+         r.error == ErrorCategory::none ? "" : std::string(to_string(r.error)),
+         static_cast<double>(r.total_ns) / 1e9});
+  }
+  summary.all_details = plan.all_details;
+  summary.thresholds = stats::evaluate(plan.thresholds, summary);
+  return summary;
+}
+
+// Stores the summary with the run (after its records) and notes where everything went. Returns
+// the store's error when the records could not all be stored.
+std::optional<std::string> finish_sinks(const RunPlan& plan, Execution& run,
+                                        stats::RunSummary& summary, report::StatusLine& status,
+                                        bool status_wanted) {
+  std::optional<std::string> store_error;
+  if (run.writer) {
+    const std::string& database = *plan.database;
+    // A store still draining after the load (a slow or locked disk) says how far it has come.
+    store::RunWriter::DrainProgress on_drain;
+    if (status_wanted) {
+      on_drain = [&](std::uint64_t handled, std::uint64_t total) {
+        status.show(report::storing_line(handled, total, database));
+      };
+    }
+    const store::StoreOutcome outcome =
+        run.writer->finish({now_unix_ns(), run.started ? &summary : nullptr}, on_drain);
+    status.clear();
+    summary.storage = {database, outcome.run_id, outcome.ok, outcome.fallback_path.string()};
+    if (outcome.ok) {
+      summary.notes.push_back(
+          fmt::format("Every request is stored in {} (run {}).", database, outcome.run_id));
+    } else {
+      summary.notes.push_back(
+          outcome.fallback_path.empty()
+              ? fmt::format("The requests could not all be stored in {} (see the error below).",
+                            database)
+              : fmt::format("The requests could not be stored in {}: they are in {}.", database,
+                            outcome.fallback_path.string()));
+      store_error = outcome.error;
+    }
+  } else {
+    summary.notes.push_back("The requests were not stored (--no-store).");
+  }
+  if (run.shipper) {
+    for (auto& line : run.shipper->finish(summary.failed)) summary.notes.push_back(std::move(line));
+  } else if (summary.failed > 0) {
+    summary.notes.push_back(sinks::not_configured_line(summary.failed));
+  }
+  return store_error;
+}
+
+}  // namespace
+
+int run_load_test(const cli::RunCommand& command) {
+  config::Settings settings;
+  try {
+    settings =
+        config::load_settings(std::filesystem::current_path(), config::process_environment());
+  } catch (const config::ConfigError& error) {
+    print_error(error.what());
+    return kExitUsage;
+  }
+  for (const auto& warning : settings.warnings) std::cerr << "ccload: warning: " << warning << '\n';
+
+  RunPlan plan = plan_run(command, settings);
+  if (auto problem = problem_before_sending(plan)) {
+    print_error(*problem);
+    return kExitUsage;
+  }
+  const std::optional<stats::RunSummary> baseline = load_baseline(plan);
+
+  // The JSON summary to stdout moves the human report to stderr.
+  std::ostream& human = plan.outputs.json == "-" ? std::cerr : std::cout;
+  const bool terminal = isatty(STDERR_FILENO) == 1;
+  const bool status_wanted = terminal || plan.progress;
+  report::StatusLine status(terminal);
+  human << "Running....\n" << std::flush;
+  Execution run;
+  run_engine(plan, run, status, status_wanted);
+  stats::RunSummary summary = summarize_run(plan, run);
+  const std::optional<std::string> store_error =
+      finish_sinks(plan, run, summary, status, status_wanted);
+  if (!run.started) return kExitFailed;
+
+  std::optional<stats::RunComparison> comparison;
+  if (baseline) comparison = stats::compare_runs(*baseline, summary, plan.tolerance);
+  const bool written = write_outputs(summary, comparison, plan.outputs, human, store_error);
+
+  if (summary.facts.interrupted) return kExitInterrupted;
+  if (store_error || !written) return kExitFailed;
+  if (summary.thresholds_failed()) return kExitThresholds;
+  if (comparison && comparison->regressed() && plan.fail_on_regression) return kExitThresholds;
+  return kExitOk;
+}
+
+}  // namespace ccload::app

@@ -1,0 +1,45 @@
+#pragma once
+// One plan per run: the command line and the configuration settled into what the engine sends,
+// where the results go and how the run is judged. plan_run() is pure (no files are touched, no
+// network), so every rule of precedence is unit-tested.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/command.hpp"
+#include "config/settings.hpp"
+#include "engine/engine.hpp"
+#include "sinks/failure_shipper.hpp"
+#include "stats/run_summary.hpp"
+#include "stats/thresholds.hpp"
+
+namespace ccload::app {
+
+struct OutputPaths {
+  std::string json;  // "-" = stdout (the human report then goes to stderr)
+  std::string html;
+  std::string csv;
+};
+
+struct RunPlan {
+  // What to send and how fast; the sinks, stop flag and progress callback are attached when the
+  // run starts.
+  engine::EngineConfig engine;
+  // What was asked, as every report states it (started, duration and counts are filled later).
+  stats::RunFacts facts;
+  std::optional<std::string> database;  // SQLite file for every request; none with --no-store
+  std::optional<sinks::ShipperConfig> shipping;  // failed requests to Betterstack / Loki
+  OutputPaths outputs;
+  std::vector<stats::Threshold> thresholds;
+  std::optional<std::string> baseline;  // a run spec: "last" or an id
+  bool fail_on_regression = false;
+  double tolerance = 0.10;
+  bool all_details = false;
+  bool progress = false;  // --progress: progress lines even when stderr is not a terminal
+};
+
+// Throws cli::UsageError (a URL that cannot be used).
+RunPlan plan_run(const cli::RunCommand& command, const config::Settings& settings);
+
+}  // namespace ccload::app

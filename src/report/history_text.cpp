@@ -1,0 +1,114 @@
+#include "report/history_text.hpp"
+
+#include <fmt/format.h>
+
+#include "report/time_text.hpp"
+
+namespace ccload::report {
+
+namespace {
+
+std::string seconds_text(const std::optional<double>& s) {
+  return s ? fmt::format("{:.6f}", *s) : std::string("-");
+}
+
+std::string figure(const stats::TimingSummary& f, double value) {
+  return f.count > 0 ? fmt::format("{:.6f}", value) : std::string("-");
+}
+
+}  // namespace
+
+void print_runs(std::ostream& out, const std::vector<store::detail::RunLine>& lines) {
+  out << fmt::format("{:>6}  {:<19}  {:<7} {:<40} {:>9} {:>8} {:>10} {:>10} {:>10}\n", "RUN",
+                     "STARTED (local)", "METHOD", "URL", "REQUESTS", "FAILED", "REQ/S", "AVG(s)",
+                     "P95(s)");
+  bool pseudo = false;
+  for (const auto& l : lines) {
+    const std::string id = l.run_id ? std::to_string(l.run_id) : "day";
+    const std::string when = l.run_id ? local_time_s(l.started) : l.day;
+    std::string note;
+    if (l.interrupted) note += "  interrupted";
+    if (l.unfinished) note = "  unfinished";
+    if (l.thresholds_failed) note += "  thresholds failed";
+    pseudo = pseudo || l.run_id == 0;
+    out << fmt::format("{:>6}  {:<19}  {:<7} {:<40} {:>9} {:>8} {:>10} {:>10} {:>10}{}\n", id, when,
+                       l.method, l.url, l.requests, l.failed,
+                       l.rps ? fmt::format("{:.1f}", *l.rps) : "-", seconds_text(l.mean_s),
+                       seconds_text(l.p95_s), note);
+  }
+  if (pseudo) {
+    out << "(day: requests stored by PyLoad without a run, grouped per day, URL and method)\n";
+  }
+}
+
+void print_periods(std::ostream& out, const std::vector<store::detail::PeriodLine>& lines,
+                   store::Period period) {
+  const char* title = period == store::Period::weekly    ? "WEEK"
+                      : period == store::Period::monthly ? "MONTH"
+                                                         : "YEAR";
+  out << fmt::format("{:<8}  {:<40} {:>6} {:>10} {:>8} {:>10} {:>10}\n", title, "URL", "RUNS",
+                     "REQUESTS", "FAILED", "AVG(s)", "P95(s)");
+  for (const auto& l : lines) {
+    out << fmt::format("{:<8}  {:<40} {:>6} {:>10} {:>7.2f}% {:>10} {:>10}\n", l.period, l.url,
+                       l.runs, l.requests, 100.0 * l.failure_rate(), seconds_text(l.mean_s),
+                       seconds_text(l.p95_s));
+  }
+}
+
+void print_run_view(std::ostream& out, const stats::RunSummary& s,
+                    const std::vector<store::StoredRequest>& rows, std::uint64_t total) {
+  const stats::RunFacts& f = s.facts;
+  out << fmt::format("Run {}: {} {}\n", s.storage.run_id, f.method, f.url);
+  out << fmt::format("Started {} (local), n={} c={}, {:.3f} s{}\n", local_time(f.started_unix_ns),
+                     f.requested.value_or(0), f.concurrency, f.duration_s,
+                     f.interrupted ? ", interrupted" : "");
+  out << fmt::format("Requests {}, succeeded {}, failed {}, {} bytes, {:.1f} req/s\n", s.requests,
+                     s.succeeded, s.failed, s.bytes, s.rps);
+  const stats::TimingSummary& t = s.total.figures;
+  out << fmt::format("Total (s): min {} avg {} p50 {} p90 {} p95 {} p99 {} max {}\n",
+                     figure(t, t.min), figure(t, t.mean), figure(t, t.p50), figure(t, t.p90),
+                     figure(t, t.p95), figure(t, t.p99), figure(t, t.max));
+  out << fmt::format(
+      "First byte (s): avg {} p95 {}; last byte (s): avg {} p95 {}; connect (s): avg {} p95 {}\n",
+      figure(s.ttfb.figures, s.ttfb.figures.mean), figure(s.ttfb.figures, s.ttfb.figures.p95),
+      figure(s.ttlb.figures, s.ttlb.figures.mean), figure(s.ttlb.figures, s.ttlb.figures.p95),
+      figure(s.connect.figures, s.connect.figures.mean),
+      figure(s.connect.figures, s.connect.figures.p95));
+  std::string statuses, errors;
+  for (const auto& [code, count] : s.status_codes) {
+    statuses += fmt::format("{}{} x{}", statuses.empty() ? "" : ", ", code, count);
+  }
+  for (int i = 1; i < kErrorCategoryCount; ++i) {
+    const auto n = s.errors[static_cast<std::size_t>(i)];
+    if (n == 0) continue;
+    errors += fmt::format("{}{} x{}", errors.empty() ? "" : ", ",
+                          to_string(static_cast<ErrorCategory>(i)), n);
+  }
+  out << "Statuses: " << (statuses.empty() ? "none" : statuses)
+      << "; transport errors: " << (errors.empty() ? "none" : errors) << "\n";
+  for (const auto& v : s.thresholds) {
+    out << fmt::format("Threshold {}: {}\n", v.expression, v.passed ? "PASS" : "FAIL");
+  }
+  for (const auto& note : s.notes) out << note << "\n";
+
+  out << fmt::format("\n{:>10}  {:<26}  {:>6}  {:>12} {:>10} {:>10} {:>10} {:>9}  {}\n", "REQUEST",
+                     "TIMESTAMP (local)", "STATUS", "RESPONSE(s)", "TTFB(s)", "TTLB(s)",
+                     "CONNECT(s)", "BYTES", "ERROR");
+  for (const auto& r : rows) {
+    out << fmt::format("{:>10}  {:<26}  {:>6}  {:>12} {:>10} {:>10} {:>10} {:>9}  {}\n",
+                       r.request_id, local_time_s(r.timestamp, true), r.status,
+                       seconds_text(r.total_s), seconds_text(r.ttfb_s), seconds_text(r.ttlb_s),
+                       seconds_text(r.connect_s), r.bytes, r.error);
+  }
+  if (rows.size() < total) {
+    out << fmt::format("... {} more rows (--limit {} shows them all)\n", total - rows.size(),
+                       total);
+  }
+  if (s.storage.run_id != 0 && !s.storage.stored) {
+    out << fmt::format(
+        "({} of {} requests reached the database; the rest went to a fallback file)\n", total,
+        s.requests);
+  }
+}
+
+}  // namespace ccload::report

@@ -1,0 +1,104 @@
+#pragma once
+// The one summary of a run behind every output (terminal, JSON, CSV, HTML, history, RUNS,
+// thresholds, comparisons). Computed once after a run from the merged statistics and the run's
+// facts, or rebuilt from a stored run; the reports are pure functions of it.
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/record.hpp"
+#include "stats/histogram.hpp"
+#include "stats/run_stats.hpp"
+#include "stats/timeline.hpp"
+
+namespace ccload::stats {
+
+// What was asked for and how the run went, besides its measurements.
+struct RunFacts {
+  std::string url;
+  std::string method;                      // upper case
+  std::optional<std::uint64_t> requested;  // -n; none when -z bounded the run
+  unsigned concurrency = 0;                // -c
+  std::optional<double> duration_limit_s;  // -z, seconds
+  std::optional<double> rate;              // --rate, requests per second
+  std::int64_t started_unix_ns = 0;        // wall clock when the first request was due
+  double duration_s = 0;                   // first request due -> last response (or the stop)
+  bool interrupted = false;                // Ctrl-C
+  std::uint64_t connections_opened = 0;
+};
+
+// One timing: the histogram (nanoseconds) and its figures (seconds). The figures come from the
+// histogram, or are exact when the run was rebuilt from stored rows (a PyLoad database).
+struct Timing {
+  Histogram histogram;
+  TimingSummary figures;
+};
+
+// One line of the report's request table.
+struct DetailRow {
+  std::uint64_t request_id = 0;  // 1-based within the run
+  std::int64_t start_unix_ns = 0;
+  std::string url, method;
+  int status = 0;      // 0 for a transport error
+  std::string error;   // the transport error's category, else empty
+  double total_s = 0;  // due -> last byte
+};
+
+// Where the run's records went.
+struct Storage {
+  std::string database;     // empty when the run was not stored (--no-store)
+  std::int64_t run_id = 0;  // RUNS row, 0 when none
+  bool stored = false;      // every record reached the database
+  std::string fallback;     // NDJSON file holding what the database did not take, if any
+};
+
+// The verdict of one --fail-on threshold on this run.
+struct ThresholdVerdict {
+  std::string expression;          // as written, e.g. "p95<200ms"
+  std::string unit;                // of measured and limit: "s", "%", "" (a count) or "req/s"
+  std::optional<double> measured;  // none when the figure has no sample (no response)
+  double limit = 0;
+  bool passed = false;
+};
+
+struct RunSummary {
+  RunFacts facts;
+  std::uint64_t requests = 0, succeeded = 0, failed = 0;
+  std::uint64_t bytes = 0;  // response bytes received
+  double rps = 0;           // requests / duration_s (0 when the duration is 0)
+
+  // Every response by its status (any three digits, so none is lost), and every transport error
+  // by category (index = ErrorCategory; index 0 unused). Their sum is `requests`.
+  std::map<int, std::uint64_t> status_codes;
+  std::array<std::uint64_t, kErrorCategoryCount> errors{};
+
+  // total, first byte, last byte cover the requests that got a response; connect the requests
+  // that opened a connection.
+  Timing total, ttfb, ttlb, connect;
+
+  std::vector<SecondStats> timeline;  // by the second of the run in which requests completed
+
+  std::vector<DetailRow> details;  // the first requests, by id (every one with --details)
+  bool all_details = false;        // `details` holds every request of the run
+
+  Storage storage;
+  std::vector<std::string> notes;  // where records and failures went, one line each
+  std::vector<ThresholdVerdict> thresholds;
+
+  double failure_rate() const {  // 0..1
+    return requests ? static_cast<double>(failed) / static_cast<double>(requests) : 0.0;
+  }
+  bool thresholds_failed() const;
+};
+
+// The figures of each timing from its histogram, the counts, rate and timeline from `stats`.
+RunSummary summarize(const RunStats& stats, RunFacts facts);
+
+// The figures of one timing from exact samples (nanoseconds; reordered), with the histogram.
+Timing timing_from_samples(std::vector<std::int64_t>& samples_ns);
+
+}  // namespace ccload::stats

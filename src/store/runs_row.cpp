@@ -1,0 +1,210 @@
+#include "store/runs_row.hpp"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+namespace ccload::store {
+
+namespace {
+
+using nlohmann::json;
+
+double seconds(std::int64_t ns) { return static_cast<double>(ns) / 1e9; }
+
+json counts_json(const stats::RunSummary& s, bool statuses) {
+  json out = json::object();
+  if (statuses) {
+    for (const auto& [code, count] : s.status_codes) out[std::to_string(code)] = count;
+  } else {
+    for (int i = 1; i < kErrorCategoryCount; ++i) {
+      const auto n = s.errors[static_cast<std::size_t>(i)];
+      if (n > 0) out[std::string(to_string(static_cast<ErrorCategory>(i)))] = n;
+    }
+  }
+  return out;
+}
+
+// The timeline as [[requests, failed, responses, total_ns_sum, total_ns_max], ...].
+std::string timeline_text(const std::vector<stats::SecondStats>& seconds) {
+  json out = json::array();
+  for (const auto& s : seconds) {
+    out.push_back({s.requests, s.failed, s.responses, s.total_ns_sum, s.total_ns_max});
+  }
+  return out.dump();
+}
+
+std::string thresholds_text(const std::vector<stats::ThresholdVerdict>& verdicts) {
+  json out = json::array();
+  for (const auto& v : verdicts) {
+    out.push_back({{"expression", v.expression},
+                   {"unit", v.unit},
+                   {"measured", v.measured ? json(*v.measured) : json(nullptr)},
+                   {"limit", v.limit},
+                   {"passed", v.passed}});
+  }
+  return out.dump();
+}
+
+void put_figures(RunsRow& row, const std::string& prefix, const stats::TimingSummary& f, bool all) {
+  if (f.count == 0) return;
+  row.set(prefix + "_MEAN", f.mean);
+  row.set(prefix + "_P95", f.p95);
+  if (!all) return;
+  row.set(prefix + "_MIN", f.min);
+  row.set(prefix + "_P50", f.p50);
+  row.set(prefix + "_P90", f.p90);
+  row.set(prefix + "_P99", f.p99);
+  row.set(prefix + "_P999", f.p999);
+  row.set(prefix + "_MAX", f.max);
+}
+
+stats::Timing timing_from(const RunsRow& row, const std::string& column) {
+  stats::Timing timing;
+  if (auto encoded = row.text(column)) timing.histogram = stats::Histogram::deserialize(*encoded);
+  timing.figures = stats::summarize(timing.histogram);
+  return timing;
+}
+
+}  // namespace
+
+bool RunsRow::has(const std::string& column) const {
+  auto it = values_.find(column);
+  return it != values_.end() && !std::holds_alternative<std::monostate>(it->second);
+}
+
+std::optional<std::int64_t> RunsRow::integer(const std::string& column) const {
+  auto it = values_.find(column);
+  if (it == values_.end()) return std::nullopt;
+  if (auto* i = std::get_if<std::int64_t>(&it->second)) return *i;
+  if (auto* d = std::get_if<double>(&it->second))
+    return static_cast<std::int64_t>(std::llround(*d));
+  if (auto* t = std::get_if<std::string>(&it->second)) {
+    try {
+      return std::stoll(*t);
+    } catch (const std::exception&) {
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<double> RunsRow::real(const std::string& column) const {
+  auto it = values_.find(column);
+  if (it == values_.end()) return std::nullopt;
+  if (auto* d = std::get_if<double>(&it->second)) return *d;
+  if (auto* i = std::get_if<std::int64_t>(&it->second)) return static_cast<double>(*i);
+  if (auto* t = std::get_if<std::string>(&it->second)) {
+    try {
+      return std::stod(*t);
+    } catch (const std::exception&) {
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> RunsRow::text(const std::string& column) const {
+  auto it = values_.find(column);
+  if (it == values_.end()) return std::nullopt;
+  if (auto* t = std::get_if<std::string>(&it->second)) return *t;
+  return std::nullopt;
+}
+
+RunsRow summary_columns(const stats::RunSummary& s, std::int64_t ended_unix_ns) {
+  RunsRow row;
+  row.set("ENDED", seconds(ended_unix_ns));
+  row.set("DURATION", s.facts.duration_s);
+  row.set("REQUESTS", static_cast<std::int64_t>(s.requests));
+  row.set("SUCCEEDED", static_cast<std::int64_t>(s.succeeded));
+  row.set("FAILED", static_cast<std::int64_t>(s.failed));
+  row.set("BYTES", static_cast<std::int64_t>(s.bytes));
+  if (s.facts.duration_s > 0) row.set("RPS", s.rps);
+  put_figures(row, "TOTAL", s.total.figures, true);
+  put_figures(row, "TTFB", s.ttfb.figures, false);
+  put_figures(row, "TTLB", s.ttlb.figures, false);
+  put_figures(row, "CONNECT", s.connect.figures, false);
+  row.set("STATUS_COUNTS", counts_json(s, true).dump());
+  row.set("ERROR_COUNTS", counts_json(s, false).dump());
+  row.set("HIST_TOTAL", s.total.histogram.serialize());
+  row.set("HIST_TTFB", s.ttfb.histogram.serialize());
+  row.set("HIST_TTLB", s.ttlb.histogram.serialize());
+  row.set("HIST_CONNECT", s.connect.histogram.serialize());
+  row.set("INTERRUPTED", std::int64_t{s.facts.interrupted ? 1 : 0});
+  row.set("CONNECTIONS", static_cast<std::int64_t>(s.facts.connections_opened));
+  row.set("TIMELINE", timeline_text(s.timeline));
+  if (!s.thresholds.empty()) row.set("THRESHOLDS", thresholds_text(s.thresholds));
+  return row;
+}
+
+stats::RunSummary summary_from_row(const RunsRow& row) {
+  stats::RunSummary s;
+  stats::RunFacts& f = s.facts;
+  f.url = row.text("URL").value_or("");
+  f.method = row.text("METHOD").value_or("");
+  if (const auto n = row.integer("N").value_or(0); n > 0)
+    f.requested = static_cast<std::uint64_t>(n);
+  f.concurrency = static_cast<unsigned>(row.integer("C").value_or(0));
+  f.duration_limit_s = row.real("DURATION_LIMIT");
+  f.rate = row.real("RATE");
+  f.started_unix_ns =
+      row.integer("STARTED_NS").value_or(std::llround(row.real("STARTED").value_or(0) * 1e9));
+  f.duration_s = row.real("DURATION").value_or(0);
+  f.interrupted = row.integer("INTERRUPTED").value_or(0) != 0;
+  f.connections_opened = static_cast<std::uint64_t>(row.integer("CONNECTIONS").value_or(0));
+
+  s.requests = static_cast<std::uint64_t>(row.integer("REQUESTS").value_or(0));
+  s.succeeded = static_cast<std::uint64_t>(row.integer("SUCCEEDED").value_or(0));
+  s.failed = static_cast<std::uint64_t>(row.integer("FAILED").value_or(0));
+  s.bytes = static_cast<std::uint64_t>(row.integer("BYTES").value_or(0));
+  s.rps = f.duration_s > 0 ? static_cast<double>(s.requests) / f.duration_s : 0;
+  s.total = timing_from(row, "HIST_TOTAL");
+  s.ttfb = timing_from(row, "HIST_TTFB");
+  s.ttlb = timing_from(row, "HIST_TTLB");
+  s.connect = timing_from(row, "HIST_CONNECT");
+  try {
+    if (auto text = row.text("STATUS_COUNTS")) {
+      const json counts = json::parse(*text);
+      for (const auto& [code, count] : counts.items()) {
+        s.status_codes[std::stoi(code)] = count.get<std::uint64_t>();
+      }
+    }
+    if (auto text = row.text("ERROR_COUNTS")) {
+      const json counts = json::parse(*text);
+      for (const auto& [name, count] : counts.items()) {
+        for (int i = 1; i < kErrorCategoryCount; ++i) {
+          if (to_string(static_cast<ErrorCategory>(i)) == name) {
+            s.errors[static_cast<std::size_t>(i)] = count.get<std::uint64_t>();
+          }
+        }
+      }
+    }
+    if (auto text = row.text("TIMELINE")) {
+      const json seconds = json::parse(*text);
+      for (const auto& second : seconds) {
+        stats::SecondStats st;
+        st.requests = second.at(0).get<std::uint64_t>();
+        st.failed = second.at(1).get<std::uint64_t>();
+        st.responses = second.at(2).get<std::uint64_t>();
+        st.total_ns_sum = second.at(3).get<std::int64_t>();
+        st.total_ns_max = second.at(4).get<std::int64_t>();
+        s.timeline.push_back(st);
+      }
+    }
+    if (auto text = row.text("THRESHOLDS")) {
+      const json verdicts = json::parse(*text);
+      for (const auto& v : verdicts) {
+        stats::ThresholdVerdict verdict;
+        verdict.expression = v.at("expression").get<std::string>();
+        verdict.unit = v.at("unit").get<std::string>();
+        if (!v.at("measured").is_null()) verdict.measured = v.at("measured").get<double>();
+        verdict.limit = v.at("limit").get<double>();
+        verdict.passed = v.at("passed").get<bool>();
+        s.thresholds.push_back(verdict);
+      }
+    }
+  } catch (const std::exception& e) {
+    throw std::invalid_argument(std::string("damaged run summary: ") + e.what());
+  }
+  return s;
+}
+
+}  // namespace ccload::store

@@ -1,0 +1,290 @@
+#include "store/stored_runs.hpp"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+#include "store/history_data.hpp"
+#include "store/loadtest_sql.hpp"
+#include "store/schema.hpp"
+#include "store/sqlite.hpp"
+#include "store/sqlite_rows.hpp"
+
+namespace ccload::store {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::int64_t to_ns(double seconds) { return std::llround(seconds * 1e9); }
+
+std::optional<double> optional_column(const sql::Statement& s, int column) {
+  if (s.is_null(column)) return std::nullopt;
+  return s.column_double(column);
+}
+
+// A summary built from a run's stored requests: exact percentiles, counts by status and error.
+stats::RunSummary summary_from_requests(const std::vector<StoredRequest>& rows) {
+  stats::RunSummary s;
+  std::vector<std::int64_t> total, ttfb, ttlb, connect;
+  double first = 0, last = 0;
+  for (const auto& r : rows) {
+    ++s.requests;
+    s.bytes += static_cast<std::uint64_t>(std::max<std::int64_t>(r.bytes, 0));
+    const bool transport_error = r.status == 0 && !r.error.empty();
+    if (is_success_status(r.status) && r.error.empty()) {
+      ++s.succeeded;
+    } else {
+      ++s.failed;
+    }
+    if (transport_error) {
+      bool known = false;
+      for (int i = 1; i < kErrorCategoryCount; ++i) {
+        if (to_string(static_cast<ErrorCategory>(i)) == r.error) {
+          ++s.errors[static_cast<std::size_t>(i)];
+          known = true;
+        }
+      }
+      if (!known) ++s.errors[static_cast<std::size_t>(ErrorCategory::protocol)];
+    } else {
+      ++s.status_codes[r.status];  // PyLoad's status 0 stays visible as "0"
+      if (r.total_s) total.push_back(to_ns(*r.total_s));
+      if (r.ttfb_s) ttfb.push_back(to_ns(*r.ttfb_s));
+      if (r.ttlb_s) ttlb.push_back(to_ns(*r.ttlb_s));
+    }
+    if (r.connect_s && *r.connect_s > 0) connect.push_back(to_ns(*r.connect_s));
+    const double end = r.timestamp + r.total_s.value_or(0);
+    if (s.requests == 1) first = r.timestamp, last = end;
+    first = std::min(first, r.timestamp);
+    last = std::max(last, end);
+  }
+  s.total = stats::timing_from_samples(total);
+  s.ttfb = stats::timing_from_samples(ttfb);
+  s.ttlb = stats::timing_from_samples(ttlb);
+  s.connect = stats::timing_from_samples(connect);
+  s.facts.started_unix_ns = to_ns(first);
+  s.facts.duration_s = std::max(0.0, last - first);
+  s.rps = s.facts.duration_s > 0 ? static_cast<double>(s.requests) / s.facts.duration_s : 0;
+  for (const auto& r : rows) {  // by the second in which each request completed
+    const auto second = static_cast<std::size_t>(
+        std::max(0.0, std::floor(r.timestamp + r.total_s.value_or(0) - first)));
+    if (second >= stats::Timeline::kMaxSeconds) continue;
+    if (s.timeline.size() <= second) s.timeline.resize(second + 1);
+    stats::SecondStats& st = s.timeline[second];
+    ++st.requests;
+    if (!(is_success_status(r.status) && r.error.empty())) ++st.failed;
+    if (r.error.empty() && r.total_s) {
+      ++st.responses;
+      st.total_ns_sum += to_ns(*r.total_s);
+      st.total_ns_max = std::max(st.total_ns_max, to_ns(*r.total_s));
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string RunRef::label() const {
+  if (run_id != 0) return fmt::format("run {}", run_id);
+  return fmt::format("PyLoad's {} {} of {}", method, url, day);
+}
+
+StoredRuns::StoredRuns(const fs::path& database) : path_(database) {
+  std::error_code ec;
+  if (!fs::exists(database, ec)) {
+    throw RunNotFound(fmt::format(
+        "no load tests recorded yet in {}: run one first, or point --db at another database",
+        database.string()));
+  }
+  try {
+    // Read-write without create when allowed, so closing a WAL database checkpoints it as a
+    // writer would; nothing is written.
+    try {
+      db_ = std::make_unique<sql::Database>(database, sql::Database::Mode::read_write);
+    } catch (const sql::Error&) {
+      db_ = std::make_unique<sql::Database>(database, sql::Database::Mode::read_only);
+    }
+    db_->busy_timeout(schema::kBusyTimeoutMs);
+    db_->has_table("RUNS");  // surfaces "not a database"
+  } catch (const sql::Error& e) {
+    if (e.code() == SQLITE_NOTADB) {
+      throw StoreError(fmt::format(
+          "{} is not a SQLite database: point DATABASE_URL or --db at a ccload or PyLoad database",
+          database.string()));
+    }
+    throw StoreError(fmt::format("cannot read {}: {}", database.string(), e.what()));
+  }
+}
+
+StoredRuns::~StoredRuns() = default;
+
+RunRef StoredRuns::resolve(const std::string& spec) {
+  HistoryQuery all;
+  all.limit = 0;
+  const std::vector<detail::RunLine> runs = detail::list_runs(*db_, all);
+  const std::string newest =
+      runs.empty() ? std::string("it holds no run yet")
+                   : fmt::format("the newest is {}", RunRef{runs.front().run_id, runs.front().day,
+                                                            runs.front().url, runs.front().method}
+                                                         .label());
+  auto ref_of = [](const detail::RunLine& line) {
+    return RunRef{line.run_id, line.day, line.url, line.method};
+  };
+  if (spec == "last" || spec.starts_with("last~")) {
+    std::size_t back = 0;
+    if (spec != "last") {
+      const char* begin = spec.data() + 5;
+      const char* end = spec.data() + spec.size();
+      auto [ptr, ec] = std::from_chars(begin, end, back);
+      if (ec != std::errc() || ptr != end || begin == end) {
+        throw RunNotFound(fmt::format(
+            "'{}' is not a run: give a run id (ccload history lists them), last or last~N", spec));
+      }
+    }
+    if (back >= runs.size()) {
+      throw RunNotFound(fmt::format("there is no run {} in {}: it holds {} run{}; {}", spec,
+                                    path_.string(), runs.size(), runs.size() == 1 ? "" : "s",
+                                    newest));
+    }
+    return ref_of(runs[back]);
+  }
+  std::int64_t id = 0;
+  auto [ptr, ec] = std::from_chars(spec.data(), spec.data() + spec.size(), id);
+  if (spec.empty() || ec != std::errc() || ptr != spec.data() + spec.size() || id <= 0) {
+    throw RunNotFound(fmt::format(
+        "'{}' is not a run: give a run id (ccload history lists them), last or last~N", spec));
+  }
+  if (db_->has_table("RUNS")) {
+    auto find = db_->prepare("SELECT 1 FROM RUNS WHERE RUNID = ?");
+    find.bind(1, id);
+    if (find.step()) return RunRef{id, {}, {}, {}};
+  }
+  throw RunNotFound(fmt::format("run {} is not in {}: {} (ccload history lists the runs)", id,
+                                path_.string(), newest));
+}
+
+std::optional<RunRef> StoredRuns::last_of(const std::string& url, const std::string& method) {
+  if (!db_->has_table("RUNS")) return std::nullopt;
+  auto find = db_->prepare(
+      "SELECT RUNID FROM RUNS WHERE URL = ? AND METHOD = ? AND HIST_TOTAL IS NOT NULL "
+      "ORDER BY STARTED DESC, RUNID DESC LIMIT 1");
+  find.bind(1, std::string_view(url)).bind(2, std::string_view(method));
+  if (!find.step()) return std::nullopt;
+  return RunRef{find.column_int(0), {}, {}, {}};
+}
+
+std::vector<StoredRequest> StoredRuns::requests(const RunRef& run, std::size_t limit,
+                                                std::uint64_t* total) {
+  std::vector<StoredRequest> out;
+  std::uint64_t count = 0;
+  if (!db_->has_table("LOADTEST")) {
+    if (total) *total = 0;
+    return out;
+  }
+  const bool ccload_columns = db_->has_column("LOADTEST", "RUNID");
+  const std::string columns =
+      ccload_columns ? "TTFB, TTLB, CONNECT, BYTES, ERROR" : "NULL, NULL, NULL, 0, NULL";
+  if (run.run_id != 0) {
+    auto stmt = db_->prepare(fmt::format(
+        "SELECT RUNREQUEST, {}, STATUS, CAST(RESPONSETIME AS REAL), {} FROM LOADTEST WHERE {} "
+        "ORDER BY RUNREQUEST",
+        sql_text::kTimestamp, columns, sql_text::kRunRows));
+    stmt.bind(1, run.run_id);
+    while (stmt.step()) {
+      ++count;
+      if (limit != 0 && out.size() >= limit) continue;
+      StoredRequest r;
+      r.request_id = static_cast<std::uint64_t>(stmt.column_int(0));
+      r.timestamp = stmt.column_double(1);
+      r.status = static_cast<int>(stmt.column_int(2));
+      r.total_s = optional_column(stmt, 3);
+      r.ttfb_s = optional_column(stmt, 4);
+      r.ttlb_s = optional_column(stmt, 5);
+      r.connect_s = optional_column(stmt, 6);
+      r.bytes = stmt.column_int(7);
+      r.error = stmt.is_null(8) ? "" : stmt.column_text(8);
+      out.push_back(std::move(r));
+    }
+  } else {
+    auto stmt = db_->prepare(fmt::format(
+        "SELECT REQUESTID, {}, STATUS, CAST(RESPONSETIME AS REAL) FROM LOADTEST WHERE URL = ? AND "
+        "UPPER(REQTYPE) = ?{} ORDER BY REQUESTID",
+        sql_text::kTimestamp, ccload_columns ? " AND RUNID IS NULL" : ""));
+    stmt.bind(1, std::string_view(run.url)).bind(2, std::string_view(run.method));
+    while (stmt.step()) {
+      const double timestamp = stmt.column_double(1);
+      if (detail::period_key(timestamp, Period::none) != run.day) continue;
+      ++count;
+      if (limit != 0 && out.size() >= limit) continue;
+      StoredRequest r;
+      r.request_id = count;
+      r.timestamp = timestamp;
+      r.status = static_cast<int>(stmt.column_int(2));
+      r.total_s = stmt.column_double(3);
+      out.push_back(std::move(r));
+    }
+  }
+  if (total) *total = count;
+  return out;
+}
+
+stats::RunSummary StoredRuns::load(const RunRef& run, std::size_t detail_rows) {
+  stats::RunSummary s;
+  std::optional<RunsRow> row;
+  if (run.run_id != 0) {
+    auto stmt = db_->prepare("SELECT * FROM RUNS WHERE RUNID = ?");
+    stmt.bind(1, run.run_id);
+    if (!stmt.step())
+      throw RunNotFound(fmt::format("run {} is not in {}", run.run_id, path_.string()));
+    row = read_row(stmt);
+  }
+  try {
+    if (row && row->has("HIST_TOTAL")) {
+      s = summary_from_row(*row);
+    } else {
+      // No stored summary: PyLoad's rows, or a run whose process never wrote its end.
+      s = summary_from_requests(requests(run, 0, nullptr));
+      if (row) {
+        stats::RunSummary identity = summary_from_row(*row);
+        s.facts.concurrency = identity.facts.concurrency;
+        s.facts.requested = identity.facts.requested;
+        s.facts.duration_limit_s = identity.facts.duration_limit_s;
+        s.facts.rate = identity.facts.rate;
+        s.facts.started_unix_ns = identity.facts.started_unix_ns;
+        s.facts.interrupted = true;  // it never finished
+        s.notes.push_back("This run never finished: its figures come from its stored requests.");
+      }
+      s.facts.url = row ? row->text("URL").value_or(run.url) : run.url;
+      s.facts.method = row ? row->text("METHOD").value_or(run.method) : run.method;
+    }
+  } catch (const std::invalid_argument& e) {
+    throw StoreError(
+        fmt::format("{} in {} cannot be read back ({}): its rows are still there "
+                    "(ccload history --run {})",
+                    run.label(), path_.string(), e.what(), run.run_id));
+  }
+  s.storage.database = path_.string();
+  s.storage.run_id = run.run_id;
+  const std::uint64_t stored_rows =
+      row ? static_cast<std::uint64_t>(row->integer("ROWS_STORED").value_or(0)) : s.requests;
+  s.storage.stored = run.run_id == 0 || stored_rows >= s.requests;
+  std::uint64_t total = 0;
+  for (const auto& r : requests(run, detail_rows, &total)) {
+    stats::DetailRow d;
+    d.request_id = r.request_id;
+    d.start_unix_ns = to_ns(r.timestamp);
+    d.url = s.facts.url;
+    d.method = s.facts.method;
+    d.status = r.status;
+    d.error = r.error;
+    d.total_s = r.total_s.value_or(0);
+    s.details.push_back(std::move(d));
+  }
+  s.all_details = total <= s.details.size();
+  return s;
+}
+
+}  // namespace ccload::store

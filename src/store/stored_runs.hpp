@@ -1,0 +1,77 @@
+#pragma once
+// Stored runs read back as summaries, for `ccload report`, `ccload compare`, `--baseline` and
+// `history --run`: the same RunSummary the live run had, rebuilt from its RUNS row (or, for runs
+// without one — PyLoad's rows, a run whose process was killed — from its LOADTEST rows, with
+// exact percentiles). Reads only; never creates or migrates the database.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "stats/run_summary.hpp"
+
+namespace ccload::store {
+
+namespace sql {
+class Database;
+}
+
+// The database or the run cannot be read; what() is one line naming the problem and the fix.
+struct StoreError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+// The run asked for is not in the database (a usage error: exit 2).
+struct RunNotFound : StoreError {
+  using StoreError::StoreError;
+};
+
+// A run in the database: a RUNS row, or (run_id 0) PyLoad's rows of one local day, URL and method.
+struct RunRef {
+  std::int64_t run_id = 0;
+  std::string day, url, method;  // a pseudo-run's key
+  std::string label() const;     // "run 7", or "PyLoad's GET URL of 2026-03-02"
+};
+
+// One stored request (a LOADTEST row) of a run.
+struct StoredRequest {
+  std::uint64_t request_id = 0;  // within the run (REQUESTID for PyLoad's rows)
+  double timestamp = 0;          // UTC epoch seconds
+  int status = 0;
+  std::optional<double> total_s, ttfb_s, ttlb_s, connect_s;
+  std::int64_t bytes = 0;
+  std::string error;
+};
+
+class StoredRuns {
+ public:
+  // Opens `database` for reading. Throws StoreError when it does not exist, is not a SQLite
+  // database or holds no load test.
+  explicit StoredRuns(const std::filesystem::path& database);
+  ~StoredRuns();
+  StoredRuns(const StoredRuns&) = delete;
+  StoredRuns& operator=(const StoredRuns&) = delete;
+
+  // "last" (the newest run), "last~N" (N runs before it) or a run id. Throws RunNotFound naming
+  // the newest run.
+  RunRef resolve(const std::string& spec);
+  // The newest finished run of `url` and `method`, if any.
+  std::optional<RunRef> last_of(const std::string& url, const std::string& method);
+
+  // The run's summary with its storage facts and first `detail_rows` requests. Throws StoreError
+  // when its stored summary is damaged.
+  stats::RunSummary load(const RunRef& run, std::size_t detail_rows = 20);
+  // The run's stored requests in order, at most `limit` (all when 0); `total` gets their count.
+  std::vector<StoredRequest> requests(const RunRef& run, std::size_t limit, std::uint64_t* total);
+
+  sql::Database& database() { return *db_; }
+
+ private:
+  std::filesystem::path path_;
+  std::unique_ptr<sql::Database> db_;
+};
+
+}  // namespace ccload::store

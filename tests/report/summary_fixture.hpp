@@ -1,0 +1,84 @@
+#pragma once
+// Run summaries for the report tests, built from records as a run would build them.
+
+#include <vector>
+
+#include "stats/run_stats.hpp"
+#include "stats/run_summary.hpp"
+#include "stats/thresholds.hpp"
+
+namespace ccload::report::test {
+
+// `successes` 200s then `failures` 503s (total 2 ms + i us, first byte 1 ms + i us), then one
+// refused connection; GET http://h/, -c 2, a run of 2 s.
+inline stats::RunStats stats_with(int successes, int failures) {
+  stats::RunStats stats;
+  for (int i = 0; i < successes + failures; ++i) {
+    Record record;
+    record.status = i < successes ? 200 : 503;
+    record.ttfb_ns = 1'000'000 + 1000 * i;
+    record.ttlb_ns = record.total_ns = 2'000'000 + 1000 * i;
+    stats.add(record);
+  }
+  Record refused;
+  refused.error = ErrorCategory::connect;
+  stats.add(refused);
+  return stats;
+}
+
+inline stats::RunFacts facts_of(std::string url = "http://h/", std::string method = "GET") {
+  stats::RunFacts facts;
+  facts.url = std::move(url);
+  facts.method = std::move(method);
+  facts.concurrency = 2;
+  facts.duration_s = 2;
+  return facts;
+}
+
+// The fixed run behind the golden files: every section of every format has something to show.
+inline stats::RunSummary golden_summary() {
+  stats::RunStats stats;
+  stats::RunFacts facts;
+  facts.url = "http://127.0.0.1:8080/get?page=1&size=20";
+  facts.method = "GET";
+  facts.requested = 200;
+  facts.concurrency = 10;
+  facts.started_unix_ns = 1'795'963'296'123'456'789;  // 2026-11-29T14:41:36.123Z
+  facts.duration_s = 2.5;
+  facts.connections_opened = 12;
+  std::vector<stats::DetailRow> details;
+  for (int i = 0; i < 200; ++i) {
+    Record r;
+    r.request_id = static_cast<std::uint64_t>(i + 1);
+    r.start_unix_ns = facts.started_unix_ns + std::int64_t{i} * 12'500'000;
+    r.bytes = 512;
+    if (i % 50 == 7) {
+      r.error = i < 100 ? ErrorCategory::timeout : ErrorCategory::connect;
+      r.total_ns = 30'000'000;
+    } else {
+      r.status = i % 40 == 3 ? 500 : (i == 150 ? 999 : 200);
+      r.ttfb_ns = 400'000 + (std::int64_t{i} * 7919 % 200) * 10'000;
+      r.ttlb_ns = r.ttfb_ns + 150'000;
+      r.total_ns = r.ttlb_ns + (i < 10 ? 250'000 : 0);
+      r.connect_ns = i < 10 ? 250'000 : 0;
+    }
+    stats.add(r);
+    stats.timeline.add(
+        static_cast<std::size_t>((r.start_unix_ns - facts.started_unix_ns) / 1'000'000'000), r);
+    if (i < 20) {
+      details.push_back({r.request_id, r.start_unix_ns, facts.url, facts.method,
+                         r.error == ErrorCategory::none ? r.status : 0,
+                         r.error == ErrorCategory::none ? "" : std::string(to_string(r.error)),
+                         static_cast<double>(r.total_ns) / 1e9});
+    }
+  }
+  stats::RunSummary s = stats::summarize(stats, facts);
+  s.details = details;
+  s.storage = {"load.db", 7, true, ""};
+  s.notes = {"Every request is stored in load.db (run 7).",
+             "6 failed requests shipped to Betterstack (in.logs.betterstack.com)."};
+  s.thresholds = stats::evaluate(stats::parse_thresholds("p95<2ms,errors<1%"), s);
+  return s;
+}
+
+}  // namespace ccload::report::test
