@@ -23,7 +23,8 @@ void print_comparison(std::ostream& out, const stats::RunComparison& c, const st
       change = fmt::format("{:+.1f}%", f.change * 100);
     }
     out << fmt::format("  {:<14}{:>16}{:>16}{:>10}  {}\n", f.name, value_text(f.a, f.unit),
-                       value_text(f.b, f.unit), change, stats::to_string(f.verdict));
+                       value_text(f.b, f.unit), change,
+                       f.judged ? stats::to_string(f.verdict) : "same (too few samples to judge)");
   }
   out << fmt::format(
       "Latency distributions {} (two-sample Kolmogorov-Smirnov on total time: D = {:.4f}, "

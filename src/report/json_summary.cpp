@@ -108,7 +108,8 @@ json comparison_json(const stats::RunComparison& c) {
                        {"a", f.a},
                        {"b", f.b},
                        {"change", std::isfinite(f.change) ? json(f.change) : json(nullptr)},
-                       {"verdict", stats::to_string(f.verdict)}});
+                       {"verdict", stats::to_string(f.verdict)},
+                       {"judged", f.judged}});
   }
   return {{"a", c.run_a},
           {"b", c.run_b},

@@ -90,15 +90,26 @@ RunComparison compare_runs(const RunSummary& a, const RunSummary& b, double tole
   const TimingSummary& fa = a.total.figures;
   const TimingSummary& fb = b.total.figures;
   const bool latencies = fa.count > 0 && fb.count > 0;
-  for (const auto& [name, va, vb] :
-       {std::tuple{"p50", fa.p50, fb.p50}, std::tuple{"p90", fa.p90, fb.p90},
-        std::tuple{"p99", fa.p99, fb.p99}, std::tuple{"p99.9", fa.p999, fb.p999},
-        std::tuple{"mean", fa.mean, fb.mean}}) {
-    FigureChange f{name, "s", va, vb, relative_change(va, vb), Verdict::same};
-    if (latencies) f.verdict = judge(f.change, tolerance, true, out.latency.differ);
+  const double kQuantiles[] = {0.50, 0.90, 0.99, 0.999, 0};  // 0: the mean
+  const std::tuple<const char*, double, double> latency_figures[] = {{"p50", fa.p50, fb.p50},
+                                                                     {"p90", fa.p90, fb.p90},
+                                                                     {"p99", fa.p99, fb.p99},
+                                                                     {"p99.9", fa.p999, fb.p999},
+                                                                     {"mean", fa.mean, fb.mean}};
+  for (std::size_t i = 0; i < std::size(latency_figures); ++i) {
+    const auto& [name, va, vb] = latency_figures[i];
+    FigureChange f{name, "s", va, vb, relative_change(va, vb), Verdict::same, latencies};
+    const double tail = 1 - kQuantiles[i];
+    if (kQuantiles[i] > 0 &&
+        (static_cast<double>(fa.count) * tail < static_cast<double>(kMinTailSamples) ||
+         static_cast<double>(fb.count) * tail < static_cast<double>(kMinTailSamples))) {
+      f.judged = false;
+    }
+    if (f.judged) f.verdict = judge(f.change, tolerance, true, out.latency.differ);
     out.figures.push_back(f);
   }
-  FigureChange rps{"rps", "req/s", a.rps, b.rps, relative_change(a.rps, b.rps), Verdict::same};
+  FigureChange rps{"rps",         "req/s", a.rps, b.rps, relative_change(a.rps, b.rps),
+                   Verdict::same, true};
   rps.verdict = judge(rps.change, tolerance, false, a.rps > 0 && b.rps > 0);
   out.figures.push_back(rps);
   FigureChange failures{"failure rate",         "%", 100 * a.failure_rate(),

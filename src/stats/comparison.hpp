@@ -2,7 +2,9 @@
 // `ccload compare A B` and `--baseline`: is run B worse than run A? Each figure gets a verdict,
 // and a change counts only when it exceeds the tolerance and is beyond noise:
 // - latency figures (p50, p90, p99, p99.9, mean of the total time): the two latency distributions
-//   must differ by a two-sample Kolmogorov-Smirnov test on the stored histograms (alpha 0.01);
+//   must differ by a two-sample Kolmogorov-Smirnov test on the stored histograms (alpha 0.01),
+//   and a percentile is judged only when both runs have at least kMinTailSamples requests above
+//   it (p99 of 200 requests rests on 2 of them: noise, not a verdict);
 // - the failure rate: a two-proportion z-test (alpha 0.01);
 // - requests per second: the tolerance alone (a run has one rate, no distribution to test).
 
@@ -34,7 +36,10 @@ struct FigureChange {
   double a = 0, b = 0;  // the figure in each run (failure rate in %)
   double change = 0;    // (b - a) / a; 0 when a is 0 and b is 0, infinity when only a is 0
   Verdict verdict = Verdict::same;
+  bool judged = true;  // false: too few samples to tell (the verdict stays `same`)
 };
+
+inline constexpr std::uint64_t kMinTailSamples = 10;
 
 struct RunComparison {
   std::int64_t run_a = 0, run_b = 0;  // 0 for the live run

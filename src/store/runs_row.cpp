@@ -111,6 +111,11 @@ std::optional<std::string> RunsRow::text(const std::string& column) const {
 
 RunsRow summary_columns(const stats::RunSummary& s, std::int64_t ended_unix_ns) {
   RunsRow row;
+  // The run's start as measured (the row was inserted a moment before the first request).
+  if (s.facts.started_unix_ns > 0) {
+    row.set("STARTED", seconds(s.facts.started_unix_ns));
+    row.set("STARTED_NS", s.facts.started_unix_ns);
+  }
   row.set("ENDED", seconds(ended_unix_ns));
   row.set("DURATION", s.facts.duration_s);
   row.set("REQUESTS", static_cast<std::int64_t>(s.requests));

@@ -29,8 +29,9 @@ class RunsRow {
   std::map<std::string, Value> values_;  // by upper-case column name
 };
 
-// The columns written when a run ends (everything but the identity written when it began: RUNID,
-// STARTED, URL, METHOD, N, C, DURATION_LIMIT, RATE, ROWS_AFTER).
+// The columns written when a run ends: everything but the identity written when it began (RUNID,
+// URL, METHOD, N, C, DURATION_LIMIT, RATE, ROWS_AFTER); STARTED is rewritten with the measured
+// start.
 RunsRow summary_columns(const stats::RunSummary& summary, std::int64_t ended_unix_ns);
 
 // The summary of a finished run (one whose HIST_TOTAL is set), with its storage facts left for the

@@ -286,3 +286,50 @@ TEST(Histogram, DeserializeGarbageThrows) {
 
 }  // namespace
 }  // namespace ccload::stats
+
+namespace ccload::stats {
+namespace {
+
+TEST(HistogramCopies, CopyMoveAndReuseKeepEveryCount) {
+  Histogram a;
+  for (int i = 1; i <= 1000; ++i) a.record(std::int64_t{i} * 12'345);
+  Histogram copy(a);
+  EXPECT_EQ(copy, a);
+  Histogram assigned;
+  assigned.record(5);  // overwritten, not merged
+  assigned = a;
+  EXPECT_EQ(assigned, a);
+  Histogram moved(std::move(copy));
+  EXPECT_EQ(moved, a);
+  EXPECT_EQ(copy.count(), 0u);  // a moved-from histogram is empty and usable
+  copy.record(7);
+  EXPECT_EQ(copy.count(), 1u);
+  EXPECT_EQ(copy.value_at_quantile(1), 7);
+  Histogram target;
+  target.record(1'000'000'000);
+  target = std::move(moved);
+  EXPECT_EQ(target, a);
+  moved.record(3);  // holds target's old buckets, cleared
+  EXPECT_EQ(moved.count(), 1u);
+  EXPECT_EQ(moved.value_at_quantile(0.5), 3);
+  EXPECT_EQ(moved.serialize(), "h1;1;3;3;3;3:1");
+}
+
+TEST(HistogramCopies, MergeOfDisjointRangesEqualsRecordingEverything) {
+  Histogram low, high, all;
+  for (int i = 0; i < 500; ++i) {
+    low.record(1000 + i);
+    high.record(3'000'000'000 + std::int64_t{i} * 1'000'000);
+    all.record(1000 + i);
+    all.record(3'000'000'000 + std::int64_t{i} * 1'000'000);
+  }
+  Histogram merged;
+  merged.merge(high);
+  merged.merge(low);
+  EXPECT_EQ(merged, all);
+  EXPECT_EQ(merged.serialize(), all.serialize());
+  EXPECT_EQ(merged.value_at_quantile(0.5), all.value_at_quantile(0.5));
+}
+
+}  // namespace
+}  // namespace ccload::stats

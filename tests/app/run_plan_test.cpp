@@ -1,0 +1,104 @@
+#include "app/run_plan.hpp"
+
+#include <gtest/gtest.h>
+
+namespace ccload::app {
+namespace {
+
+cli::RunCommand command_for(std::string url) {
+  cli::RunCommand command;
+  command.url = std::move(url);
+  return command;
+}
+
+TEST(PlanRun, CommandLineAndSettingsBecomeOnePlan) {
+  cli::RunCommand command = command_for("https://api.example:8443/v1/items?x=1");
+  command.method = "POST";
+  command.body = R"({"a": 1})";
+  command.requests = 500;
+  command.concurrency = 20;
+  command.rate = 250;
+  command.json_path = "-";
+  command.thresholds = stats::parse_thresholds("p95<200ms");
+  config::Settings settings;
+  settings.database_path = "runs.db";
+  settings.timeout_s = 7;
+  const RunPlan plan = plan_run(command, settings);
+  EXPECT_EQ(plan.engine.target.host, "api.example");
+  EXPECT_EQ(plan.engine.target.port, 8443);
+  EXPECT_TRUE(plan.engine.target.tls);
+  EXPECT_EQ(plan.engine.method, "POST");
+  EXPECT_EQ(plan.engine.content_type, "application/json");
+  EXPECT_EQ(plan.engine.requests, 500u);
+  EXPECT_DOUBLE_EQ(plan.engine.rate, 250);
+  EXPECT_DOUBLE_EQ(plan.engine.timeout_s, 7) << "the configuration's timeout";
+  EXPECT_EQ(plan.facts.requested, 500u);
+  EXPECT_EQ(plan.facts.concurrency, 20u);
+  EXPECT_EQ(plan.facts.rate, 250);
+  EXPECT_FALSE(plan.facts.duration_limit_s.has_value());
+  EXPECT_EQ(plan.database, "runs.db");
+  EXPECT_FALSE(plan.shipping.has_value()) << "no token, no Loki: nothing to ship";
+  EXPECT_EQ(plan.outputs.json, "-");
+  ASSERT_EQ(plan.thresholds.size(), 1u);
+}
+
+TEST(PlanRun, FlagsWinOverTheConfiguration) {
+  cli::RunCommand command = command_for("http://h/");
+  command.timeout_s = 0.5;
+  command.database = "flag.db";
+  config::Settings settings;
+  settings.timeout_s = 30;
+  settings.database_path = "config.db";
+  const RunPlan plan = plan_run(command, settings);
+  EXPECT_DOUBLE_EQ(plan.engine.timeout_s, 0.5);
+  EXPECT_EQ(plan.database, "flag.db");
+  command.no_store = true;
+  EXPECT_FALSE(plan_run(command, settings).database.has_value());
+}
+
+TEST(PlanRun, ADurationBoundsTheRunInsteadOfACount) {
+  cli::RunCommand command = command_for("http://h/");
+  command.requests = 0;
+  command.duration_s = 30;
+  const RunPlan plan = plan_run(command, {});
+  EXPECT_EQ(plan.engine.requests, UINT64_MAX);
+  EXPECT_DOUBLE_EQ(plan.engine.duration_s, 30);
+  EXPECT_FALSE(plan.facts.requested.has_value());
+  EXPECT_EQ(plan.facts.duration_limit_s, 30);
+}
+
+TEST(PlanRun, BasicAuthFromTheConfigurationUnlessAnAuthorizationHeaderIsGiven) {
+  config::Settings settings;
+  settings.username = "user";
+  settings.password = "pa:ss";
+  cli::RunCommand command = command_for("http://h/");
+  RunPlan plan = plan_run(command, settings);
+  ASSERT_EQ(plan.engine.headers.size(), 1u);
+  EXPECT_EQ(plan.engine.headers[0].first, "Authorization");
+  EXPECT_EQ(plan.engine.headers[0].second, "Basic dXNlcjpwYTpzcw==");  // base64("user:pa:ss")
+  command.headers = {{"authorization", "Bearer t"}};
+  plan = plan_run(command, settings);
+  ASSERT_EQ(plan.engine.headers.size(), 1u);
+  EXPECT_EQ(plan.engine.headers[0].second, "Bearer t");
+}
+
+TEST(PlanRun, ShippingWhenATokenOrLokiIsConfigured) {
+  config::Settings settings;
+  settings.logtail_token = "secret";
+  settings.logtail_url = "https://in.example";
+  cli::RunCommand command = command_for("http://h/x");
+  command.sink_timeout_s = 3;
+  const RunPlan plan = plan_run(command, settings);
+  ASSERT_TRUE(plan.shipping.has_value());
+  EXPECT_EQ(plan.shipping->logtail_token, "secret");
+  EXPECT_DOUBLE_EQ(plan.shipping->flush_timeout_s, 3);
+  EXPECT_EQ(plan.shipping->target_url, "http://h/x");
+}
+
+TEST(PlanRun, AnUnusableUrlIsAUsageError) {
+  EXPECT_THROW(plan_run(command_for("ftp://h/"), {}), cli::UsageError);
+  EXPECT_THROW(plan_run(command_for("no-scheme"), {}), cli::UsageError);
+}
+
+}  // namespace
+}  // namespace ccload::app
