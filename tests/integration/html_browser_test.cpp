@@ -1,0 +1,113 @@
+// The --html page in a real browser: Debian's headless Chromium renders it (--dump-dom and
+// --screenshot), the charts and tables are in the rendered page, and the page loads nothing: every
+// fetch Chromium would make goes to a recording proxy, which must see none (a control page with
+// one external image shows that the proxy does see what a page fetches).
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "server/target_server.hpp"
+#include "support/ccload_run.hpp"
+#include "support/recording_server.hpp"
+
+namespace ccload::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kChromium = "/usr/bin/chromium";
+
+class HtmlInBrowser : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!fs::exists(kChromium)) {
+      GTEST_SKIP() << "Debian's chromium is not installed (scripts/install-deps.sh installs it)";
+    }
+  }
+
+  // Chromium as the probe runs it here: no background networking, every fetch through `proxy`.
+  ProcessResult chromium(const std::vector<std::string>& args, const RecordingServer& proxy) {
+    std::vector<std::string> argv = {kChromium,
+                                     "--headless",
+                                     "--no-sandbox",
+                                     "--disable-gpu",
+                                     "--disable-quic",
+                                     "--no-first-run",
+                                     "--disable-background-networking",
+                                     "--disable-component-update",
+                                     "--disable-sync",
+                                     "--user-data-dir=" + (dir / "profile").string(),
+                                     "--proxy-server=http://127.0.0.1:" + std::to_string(proxy.port()),
+                                     "--proxy-bypass-list=<-loopback>"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    ProcessOptions options;
+    options.timeout = std::chrono::seconds(60);
+    return run_process(argv, options);
+  }
+
+  // What a page fetched: the proxy's requests, less Chromium's own calls to Google's services
+  // (its clock and update checks), which no page asks for.
+  static std::vector<std::string> page_fetches(const RecordingServer& proxy) {
+    std::vector<std::string> out;
+    for (const auto& request : proxy.requests()) {
+      std::string host = request.header("Host");
+      host = host.substr(0, host.rfind(':') == std::string::npos ? host.size() : host.rfind(':'));
+      const bool chromium_service = host.ends_with(".google.com") || host.ends_with(".gvt1.com") ||
+                                    host.ends_with(".googleapis.com");
+      if (!chromium_service) out.push_back(request.method + " " + request.target);
+    }
+    return out;
+  }
+
+  TempDir dir;
+};
+
+TEST_F(HtmlInBrowser, TheReportRendersWithItsChartsAndTablesAndFetchesNothing) {
+  server::TargetServer target({"127.0.0.1", 0, 1, "", ""});
+  ProcessResult run = run_ccload({"run", target.base_url() + "/status/503", "-z", "2.5s", "--rate",
+                                  "100", "-c", "4", "--html", "report.html", "--fail-on", "p99<1s"},
+                                 dir.path());
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::string page = "file://" + (dir / "report.html").string();
+
+  RecordingServer proxy;
+  ProcessResult dom = chromium({"--dump-dom", page}, proxy);
+  ASSERT_EQ(dom.exit_code, 0) << dom.err;
+  const std::string& html = dom.out;
+  EXPECT_NE(html.find("<h1>Load test results</h1>"), std::string::npos) << html.substr(0, 400);
+  EXPECT_NE(html.find("aria-label=\"latency by percentile\""), std::string::npos);
+  EXPECT_NE(html.find("aria-label=\"requests completed per second\""), std::string::npos);
+  EXPECT_NE(html.find("aria-label=\"total latency per second\""), std::string::npos);
+  EXPECT_GE(std::count(html.begin(), html.end(), '<') , 100);
+  EXPECT_NE(html.find("<polyline"), std::string::npos);
+  EXPECT_NE(html.find("<td>503 (failed)</td><td>250</td>"), std::string::npos);
+  EXPECT_NE(html.find("<td>p99&lt;1s</td>"), std::string::npos) << "the thresholds table";
+
+  const fs::path shot = dir / "report.png";
+  ProcessResult screenshot =
+      chromium({"--window-size=900,2400", "--screenshot=" + shot.string(), page}, proxy);
+  ASSERT_EQ(screenshot.exit_code, 0) << screenshot.err;
+  ASSERT_TRUE(fs::exists(shot));
+  EXPECT_GT(fs::file_size(shot), 20'000u) << "a page with charts, not a blank one";
+  std::ifstream png(shot, std::ios::binary);
+  char signature[8] = {};
+  png.read(signature, 8);
+  EXPECT_EQ(std::string(signature + 1, 3), "PNG");
+
+  const auto fetched = page_fetches(proxy);
+  EXPECT_TRUE(fetched.empty()) << "the page fetched " << fetched.front();
+
+  // The control: a page that does fetch something is seen by the proxy.
+  std::ofstream(dir / "control.html")
+      << "<!doctype html><img src=\"http://images.invalid/x.png\"><p>control</p>";
+  ProcessResult control = chromium({"--dump-dom", "file://" + (dir / "control.html").string()}, proxy);
+  EXPECT_EQ(control.exit_code, 0) << control.err;
+  const auto control_fetches = page_fetches(proxy);
+  ASSERT_EQ(control_fetches.size(), 1u) << "the proxy would have seen a fetch";
+  EXPECT_NE(control_fetches[0].find("images.invalid"), std::string::npos) << control_fetches[0];
+}
+
+}  // namespace
+}  // namespace ccload::test
