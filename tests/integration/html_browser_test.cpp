@@ -29,18 +29,19 @@ class HtmlInBrowser : public ::testing::Test {
 
   // Chromium as the probe runs it here: no background networking, every fetch through `proxy`.
   ProcessResult chromium(const std::vector<std::string>& args, const RecordingServer& proxy) {
-    std::vector<std::string> argv = {kChromium,
-                                     "--headless",
-                                     "--no-sandbox",
-                                     "--disable-gpu",
-                                     "--disable-quic",
-                                     "--no-first-run",
-                                     "--disable-background-networking",
-                                     "--disable-component-update",
-                                     "--disable-sync",
-                                     "--user-data-dir=" + (dir / "profile").string(),
-                                     "--proxy-server=http://127.0.0.1:" + std::to_string(proxy.port()),
-                                     "--proxy-bypass-list=<-loopback>"};
+    std::vector<std::string> argv = {
+        kChromium,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--user-data-dir=" + (dir / "profile").string(),
+        "--proxy-server=http://127.0.0.1:" + std::to_string(proxy.port()),
+        "--proxy-bypass-list=<-loopback>"};
     argv.insert(argv.end(), args.begin(), args.end());
     ProcessOptions options;
     options.timeout = std::chrono::seconds(60);
@@ -80,7 +81,7 @@ TEST_F(HtmlInBrowser, TheReportRendersWithItsChartsAndTablesAndFetchesNothing) {
   EXPECT_NE(html.find("aria-label=\"latency by percentile\""), std::string::npos);
   EXPECT_NE(html.find("aria-label=\"requests completed per second\""), std::string::npos);
   EXPECT_NE(html.find("aria-label=\"total latency per second\""), std::string::npos);
-  EXPECT_GE(std::count(html.begin(), html.end(), '<') , 100);
+  EXPECT_GE(std::count(html.begin(), html.end(), '<'), 100);
   EXPECT_NE(html.find("<polyline"), std::string::npos);
   EXPECT_NE(html.find("<td>503 (failed)</td><td>250</td>"), std::string::npos);
   EXPECT_NE(html.find("<td>p99&lt;1s</td>"), std::string::npos) << "the thresholds table";
@@ -102,7 +103,8 @@ TEST_F(HtmlInBrowser, TheReportRendersWithItsChartsAndTablesAndFetchesNothing) {
   // The control: a page that does fetch something is seen by the proxy.
   std::ofstream(dir / "control.html")
       << "<!doctype html><img src=\"http://images.invalid/x.png\"><p>control</p>";
-  ProcessResult control = chromium({"--dump-dom", "file://" + (dir / "control.html").string()}, proxy);
+  ProcessResult control =
+      chromium({"--dump-dom", "file://" + (dir / "control.html").string()}, proxy);
   EXPECT_EQ(control.exit_code, 0) << control.err;
   const auto control_fetches = page_fetches(proxy);
   ASSERT_EQ(control_fetches.size(), 1u) << "the proxy would have seen a fetch";
