@@ -19,6 +19,9 @@ const std::set<std::string> kSubcommands = {"run", "history", "serve", "report",
 const std::vector<std::string> kMethods = {"GET",    "POST", "PUT",    "PATCH",
                                            "DELETE", "HEAD", "OPTIONS"};
 
+// CCLOAD_VERSION comes from project() in CMakeLists.txt.
+constexpr const char* kVersionLine = "ccload " CCLOAD_VERSION;
+
 constexpr const char* kExample = "ccload -u http://127.0.0.1:8080/get -n 100 -c 10 -GET";
 
 bool is_method_flag(const std::string& token) {
@@ -338,7 +341,7 @@ Command parse_command_line(int argc, const char* const* argv) {
   args = rewrite_seed_form(std::move(args));
 
   CLI::App app(kDescription, "ccload");
-  app.set_version_flag("--version", "ccload 0.1.0");
+  app.set_version_flag("--version", kVersionLine);
   app.require_subcommand(1);
   app.fallthrough(false);
 
@@ -462,7 +465,7 @@ Command parse_command_line(int argc, const char* const* argv) {
   } catch (const CLI::CallForAllHelp&) {
     return InfoCommand{app.help("", CLI::AppFormatMode::All)};
   } catch (const CLI::CallForVersion&) {
-    return InfoCommand{"ccload 0.1.0\n"};
+    return InfoCommand{std::string(kVersionLine) + "\n"};
   } catch (const CLI::ParseError& error) {
     std::string command;
     for (CLI::App* sub : {run_app, history_app, serve_app, report_app, compare_app}) {

@@ -28,7 +28,7 @@ std::string build_request(const EngineConfig& config) {
       fmt::format("{} {} HTTP/1.1\r\n", config.method, config.target.request_target);
   if (!has_header(config, "Host"))
     request += fmt::format("Host: {}\r\n", config.target.host_header);
-  if (!has_header(config, "User-Agent")) request += "User-Agent: ccload/0.1\r\n";
+  if (!has_header(config, "User-Agent")) request += "User-Agent: ccload/" CCLOAD_VERSION "\r\n";
   if (!has_header(config, "Accept")) request += "Accept: */*\r\n";
   if (!config.body.empty() && !config.content_type.empty() && !has_header(config, "Content-Type")) {
     request += fmt::format("Content-Type: {}\r\n", config.content_type);

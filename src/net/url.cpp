@@ -19,7 +19,7 @@ Target parse_target(std::string_view text, bool default_https) {
     throw UrlError("the URL is empty: give one like http://127.0.0.1:8080/get");
   }
   if (default_https && candidate.find("://") == std::string::npos) {
-    candidate = "https://" + candidate;
+    candidate.insert(0, "https://");
   }
   if (candidate.find("://") == std::string::npos) {
     throw UrlError(fmt::format("the URL '{}' has no scheme: write it as http://{} or https://{}",
@@ -59,12 +59,15 @@ Target parse_target(std::string_view text, bool default_https) {
   } else {
     target.port = target.tls ? 443 : 80;
   }
-  std::string host_for_header = ipv6 ? "[" + target.host + "]" : target.host;
+  const std::string host_for_header = ipv6 ? fmt::format("[{}]", target.host) : target.host;
   bool default_port = target.port == (target.tls ? 443 : 80);
   target.host_header =
       default_port ? host_for_header : fmt::format("{}:{}", host_for_header, target.port);
   target.request_target = url.encoded_path().empty() ? "/" : std::string(url.encoded_path());
-  if (url.has_query()) target.request_target += "?" + std::string(url.encoded_query());
+  if (url.has_query()) {
+    target.request_target += '?';
+    target.request_target += url.encoded_query();
+  }
   return target;
 }
 

@@ -167,7 +167,7 @@ TEST(ParseCommandLine, HelpAndVersionAreInfo) {
     EXPECT_NE(run_help.text.find(option), std::string::npos) << option;
   }
   auto version = std::get<InfoCommand>(parse({"--version"}));
-  EXPECT_NE(version.text.find("ccload"), std::string::npos);
+  EXPECT_EQ(version.text, "ccload " CCLOAD_VERSION "\n") << "the version of project() in CMake";
 }
 
 struct BadInput {

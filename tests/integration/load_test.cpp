@@ -41,6 +41,7 @@ TEST_F(LoadTest, SendsExactlyNRequestsInTheSeedForm) {
     EXPECT_EQ(request.method, "GET");
     EXPECT_EQ(request.target, "/get");
     EXPECT_EQ(request.header("Host"), "127.0.0.1:" + std::to_string(server.port()));
+    EXPECT_EQ(request.header("User-Agent"), "ccload/" CCLOAD_VERSION);
   }
 }
 
