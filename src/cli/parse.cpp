@@ -419,7 +419,7 @@ Command parse_command_line(int argc, const char* const* argv) {
   CLI::App* serve_app = app.add_subcommand(
       "serve",
       "Run the built-in target server (/get, /status/CODE, /delay/MS, /bytes/N, /post, "
-      "/anything, /flaky/N).");
+      "/anything, /flaky/N; faults: /reset, /close, /malformed, /trickle/MS, /hang, /headers/N).");
   serve_app->add_option("--host", serve.host, "Address to listen on (default 127.0.0.1)");
   serve_app->add_option("--port", port, "Port to listen on; 0 picks a free one (default 8080)");
   serve_app->add_option("--threads", serve_threads, "Threads (default: cores)");

@@ -22,7 +22,20 @@ constexpr std::string_view kIndex =
     "ANY  /bytes/N       N bytes of body (at most 100 MB)\n"
     "ANY  /post          echo: JSON {method, path, query, headers, body, json}\n"
     "ANY  /anything[/*]  echo, like /post\n"
-    "ANY  /flaky/N       every Nth request (server-wide) gets 500, the others 200\n";
+    "ANY  /flaky/N       every Nth request (server-wide) gets 500, the others 200\n"
+    "\n"
+    "Faults:\n"
+    "ANY  /reset         head and half the body, then a TCP reset\n"
+    "ANY  /close         the connection closed before the status line\n"
+    "ANY  /malformed     garbage instead of a status line, then closed\n"
+    "ANY  /trickle/MS    a 10-byte body, one byte every MS milliseconds (at most 60000)\n"
+    "ANY  /hang          never answers\n"
+    "ANY  /headers/N     a 200 whose head is N bytes (at most 1 MiB)\n";
+
+// /reset announces this many bytes and sends half of them.
+constexpr std::size_t kResetBodySize = 1000;
+// /trickle/MS sends these 10 bytes one at a time.
+constexpr std::string_view kTrickleBody = "trickling\n";
 
 void append_number(std::string& out, std::uint64_t v) {
   char buf[24];
@@ -206,6 +219,67 @@ void flaky(const RequestData& req, std::string_view arg, ServerState& state, Res
   }
 }
 
+void reset(const RequestData& req, Response& out) {
+  out.body.assign(kResetBodySize, 'r');
+  finish(req, 200, "text/plain; charset=utf-8", out);
+  out.fault = Response::Fault::reset;
+  out.close = true;
+}
+
+void fault_without_response(Response::Fault fault, Response& out) {
+  out.fault = fault;
+  out.close = true;
+}
+
+void malformed(Response& out) {
+  out.body.assign("SPAM/9 this is not a status line\r\nnor: a header\r\n\r\n");
+  out.fault = Response::Fault::malformed;
+  out.close = true;
+}
+
+void trickle(const RequestData& req, std::string_view arg, Response& out) {
+  auto ms = parse_uint(arg);
+  if (!ms) {
+    text(req, 400, "bad interval: expected /trickle/MILLISECONDS\n", out);
+    return;
+  }
+  const auto capped = std::min<std::uint64_t>(*ms, kMaxDelayMs);
+  out.trickle_interval = std::chrono::milliseconds(static_cast<std::int64_t>(capped));
+  out.fault = Response::Fault::trickle;
+  text(req, 200, kTrickleBody, out);
+}
+
+// A 200 whose head (status line, fields and the blank line) is exactly `arg` bytes, made up with
+// X-Fill fields of at most 1000 bytes; fewer bytes than a field needs are spaces after the reason
+// phrase. Asked for less than the plain head, it sends the plain head.
+void headers(const RequestData& req, std::string_view arg, Response& out) {
+  auto n = parse_uint(arg);
+  if (!n) {
+    text(req, 400, "bad size: expected /headers/N\n", out);
+    return;
+  }
+  text(req, 200, "headers\n", out);
+  std::string& h = out.head;
+  const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(*n, kMaxHeadBytes));
+  if (wanted <= h.size()) return;
+  std::size_t missing = wanted - h.size();
+  constexpr std::string_view kName = "X-Fill: ";
+  constexpr std::size_t kFieldOverhead = kName.size() + 2;  // name, CRLF
+  constexpr std::size_t kMaxField = 1000;
+  std::string fill;
+  while (missing >= kFieldOverhead) {
+    std::size_t field = std::min(missing, kMaxField);
+    // Leave either nothing or enough for one more field.
+    if (missing - field != 0 && missing - field < kFieldOverhead) field = missing - kFieldOverhead;
+    fill.append(kName);
+    fill.append(field - kFieldOverhead, 'f');
+    fill.append("\r\n");
+    missing -= field;
+  }
+  h.insert(h.size() - 2, fill);
+  h.insert(h.find("\r\n"), missing, ' ');
+}
+
 }  // namespace
 
 std::shared_ptr<const std::string> BytesCache::at_least(std::size_t size) {
@@ -280,6 +354,12 @@ void route(const RequestData& req, ServerState& state, Response& out) {
   if (path == "/post" || path == "/anything" || starts_with(path, "/anything/")) {
     return echo(req, out);
   }
+  if (path == "/reset") return reset(req, out);
+  if (path == "/close") return fault_without_response(Response::Fault::close, out);
+  if (path == "/malformed") return malformed(out);
+  if (starts_with(path, "/trickle/")) return trickle(req, path.substr(9), out);
+  if (path == "/hang") return fault_without_response(Response::Fault::hang, out);
+  if (starts_with(path, "/headers/")) return headers(req, path.substr(9), out);
   if (path == "/") return text(req, 200, kIndex, out);
   text(req, 404, "not found\n", out);
 }

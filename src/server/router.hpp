@@ -16,7 +16,8 @@
 namespace ccload::server {
 
 inline constexpr std::size_t kMaxBytes = 100u * 1024u * 1024u;  // /bytes/N cap
-inline constexpr std::int64_t kMaxDelayMs = 60000;              // /delay/MS cap
+inline constexpr std::int64_t kMaxDelayMs = 60000;              // /delay/MS and /trickle/MS cap
+inline constexpr std::size_t kMaxHeadBytes = 1024u * 1024u;     // /headers/N cap
 
 // One immutable buffer of filler bytes shared by all connections; /bytes/N sends a prefix of it.
 // It only grows (to the largest N asked for), and a connection keeps the shared_ptr it got, so the
@@ -50,6 +51,18 @@ struct Response {
   bool close = false;                  // close the connection after writing
   bool head_only = false;              // HEAD request: send the head (with Content-Length) only
 
+  // The fault endpoints: how the connection departs from writing `head` and then the body.
+  enum class Fault : std::uint8_t {
+    none,
+    reset,      // the head and half the body, then a TCP reset (SO_LINGER 0, close)
+    close,      // nothing: the connection is closed before the status line
+    malformed,  // `body` alone (not HTTP), then the connection is closed
+    trickle,    // the head, then the body one byte every `trickle_interval`
+    hang,       // nothing, ever: the request's bytes are read and dropped until the peer closes
+  };
+  Fault fault = Fault::none;
+  std::chrono::milliseconds trickle_interval{0};
+
   void clear() {
     head.clear();
     body.clear();
@@ -58,6 +71,8 @@ struct Response {
     delay = std::chrono::milliseconds{0};
     close = false;
     head_only = false;
+    fault = Fault::none;
+    trickle_interval = std::chrono::milliseconds{0};
   }
   std::size_t body_size() const { return use_shared ? shared_size : body.size(); }
 };

@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "server/fault_writer.hpp"
 #include "server/http_request.hpp"
 #include "server/router.hpp"
 
@@ -125,7 +126,12 @@ asio::awaitable<void> serve_requests(Stream& stream, ServerState& state) {
       timer->expires_after(res.delay);
       co_await timer->async_wait(kTok);
     }
-    error_code wec = co_await write_response(stream, res);
+    error_code wec;
+    if (res.fault == Response::Fault::none) {
+      wec = co_await write_response(stream, res);
+    } else {
+      wec = co_await write_fault(stream, res);
+    }
     if (wec || res.close) {
       close_stream(stream);
       co_return;

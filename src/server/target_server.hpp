@@ -9,10 +9,20 @@
 //   /delay/MS    200 after MS milliseconds (capped at 60000; timer, not a blocked thread)
 //   /bytes/N     N bytes of body (capped at 100 MB)
 //   /post, /anything, /anything/...   echo: JSON {"method","path","query","headers","body","json"}
-//   /flaky/N     a server-wide counter k: 500 {"error":"flaky failure","request":k} when k % N ==
-//   0,
-//                else 200
+//   /flaky/N     a server-wide counter k: 500 {"error":"flaky failure","request":k} when
+//                k % N == 0, else 200
 //   other        404
+//
+// Fault endpoints, for testing clients (each request's bytes are read in full first):
+//   /reset       a 200 head announcing a 1000-byte body, 500 bytes of it, then a TCP reset
+//                (SO_LINGER 0 and close): the client sees ECONNRESET in the middle of the body
+//   /close       the connection is closed (FIN) before the status line
+//   /malformed   a line of garbage instead of a status line, then the connection is closed
+//   /trickle/MS  a 200 with a 10-byte body sent one byte every MS ms (at most 60000); keep-alive
+//   /hang        never answers; the connection stays open until the client closes it
+//   /headers/N   a 200 whose head (status line, fields, blank line) is exactly N bytes, from
+//                X-Fill fields of at most 1000 bytes (at most 1 MiB; less than a plain head: the
+//                plain head)
 // HTTP/1.1 keep-alive (and HTTP/1.0 with Connection: keep-alive), pipelining, Expect: 100-continue,
 // chunked request bodies (up to 32 MB). Every response has "Server: ccload" and a Content-Length
 // (except 204, which must not have one).
