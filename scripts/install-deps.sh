@@ -7,7 +7,7 @@ packages=(
   gcc g++ cmake ninja-build pkg-config
   libboost1.81-dev libboost-url1.81-dev libssl-dev libsqlite3-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev node-llhttp
-  sqlite3 procps clang-format git
+  libpq-dev sqlite3 procps clang-format git
 )
 packages+=("$@")   # extra packages a caller needs (the benchmark adds wrk, nginx, ...)
 

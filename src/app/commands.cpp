@@ -9,6 +9,7 @@
 #include "config/settings.hpp"
 #include "report/history_text.hpp"
 #include "server/target_server.hpp"
+#include "store/postgres.hpp"
 #include "store/sqlite.hpp"
 #include "store/stored_runs.hpp"
 
@@ -37,11 +38,12 @@ int print_history(const std::string& database, const store::HistoryQuery& query,
     err << "ccload: error: " << message << '\n';
     return code;
   };
+  const std::string shown = store::redact_database_url(database);
   std::optional<store::StoredRuns> runs;
   try {
     runs.emplace(database);
   } catch (const store::RunNotFound&) {
-    out << "No load tests recorded yet in " << database << "\n";
+    out << "No load tests recorded yet in " << shown << "\n";
     return kExitOk;
   } catch (const store::StoreError& e) {
     return error(e.what(), kExitFailed);
@@ -58,9 +60,9 @@ int print_history(const std::string& database, const store::HistoryQuery& query,
     }
     const auto empty = [&] {
       if (query.url_contains.empty()) {
-        out << "No load tests recorded yet in " << database << "\n";
+        out << "No load tests recorded yet in " << shown << "\n";
       } else {
-        out << "No load tests of URLs containing \"" << query.url_contains << "\" in " << database
+        out << "No load tests of URLs containing \"" << query.url_contains << "\" in " << shown
             << "\n";
       }
       return kExitOk;
@@ -80,7 +82,7 @@ int print_history(const std::string& database, const store::HistoryQuery& query,
   } catch (const store::StoreError& e) {
     return error(e.what(), kExitFailed);
   } catch (const store::sql::Error& e) {
-    return error(fmt::format("cannot read the history in {}: {}", database, e.what()), kExitFailed);
+    return error(fmt::format("cannot read the history in {}: {}", shown, e.what()), kExitFailed);
   }
 }
 

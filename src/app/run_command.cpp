@@ -21,6 +21,7 @@
 #include "report/terminal.hpp"
 #include "sinks/policy.hpp"
 #include "stats/comparison.hpp"
+#include "store/postgres.hpp"
 #include "store/run_writer.hpp"
 #include "store/stored_runs.hpp"
 
@@ -51,10 +52,10 @@ std::optional<std::string> problem_before_sending(const RunPlan& plan) {
 // nothing). Throws cli::UsageError.
 std::optional<stats::RunSummary> load_baseline(const RunPlan& plan) {
   if (!plan.baseline) return std::nullopt;
-  const std::string& database = *plan.database;
+  const std::string database = store::redact_database_url(*plan.database);
   const std::string what = fmt::format("{} {}", plan.facts.method, plan.facts.url);
   try {
-    store::StoredRuns runs(database);
+    store::StoredRuns runs(*plan.database);
     std::optional<store::RunRef> ref;
     if (*plan.baseline == "last") {
       ref = runs.last_of(plan.facts.url, plan.facts.method);
@@ -107,7 +108,7 @@ void run_engine(RunPlan& plan, Execution& run, report::StatusLine& status, bool 
     sinks::ShipperConfig ship = *plan.shipping;
     if (run.writer && run.writer->run_id() != 0) {
       ship.run_id = run.writer->run_id();
-      ship.database = *plan.database;
+      ship.database = store::redact_database_url(*plan.database);
     }
     run.shipper.emplace(std::move(ship));
     config.failures = &*run.shipper;
@@ -158,7 +159,7 @@ std::optional<std::string> finish_sinks(const RunPlan& plan, Execution& run,
                                         bool status_wanted) {
   std::optional<std::string> store_error;
   if (run.writer) {
-    const std::string& database = *plan.database;
+    const std::string database = store::redact_database_url(*plan.database);
     // A store still draining after the load (a slow or locked disk) says how far it has come.
     store::RunWriter::DrainProgress on_drain;
     if (status_wanted) {

@@ -141,9 +141,14 @@ std::string database_path_from_url(std::string_view url) {
   }
   if (!has_scheme) return std::string(url);
   const std::string_view scheme = url.substr(0, colon);
+  // PostgreSQL: the URL goes to libpq as it is (user, password, host, port, database and
+  // parameters such as sslmode).
+  if (iequals(scheme, "postgresql") || iequals(scheme, "postgres")) return std::string(url);
   if (!iequals(scheme, "sqlite")) {
-    throw std::invalid_argument("DATABASE_URL with scheme " + std::string(scheme) +
-                                ":// is not supported yet (only SQLite); " + fix);
+    throw std::invalid_argument(
+        "DATABASE_URL with scheme " + std::string(scheme) +
+        ":// is not supported (SQLite or PostgreSQL); fix: use a file path such as "
+        "DATABASE_URL=load.db, sqlite:///abs/path.db or postgresql://user:password@host/db");
   }
   std::string_view rest = url.substr(colon + 3);  // "/abs/path" (sqlite:///) or "relative"
   if (rest.empty() || rest == "/") {

@@ -24,7 +24,6 @@ namespace ccload::store {
 namespace fs = std::filesystem;
 
 using sql_text::kRunRows;
-using sql_text::kTimestamp;
 
 namespace detail {
 namespace {
@@ -36,7 +35,7 @@ struct Layout {
   bool thresholds = false;  // RUNS.THRESHOLDS exists (schema 3)
 };
 
-Layout inspect(sql::Database& db) {
+Layout inspect(sql::Connection& db) {
   Layout layout;
   layout.loadtest = db.has_table("LOADTEST");
   layout.runid = layout.loadtest && db.has_column("LOADTEST", "RUNID");
@@ -62,17 +61,17 @@ double mean_of(const std::vector<std::int64_t>& ns) {
   return static_cast<double>(sum / static_cast<long double>(ns.size()) / 1e9L);
 }
 
-std::string url_filter(const HistoryQuery& q) {
-  return q.url_contains.empty() ? std::string() : " AND instr(URL, ?) > 0";
+std::string url_filter(const sql::Connection& db, const HistoryQuery& q) {
+  return q.url_contains.empty() ? std::string() : " AND " + sql::contains_sql(db, "URL");
 }
 
 // Rows that no finished run summarizes: PyLoad's (RUNID NULL) and, when `with_unfinished`, those of
 // runs whose summary was never written. Calls f(ts, url, status, method, total_s, run_id).
 template <typename F>
-void for_each_loose_row(sql::Database& db, const Layout& layout, const HistoryQuery& q,
+void for_each_loose_row(sql::Connection& db, const Layout& layout, const HistoryQuery& q,
                         bool with_unfinished, F&& f) {
   if (!layout.loadtest) return;
-  std::string where = " WHERE 1";
+  std::string where = " WHERE 1=1";
   if (layout.runid) {
     where = with_unfinished && layout.runs
                 ? " WHERE (RUNID IS NULL OR RUNID IN (SELECT RUNID FROM RUNS WHERE HIST_TOTAL IS "
@@ -80,8 +79,9 @@ void for_each_loose_row(sql::Database& db, const Layout& layout, const HistoryQu
                 : " WHERE RUNID IS NULL";
   }
   auto stmt = db.prepare(fmt::format(
-      "SELECT {}, URL, STATUS, UPPER(REQTYPE), CAST(RESPONSETIME AS REAL), {} FROM LOADTEST{}{}",
-      kTimestamp, layout.runid ? "RUNID" : "NULL", where, url_filter(q)));
+      "SELECT {}, URL, STATUS, UPPER(REQTYPE), CAST(RESPONSETIME AS DOUBLE PRECISION), {} FROM "
+      "LOADTEST{}{}",
+      sql_text::timestamp(db), layout.runid ? "RUNID" : "NULL", where, url_filter(db, q)));
   if (!q.url_contains.empty()) stmt.bind(1, std::string_view(q.url_contains));
   while (stmt.step()) {
     f(stmt.column_double(0), stmt.column_text(1), static_cast<int>(stmt.column_int(2)),
@@ -124,7 +124,7 @@ std::string period_key(double epoch_seconds, Period period) {
   return local_strftime(epoch_seconds, "%Y-%m-%d");
 }
 
-std::vector<RunLine> list_runs(sql::Database& db, const HistoryQuery& q) {
+std::vector<RunLine> list_runs(sql::Connection& db, const HistoryQuery& q) {
   const Layout layout = inspect(db);
   std::vector<RunLine> lines;
   const std::string limit = q.limit > 0 ? fmt::format(" LIMIT {}", q.limit) : "";
@@ -134,8 +134,8 @@ std::vector<RunLine> list_runs(sql::Database& db, const HistoryQuery& q) {
     auto stmt = db.prepare(
         "SELECT RUNID, STARTED, METHOD, URL, REQUESTS, FAILED, RPS, TOTAL_MEAN, TOTAL_P95, "
         "INTERRUPTED, HIST_TOTAL IS NULL, ENDED IS NULL, " +
-        std::string(layout.thresholds ? "THRESHOLDS" : "NULL") + " FROM RUNS WHERE 1" +
-        url_filter(q) + " ORDER BY STARTED DESC, RUNID DESC" + limit);
+        std::string(layout.thresholds ? "THRESHOLDS" : "NULL") + " FROM RUNS WHERE 1=1" +
+        url_filter(db, q) + " ORDER BY STARTED DESC, RUNID DESC" + limit);
     if (!q.url_contains.empty()) stmt.bind(1, std::string_view(q.url_contains));
     while (stmt.step()) {
       RunLine line;
@@ -156,8 +156,8 @@ std::vector<RunLine> list_runs(sql::Database& db, const HistoryQuery& q) {
       lines.push_back(std::move(line));
     }
     if (layout.runid) {
-      auto rows =
-          db.prepare("SELECT STATUS, CAST(RESPONSETIME AS REAL) FROM LOADTEST WHERE " + kRunRows);
+      auto rows = db.prepare(
+          "SELECT STATUS, CAST(RESPONSETIME AS DOUBLE PRECISION) FROM LOADTEST WHERE " + kRunRows);
       for (const std::size_t index : without_summary) {
         RunLine& line = lines[index];
         rows.bind(1, line.run_id);
@@ -219,7 +219,7 @@ std::vector<RunLine> list_runs(sql::Database& db, const HistoryQuery& q) {
   return lines;
 }
 
-std::vector<PeriodLine> list_periods(sql::Database& db, const HistoryQuery& q) {
+std::vector<PeriodLine> list_periods(sql::Connection& db, const HistoryQuery& q) {
   const Layout layout = inspect(db);
   struct Group {
     PeriodLine line;
@@ -233,7 +233,7 @@ std::vector<PeriodLine> list_periods(sql::Database& db, const HistoryQuery& q) {
     auto stmt = db.prepare(
         "SELECT RUNID, STARTED, URL, REQUESTS, FAILED, HIST_TOTAL FROM RUNS WHERE HIST_TOTAL IS "
         "NOT NULL" +
-        url_filter(q));
+        url_filter(db, q));
     if (!q.url_contains.empty()) stmt.bind(1, std::string_view(q.url_contains));
     while (stmt.step()) {
       const std::string url = stmt.column_text(2);

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "store/history.hpp"
-#include "store/sqlite.hpp"
+#include "store/sql_connection.hpp"
 
 namespace ccload::store::detail {
 
@@ -42,7 +42,7 @@ std::string period_key(double epoch_seconds, Period period);
 std::string local_time(double epoch_seconds, bool micros = false);
 
 // Newest first, at most query.limit lines (all when limit <= 0), filtered by query.url_contains.
-std::vector<RunLine> list_runs(sql::Database& db, const HistoryQuery& query);
-std::vector<PeriodLine> list_periods(sql::Database& db, const HistoryQuery& query);
+std::vector<RunLine> list_runs(sql::Connection& db, const HistoryQuery& query);
+std::vector<PeriodLine> list_periods(sql::Connection& db, const HistoryQuery& query);
 
 }  // namespace ccload::store::detail

@@ -4,12 +4,21 @@
 #include <string>
 #include <string_view>
 
+#include "store/sql_connection.hpp"
+
 namespace ccload::store::sql_text {
 
-// TIMESTAMP as UTC epoch seconds: numbers and numeric text (ccload, PyLoad), or ISO date text.
-inline constexpr std::string_view kTimestamp =
-    "(CASE WHEN typeof(TIMESTAMP) = 'text' AND TIMESTAMP GLOB '[0-9][0-9][0-9][0-9]-*' "
-    "THEN (julianday(TIMESTAMP) - 2440587.5) * 86400.0 ELSE CAST(TIMESTAMP AS REAL) END)";
+using sql::Connection;
+using sql::Dialect;
+
+// TIMESTAMP as UTC epoch seconds. SQLite: numbers and numeric text (ccload, PyLoad), or ISO date
+// text; PostgreSQL (created by ccload): a number.
+inline std::string timestamp(const Connection& db) {
+  if (db.dialect() == Dialect::postgres) return "TIMESTAMP";
+  return "(CASE WHEN typeof(TIMESTAMP) = 'text' AND TIMESTAMP GLOB '[0-9][0-9][0-9][0-9]-*' "
+         "THEN (julianday(TIMESTAMP) - 2440587.5) * 86400.0 ELSE CAST(TIMESTAMP AS DOUBLE "
+         "PRECISION) END)";
+}
 
 // The LOADTEST rows of run ?1, found by a rowid range scan from RUNS.ROWS_AFTER (no index on
 // RUNID).

@@ -1,7 +1,5 @@
 #include "store/run_writer.hpp"
 
-#include <sqlite3.h>
-
 #include <atomic>
 #include <chrono>
 #include <deque>
@@ -9,6 +7,7 @@
 #include <optional>
 #include <thread>
 
+#include "store/backend.hpp"
 #include "store/fallback_file.hpp"
 #include "store/runs_row.hpp"
 #include "store/schema.hpp"
@@ -31,46 +30,7 @@ constexpr auto kMaxDelay = std::chrono::milliseconds(50);
 constexpr std::size_t kRowsPerTransaction = 32768;
 // How often finish() reports while it waits for the writer.
 constexpr auto kDrainProgressInterval = std::chrono::seconds(1);
-// Rows per INSERT statement: one statement start, cursor and halt for many rows.
-constexpr int kRowsPerInsert = 32;
-constexpr int kColumnsPerRow = 12;
-
-std::string insert_sql(int rows) {
-  std::string sql =
-      "INSERT INTO LOADTEST(TIMESTAMP, URL, STATUS, REQTYPE, RESPONSETIME, RUNID, RUNREQUEST, "
-      "TTFB, TTLB, CONNECT, BYTES, ERROR) VALUES";
-  for (int i = 0; i < rows; ++i)
-    sql += i == 0 ? "(?,?,?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?,?,?)";
-  return sql;
-}
-
 double seconds(std::int64_t ns) { return static_cast<double>(ns) / 1e9; }
-
-std::string describe(const sql::Error& e, const fs::path& db) {
-  const std::string path = db.string();
-  switch (e.code()) {
-    case SQLITE_CANTOPEN:
-      return "cannot open the database " + path + " (" + e.what() +
-             "); fix: create its folder or make it writable, or set DATABASE_URL to another path";
-    case SQLITE_READONLY:
-      return "the database " + path + " is read-only (" + e.what() +
-             "); fix: make the file and its folder writable, or set DATABASE_URL to another path";
-    case SQLITE_NOTADB:
-      return path +
-             " is not a SQLite database; fix: move it aside or set DATABASE_URL to another "
-             "path";
-    case SQLITE_FULL:
-      return "the disk holding " + path +
-             " is full; fix: free space or set DATABASE_URL to "
-             "another disk";
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return "the database " + path + " stayed locked by another process for more than " +
-             std::to_string(schema::kBusyTimeoutMs / 1000) + " s; fix: retry when it is free";
-    default:
-      return "cannot write the database " + path + " (" + e.what() + ")";
-  }
-}
 
 }  // namespace
 
@@ -79,8 +39,7 @@ struct RunWriter::Impl {
   RunInfo info;
 
   // Database state: used by the constructor, then only by the writer thread, then by finish().
-  std::unique_ptr<sql::Database> db;
-  std::optional<sql::Statement> insert, insert_many, begin, commit, rollback;
+  std::unique_ptr<Backend> backend;
   std::int64_t run_id = 0;
   bool db_ok = false;
   std::string error;
@@ -106,19 +65,11 @@ struct RunWriter::Impl {
   Impl(fs::path path, RunInfo run)
       : database(std::move(path)),
         info(std::move(run)),
-        fallback(database, info.url, info.method) {}
+        backend(make_backend(database.string())),
+        fallback(fs::path(backend->local_folder()) / "database", info.url, info.method) {}
 
   void open() {
     try {
-      db = std::make_unique<sql::Database>(database, sql::Database::Mode::read_write_create);
-      schema::prepare_for_writing(*db);
-      std::int64_t rows_after = 0;
-      {
-        // Finalized before the INSERT: an open read would turn the write into SQLITE_BUSY_SNAPSHOT
-        // when another process commits in between.
-        auto last_row = db->prepare("SELECT COALESCE(MAX(REQUESTID), 0) FROM LOADTEST");
-        if (last_row.step()) rows_after = last_row.column_int(0);
-      }
       RunsRow identity;
       identity.set("STARTED", seconds(info.started_unix_ns));
       identity.set("STARTED_NS", info.started_unix_ns);
@@ -126,68 +77,13 @@ struct RunWriter::Impl {
       identity.set("METHOD", info.method);
       identity.set("N", static_cast<std::int64_t>(info.requests));
       identity.set("C", static_cast<std::int64_t>(info.concurrency));
-      identity.set("ROWS_AFTER", rows_after);
       if (info.duration_limit_s) identity.set("DURATION_LIMIT", *info.duration_limit_s);
       if (info.rate) identity.set("RATE", *info.rate);
-      insert_row(*db, "RUNS", identity);
-      run_id = db->last_insert_rowid();
-      insert.emplace(*db, insert_sql(1));
-      insert_many.emplace(*db, insert_sql(kRowsPerInsert));
-      // Bindings survive reset(): the run's constant columns are bound once.
-      for (int row = 0; row < kRowsPerInsert; ++row) {
-        bind_run_columns(*insert_many, row * kColumnsPerRow);
-      }
-      bind_run_columns(*insert, 0);
-      begin.emplace(*db, "BEGIN IMMEDIATE");
-      commit.emplace(*db, "COMMIT");
-      rollback.emplace(*db, "ROLLBACK");
+      run_id = backend->begin_run(std::move(identity), {info.url, info.method});
       db_ok = true;
     } catch (const sql::Error& e) {
       failed(e);
-      insert.reset();
-      insert_many.reset();
-      begin.reset();
-      commit.reset();
-      rollback.reset();
-      if (run_id == 0) db.reset();
-    }
-  }
-
-  // The columns that are the same for every row of the run, for the row whose first parameter
-  // follows `base`.
-  void bind_run_columns(sql::Statement& statement, int base) {
-    statement.bind_static(base + 2, info.url)
-        .bind_static(base + 4, info.method)
-        .bind(base + 6, run_id);
-  }
-
-  static void bind_row(sql::Statement& statement, int base, const Record& r) {
-    statement.bind(base + 1, seconds(r.start_unix_ns))
-        .bind(base + 3, static_cast<std::int64_t>(r.status))
-        .bind(base + 5, seconds(r.total_ns))
-        .bind(base + 7, static_cast<std::int64_t>(r.request_id))
-        .bind(base + 8, seconds(r.ttfb_ns))
-        .bind(base + 9, seconds(r.ttlb_ns))
-        .bind(base + 10, seconds(r.connect_ns))
-        .bind(base + 11, static_cast<std::int64_t>(r.bytes));
-    if (r.error == ErrorCategory::none) {
-      statement.bind_null(base + 12);
-    } else {
-      statement.bind_static(base + 12, to_string(r.error));
-    }
-  }
-
-  void store(const std::vector<Record>& batch) {
-    std::size_t i = 0;
-    for (; i + kRowsPerInsert <= batch.size(); i += kRowsPerInsert) {
-      for (int row = 0; row < kRowsPerInsert; ++row) {
-        bind_row(*insert_many, row * kColumnsPerRow, batch[i + static_cast<std::size_t>(row)]);
-      }
-      insert_many->run();
-    }
-    for (; i < batch.size(); ++i) {
-      bind_row(*insert, 0, batch[i]);
-      insert->run();
+      if (run_id == 0) backend->close();
     }
   }
 
@@ -202,8 +98,8 @@ struct RunWriter::Impl {
 
   void failed(const sql::Error& e) {
     db_ok = false;
-    error = describe(e, database);
-    if (e.code() == SQLITE_FULL) fallback.prefer_temporary_folder();
+    error = backend->describe(e);
+    if (backend->disk_full(e)) fallback.prefer_temporary_folder();
   }
 
   // Writes the batches in transactions of about kRowsPerTransaction rows. After a failure the
@@ -219,20 +115,17 @@ struct RunWriter::Impl {
       const std::size_t first = i;
       std::size_t rows = 0;
       try {
-        begin->run();
+        backend->begin();
         while (i < work.size() && rows < kRowsPerTransaction) {
-          store(work[i]);
+          backend->insert(work[i]);
           rows += work[i].size();
           ++i;
         }
-        commit->run();
+        backend->commit();
         rows_stored += rows;
         records_handled.fetch_add(rows, std::memory_order_relaxed);
       } catch (const sql::Error& e) {
-        try {
-          rollback->run();
-        } catch (const sql::Error&) {
-        }
+        backend->rollback();
         failed(e);
         i = first;
       }
@@ -258,7 +151,7 @@ struct RunWriter::Impl {
   }
 
   void write_summary(const RunEnd& end) {
-    if (!db || run_id == 0) return;
+    if (run_id == 0) return;
     try {
       RunsRow row;
       if (end.summary != nullptr) {
@@ -271,9 +164,9 @@ struct RunWriter::Impl {
         row.set("INTERRUPTED", std::int64_t{1});
       }
       row.set("ROWS_STORED", static_cast<std::int64_t>(rows_stored));
-      update_row(*db, "RUNS", "RUNID", run_id, row);
+      backend->end_run(row);
     } catch (const sql::Error& e) {
-      if (error.empty()) error = describe(e, database);
+      if (error.empty()) error = backend->describe(e);
       db_ok = false;
     }
   }
@@ -360,11 +253,7 @@ StoreOutcome RunWriter::finish(const RunEnd& end, const DrainProgress& on_progre
     }
   }
   // Release the database (and its statements) now rather than in the destructor.
-  m.insert.reset();
-  m.begin.reset();
-  m.commit.reset();
-  m.rollback.reset();
-  m.db.reset();
+  m.backend->close();
   return out;
 }
 

@@ -1,5 +1,7 @@
 #include "store/schema.hpp"
 
+#include <string>
+
 #include <sqlite3.h>
 
 #include <chrono>
@@ -143,7 +145,58 @@ std::string create_statements() {
   return sql + std::string(kIndexes);
 }
 
-void prepare_for_writing(sql::Database& db) {
+namespace {
+
+// A SQLite declaration in PostgreSQL's types: whole numbers are 64-bit, reals double precision.
+std::string postgres_type(std::string_view declaration) {
+  std::string out(declaration);
+  auto replace = [&](std::string_view from, std::string_view to) {
+    if (out.rfind(from, 0) == 0) out = std::string(to) + out.substr(from.size());
+  };
+  replace("INTEGER", "BIGINT");
+  replace("REAL", "DOUBLE PRECISION");
+  return out;
+}
+
+// PostgreSQL: the same tables and columns, created or completed under an advisory lock, so that
+// agents starting together migrate once.
+void prepare_postgres(sql::Connection& db) {
+  db.exec("BEGIN");
+  try {
+    db.exec("SELECT pg_advisory_xact_lock(727274)");  // ccload's schema lock
+    db.exec(
+        "CREATE TABLE IF NOT EXISTS LOADTEST(REQUESTID BIGSERIAL PRIMARY KEY, TIMESTAMP DOUBLE "
+        "PRECISION NOT NULL, URL TEXT NOT NULL, STATUS INTEGER NOT NULL, REQTYPE VARCHAR NOT "
+        "NULL, RESPONSETIME DOUBLE PRECISION NOT NULL)");
+    for (const auto& c : kLoadtestAdded) {
+      db.exec("ALTER TABLE LOADTEST ADD COLUMN IF NOT EXISTS " + std::string(c.name) + " " +
+              postgres_type(c.declaration));
+    }
+    db.exec(
+        "CREATE TABLE IF NOT EXISTS RUNS(RUNID BIGSERIAL PRIMARY KEY, STARTED DOUBLE PRECISION "
+        "NOT NULL, URL TEXT NOT NULL, METHOD TEXT NOT NULL, N BIGINT NOT NULL, C BIGINT NOT NULL)");
+    for (const auto& c : kRunsAdded) {
+      db.exec("ALTER TABLE RUNS ADD COLUMN IF NOT EXISTS " + std::string(c.name) + " " +
+              postgres_type(c.declaration));
+    }
+    db.exec(std::string(kIndexes));
+    // Unlike SQLite, PostgreSQL keeps a RUNID index cheap, and many agents share the table.
+    db.exec("CREATE INDEX IF NOT EXISTS LOADTEST_RUNID ON LOADTEST(RUNID)");
+    db.exec("COMMIT");
+  } catch (...) {
+    try {
+      db.exec("ROLLBACK");
+    } catch (const sql::Error&) {
+    }
+    throw;
+  }
+}
+
+}  // namespace
+
+void prepare_for_writing(sql::Connection& connection) {
+  if (connection.dialect() == sql::Dialect::postgres) return prepare_postgres(connection);
+  auto& db = static_cast<sql::Database&>(connection);
   db.busy_timeout(kBusyTimeoutMs);
   // Reading the schema first surfaces "file is not a database" before anything is written.
   const int version = user_version(db);

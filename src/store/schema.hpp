@@ -25,9 +25,9 @@ namespace ccload::store::schema {
 inline constexpr int kVersion = 3;
 inline constexpr int kBusyTimeoutMs = 5000;
 
-// Sets WAL, the busy timeout and synchronous=NORMAL, then creates or migrates the tables.
-// Throws sql::Error.
-void prepare_for_writing(sql::Database& db);
+// Creates or migrates the tables. SQLite: sets WAL, the busy timeout and synchronous=NORMAL
+// first. PostgreSQL: the same tables in its types, under an advisory lock. Throws sql::Error.
+void prepare_for_writing(sql::Connection& db);
 
 // The CREATE statements of a new database (for documentation and tests).
 std::string create_statements();

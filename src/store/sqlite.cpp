@@ -4,7 +4,41 @@
 
 namespace ccload::store::sql {
 
-Database::Database(const std::filesystem::path& path, Mode mode) {
+namespace {
+
+class SqliteStatement final : public StatementImpl {
+ public:
+  SqliteStatement(Database& db, std::string_view sql);
+  ~SqliteStatement() override;
+  void bind_int(int index, std::int64_t value) override;
+  void bind_double(int index, double value) override;
+  void bind_text(int index, std::string_view value, bool copy) override;
+  void bind_null(int index) override;
+  int parameter_index(const std::string& name) const override;
+  bool step() override;
+  void reset() override;
+  int column_count() const override;
+  std::string column_name(int column) const override;
+  bool is_null(int column) const override;
+  bool is_integer(int column) const override;
+  bool is_real(int column) const override;
+  std::int64_t column_int(int column) const override;
+  double column_double(int column) const override;
+  std::string column_text(int column) const override;
+
+ private:
+  Database* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+}  // namespace
+
+std::string contains_sql(const Connection& db, std::string_view column) {
+  return db.dialect() == Dialect::postgres ? "strpos(" + std::string(column) + ", ?) > 0"
+                                           : "instr(" + std::string(column) + ", ?) > 0";
+}
+
+Database::Database(const std::filesystem::path& path, Mode mode) : path_(path.string()) {
   int flags = SQLITE_OPEN_NOMUTEX;
   switch (mode) {
     case Mode::read_only:
@@ -47,7 +81,9 @@ void Database::exec(const std::string& sql) {
   }
 }
 
-Statement Database::prepare(std::string_view sql) { return Statement(*this, sql); }
+Statement Database::prepare(std::string_view sql) {
+  return Statement(std::make_unique<SqliteStatement>(*this, sql));
+}
 
 std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 
@@ -66,46 +102,32 @@ bool Database::has_column(const std::string& table, const std::string& column) {
   return stmt.step();
 }
 
-Statement::Statement(Database& db, std::string_view sql) : db_(&db) {
+SqliteStatement::SqliteStatement(Database& db, std::string_view sql) : db_(&db) {
   const int rc = sqlite3_prepare_v3(db.handle(), sql.data(), static_cast<int>(sql.size()),
                                     SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
   if (rc != SQLITE_OK) db.fail(rc, "");
 }
 
-Statement::~Statement() {
+SqliteStatement::~SqliteStatement() {
   if (stmt_) sqlite3_finalize(stmt_);
 }
 
-Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) {
-  other.stmt_ = nullptr;
-}
-
-Statement& Statement::bind(int index, std::int64_t value) {
+void SqliteStatement::bind_int(int index, std::int64_t value) {
   sqlite3_bind_int64(stmt_, index, value);
-  return *this;
 }
 
-Statement& Statement::bind(int index, double value) {
+void SqliteStatement::bind_double(int index, double value) {
   sqlite3_bind_double(stmt_, index, value);
-  return *this;
 }
 
-Statement& Statement::bind(int index, std::string_view value) {
-  sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
-  return *this;
+void SqliteStatement::bind_text(int index, std::string_view value, bool copy) {
+  sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
+                    copy ? SQLITE_TRANSIENT : SQLITE_STATIC);
 }
 
-Statement& Statement::bind_static(int index, std::string_view value) {
-  sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
-  return *this;
-}
+void SqliteStatement::bind_null(int index) { sqlite3_bind_null(stmt_, index); }
 
-Statement& Statement::bind_null(int index) {
-  sqlite3_bind_null(stmt_, index);
-  return *this;
-}
-
-bool Statement::step() {
+bool SqliteStatement::step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
@@ -114,36 +136,40 @@ bool Statement::step() {
   throw Error(rc & 0xff, message);
 }
 
-void Statement::reset() { sqlite3_reset(stmt_); }
+void SqliteStatement::reset() { sqlite3_reset(stmt_); }
 
-int Statement::parameter_index(const std::string& name) const {
+int SqliteStatement::parameter_index(const std::string& name) const {
   return sqlite3_bind_parameter_index(stmt_, name.c_str());
 }
 
-int Statement::column_count() const { return sqlite3_column_count(stmt_); }
+int SqliteStatement::column_count() const { return sqlite3_column_count(stmt_); }
 
-std::string Statement::column_name(int column) const {
+std::string SqliteStatement::column_name(int column) const {
   const char* name = sqlite3_column_name(stmt_, column);
   return name ? name : "";
 }
 
-bool Statement::is_integer(int column) const {
+bool SqliteStatement::is_integer(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_INTEGER;
 }
 
-bool Statement::is_real(int column) const {
+bool SqliteStatement::is_real(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_FLOAT;
 }
 
-bool Statement::is_null(int column) const {
+bool SqliteStatement::is_null(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
-std::int64_t Statement::column_int(int column) const { return sqlite3_column_int64(stmt_, column); }
+std::int64_t SqliteStatement::column_int(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
 
-double Statement::column_double(int column) const { return sqlite3_column_double(stmt_, column); }
+double SqliteStatement::column_double(int column) const {
+  return sqlite3_column_double(stmt_, column);
+}
 
-std::string Statement::column_text(int column) const {
+std::string SqliteStatement::column_text(int column) const {
   const auto* text = sqlite3_column_text(stmt_, column);
   if (!text) return {};
   return std::string(reinterpret_cast<const char*>(text),

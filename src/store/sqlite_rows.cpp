@@ -30,19 +30,25 @@ void bind_all(sql::Statement& statement, const RunsRow& row) {
 
 }  // namespace
 
-void insert_row(sql::Database& db, const std::string& table, const RunsRow& row) {
+std::int64_t insert_row(sql::Connection& db, const std::string& table, const RunsRow& row,
+                        const std::string& key_column) {
   std::string columns, parameters;
   for (const auto& [column, value] : row.values()) {
     columns += (columns.empty() ? "" : ", ") + column;
     parameters += (parameters.empty() ? ":" : ", :") + column;
   }
-  auto statement =
-      db.prepare("INSERT INTO " + table + "(" + columns + ") VALUES(" + parameters + ")");
+  const bool returning = !key_column.empty() && db.dialect() == sql::Dialect::postgres;
+  auto statement = db.prepare("INSERT INTO " + table + "(" + columns + ") VALUES(" + parameters +
+                              ")" + (returning ? " RETURNING " + key_column : ""));
   bind_all(statement, row);
+  if (returning) return statement.step() ? statement.column_int(0) : 0;
   statement.run();
+  if (key_column.empty()) return 0;
+  auto last = db.prepare("SELECT last_insert_rowid()");
+  return last.step() ? last.column_int(0) : 0;
 }
 
-void update_row(sql::Database& db, const std::string& table, const std::string& key_column,
+void update_row(sql::Connection& db, const std::string& table, const std::string& key_column,
                 std::int64_t key, const RunsRow& row) {
   std::string assignments;
   for (const auto& [column, value] : row.values()) {

@@ -9,6 +9,7 @@
 
 #include "store/history_data.hpp"
 #include "store/loadtest_sql.hpp"
+#include "store/postgres.hpp"
 #include "store/schema.hpp"
 #include "store/sqlite.hpp"
 #include "store/sqlite_rows.hpp"
@@ -93,6 +94,22 @@ std::string RunRef::label() const {
 }
 
 StoredRuns::StoredRuns(const fs::path& database) : path_(database) {
+  if (is_postgres_url(database.string())) {
+    try {
+      auto pg = std::make_unique<sql::PgConnection>(database.string());
+      shown_ = pg->describe();
+      db_ = std::move(pg);
+    } catch (const sql::Error& e) {
+      throw StoreError(
+          std::string(e.what()) +
+          "; fix: check that the server runs and DATABASE_URL's host, user and password");
+    }
+    if (!db_->has_table("RUNS") && !db_->has_table("LOADTEST")) {
+      throw RunNotFound(fmt::format("no load tests recorded yet in {}: run one first", shown_));
+    }
+    return;
+  }
+  shown_ = database.string();
   std::error_code ec;
   if (!fs::exists(database, ec)) {
     throw RunNotFound(fmt::format(
@@ -102,13 +119,15 @@ StoredRuns::StoredRuns(const fs::path& database) : path_(database) {
   try {
     // Read-write without create when allowed, so closing a WAL database checkpoints it as a
     // writer would; nothing is written.
+    std::unique_ptr<sql::Database> sqlite;
     try {
-      db_ = std::make_unique<sql::Database>(database, sql::Database::Mode::read_write);
+      sqlite = std::make_unique<sql::Database>(database, sql::Database::Mode::read_write);
     } catch (const sql::Error&) {
-      db_ = std::make_unique<sql::Database>(database, sql::Database::Mode::read_only);
+      sqlite = std::make_unique<sql::Database>(database, sql::Database::Mode::read_only);
     }
-    db_->busy_timeout(schema::kBusyTimeoutMs);
-    db_->has_table("RUNS");  // surfaces "not a database"
+    sqlite->busy_timeout(schema::kBusyTimeoutMs);
+    sqlite->has_table("RUNS");  // surfaces "not a database"
+    db_ = std::move(sqlite);
   } catch (const sql::Error& e) {
     if (e.code() == SQLITE_NOTADB) {
       throw StoreError(fmt::format(
@@ -145,9 +164,8 @@ RunRef StoredRuns::resolve(const std::string& spec) {
       }
     }
     if (back >= runs.size()) {
-      throw RunNotFound(fmt::format("there is no run {} in {}: it holds {} run{}; {}", spec,
-                                    path_.string(), runs.size(), runs.size() == 1 ? "" : "s",
-                                    newest));
+      throw RunNotFound(fmt::format("there is no run {} in {}: it holds {} run{}; {}", spec, shown_,
+                                    runs.size(), runs.size() == 1 ? "" : "s", newest));
     }
     return ref_of(runs[back]);
   }
@@ -162,8 +180,8 @@ RunRef StoredRuns::resolve(const std::string& spec) {
     find.bind(1, id);
     if (find.step()) return RunRef{id, {}, {}, {}};
   }
-  throw RunNotFound(fmt::format("run {} is not in {}: {} (ccload history lists the runs)", id,
-                                path_.string(), newest));
+  throw RunNotFound(
+      fmt::format("run {} is not in {}: {} (ccload history lists the runs)", id, shown_, newest));
 }
 
 std::optional<RunRef> StoredRuns::last_of(const std::string& url, const std::string& method) {
@@ -188,10 +206,11 @@ std::vector<StoredRequest> StoredRuns::requests(const RunRef& run, std::size_t l
   const std::string columns =
       ccload_columns ? "TTFB, TTLB, CONNECT, BYTES, ERROR" : "NULL, NULL, NULL, 0, NULL";
   if (run.run_id != 0) {
-    auto stmt = db_->prepare(fmt::format(
-        "SELECT RUNREQUEST, {}, STATUS, CAST(RESPONSETIME AS REAL), {} FROM LOADTEST WHERE {} "
-        "ORDER BY RUNREQUEST",
-        sql_text::kTimestamp, columns, sql_text::kRunRows));
+    auto stmt =
+        db_->prepare(fmt::format("SELECT RUNREQUEST, {}, STATUS, CAST(RESPONSETIME AS DOUBLE "
+                                 "PRECISION), {} FROM LOADTEST WHERE {} "
+                                 "ORDER BY RUNREQUEST",
+                                 sql_text::timestamp(*db_), columns, sql_text::kRunRows));
     stmt.bind(1, run.run_id);
     while (stmt.step()) {
       ++count;
@@ -209,10 +228,11 @@ std::vector<StoredRequest> StoredRuns::requests(const RunRef& run, std::size_t l
       out.push_back(std::move(r));
     }
   } else {
-    auto stmt = db_->prepare(fmt::format(
-        "SELECT REQUESTID, {}, STATUS, CAST(RESPONSETIME AS REAL) FROM LOADTEST WHERE URL = ? AND "
-        "UPPER(REQTYPE) = ?{} ORDER BY REQUESTID",
-        sql_text::kTimestamp, ccload_columns ? " AND RUNID IS NULL" : ""));
+    auto stmt = db_->prepare(
+        fmt::format("SELECT REQUESTID, {}, STATUS, CAST(RESPONSETIME AS DOUBLE PRECISION) FROM "
+                    "LOADTEST WHERE URL = ? AND "
+                    "UPPER(REQTYPE) = ?{} ORDER BY REQUESTID",
+                    sql_text::timestamp(*db_), ccload_columns ? " AND RUNID IS NULL" : ""));
     stmt.bind(1, std::string_view(run.url)).bind(2, std::string_view(run.method));
     while (stmt.step()) {
       const double timestamp = stmt.column_double(1);
@@ -237,8 +257,7 @@ stats::RunSummary StoredRuns::load(const RunRef& run, std::size_t detail_rows) {
   if (run.run_id != 0) {
     auto stmt = db_->prepare("SELECT * FROM RUNS WHERE RUNID = ?");
     stmt.bind(1, run.run_id);
-    if (!stmt.step())
-      throw RunNotFound(fmt::format("run {} is not in {}", run.run_id, path_.string()));
+    if (!stmt.step()) throw RunNotFound(fmt::format("run {} is not in {}", run.run_id, shown_));
     row = read_row(stmt);
   }
   try {
@@ -264,9 +283,9 @@ stats::RunSummary StoredRuns::load(const RunRef& run, std::size_t detail_rows) {
     throw StoreError(
         fmt::format("{} in {} cannot be read back ({}): its rows are still there "
                     "(ccload history --run {})",
-                    run.label(), path_.string(), e.what(), run.run_id));
+                    run.label(), shown_, e.what(), run.run_id));
   }
-  s.storage.database = path_.string();
+  s.storage.database = shown_;
   s.storage.run_id = run.run_id;
   const std::uint64_t stored_rows =
       row ? static_cast<std::uint64_t>(row->integer("ROWS_STORED").value_or(0)) : s.requests;

@@ -17,7 +17,7 @@
 namespace ccload::store {
 
 namespace sql {
-class Database;
+class Connection;
 }
 
 // The database or the run cannot be read; what() is one line naming the problem and the fix.
@@ -48,8 +48,8 @@ struct StoredRequest {
 
 class StoredRuns {
  public:
-  // Opens `database` for reading. Throws StoreError when it does not exist, is not a SQLite
-  // database or holds no load test.
+  // Opens `database` (a SQLite path, or a postgresql:// URL) for reading. Throws RunNotFound when
+  // it holds no load test yet, StoreError when it cannot be read (not a database, unreachable).
   explicit StoredRuns(const std::filesystem::path& database);
   ~StoredRuns();
   StoredRuns(const StoredRuns&) = delete;
@@ -67,11 +67,12 @@ class StoredRuns {
   // The run's stored requests in order, at most `limit` (all when 0); `total` gets their count.
   std::vector<StoredRequest> requests(const RunRef& run, std::size_t limit, std::uint64_t* total);
 
-  sql::Database& database() { return *db_; }
+  sql::Connection& database() { return *db_; }
 
  private:
   std::filesystem::path path_;
-  std::unique_ptr<sql::Database> db_;
+  std::string shown_;  // the database for messages: a path, or a URL without its password
+  std::unique_ptr<sql::Connection> db_;
 };
 
 }  // namespace ccload::store

@@ -165,10 +165,9 @@ TEST_F(OddResponseTest, ContinueBeforeTheFinalResponseIsSkipped) {
   EXPECT_FALSE(summary["status_codes"].contains("100"));
 }
 
-// A status outside 100-599 is still a response: it must be counted under its own code. Today
-// RunStats puts statuses >= 600 in a slot that status_counts() skips (fixed in stats/report).
-// enabled when RunSummary counts out-of-range statuses
-TEST_F(OddResponseTest, DISABLED_StatusOutside100To599IsCountedUnderItsCode) {
+// A status outside 100-599 is still a response: it is counted under its own code, as a failure
+// (it was once counted nowhere).
+TEST_F(OddResponseTest, StatusOutside100To599IsCountedUnderItsCode) {
   auto summary = run_against_raw("HTTP/1.1 999 Weird\r\nContent-Length: 2\r\n\r\nok", dir);
   EXPECT_EQ(summary["status_codes"]["999"], kOddRequests);
   EXPECT_EQ(summary["requests"]["failed"], kOddRequests);

@@ -1,0 +1,275 @@
+#include "store/postgres.hpp"
+
+#include <fmt/format.h>
+#include <libpq-fe.h>
+
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <map>
+#include <vector>
+
+namespace ccload::store {
+
+bool is_postgres_url(std::string_view url) {
+  auto starts = [&](std::string_view prefix) {
+    if (url.size() < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i) {
+      if (std::tolower(static_cast<unsigned char>(url[i])) != prefix[i]) return false;
+    }
+    return true;
+  };
+  return starts("postgresql://") || starts("postgres://");
+}
+
+std::string redact_database_url(std::string_view url) {
+  if (!is_postgres_url(url)) return std::string(url);
+  const auto scheme_end = url.find("://") + 3;
+  const auto at = url.find('@', scheme_end);
+  if (at == std::string_view::npos) return std::string(url);
+  const std::string_view userinfo = url.substr(scheme_end, at - scheme_end);
+  const auto colon = userinfo.find(':');
+  if (colon == std::string_view::npos) return std::string(url);
+  return std::string(url.substr(0, scheme_end)) + std::string(userinfo.substr(0, colon)) + ":***" +
+         std::string(url.substr(at));
+}
+
+namespace sql {
+
+namespace {
+
+// OIDs of the result types read as numbers (pg_type.h).
+constexpr Oid kInt8 = 20, kInt2 = 21, kInt4 = 23, kFloat4 = 700, kFloat8 = 701, kNumeric = 1700,
+              kBool = 16;
+
+// `?`, `?N` and `:NAME` placeholders as PostgreSQL's $N; `names` gets each :NAME's number.
+std::string rewrite_placeholders(std::string_view sql, std::map<std::string, int>& names,
+                                 int& count) {
+  std::string out;
+  bool quoted = false;
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    const char c = sql[i];
+    if (c == '\'') quoted = !quoted;
+    if (quoted) {
+      out += c;
+      continue;
+    }
+    if (c == '?') {
+      std::size_t j = i + 1;
+      while (j < sql.size() && std::isdigit(static_cast<unsigned char>(sql[j]))) ++j;
+      int number = 0;
+      if (j > i + 1) {
+        std::from_chars(sql.data() + i + 1, sql.data() + j, number);
+      } else {
+        number = ++count;
+      }
+      count = std::max(count, number);
+      out += "$" + std::to_string(number);
+      i = j - 1;
+    } else if (c == ':' && i + 1 < sql.size() &&
+               (std::isalpha(static_cast<unsigned char>(sql[i + 1])) || sql[i + 1] == '_') &&
+               (i == 0 || sql[i - 1] != ':')) {
+      std::size_t j = i + 1;
+      while (j < sql.size() &&
+             (std::isalnum(static_cast<unsigned char>(sql[j])) || sql[j] == '_')) {
+        ++j;
+      }
+      const std::string name(sql.substr(i, j - i));
+      auto [it, inserted] = names.try_emplace(name, count + 1);
+      if (inserted) ++count;
+      out += "$" + std::to_string(it->second);
+      i = j - 1;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+class PgStatement final : public StatementImpl {
+ public:
+  PgStatement(PgConnection& db, std::string_view sql) : db_(&db) {
+    sql_ = rewrite_placeholders(sql, names_, count_);
+    values_.resize(static_cast<std::size_t>(count_));
+  }
+  ~PgStatement() override { clear(); }
+
+  void bind_int(int index, std::int64_t value) override { set(index, std::to_string(value)); }
+  void bind_double(int index, double value) override {
+    // Shortest text that reads back as the same double.
+    char buffer[32];
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    (void)ec;
+    set(index, std::string(buffer, end));
+  }
+  void bind_text(int index, std::string_view value, bool) override {
+    set(index, std::string(value));
+  }
+  void bind_null(int index) override { set(index, std::nullopt); }
+  int parameter_index(const std::string& name) const override {
+    auto it = names_.find(name);
+    return it == names_.end() ? 0 : it->second;
+  }
+
+  bool step() override {
+    if (!result_) {
+      std::vector<const char*> params;
+      for (const auto& v : values_) params.push_back(v ? v->c_str() : nullptr);
+      result_ = PQexecParams(db_->handle(), sql_.c_str(), static_cast<int>(params.size()), nullptr,
+                             params.data(), nullptr, nullptr, 0);
+      const ExecStatusType status = PQresultStatus(result_);
+      if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+        const std::string message = PQresultErrorMessage(result_);
+        clear();
+        throw Error(kPostgresError, trim(message));
+      }
+      row_ = -1;
+    }
+    ++row_;
+    return row_ < PQntuples(result_);
+  }
+  void reset() override { clear(); }
+
+  int column_count() const override { return result_ ? PQnfields(result_) : 0; }
+  std::string column_name(int column) const override { return PQfname(result_, column); }
+  bool is_null(int column) const override { return PQgetisnull(result_, row_, column) == 1; }
+  bool is_integer(int column) const override {
+    const Oid type = PQftype(result_, column);
+    return !is_null(column) && (type == kInt8 || type == kInt4 || type == kInt2 || type == kBool);
+  }
+  bool is_real(int column) const override {
+    const Oid type = PQftype(result_, column);
+    return !is_null(column) && (type == kFloat8 || type == kFloat4 || type == kNumeric);
+  }
+  std::int64_t column_int(int column) const override {
+    if (is_null(column)) return 0;
+    const char* text = PQgetvalue(result_, row_, column);
+    if (PQftype(result_, column) == kBool) return text[0] == 't' ? 1 : 0;
+    if (is_real(column)) return static_cast<std::int64_t>(std::strtod(text, nullptr));
+    return std::strtoll(text, nullptr, 10);
+  }
+  double column_double(int column) const override {
+    if (is_null(column)) return 0;
+    return std::strtod(PQgetvalue(result_, row_, column), nullptr);
+  }
+  std::string column_text(int column) const override {
+    if (is_null(column)) return {};
+    return std::string(PQgetvalue(result_, row_, column),
+                       static_cast<std::size_t>(PQgetlength(result_, row_, column)));
+  }
+
+ private:
+  static std::string trim(std::string text) {
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+    return text;
+  }
+  void set(int index, std::optional<std::string> value) {
+    if (index < 1 || index > count_) return;
+    values_[static_cast<std::size_t>(index - 1)] = std::move(value);
+  }
+  void clear() {
+    if (result_) PQclear(result_);
+    result_ = nullptr;
+  }
+
+  PgConnection* db_;
+  std::string sql_;
+  std::map<std::string, int> names_;
+  int count_ = 0;
+  std::vector<std::optional<std::string>> values_;
+  PGresult* result_ = nullptr;
+  int row_ = -1;
+};
+
+}  // namespace
+
+PgConnection::PgConnection(const std::string& url) : shown_(redact_database_url(url)) {
+  conn_ = PQconnectdb(url.c_str());
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    const char* host = PQhost(conn_);
+    const char* db = PQdb(conn_);
+    std::string message = PQerrorMessage(conn_);
+    while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back()))) {
+      message.pop_back();
+    }
+    for (char& c : message) {
+      if (c == '\n') c = ' ';
+    }
+    PQfinish(conn_);
+    conn_ = nullptr;
+    throw Error(kPostgresError,
+                fmt::format("cannot connect to PostgreSQL database '{}' on {} ({})", db ? db : "?",
+                            host && *host ? host : "localhost", message));
+  }
+  PQsetNoticeProcessor(
+      conn_, [](void*, const char*) {}, nullptr);  // "already exists" notices
+}
+
+PgConnection::~PgConnection() {
+  if (conn_) PQfinish(conn_);
+}
+
+void PgConnection::fail(std::string_view what) const {
+  std::string message = PQerrorMessage(conn_);
+  while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back()))) {
+    message.pop_back();
+  }
+  throw Error(kPostgresError, what.empty() ? message : std::string(what) + ": " + message);
+}
+
+void PgConnection::exec(const std::string& sql) {
+  PGresult* result = PQexec(conn_, sql.c_str());
+  const ExecStatusType status = PQresultStatus(result);
+  std::string message = PQresultErrorMessage(result);
+  PQclear(result);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back()))) {
+      message.pop_back();
+    }
+    throw Error(kPostgresError, message);
+  }
+}
+
+Statement PgConnection::prepare(std::string_view sql) {
+  return Statement(std::make_unique<PgStatement>(*this, sql));
+}
+
+bool PgConnection::has_table(const std::string& name) {
+  auto stmt = prepare(
+      "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND "
+      "lower(table_name) = lower(?)");
+  stmt.bind(1, std::string_view(name));
+  return stmt.step();
+}
+
+bool PgConnection::has_column(const std::string& table, const std::string& column) {
+  auto stmt = prepare(
+      "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND "
+      "lower(table_name) = lower(?) AND lower(column_name) = lower(?)");
+  stmt.bind(1, std::string_view(table)).bind(2, std::string_view(column));
+  return stmt.step();
+}
+
+void PgConnection::copy_in(const std::string& table_and_columns, const std::string& rows) {
+  PGresult* result = PQexec(conn_, ("COPY " + table_and_columns + " FROM STDIN").c_str());
+  const bool ready = PQresultStatus(result) == PGRES_COPY_IN;
+  PQclear(result);
+  if (!ready) fail("COPY");
+  if (PQputCopyData(conn_, rows.data(), static_cast<int>(rows.size())) != 1 ||
+      PQputCopyEnd(conn_, nullptr) != 1) {
+    fail("COPY");
+  }
+  bool failed = false;
+  std::string message;
+  while (PGresult* r = PQgetResult(conn_)) {
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+      failed = true;
+      message = PQresultErrorMessage(r);
+    }
+    PQclear(r);
+  }
+  if (failed) throw Error(kPostgresError, "COPY: " + message);
+}
+
+}  // namespace sql
+}  // namespace ccload::store
