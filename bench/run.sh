@@ -6,6 +6,7 @@
 #   bench/run.sh memory                         ccload peak RSS at n=200k and n=2M (store / no-store)
 #   bench/run.sh startup                        process start -> first request arriving
 #   bench/run.sh server                         built-in server vs nginx, one core each, wrk as client
+#   bench/run.sh postgres                       a BENCH_N run stored in PostgreSQL vs in SQLite (wall)
 #
 # Servers run on CPU 0, clients on CPU 1 (taskset). Knobs (environment): CCLOAD (binary; default
 # ./build/ccload, built with scripts/build.sh when missing), BENCH_N (200000), BENCH_ROUNDS (3),
@@ -26,7 +27,7 @@ CLIENT_CPU=1
 RUN_TIMEOUT=120          # hard cap for any single client run
 
 usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
-case "$MODE" in compare|callgrind|memory|startup|server) ;; -h|--help|help) usage ;; *) usage ;; esac
+case "$MODE" in compare|callgrind|memory|startup|server|postgres) ;; -h|--help|help) usage ;; *) usage ;; esac
 case "$TARGETS" in nginx|builtin|both) ;; *) usage ;; esac
 
 log() { printf '[bench %4ds] %s\n' "$SECONDS" "$*" >&2; }
@@ -423,6 +424,55 @@ for n in names:
     label = {"nginx-100b": "nginx /100b", "builtin-get": "ccload serve /get", "builtin-bytes100": "ccload serve /bytes/100"}[n]
     print(f"| {label} | {rps:,.0f} | {ratio:.2f} | {cpu:.2f} | {busy:.0f} |")
 EOF
+}
+
+# A PostgreSQL 15 of the benchmark's own (initdb as the postgres user, unsafe-but-fast settings
+# off: fsync stays on, as a real database would have it), on a free port.
+PG_URL=""
+start_postgres() {
+  local port d="$T/pg" bin=/usr/lib/postgresql/15/bin
+  [ -x "$bin/initdb" ] || "$ROOT/scripts/install-deps.sh" postgresql-15 postgresql-client-15
+  port=$("${HELPER[@]}" port)
+  mkdir -p "$d" && chown postgres "$d" && echo bench-pw > "$d/pw" && chown postgres "$d/pw"
+  runuser -u postgres -- "$bin/initdb" -D "$d/data" -U ccload --auth=scram-sha-256 --pwfile="$d/pw" >/dev/null
+  runuser -u postgres -- "$bin/pg_ctl" -D "$d/data" -l "$d/log" -w \
+    -o "-p $port -k $d -c listen_addresses=127.0.0.1" start >/dev/null
+  PIDS+=("$(head -1 "$d/data/postmaster.pid")")
+  PG_URL="postgresql://ccload:bench-pw@127.0.0.1:$port/postgres"
+  log "PostgreSQL 15 at 127.0.0.1:$port"
+}
+
+mode_postgres() {
+  start_builtin
+  start_postgres
+  local round store t0 t1 out="$T/pg.tsv"
+  : > "$out"
+  for round in $(seq "$ROUNDS"); do
+    for store in sqlite postgres; do
+      local db="$T/bench-$round.db"
+      [ "$store" = postgres ] && db="$PG_URL"
+      t0=$(date +%s%N)
+      taskset -c "$CLIENT_CPU" "$CCLOAD" run "$BUILTIN_URL/get" -n "$N" -c "$C" --threads 1 \
+        --db "$db" > "$T/pg-run.out" 2>&1 || { log "warning: $store run failed"; tail -3 "$T/pg-run.out" >&2; }
+      t1=$(date +%s%N)
+      printf '%s\t%s\t%s\n' "$round" "$store" "$(( (t1 - t0) / 1000000 ))" >> "$out"
+    done
+  done
+  echo "postgres: wall time of a whole run (load and storage) of -n $N -c $C against ccload serve /get,"
+  echo "client on CPU $CLIENT_CPU, server and PostgreSQL on CPU $SERVER_CPU; medians of $ROUNDS interleaved rounds."
+  echo
+  python3 - "$out" "$N" <<'PY'
+import statistics, sys
+rows = [line.split("\t") for line in open(sys.argv[1]).read().split("\n") if line]
+n = int(sys.argv[2])
+ms = {s: statistics.median(float(r[2]) for r in rows if r[1] == s) for s in ("sqlite", "postgres")}
+ratios = [float(p[2]) / float(q[2]) for p in rows if p[1] == "postgres" for q in rows if q[1] == "sqlite" and q[0] == p[0]]
+print("| store | wall time (ms) | rows/s | ÷ SQLite |")
+print("|---|---|---|---|")
+for s in ("sqlite", "postgres"):
+    ratio = 1.0 if s == "sqlite" else statistics.median(ratios)
+    print(f"| {s} | {ms[s]:,.0f} | {n / ms[s] * 1000:,.0f} | {ratio:.2f} |")
+PY
 }
 
 ensure_deps

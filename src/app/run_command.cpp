@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <thread>
 
 #include "app/app.hpp"
 #include "app/interrupt.hpp"
@@ -86,6 +87,23 @@ std::optional<stats::RunSummary> load_baseline(const RunPlan& plan) {
   }
 }
 
+// When this agent's first request is due: --start-at, plus a shard's offset in the schedule.
+std::int64_t planned_start_ns(const RunPlan& plan) {
+  return *plan.start_at_ns + static_cast<std::int64_t>(plan.shard_delay_s * 1e9);
+}
+
+// Sleeps until the planned start (no coordinator: every agent waits for the same wall-clock
+// moment). False when Ctrl-C came first.
+bool wait_for_start(const RunPlan& plan, const std::atomic<bool>& stop) {
+  const std::int64_t start = planned_start_ns(plan);
+  while (!stop.load()) {
+    const std::int64_t left = start - now_unix_ns();
+    if (left <= 0) return true;
+    std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<std::int64_t>(left, 50'000'000)));
+  }
+  return false;
+}
+
 // The run as it happened: the engine's result and where its records went.
 struct Execution {
   engine::EngineResult result;
@@ -97,10 +115,19 @@ struct Execution {
 void run_engine(RunPlan& plan, Execution& run, report::StatusLine& status, bool status_wanted) {
   engine::EngineConfig& config = plan.engine;
   if (plan.database) {
-    run.writer.emplace(*plan.database,
-                       store::RunInfo{plan.facts.url, plan.facts.method,
-                                      plan.facts.requested.value_or(0), plan.facts.concurrency,
-                                      now_unix_ns(), plan.facts.duration_limit_s, plan.facts.rate});
+    store::RunInfo info;
+    info.url = plan.facts.url;
+    info.method = plan.facts.method;
+    info.requests = plan.facts.requested.value_or(0);
+    info.concurrency = plan.facts.concurrency;
+    info.started_unix_ns = now_unix_ns();
+    info.duration_limit_s = plan.facts.duration_limit_s;
+    info.rate = plan.facts.rate;
+    info.run_name = plan.facts.run_name;
+    info.shard = plan.facts.shard;
+    info.shards = plan.facts.shards;
+    info.start_at_ns = plan.start_at_ns;
+    run.writer.emplace(*plan.database, std::move(info));
     config.store = &*run.writer;
   }
   // Failed requests go to Betterstack and/or Loki from their own threads (never slowing the run).
@@ -114,11 +141,18 @@ void run_engine(RunPlan& plan, Execution& run, report::StatusLine& status, bool 
     config.failures = &*run.shipper;
   }
   config.stop = &install_interrupt_handler();
+  if (plan.start_at_ns && !wait_for_start(plan, *config.stop)) return;
   if (status_wanted) {
     config.on_progress = [&plan, &status](const engine::Progress& p) {
       status.show(report::progress_line(p.elapsed_s, p.completed, p.failed, plan.facts.requested,
                                         plan.facts.duration_limit_s.value_or(0)));
     };
+  }
+  if (config.stop->load()) {  // Ctrl-C while waiting for --start-at: nothing was sent
+    run.result.interrupted = true;
+    run.result.started_unix_ns = now_unix_ns();
+    status.clear();
+    return;
   }
   try {
     run.result = engine::run_load(config);
@@ -136,6 +170,10 @@ stats::RunSummary summarize_run(const RunPlan& plan, const Execution& run) {
   facts.duration_s = run.result.duration_s;
   facts.interrupted = run.result.interrupted;
   facts.connections_opened = run.result.connections_opened;
+  if (plan.start_at_ns) {
+    facts.start_late_s =
+        static_cast<double>(run.result.started_unix_ns - planned_start_ns(plan)) / 1e9;
+  }
   stats::RunSummary summary = stats::summarize(run.result.stats, std::move(facts));
   const std::size_t shown =
       plan.all_details ? run.result.kept.size() : std::min<std::size_t>(run.result.kept.size(), 20);
@@ -158,6 +196,12 @@ std::optional<std::string> finish_sinks(const RunPlan& plan, Execution& run,
                                         stats::RunSummary& summary, report::StatusLine& status,
                                         bool status_wanted) {
   std::optional<std::string> store_error;
+  if (summary.facts.start_late_s && *summary.facts.start_late_s > 1.0) {
+    summary.notes.push_back(fmt::format(
+        "This agent started {:.3f} s after --start-at: its share of the load came late (a busy "
+        "or slow-starting machine, or clocks out of step).",
+        *summary.facts.start_late_s));
+  }
   if (run.writer) {
     const std::string database = store::redact_database_url(*plan.database);
     // A store still draining after the load (a slow or locked disk) says how far it has come.

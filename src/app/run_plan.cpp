@@ -6,6 +6,35 @@
 
 namespace ccload::app {
 
+namespace {
+
+// Shard i of N: an exact share of n and c (the shares sum to them), R/N of the rate, slot k of
+// the shard due at (k N + i) / R, so that the shards together keep one even schedule.
+void apply_shard(const cli::RunCommand& command, RunPlan& plan) {
+  const unsigned i = command.shard_index, count = command.shard_count;
+  plan.facts.run_name = command.run_name;
+  plan.facts.shard = i;
+  plan.facts.shards = count;
+  plan.facts.start_at_ns = command.start_at_ns;
+  plan.start_at_ns = command.start_at_ns;
+  if (count <= 1) return;
+  auto share = [&](std::uint64_t total) { return total / count + (i < total % count ? 1 : 0); };
+  if (command.requests > 0) {
+    plan.engine.requests = share(command.requests);
+    plan.facts.requested = plan.engine.requests;
+  }
+  plan.engine.concurrency = static_cast<unsigned>(share(command.concurrency));
+  plan.facts.concurrency = plan.engine.concurrency;
+  if (command.rate) {
+    plan.engine.rate = *command.rate / count;
+    plan.facts.rate = plan.engine.rate;
+    plan.shard_delay_s = static_cast<double>(i) / *command.rate;
+    if (command.duration_s) plan.engine.duration_s = *command.duration_s - plan.shard_delay_s;
+  }
+}
+
+}  // namespace
+
 RunPlan plan_run(const cli::RunCommand& command, const config::Settings& settings) {
   RunPlan plan;
   engine::EngineConfig& e = plan.engine;
@@ -61,6 +90,7 @@ RunPlan plan_run(const cli::RunCommand& command, const config::Settings& setting
   plan.tolerance = command.tolerance;
   plan.all_details = command.details;
   plan.progress = command.progress;
+  apply_shard(command, plan);
   return plan;
 }
 

@@ -37,6 +37,10 @@ struct RunPlan {
   double tolerance = 0.10;
   bool all_details = false;
   bool progress = false;  // --progress: progress lines even when stderr is not a terminal
+  // A distributed run: wait until start_at_ns (Unix ns), then shard_delay_s more (shard i of N at
+  // a total rate R starts i/R later, so that the shards together keep one even schedule).
+  std::optional<std::int64_t> start_at_ns;
+  double shard_delay_s = 0;
 };
 
 // Throws cli::UsageError (a URL that cannot be used).

@@ -45,6 +45,11 @@ struct RunCommand {
   std::optional<std::string> baseline;       // --baseline last|RUN: compare at the end
   bool fail_on_regression = false;           // --fail-on-regression: a regression is exit 3
   double tolerance = 0.10;                   // --tolerance, as a fraction (10% = 0.10)
+  // A distributed run: this agent runs shard_index of shard_count equal shares (of -n, -c and
+  // --rate), stored under run_name, starting at start_at (Unix ns) when given.
+  unsigned shard_index = 0, shard_count = 1;
+  std::string run_name;                     // --run-id
+  std::optional<std::int64_t> start_at_ns;  // --start-at
 };
 
 // `ccload report [RUN|last] [--json PATH|-] [--html PATH] [--csv PATH] [--fail-on EXPR]`.

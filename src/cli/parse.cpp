@@ -3,13 +3,16 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
 #include "cli/command.hpp"
+#include "cli/distributed.hpp"
 
 namespace ccload::cli {
 
@@ -193,7 +196,7 @@ struct RunInputs {
   std::string requests, concurrency, threads, timeout, sink_timeout, method, data, duration, rate;
   std::vector<std::string> headers;
   std::vector<std::string> fail_on;
-  std::string tolerance, baseline;
+  std::string tolerance, baseline, shard, run_name, start_at;
 };
 
 std::vector<stats::Threshold> parse_fail_on(const std::vector<std::string>& values) {
@@ -291,6 +294,35 @@ RunCommand finish_run(const RunInputs& in, RunCommand run) {
     throw UsageError(
         "--fail-on-regression needs a run to compare with: add --baseline last (or --baseline "
         "RUN)");
+  }
+  if (!in.shard.empty()) {
+    const Shard shard =
+        parse_shard(in.shard, [](const std::string& name) -> std::optional<std::string> {
+          const char* value = std::getenv(name.c_str());
+          return value ? std::optional<std::string>(value) : std::nullopt;
+        });
+    run.shard_index = shard.index;
+    run.shard_count = shard.count;
+    if (run.requests > 0 && run.requests < shard.count) {
+      throw UsageError(fmt::format("-n {} cannot be shared by {} shards: give -n {} or more",
+                                   run.requests, shard.count, shard.count));
+    }
+    if (run.concurrency < shard.count) {
+      throw UsageError(fmt::format("-c {} cannot be shared by {} shards: give -c {} or more",
+                                   run.concurrency, shard.count, shard.count));
+    }
+  }
+  if (!in.run_name.empty()) run.run_name = check_run_name(in.run_name);
+  if (run.shard_count > 1 && run.run_name.empty()) {
+    throw UsageError(
+        "--shard needs --run-id NAME, shared by every shard, so that ccload report NAME can merge "
+        "them");
+  }
+  if (!in.start_at.empty()) {
+    const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    run.start_at_ns = parse_start_at(in.start_at, now);
   }
   if (run.baseline && run.no_store) {
     throw UsageError(
@@ -397,6 +429,15 @@ Command parse_command_line(int argc, const char* const* argv) {
                     "With --baseline: a regression against it is exit 3");
   run_app->add_option("--tolerance", inputs.tolerance,
                       "With --baseline: the relative change that counts (default 10%)");
+  run_app->add_option("--shard", inputs.shard,
+                      "Run the i-th of N equal shares of the run (of -n, -c and --rate): i/N, or "
+                      "auto/N from JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs)");
+  run_app->add_option("--run-id", inputs.run_name,
+                      "Name of a distributed run, shared by its shards: ccload report NAME "
+                      "merges them");
+  run_app->add_option("--start-at", inputs.start_at,
+                      "Start at this wall-clock time (RFC 3339, or +30s from now), so that agents "
+                      "start together");
   run_app->add_flag("--seed-form", run.seed_form)->group("");
 
   HistoryCommand history;

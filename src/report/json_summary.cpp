@@ -93,6 +93,28 @@ json summary_json(const stats::RunSummary& s) {
     out["stored"] = s.storage.stored;
     if (!s.storage.fallback.empty()) out["fallback"] = s.storage.fallback;
   }
+  if (!facts.run_name.empty()) {
+    out["run_name"] = facts.run_name;
+    if (s.shard_lines.empty()) out["shard"] = {{"index", facts.shard}, {"count", facts.shards}};
+  }
+  if (facts.start_at_ns) {
+    out["start_at"] = utc_iso(*facts.start_at_ns);
+    out["start_late_s"] = or_null(facts.start_late_s);
+  }
+  if (!s.shard_lines.empty()) {
+    json shards = json::array();
+    for (const auto& line : s.shard_lines) {
+      shards.push_back({{"shard", line.shard},
+                        {"run_id", line.run_id},
+                        {"requests", line.requests},
+                        {"failed", line.failed},
+                        {"duration_s", line.duration_s},
+                        {"start_late_s", or_null(line.start_late_s)},
+                        {"finished", line.finished}});
+    }
+    out["shards"] = shards;
+    out["shard_count"] = facts.shards;
+  }
   if (!s.thresholds.empty()) {
     out["thresholds"] = thresholds_json(s.thresholds);
     out["thresholds_passed"] = !s.thresholds_failed();

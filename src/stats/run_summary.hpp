@@ -29,6 +29,12 @@ struct RunFacts {
   double duration_s = 0;                   // first request due -> last response (or the stop)
   bool interrupted = false;                // Ctrl-C
   std::uint64_t connections_opened = 0;
+  // A distributed run: this is shard `shard` of `shards`, all stored under `run_name`. A merged
+  // run has shards > 1 and no shard of its own.
+  std::string run_name;  // --run-id; empty when not named
+  unsigned shard = 0, shards = 1;
+  std::optional<std::int64_t> start_at_ns;  // --start-at, Unix ns
+  std::optional<double> start_late_s;       // how late the first request was due, after start_at
 };
 
 // One timing: the histogram (nanoseconds) and its figures (seconds). The figures come from the
@@ -65,6 +71,16 @@ struct ThresholdVerdict {
   bool passed = false;
 };
 
+// One shard of a merged distributed run.
+struct ShardLine {
+  unsigned shard = 0;
+  std::int64_t run_id = 0;
+  std::uint64_t requests = 0, failed = 0;
+  double duration_s = 0;
+  std::optional<double> start_late_s;
+  bool finished = true;  // false: its process never wrote its end (it died or is still running)
+};
+
 struct RunSummary {
   RunFacts facts;
   std::uint64_t requests = 0, succeeded = 0, failed = 0;
@@ -88,6 +104,7 @@ struct RunSummary {
   Storage storage;
   std::vector<std::string> notes;  // where records and failures went, one line each
   std::vector<ThresholdVerdict> thresholds;
+  std::vector<ShardLine> shard_lines;  // a merged distributed run: its shards, by index
 
   double failure_rate() const {  // 0..1
     return requests ? static_cast<double>(failed) / static_cast<double>(requests) : 0.0;

@@ -79,6 +79,12 @@ struct RunWriter::Impl {
       identity.set("C", static_cast<std::int64_t>(info.concurrency));
       if (info.duration_limit_s) identity.set("DURATION_LIMIT", *info.duration_limit_s);
       if (info.rate) identity.set("RATE", *info.rate);
+      if (!info.run_name.empty()) {
+        identity.set("RUN_NAME", info.run_name);
+        identity.set("SHARD", std::int64_t{info.shard});
+        identity.set("SHARDS", std::int64_t{info.shards});
+      }
+      if (info.start_at_ns) identity.set("START_AT_NS", *info.start_at_ns);
       run_id = backend->begin_run(std::move(identity), {info.url, info.method});
       db_ok = true;
     } catch (const sql::Error& e) {

@@ -23,6 +23,10 @@ struct RunInfo {
   std::int64_t started_unix_ns = 0;        // wall clock
   std::optional<double> duration_limit_s;  // -z, when given (then requests is 0)
   std::optional<double> rate;              // --rate, when given
+  // A shard of a distributed run (--run-id, --shard, --start-at); run_name empty otherwise.
+  std::string run_name;
+  unsigned shard = 0, shards = 1;
+  std::optional<std::int64_t> start_at_ns;
 };
 
 struct RunEnd {

@@ -137,6 +137,7 @@ RunsRow summary_columns(const stats::RunSummary& s, std::int64_t ended_unix_ns) 
   row.set("CONNECTIONS", static_cast<std::int64_t>(s.facts.connections_opened));
   row.set("TIMELINE", timeline_text(s.timeline));
   if (!s.thresholds.empty()) row.set("THRESHOLDS", thresholds_text(s.thresholds));
+  if (s.facts.start_late_s) row.set("START_LATE", *s.facts.start_late_s);
   return row;
 }
 
@@ -155,6 +156,11 @@ stats::RunSummary summary_from_row(const RunsRow& row) {
   f.duration_s = row.real("DURATION").value_or(0);
   f.interrupted = row.integer("INTERRUPTED").value_or(0) != 0;
   f.connections_opened = static_cast<std::uint64_t>(row.integer("CONNECTIONS").value_or(0));
+  f.run_name = row.text("RUN_NAME").value_or("");
+  f.shard = static_cast<unsigned>(row.integer("SHARD").value_or(0));
+  f.shards = static_cast<unsigned>(row.integer("SHARDS").value_or(1));
+  if (row.has("START_AT_NS")) f.start_at_ns = row.integer("START_AT_NS");
+  f.start_late_s = row.real("START_LATE");
 
   s.requests = static_cast<std::uint64_t>(row.integer("REQUESTS").value_or(0));
   s.succeeded = static_cast<std::uint64_t>(row.integer("SUCCEEDED").value_or(0));

@@ -95,9 +95,17 @@ const std::vector<Column> kRunsAdded = {
                                  // per second of the run, by completion time
     {"THRESHOLDS", "TEXT"},      // JSON [{"expression","unit","measured","limit","passed"}] of
                                  // --fail-on; NULL when none were given
+    // Version 4: a shard of a distributed run (--run-id NAME --shard i/N --start-at TIME).
+    {"RUN_NAME", "TEXT"},        // the distributed run's name; NULL for a run of its own
+    {"SHARD", "INTEGER"},        // i of --shard i/N
+    {"SHARDS", "INTEGER"},       // N
+    {"START_AT_NS", "INTEGER"},  // --start-at, Unix ns
+    {"START_LATE", "REAL"},      // seconds from START_AT_NS to when the first request was due
 };
 
-constexpr std::string_view kIndexes = "CREATE INDEX IF NOT EXISTS RUNS_STARTED ON RUNS(STARTED);\n";
+constexpr std::string_view kIndexes =
+    "CREATE INDEX IF NOT EXISTS RUNS_STARTED ON RUNS(STARTED);\n"
+    "CREATE INDEX IF NOT EXISTS RUNS_RUN_NAME ON RUNS(RUN_NAME);\n";
 
 void add_missing(sql::Database& db, std::string_view table, const std::vector<Column>& columns) {
   for (const auto& column : columns) {

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "stats/merge.hpp"
 #include "store/history_data.hpp"
 #include "store/loadtest_sql.hpp"
 #include "store/postgres.hpp"
@@ -89,6 +90,7 @@ stats::RunSummary summary_from_requests(const std::vector<StoredRequest>& rows) 
 }  // namespace
 
 std::string RunRef::label() const {
+  if (!run_name.empty()) return fmt::format("run {}", run_name);
   if (run_id != 0) return fmt::format("run {}", run_id);
   return fmt::format("PyLoad's {} {} of {}", method, url, day);
 }
@@ -144,13 +146,16 @@ RunRef StoredRuns::resolve(const std::string& spec) {
   HistoryQuery all;
   all.limit = 0;
   const std::vector<detail::RunLine> runs = detail::list_runs(*db_, all);
-  const std::string newest =
-      runs.empty() ? std::string("it holds no run yet")
-                   : fmt::format("the newest is {}", RunRef{runs.front().run_id, runs.front().day,
-                                                            runs.front().url, runs.front().method}
-                                                         .label());
+  const std::string newest = runs.empty()
+                                 ? std::string("it holds no run yet")
+                                 : fmt::format("the newest is {}", RunRef{runs.front().run_id,
+                                                                          runs.front().day,
+                                                                          runs.front().url,
+                                                                          runs.front().method,
+                                                                          {}}
+                                                                       .label());
   auto ref_of = [](const detail::RunLine& line) {
-    return RunRef{line.run_id, line.day, line.url, line.method};
+    return RunRef{line.run_id, line.day, line.url, line.method, {}};
   };
   if (spec == "last" || spec.starts_with("last~")) {
     std::size_t back = 0;
@@ -171,6 +176,14 @@ RunRef StoredRuns::resolve(const std::string& spec) {
   }
   std::int64_t id = 0;
   auto [ptr, ec] = std::from_chars(spec.data(), spec.data() + spec.size(), id);
+  const bool numeric = !spec.empty() && ec == std::errc() && ptr == spec.data() + spec.size();
+  if (!numeric && db_->has_table("RUNS") && db_->has_column("RUNS", "RUN_NAME")) {
+    auto named = db_->prepare("SELECT 1 FROM RUNS WHERE RUN_NAME = ?");
+    named.bind(1, std::string_view(spec));
+    if (named.step()) return RunRef{0, {}, {}, {}, spec};
+    throw RunNotFound(fmt::format("no run named '{}' in {}: {} (ccload history lists the runs)",
+                                  spec, shown_, newest));
+  }
   if (spec.empty() || ec != std::errc() || ptr != spec.data() + spec.size() || id <= 0) {
     throw RunNotFound(fmt::format(
         "'{}' is not a run: give a run id (ccload history lists them), last or last~N", spec));
@@ -178,7 +191,7 @@ RunRef StoredRuns::resolve(const std::string& spec) {
   if (db_->has_table("RUNS")) {
     auto find = db_->prepare("SELECT 1 FROM RUNS WHERE RUNID = ?");
     find.bind(1, id);
-    if (find.step()) return RunRef{id, {}, {}, {}};
+    if (find.step()) return RunRef{id, {}, {}, {}, {}};
   }
   throw RunNotFound(
       fmt::format("run {} is not in {}: {} (ccload history lists the runs)", id, shown_, newest));
@@ -191,7 +204,7 @@ std::optional<RunRef> StoredRuns::last_of(const std::string& url, const std::str
       "ORDER BY STARTED DESC, RUNID DESC LIMIT 1");
   find.bind(1, std::string_view(url)).bind(2, std::string_view(method));
   if (!find.step()) return std::nullopt;
-  return RunRef{find.column_int(0), {}, {}, {}};
+  return RunRef{find.column_int(0), {}, {}, {}, {}};
 }
 
 std::vector<StoredRequest> StoredRuns::requests(const RunRef& run, std::size_t limit,
@@ -252,6 +265,7 @@ std::vector<StoredRequest> StoredRuns::requests(const RunRef& run, std::size_t l
 }
 
 stats::RunSummary StoredRuns::load(const RunRef& run, std::size_t detail_rows) {
+  if (!run.run_name.empty()) return load_merged(run.run_name);
   stats::RunSummary s;
   std::optional<RunsRow> row;
   if (run.run_id != 0) {
@@ -304,6 +318,24 @@ stats::RunSummary StoredRuns::load(const RunRef& run, std::size_t detail_rows) {
   }
   s.all_details = total <= s.details.size();
   return s;
+}
+
+stats::RunSummary StoredRuns::load_merged(const std::string& run_name) {
+  auto shards =
+      db_->prepare("SELECT RUNID, SHARDS FROM RUNS WHERE RUN_NAME = ? ORDER BY SHARD, RUNID");
+  shards.bind(1, std::string_view(run_name));
+  std::vector<std::int64_t> ids;
+  unsigned expected = 1;
+  while (shards.step()) {
+    ids.push_back(shards.column_int(0));
+    expected = std::max(expected, static_cast<unsigned>(shards.column_int(1)));
+  }
+  if (ids.empty()) throw RunNotFound(fmt::format("no run named '{}' in {}", run_name, shown_));
+  std::vector<stats::RunSummary> parts;
+  for (const std::int64_t id : ids) parts.push_back(load(RunRef{id, {}, {}, {}, {}}, 0));
+  stats::RunSummary merged = stats::merge_shards(parts, expected);
+  merged.storage.database = shown_;
+  return merged;
 }
 
 }  // namespace ccload::store

@@ -30,10 +30,12 @@ struct RunNotFound : StoreError {
 };
 
 // A run in the database: a RUNS row, or (run_id 0) PyLoad's rows of one local day, URL and method.
+// Or (run_name set) the shards of a distributed run, merged.
 struct RunRef {
   std::int64_t run_id = 0;
   std::string day, url, method;  // a pseudo-run's key
-  std::string label() const;     // "run 7", or "PyLoad's GET URL of 2026-03-02"
+  std::string run_name;          // --run-id of a distributed run
+  std::string label() const;     // "run 7", "run checkout-1", or "PyLoad's GET URL of 2026-03-02"
 };
 
 // One stored request (a LOADTEST row) of a run.
@@ -55,8 +57,8 @@ class StoredRuns {
   StoredRuns(const StoredRuns&) = delete;
   StoredRuns& operator=(const StoredRuns&) = delete;
 
-  // "last" (the newest run), "last~N" (N runs before it) or a run id. Throws RunNotFound naming
-  // the newest run.
+  // "last" (the newest run), "last~N" (N runs before it), a run id, or the name of a distributed
+  // run (--run-id). Throws RunNotFound naming the newest run.
   RunRef resolve(const std::string& spec);
   // The newest finished run of `url` and `method`, if any.
   std::optional<RunRef> last_of(const std::string& url, const std::string& method);
@@ -70,6 +72,8 @@ class StoredRuns {
   sql::Connection& database() { return *db_; }
 
  private:
+  stats::RunSummary load_merged(const std::string& run_name);
+
   std::filesystem::path path_;
   std::string shown_;  // the database for messages: a path, or a URL without its password
   std::unique_ptr<sql::Connection> db_;

@@ -102,3 +102,35 @@ TEST(PlanRun, AnUnusableUrlIsAUsageError) {
 
 }  // namespace
 }  // namespace ccload::app
+
+namespace ccload::app {
+namespace {
+
+TEST(PlanRun, ShardsShareNAndCExactlyAndKeepOneEvenSchedule) {
+  std::uint64_t requests = 0, connections = 0;
+  double rate = 0;
+  for (unsigned i = 0; i < 3; ++i) {
+    cli::RunCommand command;
+    command.url = "http://h/";
+    command.requests = 1000;
+    command.concurrency = 10;
+    command.rate = 300;
+    command.shard_index = i;
+    command.shard_count = 3;
+    command.run_name = "x";
+    const RunPlan plan = plan_run(command, {});
+    requests += plan.engine.requests;
+    connections += plan.engine.concurrency;
+    rate += plan.engine.rate;
+    EXPECT_EQ(plan.engine.requests, i == 0 ? 334u : 333u);
+    EXPECT_DOUBLE_EQ(plan.shard_delay_s, i / 300.0) << "slot k of shard i is due at (3k + i) / R";
+    EXPECT_EQ(plan.facts.shard, i);
+    EXPECT_EQ(plan.facts.shards, 3u);
+  }
+  EXPECT_EQ(requests, 1000u);
+  EXPECT_EQ(connections, 10u);
+  EXPECT_DOUBLE_EQ(rate, 300);
+}
+
+}  // namespace
+}  // namespace ccload::app

@@ -99,9 +99,13 @@ TEST_F(PostgresTest, HistoryAndReportEqualSqlitesForTheSameRuns) {
   const std::string sqlite = (dir / "twin.db").string();
   for (const std::string& database : {url, sqlite}) {
     for (int run = 0; run < 2; ++run) {
-      store::RunInfo info{
-          "http://h/api", "POST", 300, 3, 1'795'544'018'000'000'000 + run * 86'400'000'000'000,
-          std::nullopt,   50.0};
+      store::RunInfo info;
+      info.url = "http://h/api";
+      info.method = "POST";
+      info.requests = 300;
+      info.concurrency = 3;
+      info.started_unix_ns = 1'795'544'018'000'000'000 + run * 86'400'000'000'000;
+      info.rate = 50.0;
       store::RunWriter writer(database, info);
       stats::RunStats stats;
       std::vector<Record> batch;

@@ -1,0 +1,102 @@
+#include "stats/merge.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace ccload::stats {
+
+RunSummary merge_shards(const std::vector<RunSummary>& shards, unsigned expected) {
+  RunSummary m;
+  if (shards.empty()) return m;
+  m.facts = shards.front().facts;
+  m.facts.shard = 0;
+  m.facts.shards = expected;
+  m.facts.requested.reset();
+  m.facts.rate.reset();
+  m.facts.concurrency = 0;
+  m.facts.connections_opened = 0;
+  m.facts.interrupted = false;
+  m.facts.start_late_s.reset();
+  std::uint64_t requested = 0;
+  bool all_requested = true;
+  double rate = 0;
+  std::int64_t first_start = std::numeric_limits<std::int64_t>::max();
+  std::int64_t last_end = std::numeric_limits<std::int64_t>::min();
+  for (const auto& s : shards) {
+    first_start = std::min(first_start, s.facts.started_unix_ns);
+    last_end =
+        std::max(last_end, s.facts.started_unix_ns +
+                               static_cast<std::int64_t>(std::llround(s.facts.duration_s * 1e9)));
+  }
+  for (const auto& s : shards) {
+    const RunFacts& f = s.facts;
+    if (f.requested) {
+      requested += *f.requested;
+    } else {
+      all_requested = false;
+    }
+    if (f.rate) rate += *f.rate;
+    m.facts.concurrency += f.concurrency;
+    m.facts.connections_opened += f.connections_opened;
+    m.facts.interrupted = m.facts.interrupted || f.interrupted;
+    m.requests += s.requests;
+    m.succeeded += s.succeeded;
+    m.failed += s.failed;
+    m.bytes += s.bytes;
+    for (const auto& [code, count] : s.status_codes) m.status_codes[code] += count;
+    for (std::size_t i = 0; i < m.errors.size(); ++i) m.errors[i] += s.errors[i];
+    m.total.histogram.merge(s.total.histogram);
+    m.ttfb.histogram.merge(s.ttfb.histogram);
+    m.ttlb.histogram.merge(s.ttlb.histogram);
+    m.connect.histogram.merge(s.connect.histogram);
+    // Timelines aligned on the earliest start, to the second.
+    const auto shift = static_cast<std::size_t>((f.started_unix_ns - first_start) / 1'000'000'000);
+    for (std::size_t i = 0; i < s.timeline.size(); ++i) {
+      if (m.timeline.size() <= i + shift) m.timeline.resize(i + shift + 1);
+      SecondStats& t = m.timeline[i + shift];
+      const SecondStats& o = s.timeline[i];
+      t.requests += o.requests;
+      t.failed += o.failed;
+      t.responses += o.responses;
+      t.total_ns_sum += o.total_ns_sum;
+      t.total_ns_max = std::max(t.total_ns_max, o.total_ns_max);
+    }
+    m.shard_lines.push_back({f.shard, s.storage.run_id, s.requests, s.failed, f.duration_s,
+                             f.start_late_s, !f.interrupted || s.total.histogram.count() > 0});
+    if (f.start_late_s && (!m.facts.start_late_s || *f.start_late_s > *m.facts.start_late_s)) {
+      m.facts.start_late_s = f.start_late_s;  // the latest shard's lateness
+    }
+  }
+  if (all_requested) m.facts.requested = requested;
+  if (rate > 0) m.facts.rate = rate;
+  m.facts.started_unix_ns = first_start;
+  m.facts.duration_s = static_cast<double>(last_end - first_start) / 1e9;
+  m.rps = m.facts.duration_s > 0 ? static_cast<double>(m.requests) / m.facts.duration_s : 0;
+  for (Timing* t : {&m.total, &m.ttfb, &m.ttlb, &m.connect}) t->figures = summarize(t->histogram);
+  std::sort(m.shard_lines.begin(), m.shard_lines.end(),
+            [](const ShardLine& a, const ShardLine& b) { return a.shard < b.shard; });
+  m.storage = shards.front().storage;
+  m.storage.run_id = 0;
+  m.storage.stored = std::all_of(shards.begin(), shards.end(),
+                                 [](const RunSummary& s) { return s.storage.stored; });
+
+  if (shards.size() < expected) {
+    m.notes.push_back(fmt::format("Warning: {} of {} shards stored; the figures cover those only.",
+                                  shards.size(), expected));
+  }
+  for (const auto& line : m.shard_lines) {
+    std::string late;
+    if (line.start_late_s)
+      late = fmt::format(", started {:.3f} s after --start-at", *line.start_late_s);
+    m.notes.push_back(fmt::format("Shard {}/{}: run {}, {} requests, {} failed, {:.3f} s{}{}.",
+                                  line.shard, expected, line.run_id, line.requests, line.failed,
+                                  line.duration_s, late,
+                                  line.finished ? "" : "; it did not finish"));
+  }
+  return m;
+}
+
+}  // namespace ccload::stats
