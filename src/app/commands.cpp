@@ -49,6 +49,12 @@ int print_history(const std::string& database, const store::HistoryQuery& query,
     return error(e.what(), kExitFailed);
   }
   try {
+    if (!query.run_name.empty()) {  // a distributed run: its shards merged, rows per shard
+      const stats::RunSummary summary = runs->load(runs->resolve(query.run_name), 0);
+      report::print_run_view(out, summary, {}, 0);
+      out << "(the requests are stored per shard: ccload history --run ID of a shard lists them)\n";
+      return kExitOk;
+    }
     if (query.run_id) {
       const store::RunRef ref = runs->resolve(std::to_string(*query.run_id));
       const stats::RunSummary summary = runs->load(ref, 0);

@@ -451,7 +451,9 @@ Command parse_command_line(int argc, const char* const* argv) {
   std::string limit, run_id;
   history_app->add_option("--limit", limit, "Lines to show (default 20)");
   history_app->add_option("--url", history.query.url_contains, "Only URLs containing this text");
-  history_app->add_option("--run", run_id, "Show one run: its summary and its requests");
+  history_app->add_option("--run", run_id,
+                          "Show one run: its summary and its requests (or a distributed run's "
+                          "--run-id: its shards merged)");
   history_app->add_option("--db", history.database,
                           "SQLite database (default: DATABASE_URL, else load.db)");
 
@@ -537,7 +539,9 @@ Command parse_command_line(int argc, const char* const* argv) {
       history.query.limit =
           static_cast<int>(parse_positive(limit, "--limit", "lines to show", 1'000'000'000));
     }
-    if (!run_id.empty()) {
+    if (!run_id.empty() && !std::isdigit(static_cast<unsigned char>(run_id[0]))) {
+      history.query.run_name = check_run_name(run_id);  // a distributed run's --run-id
+    } else if (!run_id.empty()) {
       history.query.run_id = static_cast<std::int64_t>(
           parse_positive(run_id, "--run", "a run id from ccload history", INT64_MAX));
     }

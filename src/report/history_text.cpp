@@ -58,7 +58,11 @@ void print_periods(std::ostream& out, const std::vector<store::detail::PeriodLin
 void print_run_view(std::ostream& out, const stats::RunSummary& s,
                     const std::vector<store::StoredRequest>& rows, std::uint64_t total) {
   const stats::RunFacts& f = s.facts;
-  out << fmt::format("Run {}: {} {}\n", s.storage.run_id, f.method, f.url);
+  // A merged distributed run has no id of its own: its name.
+  const std::string name = s.storage.run_id != 0 || f.run_name.empty()
+                               ? std::to_string(s.storage.run_id)
+                               : f.run_name;
+  out << fmt::format("Run {}: {} {}\n", name, f.method, f.url);
   out << fmt::format("Started {} (local), n={} c={}, {:.3f} s{}\n", local_time(f.started_unix_ns),
                      f.requested.value_or(0), f.concurrency, f.duration_s,
                      f.interrupted ? ", interrupted" : "");

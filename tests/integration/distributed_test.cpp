@@ -151,6 +151,11 @@ TEST_F(DistributedTest, AMissingShardIsSaidPlainly) {
   ASSERT_EQ(report.exit_code, 0) << report.err;
   EXPECT_EQ(json::parse(report.out)["requests"]["total"], 60);
   EXPECT_NE(report.err.find("2 of 3 shards stored"), std::string::npos) << report.err;
+  ProcessResult history = run_ccload({"history", "--run", "part-1"}, dir.path(), options);
+  EXPECT_EQ(history.exit_code, 0) << history.err;
+  EXPECT_NE(history.out.find("Run part-1: GET"), std::string::npos) << history.out;
+  EXPECT_NE(history.out.find("Requests 60,"), std::string::npos) << history.out;
+  EXPECT_NE(history.out.find("2 of 3 shards stored"), std::string::npos) << history.out;
 }
 
 }  // namespace
