@@ -16,6 +16,7 @@ struct HistoryQuery {
   int limit = 20;                      // rows shown (runs, periods, or request rows of --run)
   std::string url_contains;            // filter; empty = all
   std::optional<std::int64_t> run_id;  // show one run's summary and its request rows
+  double tolerance = 0.10;  // a p95 rise beyond this fraction (and significant) is a regression
 };
 
 }  // namespace ccload::store
