@@ -61,8 +61,8 @@ double mean_of(const std::vector<std::int64_t>& ns) {
   return static_cast<double>(sum / static_cast<long double>(ns.size()) / 1e9L);
 }
 
-// The line's figures from a histogram of total times (ns), which it keeps.
-void set_figures(TrendLine& line, stats::Histogram histogram) {
+// The line's figures from a histogram of total times (ns); `encoded` is its serialization, kept.
+void set_figures(TrendLine& line, const stats::Histogram& histogram, std::string encoded) {
   if (histogram.count() > 0) {
     auto seconds = [&](double q) {
       return static_cast<double>(histogram.value_at_quantile(q)) / 1e9;
@@ -73,14 +73,14 @@ void set_figures(TrendLine& line, stats::Histogram histogram) {
     line.p99_s = seconds(0.99);
     line.max_s = static_cast<double>(histogram.max()) / 1e9;
   }
-  line.total = std::move(histogram);
+  line.total_histogram = std::move(encoded);
 }
 
 // The line's figures exactly from the total times (ns) of its rows; its histogram from them too.
 void set_exact_figures(TrendLine& line, std::vector<std::int64_t>& ns) {
   stats::Histogram histogram;
   for (auto v : ns) histogram.record(v);
-  line.total = std::move(histogram);
+  line.total_histogram = histogram.serialize();
   if (ns.empty()) return;
   line.mean_s = mean_of(ns);
   line.max_s = static_cast<double>(*std::max_element(ns.begin(), ns.end())) / 1e9;
@@ -211,7 +211,9 @@ std::vector<RunLine> list_runs(sql::Database& db, const HistoryQuery& q) {
         without_summary.push_back(lines.size());
       } else {
         try {
-          set_figures(line, stats::Histogram::deserialize(stmt.column_text(13)));
+          std::string encoded = stmt.column_text(13);
+          const stats::Histogram total = stats::Histogram::deserialize(encoded);
+          set_figures(line, total, std::move(encoded));
         } catch (const std::invalid_argument&) {
           // A damaged histogram: the stored mean and p95 stay, the other figures are unknown.
         }
@@ -344,7 +346,7 @@ std::vector<PeriodLine> list_periods(sql::Database& db, const HistoryQuery& q) {
         }
       }
       for (auto ns : group.totals) merged.record(ns);
-      set_figures(line, std::move(merged));
+      set_figures(line, merged, merged.serialize());
     }
     lines.push_back(std::move(line));
   }

@@ -6,7 +6,6 @@
 #include <string>
 #include <vector>
 
-#include "stats/histogram.hpp"
 #include "store/history.hpp"
 #include "store/sqlite.hpp"
 
@@ -22,7 +21,10 @@ inline constexpr std::size_t kTrendPoints = 8;
 struct TrendLine {
   std::string url;
   std::optional<double> mean_s, p50_s, p95_s, p99_s, max_s;
-  stats::Histogram total;  // total times in ns (the regression test's input); empty when none
+  // The histogram of the total times (ns), serialized by stats::Histogram::serialize (the
+  // regression test's input, decoded only when p95 rose beyond the tolerance: a long history
+  // keeps text, not a bucket array per line); empty when none.
+  std::string total_histogram;
   // The relative change of p95 from the previous line of the same URL ((b - a) / a), when both
   // have a p95 and the previous one is above 0.
   std::optional<double> p95_change;

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "stats/histogram.hpp"
 #include "store/history_data.hpp"
 
 namespace ccload::store::detail {
@@ -12,11 +13,13 @@ namespace {
 TrendLine line_of(const std::string& url, int count, double low_ms, double high_ms) {
   TrendLine line;
   line.url = url;
+  stats::Histogram total;
   for (int i = 0; i < count; ++i) {
     const double ms = low_ms + (high_ms - low_ms) * i / std::max(1, count - 1);
-    line.total.record(static_cast<std::int64_t>(ms * 1e6));
+    total.record(static_cast<std::int64_t>(ms * 1e6));
   }
-  line.p95_s = static_cast<double>(line.total.value_at_quantile(0.95)) / 1e9;
+  line.p95_s = static_cast<double>(total.value_at_quantile(0.95)) / 1e9;
+  line.total_histogram = total.serialize();
   return line;
 }
 
@@ -42,6 +45,15 @@ TEST(MarkTrends, ARiseThatTheTestCannotTellFromNoiseIsNoRegression) {
   mark_trends({&before, &after}, 0.10);
   ASSERT_TRUE(after.p95_change.has_value());
   EXPECT_GT(*after.p95_change, 0.10);
+  EXPECT_FALSE(after.regressed);
+}
+
+TEST(MarkTrends, ADamagedHistogramMarksNothing) {
+  TrendLine before = line_of("a", 500, 10, 20);
+  TrendLine after = line_of("a", 500, 20, 40);
+  after.total_histogram = "not a histogram";
+  mark_trends({&before, &after}, 0.10);
+  EXPECT_NEAR(*after.p95_change, 1.0, 2e-3);
   EXPECT_FALSE(after.regressed);
 }
 
