@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cli/command.hpp"
+#include "report/sparkline.hpp"
 
 namespace ccload::app {
 
@@ -14,11 +15,22 @@ inline constexpr int kExitUsage = 2;       // bad command line or configuration;
 inline constexpr int kExitThresholds = 3;  // a --fail-on threshold failed, or a regression
 inline constexpr int kExitInterrupted = 130;
 
+// Where `ccload history` writes besides the terminal, and how the terminal draws trends.
+struct HistoryOutputs {
+  std::string json_path;  // --json; "-" = `out`, and the table then goes to `err`
+  std::string html_path;  // --html
+  report::Charset charset = report::Charset::ascii;  // of the sparklines in the table
+};
+
 int run_load_test(const cli::RunCommand& command);
 int show_history(const cli::HistoryCommand& command);
 // The history of `database` on `out` (errors on `err`): 0, including a missing or empty database
 // ("No load tests recorded yet in PATH", nothing created); 1 when it cannot be read; 2 for a --run
 // that is not in it.
+// With `outputs`, it also writes the JSON and the page (an empty history gives ones that say so);
+// an output that cannot be written is 2 before anything is read, one written badly 1.
+int print_history(const std::string& database, const store::HistoryQuery& query, std::ostream& out,
+                  std::ostream& err, const HistoryOutputs& outputs);
 int print_history(const std::string& database, const store::HistoryQuery& query, std::ostream& out,
                   std::ostream& err);
 int show_report(const cli::ReportCommand& command);

@@ -43,8 +43,6 @@ std::optional<std::string> output_problem(const std::string& flag, const std::st
   return std::nullopt;
 }
 
-namespace {
-
 bool write_file(const std::string& path, const std::string& content, const char* what) {
   std::ofstream file(path);
   file << content;
@@ -55,6 +53,8 @@ bool write_file(const std::string& path, const std::string& content, const char*
   }
   return true;
 }
+
+namespace {
 
 bool append_csv(const std::string& path, const stats::RunSummary& summary) {
   std::error_code size_error;

@@ -17,6 +17,10 @@ namespace ccload::app {
 // file; a new one needs a writable folder. An empty path is no output: no problem.
 std::optional<std::string> output_problem(const std::string& flag, const std::string& path);
 
+// Writes `content` to `path` (replacing it). False, after one error line naming `what` (such as
+// "HTML report") and the path, when it could not be written.
+bool write_file(const std::string& path, const std::string& content, const char* what);
+
 // Prints the report (and thresholds, comparison) to `human`, then `store_error` as an error line,
 // and writes the files. Returns false when a file could not be written (one line said which).
 bool write_outputs(const stats::RunSummary& summary,

@@ -69,9 +69,12 @@ struct CompareCommand {
   std::optional<std::string> database;
 };
 
+// `ccload history [--weekly|--monthly|--yearly] [--json PATH|-] [--html PATH] [--tolerance 10%]`.
 struct HistoryCommand {
-  store::HistoryQuery query;
+  store::HistoryQuery query;            // --tolerance sets query.tolerance
   std::optional<std::string> database;  // --db
+  std::string json_path;                // --json: the rows as JSON; "-" = stdout
+  std::string html_path;                // --html: the history as a page with charts
 };
 
 struct ServeCommand {

@@ -353,6 +353,7 @@ constexpr const char* kDescription =
     "  ccload run URL [-n 200 | -z 30s] [-c 50] [--rate R] [-m METHOD] [-d JSON|@file]\n"
     "             [-H 'Name: value'] ...\n"
     "  ccload history [--weekly | --monthly | --yearly] [--limit N] [--url TEXT] [--run ID]\n"
+    "                 [--json PATH|-] [--html PATH] [--tolerance 10%]   (trends as JSON, a page)\n"
     "  ccload serve [--host H] [--port P]   (the built-in target server)\n"
     "  ccload report [RUN|last] [--json PATH|-] [--html PATH] [--csv PATH]   (a stored run)\n"
     "  ccload compare A B [--tolerance 10%] [--force]   (B against A: regressed, improved, same)\n"
@@ -456,6 +457,15 @@ Command parse_command_line(int argc, const char* const* argv) {
                           "--run-id: its shards merged)");
   history_app->add_option("--db", history.database,
                           "SQLite database (default: DATABASE_URL, else load.db)");
+  history_app->add_option("--json", history.json_path,
+                          "Write the rows as JSON to PATH ('-' = stdout)");
+  history_app->add_option("--html", history.html_path,
+                          "Write the history as a self-contained page: per URL a chart of p50, "
+                          "p95 and p99, the failure rate and the requests, and the table");
+  std::string history_tolerance;
+  history_app->add_option("--tolerance", history_tolerance,
+                          "A p95 rise beyond this over the previous period (or run), confirmed by "
+                          "the test of ccload compare, is marked as a regression (default 10%)");
 
   ServeCommand serve;
   std::string port, serve_threads;
@@ -544,6 +554,19 @@ Command parse_command_line(int argc, const char* const* argv) {
     } else if (!run_id.empty()) {
       history.query.run_id = static_cast<std::int64_t>(
           parse_positive(run_id, "--run", "a run id from ccload history", INT64_MAX));
+    }
+    if (!history_tolerance.empty()) history.query.tolerance = parse_tolerance(history_tolerance);
+    if (history.html_path == "-") {
+      throw UsageError("--html needs a file path ('-' for stdout is only for --json)");
+    }
+    if (history.query.run_id && (!history.json_path.empty() || !history.html_path.empty())) {
+      throw UsageError(
+          "--json and --html write the run list or the periods, not --run: drop --run, or use "
+          "ccload report RUN --json PATH");
+    }
+    if (!history.json_path.empty() && history.json_path == history.html_path) {
+      throw UsageError(fmt::format(
+          "--json and --html name the same file '{}': give each its own path", history.html_path));
     }
     return history;
   }

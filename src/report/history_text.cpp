@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "report/sparkline.hpp"
 #include "report/time_text.hpp"
 
 namespace ccload::report {
@@ -17,6 +20,12 @@ std::string figure(const stats::TimingSummary& f, double value) {
 }
 
 }  // namespace
+
+const char* period_noun(store::Period period) {
+  return period == store::Period::weekly    ? "week"
+         : period == store::Period::monthly ? "month"
+                                            : "year";
+}
 
 void print_runs(std::ostream& out, const std::vector<store::detail::RunLine>& lines) {
   out << fmt::format("{:>6}  {:<19}  {:<7} {:<40} {:>9} {:>8} {:>10} {:>10} {:>10}\n", "RUN",
@@ -41,17 +50,37 @@ void print_runs(std::ostream& out, const std::vector<store::detail::RunLine>& li
   }
 }
 
+const char* period_title(store::Period period) {
+  return period == store::Period::weekly    ? "WEEK"
+         : period == store::Period::monthly ? "MONTH"
+                                            : "YEAR";
+}
+
 void print_periods(std::ostream& out, const std::vector<store::detail::PeriodLine>& lines,
-                   store::Period period) {
-  const char* title = period == store::Period::weekly    ? "WEEK"
-                      : period == store::Period::monthly ? "MONTH"
-                                                         : "YEAR";
-  out << fmt::format("{:<8}  {:<40} {:>6} {:>10} {:>8} {:>10} {:>10}\n", title, "URL", "RUNS",
-                     "REQUESTS", "FAILED", "AVG(s)", "P95(s)");
+                   store::Period period, Charset charset, double tolerance) {
+  out << fmt::format("{:<8}  {:<40} {:>6} {:>10} {:>8} {:>10} {:>10}  {}\n", period_title(period),
+                     "URL", "RUNS", "REQUESTS", "FAILED", "AVG(s)", "P95(s)", "P95 TREND");
+  bool any_regression = false;
   for (const auto& l : lines) {
-    out << fmt::format("{:<8}  {:<40} {:>6} {:>10} {:>7.2f}% {:>10} {:>10}\n", l.period, l.url,
-                       l.runs, l.requests, 100.0 * l.failure_rate(), seconds_text(l.mean_s),
-                       seconds_text(l.p95_s));
+    // The sparkline is padded by hand: a block character is 3 bytes but one column.
+    std::string trend = sparkline(l.recent_p95_s, charset);
+    trend.append(
+        store::detail::kTrendPoints - std::min(store::detail::kTrendPoints, l.recent_p95_s.size()),
+        ' ');
+    std::string mark;
+    if (l.regressed) {
+      mark = fmt::format("  regressed (p95 {:+.0f}%)", 100 * l.p95_change.value_or(0));
+      any_regression = true;
+    }
+    out << fmt::format("{:<8}  {:<40} {:>6} {:>10} {:>7.2f}% {:>10} {:>10}  {}{}\n", l.period,
+                       l.url, l.runs, l.requests, 100.0 * l.failure_rate(), seconds_text(l.mean_s),
+                       seconds_text(l.p95_s), trend, mark);
+  }
+  if (any_regression) {
+    out << fmt::format(
+        "(regressed: p95 rose more than {:g}% over the previous {} of the URL, and the latency "
+        "distributions differ by the Kolmogorov-Smirnov test of ccload compare)\n",
+        100 * tolerance, period_noun(period));
   }
 }
 
@@ -59,9 +88,8 @@ void print_run_view(std::ostream& out, const stats::RunSummary& s,
                     const std::vector<store::StoredRequest>& rows, std::uint64_t total) {
   const stats::RunFacts& f = s.facts;
   // A merged distributed run has no id of its own: its name.
-  const std::string name = s.storage.run_id != 0 || f.run_name.empty()
-                               ? std::to_string(s.storage.run_id)
-                               : f.run_name;
+  const std::string name =
+      s.storage.run_id != 0 || f.run_name.empty() ? std::to_string(s.storage.run_id) : f.run_name;
   out << fmt::format("Run {}: {} {}\n", name, f.method, f.url);
   out << fmt::format("Started {} (local), n={} c={}, {:.3f} s{}\n", local_time(f.started_unix_ns),
                      f.requested.value_or(0), f.concurrency, f.duration_s,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "report/html_report.hpp"
+#include "report/svg_chart.hpp"
 #include "report/terminal.hpp"
 #include "report/time_text.hpp"
 
@@ -57,16 +58,6 @@ constexpr int kWidth = 760, kHeight = 300, kLeft = 64, kRight = 32, kTop = 16, k
 
 double quantile_at(double x) { return 1 - std::pow(10.0, -x); }
 
-// A round axis top at or above `value` (1, 2 or 5 times a power of ten).
-double nice_ceiling(double value) {
-  if (value <= 0) return 1;
-  const double magnitude = std::pow(10.0, std::floor(std::log10(value)));
-  for (double step : {1.0, 2.0, 5.0, 10.0}) {
-    if (value <= step * magnitude) return step * magnitude;
-  }
-  return 10 * magnitude;
-}
-
 std::string percentile_chart(const std::array<Curve, 3>& curves) {
   double top_ms = 0;
   for (const auto& curve : curves) {
@@ -112,11 +103,7 @@ std::string percentile_chart(const std::array<Curve, 3>& curves) {
     }
     svg += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>\n",
                        curve.colour, points);
-    svg += fmt::format(
-        "<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"3\" fill=\"{}\"/><text x=\"{}\" "
-        "y=\"{}\">{}</text>\n",
-        kLeft + 12, kTop + 10 + 16 * legend, curve.colour, kLeft + 30, kTop + 14 + 16 * legend,
-        curve.name);
+    svg += legend_entry(legend, curve.colour, curve.name, kLeft, kTop);
     ++legend;
   }
   return svg + "</svg>\n";
@@ -183,10 +170,7 @@ std::string time_chart(const std::vector<Series>& series, const char* unit, cons
           s.colour, px(static_cast<double>(solid - 1)), py(s.values[solid - 1]),
           px(static_cast<double>(solid)), py(s.values[solid]));
     }
-    svg += fmt::format(
-        "<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"3\" fill=\"{}\"/><text x=\"{}\" "
-        "y=\"{}\">{}</text>\n",
-        kLeft + 12, kTop + 10 + 16 * legend, s.colour, kLeft + 30, kTop + 14 + 16 * legend, s.name);
+    svg += legend_entry(legend, s.colour, s.name, kLeft, kTop);
     ++legend;
   }
   return svg + "</svg>\n";
@@ -248,25 +232,6 @@ std::string timing_row(const char* name, const stats::TimingSummary& s) {
       milliseconds(s.max));
 }
 
-constexpr const char* kStyle = R"(<style>
-body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:820px;padding:0 1rem;color:#1d2330}
-h1{font-size:1.5rem;margin:0}h2{font-size:1.15rem;margin:2rem 0 .5rem}
-.target{font-family:ui-monospace,monospace;word-break:break-all;margin:.25rem 0}
-.meta{color:#5a6275;margin:0}
-.cards{display:flex;flex-wrap:wrap;gap:.75rem;margin:1.25rem 0}
-.cards div{border:1px solid #d8dce6;border-radius:8px;padding:.6rem .9rem;min-width:7.5rem}
-.cards b{display:block;font-size:1.35rem}.cards span{color:#5a6275;font-size:.85rem}
-.bad b{color:#b42318}
-table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
-th,td{padding:.3rem .5rem;border-bottom:1px solid #e6e8ef;text-align:right}
-th:first-child,td:first-child{text-align:left}
-svg{width:100%;height:auto;font-size:11px;fill:#5a6275}.grid{stroke:#e6e8ef}
-.fail td{color:#b42318;font-weight:600}
-.interrupted{background:#fff4e5;border:1px solid #f5b451;border-radius:8px;padding:.5rem .8rem}
-footer{margin-top:2rem;color:#8a91a3;font-size:.8rem}
-</style>
-)";
-
 }  // namespace
 
 std::string html_report(const stats::RunSummary& s) {
@@ -279,7 +244,7 @@ std::string html_report(const stats::RunSummary& s) {
   std::string html = "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   html += fmt::format("<title>ccload: {} {}</title>\n", html_escape(facts.method),
                       html_escape(facts.url));
-  html += kStyle;
+  html += kPageStyle;
   html += "</head>\n<body>\n<h1>Load test results</h1>\n";
   html += fmt::format("<p class=\"target\">{} {}</p>\n", html_escape(facts.method),
                       html_escape(facts.url));

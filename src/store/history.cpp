@@ -49,8 +49,7 @@ std::int64_t to_ns(double seconds) { return std::llround(seconds * 1e9); }
 // Nearest-rank quantile of unsorted samples (the Histogram's definition, exactly).
 double exact_quantile(std::vector<std::int64_t>& ns, double q) {
   if (ns.empty()) return 0;
-  auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(ns.size())));
-  rank = std::clamp<std::size_t>(rank, 1, ns.size());
+  const auto rank = static_cast<std::size_t>(stats::nearest_rank(q, ns.size()));
   std::nth_element(ns.begin(), ns.begin() + static_cast<std::ptrdiff_t>(rank - 1), ns.end());
   return static_cast<double>(ns[rank - 1]) / 1e9;
 }
@@ -60,6 +59,46 @@ double mean_of(const std::vector<std::int64_t>& ns) {
   for (auto v : ns) sum += static_cast<long double>(v);
   return static_cast<double>(sum / static_cast<long double>(ns.size()) / 1e9L);
 }
+
+// The line's figures from a histogram of total times (ns); `encoded` is its serialization, kept.
+void set_figures(TrendLine& line, const stats::Histogram& histogram, std::string encoded) {
+  if (histogram.count() > 0) {
+    auto seconds = [&](double q) {
+      return static_cast<double>(histogram.value_at_quantile(q)) / 1e9;
+    };
+    line.mean_s = histogram.mean() / 1e9;
+    line.p50_s = seconds(0.50);
+    line.p95_s = seconds(0.95);
+    line.p99_s = seconds(0.99);
+    line.max_s = static_cast<double>(histogram.max()) / 1e9;
+  }
+  line.total_histogram = std::move(encoded);
+}
+
+// The line's figures exactly from the total times (ns) of its rows; its histogram from them too.
+void set_exact_figures(TrendLine& line, std::vector<std::int64_t>& ns) {
+  stats::Histogram histogram;
+  for (auto v : ns) histogram.record(v);
+  line.total_histogram = histogram.serialize();
+  if (ns.empty()) return;
+  line.mean_s = mean_of(ns);
+  line.max_s = static_cast<double>(*std::max_element(ns.begin(), ns.end())) / 1e9;
+  line.p50_s = exact_quantile(ns, 0.50);
+  line.p95_s = exact_quantile(ns, 0.95);
+  line.p99_s = exact_quantile(ns, 0.99);
+}
+
+// First start and last end (UTC epoch seconds) of the requests of one run or pseudo-run.
+struct Span {
+  double first = 0, last = 0;
+  bool empty = true;
+  void add(double start, double end) {
+    first = empty ? start : std::min(first, start);
+    last = empty ? end : std::max(last, end);
+    empty = false;
+  }
+  double seconds() const { return empty ? 0 : last - first; }
+};
 
 std::string url_filter(const sql::Connection& db, const HistoryQuery& q) {
   return q.url_contains.empty() ? std::string() : " AND " + sql::contains_sql(db, "URL");
@@ -124,18 +163,35 @@ std::string period_key(double epoch_seconds, Period period) {
   return local_strftime(epoch_seconds, "%Y-%m-%d");
 }
 
+namespace {
+
+// Newest first for the caller, oldest first for the trends: marks every line, then keeps `limit`.
+template <class Line>
+void mark_and_limit(std::vector<Line>& newest_first, const HistoryQuery& q) {
+  std::vector<TrendLine*> oldest_first;
+  for (auto it = newest_first.rbegin(); it != newest_first.rend(); ++it) {
+    oldest_first.push_back(&*it);
+  }
+  mark_trends(oldest_first, q.tolerance);
+  if (q.limit > 0 && newest_first.size() > static_cast<std::size_t>(q.limit)) {
+    newest_first.resize(static_cast<std::size_t>(q.limit));
+  }
+}
+
+}  // namespace
+
 std::vector<RunLine> list_runs(sql::Connection& db, const HistoryQuery& q) {
   const Layout layout = inspect(db);
   std::vector<RunLine> lines;
-  const std::string limit = q.limit > 0 ? fmt::format(" LIMIT {}", q.limit) : "";
 
   if (layout.runs) {
     std::vector<std::size_t> without_summary;  // runs without histograms: figures from the rows
     auto stmt = db.prepare(
         "SELECT RUNID, STARTED, METHOD, URL, REQUESTS, FAILED, RPS, TOTAL_MEAN, TOTAL_P95, "
         "INTERRUPTED, HIST_TOTAL IS NULL, ENDED IS NULL, " +
-        std::string(layout.thresholds ? "THRESHOLDS" : "NULL") + " FROM RUNS WHERE 1=1" +
-        url_filter(db, q) + " ORDER BY STARTED DESC, RUNID DESC" + limit);
+        std::string(layout.thresholds ? "THRESHOLDS" : "NULL") +
+        ", HIST_TOTAL FROM RUNS WHERE 1=1" + url_filter(db, q) +
+        " ORDER BY STARTED DESC, RUNID DESC");
     if (!q.url_contains.empty()) stmt.bind(1, std::string_view(q.url_contains));
     while (stmt.step()) {
       RunLine line;
@@ -152,28 +208,40 @@ std::vector<RunLine> list_runs(sql::Connection& db, const HistoryQuery& q) {
       line.unfinished = stmt.column_int(11) != 0;
       line.thresholds_failed =
           !stmt.is_null(12) && stmt.column_text(12).find("\"passed\":false") != std::string::npos;
-      if (stmt.column_int(10) != 0) without_summary.push_back(lines.size());
+      if (stmt.column_int(10) != 0) {
+        without_summary.push_back(lines.size());
+      } else {
+        try {
+          std::string encoded = stmt.column_text(13);
+          const stats::Histogram total = stats::Histogram::deserialize(encoded);
+          set_figures(line, total, std::move(encoded));
+        } catch (const std::invalid_argument&) {
+          // A damaged histogram: the stored mean and p95 stay, the other figures are unknown.
+        }
+      }
       lines.push_back(std::move(line));
     }
     if (layout.runid) {
-      auto rows = db.prepare(
-          "SELECT STATUS, CAST(RESPONSETIME AS DOUBLE PRECISION) FROM LOADTEST WHERE " + kRunRows);
+      auto rows = db.prepare(fmt::format(
+          "SELECT STATUS, CAST(RESPONSETIME AS DOUBLE PRECISION), {} FROM LOADTEST WHERE {}",
+          sql_text::timestamp(db), kRunRows));
       for (const std::size_t index : without_summary) {
         RunLine& line = lines[index];
         rows.bind(1, line.run_id);
         std::vector<std::int64_t> totals;
+        Span span;
         line.requests = line.failed = 0;
         while (rows.step()) {
           const int status = static_cast<int>(rows.column_int(0));
           ++line.requests;
           if (!is_success_status(status)) ++line.failed;
           if (status > 0) totals.push_back(to_ns(rows.column_double(1)));
+          span.add(rows.column_double(2), rows.column_double(2) + rows.column_double(1));
         }
         rows.reset();
-        if (!totals.empty()) {
-          line.mean_s = mean_of(totals);
-          line.p95_s = exact_quantile(totals, 0.95);
-        }
+        line.mean_s = line.p95_s = std::nullopt;
+        set_exact_figures(line, totals);
+        if (span.seconds() > 0) line.rps = static_cast<double>(line.requests) / span.seconds();
       }
     }
   }
@@ -182,6 +250,7 @@ std::vector<RunLine> list_runs(sql::Connection& db, const HistoryQuery& q) {
   struct Pseudo {
     RunLine line;
     std::vector<std::int64_t> totals;
+    Span span;
   };
   std::map<std::tuple<std::string, std::string, std::string>, Pseudo> pseudo;
   for_each_loose_row(
@@ -200,11 +269,12 @@ std::vector<RunLine> list_runs(sql::Connection& db, const HistoryQuery& q) {
         ++line.requests;
         if (!is_success_status(status)) ++line.failed;
         if (status > 0) it->second.totals.push_back(to_ns(total));
+        it->second.span.add(ts, ts + total);
       });
   for (auto& [key, p] : pseudo) {
-    if (!p.totals.empty()) {
-      p.line.mean_s = mean_of(p.totals);
-      p.line.p95_s = exact_quantile(p.totals, 0.95);
+    set_exact_figures(p.line, p.totals);
+    if (p.span.seconds() > 0) {
+      p.line.rps = static_cast<double>(p.line.requests) / p.span.seconds();
     }
     lines.push_back(std::move(p.line));
   }
@@ -213,9 +283,7 @@ std::vector<RunLine> list_runs(sql::Connection& db, const HistoryQuery& q) {
     if (a.started != b.started) return a.started > b.started;
     return a.run_id > b.run_id;
   });
-  if (q.limit > 0 && lines.size() > static_cast<std::size_t>(q.limit)) {
-    lines.resize(static_cast<std::size_t>(q.limit));
-  }
+  mark_and_limit(lines, q);
   return lines;
 }
 
@@ -223,16 +291,18 @@ std::vector<PeriodLine> list_periods(sql::Connection& db, const HistoryQuery& q)
   const Layout layout = inspect(db);
   struct Group {
     PeriodLine line;
-    std::set<std::string> runs;           // run keys (ids, or day|method for PyLoad's rows)
-    std::vector<std::string> histograms;  // serialized total-time histograms of finished runs
-    std::vector<std::int64_t> totals;     // total times of loose rows (status > 0)
+    std::set<std::string> runs;               // run keys (ids, or day|method for PyLoad's rows)
+    std::vector<std::string> histograms;      // serialized total-time histograms of finished runs
+    std::vector<std::int64_t> totals;         // total times of loose rows (status > 0)
+    std::map<std::string, Span> loose_spans;  // run key -> its loose rows' span
   };
+  // (period, URL) in order: oldest period first, the order the trends need.
   std::map<std::pair<std::string, std::string>, Group> groups;
 
   if (layout.runs) {
     auto stmt = db.prepare(
-        "SELECT RUNID, STARTED, URL, REQUESTS, FAILED, HIST_TOTAL FROM RUNS WHERE HIST_TOTAL IS "
-        "NOT NULL" +
+        "SELECT RUNID, STARTED, URL, REQUESTS, FAILED, HIST_TOTAL, DURATION FROM RUNS WHERE "
+        "HIST_TOTAL IS NOT NULL" +
         url_filter(db, q));
     if (!q.url_contains.empty()) stmt.bind(1, std::string_view(q.url_contains));
     while (stmt.step()) {
@@ -242,49 +312,52 @@ std::vector<PeriodLine> list_periods(sql::Connection& db, const HistoryQuery& q)
       g.line.requests += static_cast<std::uint64_t>(stmt.column_int(3));
       g.line.failed += static_cast<std::uint64_t>(stmt.column_int(4));
       g.histograms.push_back(stmt.column_text(5));
+      if (!stmt.is_null(6)) g.line.wall_s += stmt.column_double(6);
     }
   }
   for_each_loose_row(db, layout, q, true,
                      [&](double ts, std::string url, int status, const std::string& method,
                          double total, std::int64_t run_id) {
                        Group& g = groups[{period_key(ts, q.period), std::move(url)}];
-                       g.runs.insert(run_id ? std::to_string(run_id)
-                                            : period_key(ts, Period::none) + "|" + method);
+                       std::string run = run_id ? std::to_string(run_id)
+                                                : period_key(ts, Period::none) + "|" + method;
+                       g.loose_spans[run].add(ts, ts + total);
+                       g.runs.insert(std::move(run));
                        ++g.line.requests;
                        if (!is_success_status(status)) ++g.line.failed;
                        if (status > 0) g.totals.push_back(to_ns(total));
                      });
 
-  // Newest period first; within a period, URLs in order. Histograms only for the lines shown.
-  std::vector<std::pair<const std::pair<std::string, std::string>, Group>*> order;
-  for (auto& entry : groups) order.push_back(&entry);
-  std::stable_sort(order.begin(), order.end(),
-                   [](const auto* a, const auto* b) { return a->first.first > b->first.first; });
-  if (q.limit > 0 && order.size() > static_cast<std::size_t>(q.limit)) {
-    order.resize(static_cast<std::size_t>(q.limit));
-  }
   std::vector<PeriodLine> lines;
-  for (auto* entry : order) {
-    Group& group = entry->second;
-    PeriodLine line = group.line;
-    line.period = entry->first.first;
-    line.url = entry->first.second;
+  for (auto& [key, group] : groups) {
+    PeriodLine line = std::move(group.line);
+    line.period = key.first;
+    line.url = key.second;
     line.runs = group.runs.size();
-    stats::Histogram merged;
-    for (const auto& encoded : group.histograms) {
-      try {
-        merged.merge(stats::Histogram::deserialize(encoded));
-      } catch (const std::invalid_argument&) {
-        // A damaged histogram leaves the run out of the latency figures, not out of the counts.
+    for (const auto& [run, span] : group.loose_spans) line.wall_s += span.seconds();
+    if (group.histograms.empty()) {
+      set_exact_figures(line, group.totals);  // PyLoad's rows (or unfinished runs): exactly
+    } else {
+      stats::Histogram merged;
+      for (const auto& encoded : group.histograms) {
+        try {
+          merged.merge(stats::Histogram::deserialize(encoded));
+        } catch (const std::invalid_argument&) {
+          // A damaged histogram leaves the run out of the latency figures, not out of the counts.
+        }
       }
-    }
-    for (auto ns : group.totals) merged.record(ns);
-    if (merged.count() > 0) {
-      line.mean_s = merged.mean() / 1e9;
-      line.p95_s = static_cast<double>(merged.value_at_quantile(0.95)) / 1e9;
+      for (auto ns : group.totals) merged.record(ns);
+      set_figures(line, merged, merged.serialize());
     }
     lines.push_back(std::move(line));
   }
+  // Newest period first; within a period, URLs in order.
+  std::reverse(lines.begin(), lines.end());
+  std::stable_sort(lines.begin(), lines.end(), [](const PeriodLine& a, const PeriodLine& b) {
+    if (a.period != b.period) return a.period > b.period;
+    return a.url < b.url;
+  });
+  mark_and_limit(lines, q);
   return lines;
 }
 

@@ -17,6 +17,7 @@ struct HistoryQuery {
   std::string url_contains;            // filter; empty = all
   std::optional<std::int64_t> run_id;  // show one run's summary and its request rows
   std::string run_name;                // show a distributed run's shards merged
+  double tolerance = 0.10;  // a p95 rise beyond this fraction (and significant) is a regression
 };
 
 }  // namespace ccload::store

@@ -113,6 +113,24 @@ TEST(ParseCommandLine, HistoryInBothForms) {
   EXPECT_EQ(limited.query.run_id, 7);
 }
 
+TEST(ParseCommandLine, HistoryOutputsAndTolerance) {
+  auto h = std::get<HistoryCommand>(
+      parse({"history", "--weekly", "--json", "-", "--html", "h.html", "--tolerance", "25%"}));
+  EXPECT_EQ(h.json_path, "-");
+  EXPECT_EQ(h.html_path, "h.html");
+  EXPECT_DOUBLE_EQ(h.query.tolerance, 0.25);
+  EXPECT_DOUBLE_EQ(std::get<HistoryCommand>(parse({"history"})).query.tolerance, 0.10);
+  auto seed = std::get<HistoryCommand>(parse({"-history", "-monthly", "--html", "m.html"}));
+  EXPECT_EQ(seed.query.period, store::Period::monthly);
+  EXPECT_EQ(seed.html_path, "m.html");
+  for (const std::vector<std::string>& bad : {std::vector<std::string>{"history", "--html", "-"},
+                                              {"history", "--json", "same", "--html", "same"},
+                                              {"history", "--run", "3", "--json", "-"},
+                                              {"history", "--tolerance", "lots"}}) {
+    EXPECT_THROW(parse(bad), UsageError) << bad.back();
+  }
+}
+
 TEST(ParseCommandLine, ModernDefaultsAreHeys) {
   RunCommand run = parse_run({"run", "http://h/"});
   EXPECT_EQ(run.requests, 200u);

@@ -10,14 +10,13 @@
 
 #include "server/target_server.hpp"
 #include "support/ccload_run.hpp"
+#include "support/chromium.hpp"
 #include "support/recording_server.hpp"
 
 namespace ccload::test {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr const char* kChromium = "/usr/bin/chromium";
 
 class HtmlInBrowser : public ::testing::Test {
  protected:
@@ -27,39 +26,8 @@ class HtmlInBrowser : public ::testing::Test {
     }
   }
 
-  // Chromium as the probe runs it here: no background networking, every fetch through `proxy`.
   ProcessResult chromium(const std::vector<std::string>& args, const RecordingServer& proxy) {
-    std::vector<std::string> argv = {
-        kChromium,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--user-data-dir=" + (dir / "profile").string(),
-        "--proxy-server=http://127.0.0.1:" + std::to_string(proxy.port()),
-        "--proxy-bypass-list=<-loopback>"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    ProcessOptions options;
-    options.timeout = std::chrono::seconds(60);
-    return run_process(argv, options);
-  }
-
-  // What a page fetched: the proxy's requests, less Chromium's own calls to Google's services
-  // (its clock and update checks), which no page asks for.
-  static std::vector<std::string> page_fetches(const RecordingServer& proxy) {
-    std::vector<std::string> out;
-    for (const auto& request : proxy.requests()) {
-      std::string host = request.header("Host");
-      host = host.substr(0, host.rfind(':') == std::string::npos ? host.size() : host.rfind(':'));
-      const bool chromium_service = host.ends_with(".google.com") || host.ends_with(".gvt1.com") ||
-                                    host.ends_with(".googleapis.com");
-      if (!chromium_service) out.push_back(request.method + " " + request.target);
-    }
-    return out;
+    return run_chromium(args, proxy, dir / "profile");
   }
 
   TempDir dir;
