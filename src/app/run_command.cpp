@@ -13,6 +13,7 @@
 #include "app/app.hpp"
 #include "app/interrupt.hpp"
 #include "app/output_files.hpp"
+#include "app/resources.hpp"
 #include "app/run_plan.hpp"
 #include "report/compare_text.hpp"
 #include "report/csv_summary.hpp"
@@ -96,10 +97,11 @@ struct Execution {
 void run_engine(RunPlan& plan, Execution& run, report::StatusLine& status, bool status_wanted) {
   engine::EngineConfig& config = plan.engine;
   if (plan.database) {
-    run.writer.emplace(*plan.database,
-                       store::RunInfo{plan.facts.url, plan.facts.method,
-                                      plan.facts.requested.value_or(0), plan.facts.concurrency,
-                                      now_unix_ns(), plan.facts.duration_limit_s, plan.facts.rate});
+    run.writer.emplace(
+        *plan.database,
+        store::RunInfo{plan.facts.url, plan.facts.method, plan.facts.requested.value_or(0),
+                       plan.facts.concurrency, now_unix_ns(), plan.facts.duration_limit_s,
+                       plan.facts.rate, plan.facts.stages, plan.facts.start_rate});
     config.store = &*run.writer;
   }
   // Failed requests go to Betterstack and/or Loki from their own threads (never slowing the run).
@@ -114,9 +116,12 @@ void run_engine(RunPlan& plan, Execution& run, report::StatusLine& status, bool 
   }
   config.stop = &install_interrupt_handler();
   if (status_wanted) {
-    config.on_progress = [&plan, &status](const engine::Progress& p) {
+    // How long the run is planned to last: -z, or the sum of the stages.
+    double planned_s = plan.facts.duration_limit_s.value_or(0);
+    for (const Stage& stage : plan.facts.stages) planned_s += stage.duration_s;
+    config.on_progress = [&plan, &status, planned_s](const engine::Progress& p) {
       status.show(report::progress_line(p.elapsed_s, p.completed, p.failed, plan.facts.requested,
-                                        plan.facts.duration_limit_s.value_or(0)));
+                                        planned_s));
     };
   }
   try {
@@ -135,7 +140,8 @@ stats::RunSummary summarize_run(const RunPlan& plan, const Execution& run) {
   facts.duration_s = run.result.duration_s;
   facts.interrupted = run.result.interrupted;
   facts.connections_opened = run.result.connections_opened;
-  stats::RunSummary summary = stats::summarize(run.result.stats, std::move(facts));
+  stats::RunSummary summary =
+      stats::summarize(run.result.stats, std::move(facts), run.result.generator);
   const std::size_t shown =
       plan.all_details ? run.result.kept.size() : std::min<std::size_t>(run.result.kept.size(), 20);
   for (std::size_t i = 0; i < shown; ++i) {
@@ -208,6 +214,13 @@ int run_load_test(const cli::RunCommand& command) {
 
   RunPlan plan = plan_run(command, settings);
   if (auto problem = problem_before_sending(plan)) {
+    print_error(*problem);
+    return kExitUsage;
+  }
+  // Every connection needs a descriptor: refuse a run that would fail on ccload's side.
+  const DescriptorLimit descriptors = raise_descriptor_limit();
+  if (auto problem = descriptor_problem(plan.engine.concurrency, engine::worker_count(plan.engine),
+                                        descriptors)) {
     print_error(*problem);
     return kExitUsage;
   }

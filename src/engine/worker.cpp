@@ -60,7 +60,9 @@ void Worker::run_thread() {
     asio::co_spawn(io_.get_executor(), connection->run(), asio::detached);
   }
   schedule_watchdog();
+  if (active_connections_ > 0) monitor_.start();
   io_.run();
+  monitor_.stop();
   flush_store();
   flush_failures();
   std::lock_guard lock(signal_.mutex);
@@ -93,7 +95,10 @@ void Worker::schedule_watchdog() {
 }
 
 void Worker::on_connection_done() {
-  if (--active_connections_ == 0) watchdog_.cancel();
+  if (--active_connections_ == 0) {
+    watchdog_.cancel();
+    monitor_.stop();
+  }
 }
 
 void Worker::on_record(Record&& record, Clock::time_point finished) {

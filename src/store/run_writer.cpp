@@ -33,14 +33,14 @@ constexpr std::size_t kRowsPerTransaction = 32768;
 constexpr auto kDrainProgressInterval = std::chrono::seconds(1);
 // Rows per INSERT statement: one statement start, cursor and halt for many rows.
 constexpr int kRowsPerInsert = 32;
-constexpr int kColumnsPerRow = 12;
+constexpr int kColumnsPerRow = 13;
 
 std::string insert_sql(int rows) {
   std::string sql =
       "INSERT INTO LOADTEST(TIMESTAMP, URL, STATUS, REQTYPE, RESPONSETIME, RUNID, RUNREQUEST, "
-      "TTFB, TTLB, CONNECT, BYTES, ERROR) VALUES";
+      "TTFB, TTLB, CONNECT, BYTES, ERROR, WAIT) VALUES";
   for (int i = 0; i < rows; ++i)
-    sql += i == 0 ? "(?,?,?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?,?,?)";
+    sql += i == 0 ? "(?,?,?,?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?,?,?,?)";
   return sql;
 }
 
@@ -129,6 +129,8 @@ struct RunWriter::Impl {
       identity.set("ROWS_AFTER", rows_after);
       if (info.duration_limit_s) identity.set("DURATION_LIMIT", *info.duration_limit_s);
       if (info.rate) identity.set("RATE", *info.rate);
+      if (!info.stages.empty()) identity.set("STAGES", stages_json_text(info.stages));
+      if (info.start_rate) identity.set("START_RATE", *info.start_rate);
       insert_row(*db, "RUNS", identity);
       run_id = db->last_insert_rowid();
       insert.emplace(*db, insert_sql(1));
@@ -175,6 +177,7 @@ struct RunWriter::Impl {
     } else {
       statement.bind_static(base + 12, to_string(r.error));
     }
+    statement.bind(base + 13, seconds(r.wait_ns));
   }
 
   void store(const std::vector<Record>& batch) {

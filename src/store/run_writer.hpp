@@ -9,8 +9,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/record_sink.hpp"
+#include "core/stage.hpp"
 #include "stats/run_summary.hpp"
 
 namespace ccload::store {
@@ -23,6 +25,8 @@ struct RunInfo {
   std::int64_t started_unix_ns = 0;        // wall clock
   std::optional<double> duration_limit_s;  // -z, when given (then requests is 0)
   std::optional<double> rate;              // --rate, when given
+  std::vector<Stage> stages;               // --stages, when given
+  std::optional<double> start_rate;        // --start-rate, when given
 };
 
 struct RunEnd {

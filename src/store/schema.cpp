@@ -36,6 +36,8 @@ const std::vector<Column> kLoadtestAdded = {
     {"CONNECT", "REAL"},        // seconds
     {"BYTES", "INTEGER"},       // response bytes received
     {"ERROR", "TEXT"},          // transport error category (resolve, connect, tls, timeout, ...)
+    // Version 4.
+    {"WAIT", "REAL"},  // seconds past its scheduled time the request waited for a connection
 };
 
 constexpr std::string_view kCreateRuns =
@@ -93,6 +95,17 @@ const std::vector<Column> kRunsAdded = {
                                  // per second of the run, by completion time
     {"THRESHOLDS", "TEXT"},      // JSON [{"expression","unit","measured","limit","passed"}] of
                                  // --fail-on; NULL when none were given
+    // Version 4: waits, the generator watching itself, ramping rates.
+    {"WAIT_MEAN", "REAL"},  // seconds: sent - scheduled, over every request
+    {"WAIT_P95", "REAL"},
+    {"HIST_WAIT", "TEXT"},
+    {"HIST_SERVICE", "TEXT"},  // total - wait, over the requests that got a response
+    {"WAITED", "INTEGER"},     // requests that waited more than 1 ms for a connection
+    {"GENERATOR", "TEXT"},     // JSON {"loop_lag": Histogram::serialize(), "workers": [[cpu_s,
+                               // wall_s, saturated_s], ...]}
+    {"GENERATOR_LIMITED", "INTEGER"},  // 1: ccload itself was saturated; NULL: not measured
+    {"STAGES", "TEXT"},                // JSON [[duration_s, target_rate], ...] of --stages
+    {"START_RATE", "REAL"},            // requests per second (--start-rate)
 };
 
 constexpr std::string_view kIndexes = "CREATE INDEX IF NOT EXISTS RUNS_STARTED ON RUNS(STARTED);\n";

@@ -22,7 +22,7 @@
 
 namespace ccload::store::schema {
 
-inline constexpr int kVersion = 3;
+inline constexpr int kVersion = 4;
 inline constexpr int kBusyTimeoutMs = 5000;
 
 // Sets WAL, the busy timeout and synchronous=NORMAL, then creates or migrates the tables.
