@@ -54,6 +54,7 @@ void Worker::join() {
 }
 
 void Worker::run_thread() {
+  stats_.record_waits = run_.paced();  // the schedule is planned before the workers start
   active_connections_ = static_cast<unsigned>(connections_.size());
   last_failure_flush_ = Clock::now();
   for (auto& connection : connections_) {

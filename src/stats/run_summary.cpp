@@ -29,6 +29,12 @@ RunSummary summarize(const RunStats& stats, RunFacts facts, const GeneratorLoad&
     timing->histogram = *histogram;
     timing->figures = stats::summarize(*histogram);
   }
+  if (!stats.record_waits) {  // a closed model: nothing waited, service time is total time
+    s.wait.histogram = Histogram();
+    s.wait.histogram.record(0, stats.requests);
+    s.wait.figures = stats::summarize(s.wait.histogram);
+    s.service = s.total;
+  }
   s.timeline = stats.timeline.seconds();
   s.waited = stats.waited;
   s.generator = check_generator(generator);

@@ -101,6 +101,31 @@ TEST(Findings, WaitsAndAShortRateSayWhy) {
   EXPECT_FALSE(any_contains(held_up, "more --threads"));
 }
 
+TEST(Waits, AClosedModelRecordsNoWaitsPerRequestYetReportsThem) {
+  RunStats closed;
+  closed.record_waits = false;  // as a worker of an unpaced run sets it
+  for (int i = 1; i <= 50; ++i) {
+    Record r;
+    r.status = 200;
+    r.total_ns = r.ttlb_ns = i * 1'000'000;
+    closed.add(r);
+  }
+  EXPECT_EQ(closed.wait.count(), 0u) << "nothing recorded on the hot path";
+  RunStats merged;
+  merged.merge(closed);
+  EXPECT_FALSE(merged.record_waits);
+  const RunSummary s = summarize(merged, RunFacts{});
+  EXPECT_EQ(s.wait.figures.count, 50u);
+  EXPECT_EQ(s.wait.figures.max, 0);
+  EXPECT_EQ(s.service.histogram, s.total.histogram) << "nothing waited: service is total";
+  EXPECT_EQ(s.waited, 0u);
+
+  Histogram bulk, one_by_one;
+  bulk.record(1234, 7);
+  for (int i = 0; i < 7; ++i) one_by_one.record(1234);
+  EXPECT_EQ(bulk, one_by_one);
+}
+
 TEST(Findings, StagesHaveAnAverageTargetRate) {
   RunFacts facts;
   facts.stages = {{1, 200}, {2, 200}};
