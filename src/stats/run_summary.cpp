@@ -79,12 +79,14 @@ std::vector<std::string> findings(const RunSummary& s) {
           "more machines.",
           busiest_cpu * 100, busiest_saturated * 100, g.loop_lag.p99 * 1e3));
     } else {
-      // Late wake-ups without a busy thread: the machine did not run ccload's threads in time.
+      // Late wake-ups without a thread busy tick after tick: the OS did not run the thread in time,
+      // or one long burst of work (thousands of connects at the start) blocked the loop.
       out.push_back(fmt::format(
           "The load generator was held up (generator-limited): event-loop lag p99 {:.3f} ms while "
-          "its busiest worker used {:.0f}% CPU, so the machine did not run ccload's threads on "
-          "time (other processes, or too few cores for ccload and the server); the figures partly "
-          "measure that delay. Run ccload on a quieter machine, or use more machines.",
+          "its busiest worker used {:.0f}% CPU, so ccload's event loop woke late (the machine did "
+          "not run its threads on time, or a burst of its own work such as opening many "
+          "connections at once blocked it); the figures partly measure that delay. Run ccload on "
+          "a quieter machine with cores to spare, or use more machines.",
           g.loop_lag.p99 * 1e3, busiest_cpu * 100));
     }
   }

@@ -97,7 +97,7 @@ TEST(Findings, WaitsAndAShortRateSayWhy) {
   for (int i = 0; i < 50; ++i) late.loop_lag.record(4'000'000);  // idle thread, late wake-ups
   const auto held_up = findings(paced_summary(ErrorCategory::connect, late));
   EXPECT_TRUE(any_contains(held_up, "The load generator was held up (generator-limited)"));
-  EXPECT_TRUE(any_contains(held_up, "did not run ccload's threads on time"));
+  EXPECT_TRUE(any_contains(held_up, "ccload's event loop woke late"));
   EXPECT_FALSE(any_contains(held_up, "more --threads"));
 }
 
