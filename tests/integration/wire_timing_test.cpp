@@ -56,6 +56,7 @@ std::vector<Packet> read_capture(const std::string& text, std::uint16_t server_p
 
 TEST(WireTiming, FirstByteTimeMatchesTheGapOnTheWire) {
   if (access(kTcpdump, X_OK) != 0) GTEST_SKIP() << "tcpdump is not installed";
+  if (geteuid() != 0) GTEST_SKIP() << "capturing packets needs root";
   TempDir dir;
   RecordingServer server([](const ReceivedRequest&, std::uint64_t) {
     ScriptedResponse response;
