@@ -8,6 +8,7 @@ packages=(
   libboost1.81-dev libboost-url1.81-dev libssl-dev libsqlite3-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev node-llhttp
   libpq-dev sqlite3 procps clang-format git
+  util-linux iproute2 tcpdump   # tests: prlimit, unshare, chrt, taskset; ip; packet capture
 )
 packages+=("$@")   # extra packages a caller needs (the benchmark adds wrk, nginx, ...)
 

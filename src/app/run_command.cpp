@@ -14,6 +14,7 @@
 #include "app/app.hpp"
 #include "app/interrupt.hpp"
 #include "app/output_files.hpp"
+#include "app/resources.hpp"
 #include "app/run_plan.hpp"
 #include "report/compare_text.hpp"
 #include "report/csv_summary.hpp"
@@ -123,6 +124,8 @@ void run_engine(RunPlan& plan, Execution& run, report::StatusLine& status, bool 
     info.started_unix_ns = now_unix_ns();
     info.duration_limit_s = plan.facts.duration_limit_s;
     info.rate = plan.facts.rate;
+    info.stages = plan.facts.stages;
+    info.start_rate = plan.facts.start_rate;
     info.run_name = plan.facts.run_name;
     info.shard = plan.facts.shard;
     info.shards = plan.facts.shards;
@@ -143,9 +146,12 @@ void run_engine(RunPlan& plan, Execution& run, report::StatusLine& status, bool 
   config.stop = &install_interrupt_handler();
   if (plan.start_at_ns && !wait_for_start(plan, *config.stop)) return;
   if (status_wanted) {
-    config.on_progress = [&plan, &status](const engine::Progress& p) {
+    // How long the run is planned to last: -z, or the sum of the stages.
+    double planned_s = plan.facts.duration_limit_s.value_or(0);
+    for (const Stage& stage : plan.facts.stages) planned_s += stage.duration_s;
+    config.on_progress = [&plan, &status, planned_s](const engine::Progress& p) {
       status.show(report::progress_line(p.elapsed_s, p.completed, p.failed, plan.facts.requested,
-                                        plan.facts.duration_limit_s.value_or(0)));
+                                        planned_s));
     };
   }
   if (config.stop->load()) {  // Ctrl-C while waiting for --start-at: nothing was sent
@@ -174,7 +180,8 @@ stats::RunSummary summarize_run(const RunPlan& plan, const Execution& run) {
     facts.start_late_s =
         static_cast<double>(run.result.started_unix_ns - planned_start_ns(plan)) / 1e9;
   }
-  stats::RunSummary summary = stats::summarize(run.result.stats, std::move(facts));
+  stats::RunSummary summary =
+      stats::summarize(run.result.stats, std::move(facts), run.result.generator);
   const std::size_t shown =
       plan.all_details ? run.result.kept.size() : std::min<std::size_t>(run.result.kept.size(), 20);
   for (std::size_t i = 0; i < shown; ++i) {
@@ -253,6 +260,13 @@ int run_load_test(const cli::RunCommand& command) {
 
   RunPlan plan = plan_run(command, settings);
   if (auto problem = problem_before_sending(plan)) {
+    print_error(*problem);
+    return kExitUsage;
+  }
+  // Every connection needs a descriptor: refuse a run that would fail on ccload's side.
+  const DescriptorLimit descriptors = raise_descriptor_limit();
+  if (auto problem = descriptor_problem(plan.engine.concurrency, engine::worker_count(plan.engine),
+                                        descriptors)) {
     print_error(*problem);
     return kExitUsage;
   }

@@ -57,6 +57,8 @@ RunPlan plan_run(const cli::RunCommand& command, const config::Settings& setting
   e.requests = command.requests > 0 ? command.requests : UINT64_MAX;  // 0: -z ends the run
   e.duration_s = command.duration_s.value_or(0);
   e.rate = command.rate.value_or(0);
+  e.stages = command.stages;
+  e.start_rate = command.start_rate.value_or(0);
   e.concurrency = command.concurrency;
   e.threads = command.threads;
   e.timeout_s = command.timeout_s.value_or(settings.timeout_s);
@@ -71,6 +73,8 @@ RunPlan plan_run(const cli::RunCommand& command, const config::Settings& setting
   f.concurrency = command.concurrency;
   f.duration_limit_s = command.duration_s;
   f.rate = command.rate;
+  f.stages = command.stages;
+  f.start_rate = command.start_rate;
 
   if (!command.no_store) plan.database = command.database.value_or(settings.database_path);
   if (!settings.logtail_token.empty() || !settings.loki_url.empty()) {

@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/stage.hpp"
 #include "stats/thresholds.hpp"
 #include "store/history.hpp"
 
@@ -27,6 +28,8 @@ struct RunCommand {
   std::uint64_t requests = 200;                              // -n; 0 = no count (-z alone)
   std::optional<double> duration_s;                          // -z: no request due after this
   std::optional<double> rate;                                // --rate: requests/s, open model
+  std::vector<Stage> stages;                                 // --stages: a ramping rate
+  std::optional<double> start_rate;                          // --start-rate: the ramp's start
   unsigned concurrency = 50;                                 // -c
   unsigned threads = 0;                                      // --threads; 0 = automatic
   std::optional<double> timeout_s;                           // --timeout; unset = config file
@@ -97,5 +100,8 @@ Command parse_command_line(int argc, const char* const* argv);
 
 // "5s", "200ms", "1.5" (seconds), "2m" -> seconds. Throws UsageError naming `what`.
 double parse_duration(const std::string& text, const std::string& what);
+// --stages "30s:100,1m:500,30s:0": DURATION:RATE pairs (each duration > 0, each rate >= 0 requests
+// per second). Throws UsageError with one line.
+std::vector<Stage> parse_stages(const std::string& text);
 
 }  // namespace ccload::cli

@@ -136,6 +136,63 @@ double parse_rate(const std::string& text) {
   return value;
 }
 
+}  // namespace
+
+std::vector<Stage> parse_stages(const std::string& text) {
+  const std::string example = "for example --stages '30s:100,1m:500,30s:0'";
+  std::vector<Stage> stages;
+  double total_s = 0;
+  std::size_t from = 0;
+  for (;;) {
+    const std::size_t comma = text.find(',', from);
+    const std::string item =
+        text.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
+    const std::size_t colon = item.find(':');
+    if (item.empty() || colon == std::string::npos) {
+      throw UsageError(fmt::format(
+          "--stages '{}' cannot be read: give DURATION:RATE stages separated by commas, {}", text,
+          example));
+    }
+    const std::string duration = item.substr(0, colon), rate = item.substr(colon + 1);
+    Stage stage;
+    try {
+      stage.duration_s = parse_duration(duration, "--stages duration");
+    } catch (const UsageError&) {
+      throw UsageError(
+          fmt::format("--stages: '{}' is not a duration (30s, 1m, 500ms) in stage '{}', {}",
+                      duration, item, example));
+    }
+    auto [end, ec] = std::from_chars(rate.data(), rate.data() + rate.size(), stage.target_rate);
+    if (rate.empty() || ec != std::errc() || end != rate.data() + rate.size() ||
+        !std::isfinite(stage.target_rate) || stage.target_rate > 10'000'000) {
+      throw UsageError(
+          fmt::format("--stages: '{}' is not a rate (requests per second) in stage '{}', {}", rate,
+                      item, example));
+    }
+    if (stage.target_rate < 0) {
+      throw UsageError(fmt::format(
+          "--stages: stage '{}' has a negative rate; rates are requests per second, 0 or more",
+          item));
+    }
+    if (stage.duration_s <= 0) {
+      throw UsageError(
+          fmt::format("--stages: stage '{}' lasts no time; give each stage a duration above 0, {}",
+                      item, example));
+    }
+    total_s += stage.duration_s;
+    stages.push_back(stage);
+    if (comma == std::string::npos) break;
+    from = comma + 1;
+  }
+  if (total_s <= 0 || total_s > 366.0 * 86400) {
+    throw UsageError(
+        fmt::format("--stages '{}' must last longer than 0 and at most a year in total", text));
+  }
+  return stages;
+}
+
+namespace {
+
 std::string read_body(const std::string& data) {
   if (data.empty() || data[0] != '@') return data;
   std::string path = data.substr(1);
@@ -194,6 +251,7 @@ std::string upper(std::string text) {
 struct RunInputs {
   std::string url_positional, url_option;
   std::string requests, concurrency, threads, timeout, sink_timeout, method, data, duration, rate;
+  std::string stages, start_rate;
   std::vector<std::string> headers;
   std::vector<std::string> fail_on;
   std::string tolerance, baseline, shard, run_name, start_at;
@@ -253,6 +311,37 @@ RunCommand finish_run(const RunInputs& in, RunCommand run) {
     run.requests = 0;  // no count: the duration ends the run
   }
   if (!in.rate.empty()) run.rate = parse_rate(in.rate);
+  if (!in.stages.empty()) {
+    for (const auto& [given, flag] :
+         {std::pair{requests_given, "-n"}, std::pair{!in.duration.empty(), "-z"},
+          std::pair{!in.rate.empty(), "--rate"}}) {
+      if (given) {
+        throw UsageError(fmt::format(
+            "--stages and {} both set the run's length or rate: the stages alone set both; drop {}",
+            flag, flag));
+      }
+    }
+    run.stages = parse_stages(in.stages);
+    run.requests = 0;  // no count: the last stage ends the run
+  }
+  if (!in.start_rate.empty()) {
+    if (run.stages.empty()) {
+      throw UsageError(
+          "--start-rate is where --stages begins: add --stages (for example --stages "
+          "'30s:100,1m:500')");
+    }
+    double value = -1;
+    const std::string& t = in.start_rate;
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
+    if (t.empty() || ec != std::errc() || end != t.data() + t.size() || !std::isfinite(value) ||
+        value < 0 || value > 10'000'000) {
+      throw UsageError(fmt::format(
+          "--start-rate must be requests per second, 0 or more (for example --start-rate 10), "
+          "not '{}'",
+          t));
+    }
+    run.start_rate = value;
+  }
   if (concurrency_given) {
     run.concurrency = static_cast<unsigned>(
         parse_positive(in.concurrency, "-c", "the number of concurrent requests", 100'000));
@@ -390,6 +479,12 @@ Command parse_command_line(int argc, const char* const* argv) {
   run_app->add_option("--rate", inputs.rate,
                       "Requests per second in total, on a fixed schedule (open model): latency "
                       "counts from each request's scheduled time (default: as fast as -c allows)");
+  run_app->add_option("--stages", inputs.stages,
+                      "A ramping rate instead of --rate, -n and -z: DURATION:RATE stages, such as "
+                      "'30s:100,1m:500,30s:0'; over each stage the rate moves linearly to its "
+                      "RATE (requests/s); the run lasts the sum of the stages");
+  run_app->add_option("--start-rate", inputs.start_rate,
+                      "Requests per second where --stages begins (default 0)");
   run_app->add_option("-c,--concurrency", inputs.concurrency,
                       "Concurrent connections, each with one request in flight (default 50)");
   run_app->add_option("-m,--method", inputs.method, "HTTP method (default GET)");

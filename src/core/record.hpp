@@ -19,8 +19,12 @@ enum class ErrorCategory : std::uint8_t {
   read,      // the connection was reset or closed before the response was complete
   write,     // the request could not be written
   protocol,  // the response was not valid HTTP/1.1
+  // The load generator's own machine ran out of something (descriptors: EMFILE, ENFILE;
+  // ephemeral ports: EADDRNOTAVAIL; kernel memory: ENOBUFS, ENOMEM): not the server's failure.
+  client,
+  count_,  // not a category: the number of them
 };
-inline constexpr int kErrorCategoryCount = 8;
+inline constexpr int kErrorCategoryCount = static_cast<int>(ErrorCategory::count_);
 
 constexpr std::string_view to_string(ErrorCategory category) {
   switch (category) {
@@ -40,6 +44,10 @@ constexpr std::string_view to_string(ErrorCategory category) {
       return "write";
     case ErrorCategory::protocol:
       return "protocol";
+    case ErrorCategory::client:
+      return "client";
+    case ErrorCategory::count_:
+      break;
   }
   return "unknown";
 }
@@ -56,8 +64,11 @@ struct Record {
   std::int64_t ttfb_ns = 0;   // request written -> first byte of the status line (0 if none)
   std::int64_t ttlb_ns = 0;   // request written -> last byte of the body (0 if incomplete)
   std::int64_t connect_ns = 0;  // DNS+TCP+TLS when this request opened a connection, else 0
-  std::uint64_t bytes = 0;      // response bytes received (head + body)
-  std::uint16_t status = 0;     // HTTP status, 0 for a transport error
+  // Rate mode: how long the request waited past its scheduled time for its connection (sent -
+  // due, ns, >= 0); 0 without a rate (a request is due when its connection takes it).
+  std::int64_t wait_ns = 0;
+  std::uint64_t bytes = 0;   // response bytes received (head + body)
+  std::uint16_t status = 0;  // HTTP status, 0 for a transport error
   ErrorCategory error = ErrorCategory::none;
   std::string body;  // failures only: the response body from its first byte, capped
 

@@ -7,6 +7,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include "engine/local_errors.hpp"
+
 namespace ccload::engine {
 
 namespace asio = boost::asio;
@@ -82,6 +84,7 @@ Task<void> Connection::run() {
     Record record;
     record.request_id = *slot + 1;
     record.start_unix_ns = worker_.unix_ns(due);
+    record.wait_ns = nanoseconds(sent - due);
     deadline_ = timeout_s > 0 ? sent + timeout : Clock::time_point::max();
     timed_out_ = false;
     in_flight_ = true;
@@ -121,7 +124,7 @@ Task<ErrorCategory> Connection::connect(Record& record) {
   co_await asio::async_connect(socket_, run_.endpoints, into(ec));
   if (ec) {
     close();
-    co_return classify(ErrorCategory::connect);
+    co_return classify(local_or(ec, ErrorCategory::connect));
   }
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
   if (run_.tls_context != nullptr) {

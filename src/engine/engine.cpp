@@ -32,23 +32,27 @@ std::vector<asio::ip::tcp::endpoint> resolve(const net::Target& target) {
 }
 
 // When requests are due and how many slots there are: n; -z as an end time; with --rate, slot k
-// due at k / rate, and with both, the ceil(rate x duration) slots due before the end.
+// due at k / rate, and with both, the ceil(rate x duration) slots due before the end; with
+// --stages, the slots of the ramp (the run ends with its last stage).
 void plan_schedule(SharedRun& run, const EngineConfig& config, Clock::time_point started) {
   run.started = started;
   run.slot_limit = config.requests;
-  if (config.duration_s > 0) {
+  if (!config.stages.empty()) {
+    run.schedule = Schedule::ramp(config.start_rate, config.stages);
+  } else if (config.rate > 0) {
+    run.schedule = Schedule::constant(config.rate, config.duration_s);
+  }
+  const double duration_s = run.schedule.paced() ? run.schedule.duration_s() : config.duration_s;
+  if (duration_s > 0) {
     run.end_by = started + std::chrono::duration_cast<Clock::duration>(
-                               std::chrono::duration<double>(config.duration_s));
+                               std::chrono::duration<double>(duration_s));
   }
-  if (config.rate <= 0) return;
-  run.ns_per_request = 1e9 / config.rate;
-  if (config.duration_s > 0) {
-    const long double due_in_time =
-        std::ceil(static_cast<long double>(config.rate) * config.duration_s - 1e-9L);
-    run.slot_limit = std::min<std::uint64_t>(
-        run.slot_limit, static_cast<std::uint64_t>(std::max<long double>(due_in_time, 1)));
-  }
+  if (!run.schedule.paced()) return;
+  run.timetable = Timetable<Clock>(&run.schedule, started);
+  run.slot_limit = std::min(run.slot_limit, run.schedule.slot_count());
 }
+
+}  // namespace
 
 unsigned worker_count(const EngineConfig& config) {
   unsigned threads = config.threads;
@@ -56,10 +60,9 @@ unsigned worker_count(const EngineConfig& config) {
   return std::max(1u, std::min(threads, config.concurrency));
 }
 
-}  // namespace
-
 EngineResult run_load(const EngineConfig& config) {
-  SharedRun run{config, build_request(config), {}, nullptr, config.method == "HEAD", {}};
+  SharedRun run{
+      .config = config, .request = build_request(config), .head_request = config.method == "HEAD"};
   std::optional<asio::ssl::context> tls_context;
   if (config.target.tls) {
     tls_context.emplace(net::make_client_context(config.tls));
@@ -127,6 +130,8 @@ EngineResult run_load(const EngineConfig& config) {
     result.stats.merge(worker->stats());
     last = std::max(last, worker->last_completion());
     result.connections_opened += worker->connections_opened();
+    result.generator.loop_lag.merge(worker->monitor().lag());
+    result.generator.workers.push_back(worker->monitor().load());
     auto& kept = worker->kept();
     std::move(kept.begin(), kept.end(), std::back_inserter(result.kept));
   }

@@ -12,8 +12,10 @@
 
 #include "core/record.hpp"
 #include "core/record_sink.hpp"
+#include "engine/schedule.hpp"
 #include "net/tls.hpp"
 #include "net/url.hpp"
+#include "stats/generator.hpp"
 #include "stats/run_stats.hpp"
 
 namespace ccload::engine {
@@ -42,6 +44,11 @@ struct EngineConfig {
   // so a stalled server shows in the latency instead of slowing the schedule (no coordinated
   // omission).
   double rate = 0;
+  // A ramping rate instead (--stages; then rate is 0, requests unbounded and duration_s 0): the
+  // rate moves linearly through each stage, from start_rate (requests per second) at the start;
+  // the run ends with the last stage.
+  std::vector<Stage> stages;
+  double start_rate = 0;
   unsigned concurrency = 1;  // c: connections, never exceeded
   unsigned threads = 0;      // workers; 0 = min(cores, c)
   double timeout_s = 30;     // per request; 0 = none
@@ -65,7 +72,11 @@ struct EngineResult {
   double duration_s = 0;     // first request due -> last response (or stop)
   bool interrupted = false;  // stopped through EngineConfig::stop
   std::uint64_t connections_opened = 0;
+  stats::GeneratorLoad generator;  // loop lag and thread CPU of every worker
 };
+
+// The worker threads a run uses: --threads, else the number of cores; at most one per connection.
+unsigned worker_count(const EngineConfig& config);
 
 // Runs the load. Transport and HTTP failures are recorded, never thrown. Throws only when the run
 // cannot start at all (for example an unreadable --cacert file), with a one-line message.

@@ -54,13 +54,16 @@ void Worker::join() {
 }
 
 void Worker::run_thread() {
+  stats_.record_waits = run_.paced();  // the schedule is planned before the workers start
   active_connections_ = static_cast<unsigned>(connections_.size());
   last_failure_flush_ = Clock::now();
   for (auto& connection : connections_) {
     asio::co_spawn(io_.get_executor(), connection->run(), asio::detached);
   }
   schedule_watchdog();
+  if (active_connections_ > 0) monitor_.start();
   io_.run();
+  monitor_.stop();
   flush_store();
   flush_failures();
   std::lock_guard lock(signal_.mutex);
@@ -93,7 +96,10 @@ void Worker::schedule_watchdog() {
 }
 
 void Worker::on_connection_done() {
-  if (--active_connections_ == 0) watchdog_.cancel();
+  if (--active_connections_ == 0) {
+    watchdog_.cancel();
+    monitor_.stop();
+  }
 }
 
 void Worker::on_record(Record&& record, Clock::time_point finished) {

@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "engine/engine.hpp"
+#include "engine/loop_monitor.hpp"
+#include "engine/schedule.hpp"
 
 namespace ccload::engine {
 
@@ -25,17 +27,18 @@ using Clock = std::chrono::steady_clock;
 // What every worker reads during a run. Only next_slot changes (one relaxed fetch_add per request).
 struct SharedRun {
   const EngineConfig& config;
-  std::string request;                                    // the request bytes, built once
-  std::vector<boost::asio::ip::tcp::endpoint> endpoints;  // empty: the host did not resolve
-  boost::asio::ssl::context* tls_context = nullptr;       // set for https
-  bool head_request = false;                              // responses carry no body
-  std::atomic<std::uint64_t> next_slot{0};                // request slots handed out so far
+  std::string request;                                      // the request bytes, built once
+  std::vector<boost::asio::ip::tcp::endpoint> endpoints{};  // empty: the host did not resolve
+  boost::asio::ssl::context* tls_context = nullptr;         // set for https
+  bool head_request = false;                                // responses carry no body
+  std::atomic<std::uint64_t> next_slot{0};                  // request slots handed out so far
   // Set before the workers start.
   std::uint64_t slot_limit = 0;  // slots to hand out: n, or in rate mode with -z, rate x duration
   std::int64_t unix_epoch_offset_ns = 0;  // system_clock minus steady_clock, read once per run
   Clock::time_point started{};            // when slot 0 is due
   Clock::time_point end_by = Clock::time_point::max();  // no request is due from then on
-  double ns_per_request = 0;  // the schedule's interval (rate mode), else 0
+  Schedule schedule{};                                  // paced with --rate or --stages, else not
+  Timetable<Clock> timetable{};                         // `schedule` from `started`
 
   bool stopping() const {
     return config.stop != nullptr && config.stop->load(std::memory_order_relaxed);
@@ -49,12 +52,9 @@ struct SharedRun {
     return slot;
   }
 
-  bool paced() const { return ns_per_request > 0; }
-  // When `slot` is due in rate mode (to the nearest nanosecond).
-  Clock::time_point scheduled(std::uint64_t slot) const {
-    return started +
-           std::chrono::nanoseconds(std::llround(static_cast<long double>(slot) * ns_per_request));
-  }
+  bool paced() const { return schedule.paced(); }
+  // When `slot` is due in a paced run (to the nearest nanosecond).
+  Clock::time_point scheduled(std::uint64_t slot) const { return timetable.due(slot); }
 };
 
 // Tells the engine's thread that a worker has finished.
@@ -94,6 +94,7 @@ class Worker {
   std::vector<Record>& kept() { return kept_; }
   Clock::time_point last_completion() const { return last_completion_; }
   std::uint64_t connections_opened() const { return connections_opened_; }
+  const LoopMonitor& monitor() const { return monitor_; }
   // Any thread, any time: the counts as of this worker's last watchdog tick.
   std::uint64_t published_completed() const {
     return published_completed_.load(std::memory_order_relaxed);
@@ -115,6 +116,7 @@ class Worker {
   boost::asio::io_context io_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE};
   std::atomic<bool> force_stop_{false};
   boost::asio::steady_timer watchdog_{io_};
+  LoopMonitor monitor_{io_};  // loop lag and thread CPU, while connections are active
   Clock::duration tick_;
   std::vector<std::unique_ptr<Connection>> connections_;
   unsigned active_connections_ = 0;

@@ -11,7 +11,7 @@ namespace ccload::report {
 
 namespace {
 
-constexpr const char* kTimings[] = {"total", "ttfb", "ttlb", "connect"};
+constexpr const char* kTimings[] = {"total", "ttfb", "ttlb", "connect", "wait", "service"};
 constexpr const char* kFigures[] = {"mean", "p50", "p90", "p95", "p99", "p999", "max"};
 
 // RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled.
@@ -38,7 +38,7 @@ std::string csv_header() {
   for (const char* timing : kTimings) {
     for (const char* figure : kFigures) header += fmt::format(",{}_{}_s", timing, figure);
   }
-  return header;
+  return header + ",waited,generator_limited,stages";
 }
 
 std::string csv_row(const stats::RunSummary& s) {
@@ -49,13 +49,18 @@ std::string csv_row(const stats::RunSummary& s) {
       facts.requested ? std::to_string(*facts.requested) : "",
       optional_number(facts.duration_limit_s), optional_number(facts.rate), s.requests, s.succeeded,
       s.failed, s.rps, facts.duration_s, facts.interrupted ? 1 : 0, s.bytes);
-  for (const stats::Timing* timing : {&s.total, &s.ttfb, &s.ttlb, &s.connect}) {
+  for (const stats::Timing* timing :
+       {&s.total, &s.ttfb, &s.ttlb, &s.connect, &s.wait, &s.service}) {
     const stats::TimingSummary& f = timing->figures;
     for (double value : {f.mean, f.p50, f.p90, f.p95, f.p99, f.p999, f.max}) {
       // No sample (no response, or no connection opened): an empty cell, not a zero.
       row += f.count == 0 ? std::string(",") : fmt::format(",{:.6f}", value);
     }
   }
+  // generator_limited: empty for a run stored before the generator was measured.
+  row += fmt::format(",{},{},{}", s.waited,
+                     s.generator.measured ? (s.generator.limited ? "1" : "0") : "",
+                     field(stages_text(facts.stages)));
   return row;
 }
 

@@ -240,6 +240,10 @@ std::string html_report(const stats::RunSummary& s) {
                           ? fmt::format("-n {}", *facts.requested)
                           : fmt::format("-z {:g} s", facts.duration_limit_s.value_or(0));
   if (facts.rate) bound += fmt::format(" at {:g} requests/s", *facts.rate);
+  if (!facts.stages.empty()) {
+    bound = fmt::format("--stages {}", stages_text(facts.stages));
+    if (facts.start_rate) bound += fmt::format(" from {:g} requests/s", *facts.start_rate);
+  }
 
   std::string html = "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   html += fmt::format("<title>ccload: {} {}</title>\n", html_escape(facts.method),
@@ -291,7 +295,27 @@ std::string html_report(const stats::RunSummary& s) {
   html += timing_row("first byte", s.ttfb.figures);
   html += timing_row("last byte", s.ttlb.figures);
   html += timing_row("connect", s.connect.figures);
+  if (s.paced()) {
+    html += timing_row("wait (scheduled &rarr; sent)", s.wait.figures);
+    html += timing_row("service (sent &rarr; last byte)", s.service.figures);
+  }
   html += "</table>\n";
+  if (s.paced()) {
+    html +=
+        fmt::format("<p>{} requests waited more than 1 ms for a free connection.</p>\n", s.waited);
+  }
+  if (s.generator.measured) {
+    std::string cpu;
+    for (const auto& w : s.generator.workers) {
+      if (!cpu.empty()) cpu += ", ";
+      cpu += fmt::format("{:.0f}%", w.wall_s > 0 ? w.cpu_s / w.wall_s * 100 : 0.0);
+    }
+    html += fmt::format(
+        "<h2>The generator</h2>\n<p>Event-loop lag p50 {:.3f} ms, p99 {:.3f} ms; CPU per worker "
+        "{}; {}.</p>\n",
+        s.generator.loop_lag.p50 * 1e3, s.generator.loop_lag.p99 * 1e3, cpu,
+        s.generator.limited ? "<b>generator-limited</b>" : "not limited");
+  }
 
   html += timeline_section(s.timeline, facts.duration_s);
 
@@ -312,8 +336,10 @@ std::string html_report(const stats::RunSummary& s) {
     }
     html += "</table>\n";
   }
-  if (!s.notes.empty()) {
+  const std::vector<std::string> findings = stats::findings(s);
+  if (!s.notes.empty() || !findings.empty()) {
     html += "<h2>Notes</h2>\n<ul>\n";
+    for (const auto& line : findings) html += "<li>" + html_escape(line) + "</li>\n";
     for (const auto& note : s.notes) html += "<li>" + html_escape(note) + "</li>\n";
     html += "</ul>\n";
   }

@@ -38,6 +38,26 @@ json timeline_json(const std::vector<stats::SecondStats>& seconds) {
   return out;
 }
 
+json generator_json(const stats::GeneratorCheck& g) {
+  if (!g.measured) return nullptr;
+  json workers = json::array();
+  for (const auto& w : g.workers) {
+    workers.push_back({{"cpu_s", w.cpu_s},
+                       {"wall_s", w.wall_s},
+                       {"cpu_share", w.wall_s > 0 ? w.cpu_s / w.wall_s : 0.0},
+                       {"saturated_s", w.saturated_s}});
+  }
+  return {{"loop_lag", timing(g.loop_lag)}, {"workers", workers}, {"limited", g.limited}};
+}
+
+json stages_json(const std::vector<Stage>& stages) {
+  json out = json::array();
+  for (const auto& stage : stages) {
+    out.push_back({{"duration_s", stage.duration_s}, {"target_rate", stage.target_rate}});
+  }
+  return out;
+}
+
 json thresholds_json(const std::vector<stats::ThresholdVerdict>& verdicts) {
   json out = json::array();
   for (const auto& v : verdicts) {
@@ -67,6 +87,8 @@ json summary_json(const stats::RunSummary& s) {
       {"concurrency", facts.concurrency},
       {"duration_limit_s", or_null(facts.duration_limit_s)},
       {"rate", or_null(facts.rate)},
+      {"stages", facts.stages.empty() ? json(nullptr) : stages_json(facts.stages)},
+      {"start_rate", or_null(facts.start_rate)},
       {"started", utc_iso(facts.started_unix_ns)},
       {"requests",
        {{"requested", or_null(facts.requested)},
@@ -79,7 +101,12 @@ json summary_json(const stats::RunSummary& s) {
        {{"total", timing(s.total.figures)},
         {"ttfb", timing(s.ttfb.figures)},
         {"ttlb", timing(s.ttlb.figures)},
-        {"connect", timing(s.connect.figures)}}},
+        {"connect", timing(s.connect.figures)},
+        {"wait", timing(s.wait.figures)},
+        {"service", timing(s.service.figures)}}},
+      {"waited", s.waited},
+      {"generator", generator_json(s.generator)},
+      {"findings", stats::findings(s)},
       {"rps", s.rps},
       {"duration_s", facts.duration_s},
       {"interrupted", facts.interrupted},

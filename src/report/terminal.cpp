@@ -47,6 +47,12 @@ void header(std::ostream& out, const stats::RunSummary& s) {
     out << fmt::format("{:<28}{:>12.3f}\n", "Duration Limit (seconds):", *facts.duration_limit_s);
   }
   if (facts.rate) out << fmt::format("{:<28}{:>12.1f}\n", "Target Rate (req/s):", *facts.rate);
+  if (!facts.stages.empty()) {
+    out << fmt::format("{:<28}{:>12}\n", "Stages (s:req/s):", stages_text(facts.stages));
+    if (facts.start_rate) {
+      out << fmt::format("{:<28}{:>12.1f}\n", "Start Rate (req/s):", *facts.start_rate);
+    }
+  }
   counter(out, "Successful Requests:", s.succeeded);
   counter(out, "Failed Requests:", s.failed);
   out << fmt::format("{:<28}{:>12.3f}\n", "Wall Time (seconds):", facts.duration_s);
@@ -67,6 +73,21 @@ void header(std::ostream& out, const stats::RunSummary& s) {
                        s.requests);
   }
   for (const auto& note : s.notes) out << note << "\n";
+  for (const auto& line : stats::findings(s)) out << line << "\n";
+}
+
+// One line on the generator itself: loop lag and CPU per worker, and the verdict.
+void generator_line(std::ostream& out, const stats::GeneratorCheck& g) {
+  if (!g.measured) return;
+  std::string cpu;
+  for (const auto& w : g.workers) {
+    if (!cpu.empty()) cpu += ", ";
+    cpu += fmt::format("{:.0f}%", w.wall_s > 0 ? w.cpu_s / w.wall_s * 100 : 0.0);
+  }
+  out << fmt::format(
+      "Generator: event-loop lag p50 {:.3f} ms, p99 {:.3f} ms; CPU per worker {}; {}\n",
+      g.loop_lag.p50 * 1e3, g.loop_lag.p99 * 1e3, cpu,
+      g.limited ? "generator-limited" : "not limited");
 }
 
 void counts(std::ostream& out, const stats::RunSummary& s) {
@@ -112,6 +133,12 @@ void print_report(std::ostream& out, const stats::RunSummary& s) {
   timing_block(out, "First Byte Time", s.ttfb.figures);
   timing_block(out, "Last Byte Time", s.ttlb.figures);
   timing_block(out, "Connect Time", s.connect.figures);
+  if (s.paced()) {
+    timing_block(out, "Wait Time, scheduled -> sent", s.wait.figures);
+    timing_block(out, "Service Time, sent -> last byte", s.service.figures);
+    out << fmt::format("Requests that waited more than 1 ms: {}\n", s.waited);
+  }
+  generator_line(out, s.generator);
   out << fmt::format("Connections opened: {}; response bytes: {}\n", s.facts.connections_opened,
                      s.bytes);
   details(out, s);

@@ -150,6 +150,20 @@ void Histogram::record(std::int64_t value_ns) {
   sum_ += static_cast<long double>(value);
 }
 
+void Histogram::record(std::int64_t value_ns, std::uint64_t times) {
+  if (times == 0) return;
+  const std::int64_t value = std::max<std::int64_t>(value_ns, 0);
+  counts_[index_of(value)] += times;
+  if (count_ == 0) {
+    min_ = max_ = value;
+  } else {
+    min_ = std::min(min_, value);
+    max_ = std::max(max_, value);
+  }
+  count_ += times;
+  sum_ += static_cast<long double>(value) * static_cast<long double>(times);
+}
+
 void Histogram::merge(const Histogram& other) {
   if (other.count_ == 0) return;
   const std::size_t last = other.last_bucket();

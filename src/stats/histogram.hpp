@@ -51,7 +51,8 @@ class Histogram {
   Histogram(Histogram&& other);
   Histogram& operator=(Histogram&& other) noexcept;
 
-  void record(std::int64_t value_ns);  // negative values are recorded as 0
+  void record(std::int64_t value_ns);                       // negative values are recorded as 0
+  void record(std::int64_t value_ns, std::uint64_t times);  // the same value `times` times
   // Adds every value of `other`. Visits only other's counted range of buckets (from the bucket of
   // its min to the bucket of its max), so merging a short run costs little.
   void merge(const Histogram& other);

@@ -52,6 +52,15 @@ RunSummary merge_shards(const std::vector<RunSummary>& shards, unsigned expected
     m.ttfb.histogram.merge(s.ttfb.histogram);
     m.ttlb.histogram.merge(s.ttlb.histogram);
     m.connect.histogram.merge(s.connect.histogram);
+    m.wait.histogram.merge(s.wait.histogram);
+    m.service.histogram.merge(s.service.histogram);
+    m.waited += s.waited;
+    // The generator check of the whole: every agent's loop lag and workers; limited when one was.
+    m.generator.loop_lag_histogram.merge(s.generator.loop_lag_histogram);
+    m.generator.workers.insert(m.generator.workers.end(), s.generator.workers.begin(),
+                               s.generator.workers.end());
+    m.generator.measured = m.generator.measured || s.generator.measured;
+    m.generator.limited = m.generator.limited || s.generator.limited;
     // Timelines aligned on the earliest start, to the second.
     const auto shift = static_cast<std::size_t>((f.started_unix_ns - first_start) / 1'000'000'000);
     for (std::size_t i = 0; i < s.timeline.size(); ++i) {
@@ -75,7 +84,10 @@ RunSummary merge_shards(const std::vector<RunSummary>& shards, unsigned expected
   m.facts.started_unix_ns = first_start;
   m.facts.duration_s = static_cast<double>(last_end - first_start) / 1e9;
   m.rps = m.facts.duration_s > 0 ? static_cast<double>(m.requests) / m.facts.duration_s : 0;
-  for (Timing* t : {&m.total, &m.ttfb, &m.ttlb, &m.connect}) t->figures = summarize(t->histogram);
+  for (Timing* t : {&m.total, &m.ttfb, &m.ttlb, &m.connect, &m.wait, &m.service}) {
+    t->figures = summarize(t->histogram);
+  }
+  m.generator.loop_lag = summarize(m.generator.loop_lag_histogram);
   std::sort(m.shard_lines.begin(), m.shard_lines.end(),
             [](const ShardLine& a, const ShardLine& b) { return a.shard < b.shard; });
   m.storage = shards.front().storage;

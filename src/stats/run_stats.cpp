@@ -34,6 +34,7 @@ void RunStats::add(const Record& record) {
     total.record(record.total_ns);
     ttfb.record(record.ttfb_ns);
     ttlb.record(record.ttlb_ns);
+    if (record_waits) service.record(record.total_ns - record.wait_ns);
   } else {
     const auto category = static_cast<std::size_t>(record.error);
     // A category beyond the known ones (a newer engine) is not dropped: count it as protocol.
@@ -41,6 +42,10 @@ void RunStats::add(const Record& record) {
                                           : static_cast<std::size_t>(ErrorCategory::protocol)];
   }
   if (record.connect_ns > 0) connect.record(record.connect_ns);
+  if (record_waits) {
+    wait.record(record.wait_ns);
+    if (record.wait_ns > kWaitedThresholdNs) ++waited;
+  }
 }
 
 void RunStats::merge(const RunStats& other) {
@@ -48,6 +53,10 @@ void RunStats::merge(const RunStats& other) {
   ttfb.merge(other.ttfb);
   ttlb.merge(other.ttlb);
   connect.merge(other.connect);
+  service.merge(other.service);
+  wait.merge(other.wait);
+  waited += other.waited;
+  record_waits = record_waits && other.record_waits;
   requests += other.requests;
   succeeded += other.succeeded;
   failed += other.failed;

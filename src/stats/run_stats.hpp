@@ -19,10 +19,22 @@ struct TimingSummary {
 };
 TimingSummary summarize(const Histogram& histogram);
 
+// A request that waited longer than this past its scheduled time counts as having waited (1 ms).
+inline constexpr std::int64_t kWaitedThresholdNs = 1'000'000;
+
 struct RunStats {
   // Latency histograms cover every request that received a complete response (any status);
-  // `connect` covers the requests that opened a connection (successfully).
-  Histogram total, ttfb, ttlb, connect;
+  // `connect` covers the requests that opened a connection (successfully). `service` is total
+  // minus wait: from the send, what the server (and the network) took.
+  Histogram total, ttfb, ttlb, connect, service;
+  // Every request: how long it waited past its scheduled time for a connection (rate mode).
+  Histogram wait;
+  std::uint64_t waited = 0;  // requests that waited more than kWaitedThresholdNs
+  // False for a closed-model run, where no request waits (wait_ns is 0, service equals total):
+  // add() then skips `wait` and `service`, and stats::summarize() fills them in bulk (two
+  // histogram records less per request on the hot path). Merged stats keep waits only when every
+  // part did.
+  bool record_waits = true;
 
   std::uint64_t requests = 0;   // records added
   std::uint64_t succeeded = 0;  // status 200-399

@@ -1,5 +1,7 @@
 #include "stats/run_summary.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace ccload::stats {
@@ -9,7 +11,7 @@ bool RunSummary::thresholds_failed() const {
                      [](const ThresholdVerdict& v) { return !v.passed; });
 }
 
-RunSummary summarize(const RunStats& stats, RunFacts facts) {
+RunSummary summarize(const RunStats& stats, RunFacts facts, const GeneratorLoad& generator) {
   RunSummary s;
   s.facts = std::move(facts);
   s.requests = stats.requests;
@@ -22,12 +24,95 @@ RunSummary summarize(const RunStats& stats, RunFacts facts) {
   s.errors[0] = 0;
   for (auto [timing, histogram] :
        {std::pair{&s.total, &stats.total}, std::pair{&s.ttfb, &stats.ttfb},
-        std::pair{&s.ttlb, &stats.ttlb}, std::pair{&s.connect, &stats.connect}}) {
+        std::pair{&s.ttlb, &stats.ttlb}, std::pair{&s.connect, &stats.connect},
+        std::pair{&s.wait, &stats.wait}, std::pair{&s.service, &stats.service}}) {
     timing->histogram = *histogram;
     timing->figures = stats::summarize(*histogram);
   }
+  if (!stats.record_waits) {  // a closed model: nothing waited, service time is total time
+    s.wait.histogram = Histogram();
+    s.wait.histogram.record(0, stats.requests);
+    s.wait.figures = stats::summarize(s.wait.histogram);
+    s.service = s.total;
+  }
   s.timeline = stats.timeline.seconds();
+  s.waited = stats.waited;
+  s.generator = check_generator(generator);
   return s;
+}
+
+std::optional<double> target_rate(const RunFacts& facts) {
+  if (facts.rate) return facts.rate;
+  if (facts.stages.empty()) return std::nullopt;
+  double requests = 0, duration = 0, rate = facts.start_rate.value_or(0);
+  for (const Stage& stage : facts.stages) {
+    requests += (rate + stage.target_rate) / 2 * stage.duration_s;
+    duration += stage.duration_s;
+    rate = stage.target_rate;
+  }
+  return duration > 0 ? requests / duration : 0;
+}
+
+std::vector<std::string> findings(const RunSummary& s) {
+  std::vector<std::string> out;
+  const std::uint64_t client = s.errors[static_cast<std::size_t>(ErrorCategory::client)];
+  if (client > 0) {
+    out.push_back(fmt::format(
+        "{} {} failed on the load generator's own machine (errors `client`: out of file "
+        "descriptors, ephemeral ports or kernel memory): these failures are ccload's, not the "
+        "server's.",
+        client, client == 1 ? "request" : "requests"));
+  }
+  const GeneratorCheck& g = s.generator;
+  if (g.limited) {
+    double busiest_cpu = 0, busiest_saturated = 0;
+    for (const WorkerLoad& w : g.workers) {
+      if (w.wall_s <= 0) continue;
+      busiest_cpu = std::max(busiest_cpu, w.cpu_s / w.wall_s);
+      busiest_saturated = std::max(busiest_saturated, w.saturated_s / w.wall_s);
+    }
+    if (busiest_saturated > kSaturatedShare) {
+      out.push_back(fmt::format(
+          "The load generator was saturated (generator-limited): its busiest worker used {:.0f}% "
+          "CPU and was saturated {:.0f}% of the run, event-loop lag p99 {:.3f} ms; the figures "
+          "partly measure ccload, not the server. Use more --threads, fewer connections (-c) or "
+          "more machines.",
+          busiest_cpu * 100, busiest_saturated * 100, g.loop_lag.p99 * 1e3));
+    } else {
+      // Late wake-ups without a thread busy tick after tick: the OS did not run the thread in time,
+      // or one long burst of work (thousands of connects at the start) blocked the loop.
+      out.push_back(fmt::format(
+          "The load generator was held up (generator-limited): event-loop lag p99 {:.3f} ms while "
+          "its busiest worker used {:.0f}% CPU, so ccload's event loop woke late (the machine did "
+          "not run its threads on time, or a burst of its own work such as opening many "
+          "connections at once blocked it); the figures partly measure that delay. Run ccload on "
+          "a quieter machine with cores to spare, or use more machines.",
+          g.loop_lag.p99 * 1e3, busiest_cpu * 100));
+    }
+  }
+  if (s.paced() && s.waited > 0) {
+    out.push_back(
+        fmt::format("{} of {} requests waited more than 1 ms past their scheduled time for a free "
+                    "connection (Wait Time).",
+                    s.waited, s.requests));
+  }
+  if (const auto target = target_rate(s.facts); target && *target > 0 && s.facts.duration_s > 0 &&
+                                                s.rps < 0.95 * *target && !s.facts.interrupted) {
+    const std::string why =
+        g.limited      ? "the generator could not keep up (ccload is the limit: see above)"
+        : s.waited > 0 ? "every connection was busy waiting for the server (the server is the "
+                         "limit; more -c helps only if it can take more)"
+                       : "no request waited for a connection, so the time to the last responses "
+                         "lengthened the run";
+    out.push_back(fmt::format("Achieved {:.1f} req/s, {:.0f}% of the target {:.1f} req/s: {}.",
+                              s.rps, s.rps / *target * 100, *target, why));
+  }
+  if (s.paced()) {
+    out.push_back(
+        "Total time counts from each request's scheduled time (what a user of the service saw); "
+        "service time counts from its send (what the server took).");
+  }
+  return out;
 }
 
 Timing timing_from_samples(std::vector<std::int64_t>& samples_ns) {

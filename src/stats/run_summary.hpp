@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "core/record.hpp"
+#include "core/stage.hpp"
+#include "stats/generator.hpp"
 #include "stats/histogram.hpp"
 #include "stats/run_stats.hpp"
 #include "stats/timeline.hpp"
@@ -25,6 +27,8 @@ struct RunFacts {
   unsigned concurrency = 0;                // -c
   std::optional<double> duration_limit_s;  // -z, seconds
   std::optional<double> rate;              // --rate, requests per second
+  std::vector<Stage> stages;               // --stages, in order (empty without)
+  std::optional<double> start_rate;        // --start-rate with --stages, requests per second
   std::int64_t started_unix_ns = 0;        // wall clock when the first request was due
   double duration_s = 0;                   // first request due -> last response (or the stop)
   bool interrupted = false;                // Ctrl-C
@@ -95,6 +99,12 @@ struct RunSummary {
   // total, first byte, last byte cover the requests that got a response; connect the requests
   // that opened a connection.
   Timing total, ttfb, ttlb, connect;
+  // Every request: sent - scheduled (rate mode; zero without a rate). `service` = total - wait,
+  // over the requests that got a response: what the server took, counted from the send.
+  Timing wait, service;
+  std::uint64_t waited = 0;  // requests that waited more than 1 ms for a connection
+
+  GeneratorCheck generator;  // loop lag and CPU per worker; `limited` when ccload was saturated
 
   std::vector<SecondStats> timeline;  // by the second of the run in which requests completed
 
@@ -106,14 +116,25 @@ struct RunSummary {
   std::vector<ThresholdVerdict> thresholds;
   std::vector<ShardLine> shard_lines;  // a merged distributed run: its shards, by index
 
+  bool paced() const { return facts.rate.has_value() || !facts.stages.empty(); }
   double failure_rate() const {  // 0..1
     return requests ? static_cast<double>(failed) / static_cast<double>(requests) : 0.0;
   }
   bool thresholds_failed() const;
 };
 
-// The figures of each timing from its histogram, the counts, rate and timeline from `stats`.
-RunSummary summarize(const RunStats& stats, RunFacts facts);
+// The figures of each timing from its histogram, the counts, rate and timeline from `stats`, the
+// generator check from `generator`.
+RunSummary summarize(const RunStats& stats, RunFacts facts, const GeneratorLoad& generator = {});
+
+// The requests per second the schedule asked for on average (--rate, or the stages' integral over
+// their duration); none for a run that was not paced.
+std::optional<double> target_rate(const RunFacts& facts);
+
+// Plain sentences about how far the numbers can be trusted, for every report: failures of the
+// generator's own machine, a generator-limited run, requests that waited for a connection, an
+// achieved rate below 95% of the target and why, and which latency counts from where.
+std::vector<std::string> findings(const RunSummary& summary);
 
 // The figures of one timing from exact samples (nanoseconds; reordered), with the histogram.
 Timing timing_from_samples(std::vector<std::int64_t>& samples_ns);

@@ -70,11 +70,12 @@ bool FallbackFile::write(const std::vector<Record>& records, std::int64_t run_id
     fmt::format_to(std::back_inserter(line),
                    "{{\"run_id\":{},\"request_id\":{},\"timestamp\":{:.6f},\"url\":{},"
                    "\"method\":{},\"status\":{},\"response_time\":{},\"ttfb\":{},\"ttlb\":{},"
-                   "\"connect\":{},\"bytes\":{},\"error\":\"{}\"}}\n",
+                   "\"connect\":{},\"wait\":{},\"bytes\":{},\"error\":\"{}\"}}\n",
                    run_id, r.request_id, static_cast<double>(r.start_unix_ns) / 1e9, url_json_,
                    method_json_, r.status, static_cast<double>(r.total_ns) / 1e9,
                    static_cast<double>(r.ttfb_ns) / 1e9, static_cast<double>(r.ttlb_ns) / 1e9,
-                   static_cast<double>(r.connect_ns) / 1e9, r.bytes, to_string(r.error));
+                   static_cast<double>(r.connect_ns) / 1e9, static_cast<double>(r.wait_ns) / 1e9,
+                   r.bytes, to_string(r.error));
     if (std::fwrite(line.data(), 1, line.size(), file_) != line.size()) {
       error_ = path_.string() + ": " + std::strerror(errno);
       lost_ += records.size() - static_cast<std::size_t>(&r - records.data());

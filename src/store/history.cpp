@@ -33,6 +33,7 @@ struct Layout {
   bool runid = false;       // LOADTEST.RUNID exists (migrated)
   bool runs = false;        // RUNS exists
   bool thresholds = false;  // RUNS.THRESHOLDS exists (schema 3)
+  bool generator = false;   // RUNS.GENERATOR_LIMITED exists (schema 4)
 };
 
 Layout inspect(sql::Connection& db) {
@@ -41,6 +42,7 @@ Layout inspect(sql::Connection& db) {
   layout.runid = layout.loadtest && db.has_column("LOADTEST", "RUNID");
   layout.runs = db.has_table("RUNS");
   layout.thresholds = layout.runs && db.has_column("RUNS", "THRESHOLDS");
+  layout.generator = layout.runs && db.has_column("RUNS", "GENERATOR_LIMITED");
   return layout;
 }
 
@@ -189,9 +191,9 @@ std::vector<RunLine> list_runs(sql::Connection& db, const HistoryQuery& q) {
     auto stmt = db.prepare(
         "SELECT RUNID, STARTED, METHOD, URL, REQUESTS, FAILED, RPS, TOTAL_MEAN, TOTAL_P95, "
         "INTERRUPTED, HIST_TOTAL IS NULL, ENDED IS NULL, " +
-        std::string(layout.thresholds ? "THRESHOLDS" : "NULL") +
-        ", HIST_TOTAL FROM RUNS WHERE 1=1" + url_filter(db, q) +
-        " ORDER BY STARTED DESC, RUNID DESC");
+        std::string(layout.thresholds ? "THRESHOLDS" : "NULL") + ", HIST_TOTAL, " +
+        std::string(layout.generator ? "GENERATOR_LIMITED" : "NULL") + " FROM RUNS WHERE 1=1" +
+        url_filter(db, q) + " ORDER BY STARTED DESC, RUNID DESC");
     if (!q.url_contains.empty()) stmt.bind(1, std::string_view(q.url_contains));
     while (stmt.step()) {
       RunLine line;
@@ -208,6 +210,7 @@ std::vector<RunLine> list_runs(sql::Connection& db, const HistoryQuery& q) {
       line.unfinished = stmt.column_int(11) != 0;
       line.thresholds_failed =
           !stmt.is_null(12) && stmt.column_text(12).find("\"passed\":false") != std::string::npos;
+      line.generator_limited = !stmt.is_null(14) && stmt.column_int(14) != 0;
       if (stmt.column_int(10) != 0) {
         without_summary.push_back(lines.size());
       } else {

@@ -50,6 +50,7 @@ struct RunLine : TrendLine {
   bool interrupted = false;
   bool unfinished = false;         // a RUNS row whose summary was never written (process killed)
   bool thresholds_failed = false;  // a --fail-on threshold of the run failed
+  bool generator_limited = false;  // ccload itself was saturated during the run
 };
 
 // One line of -weekly / -monthly / -yearly.

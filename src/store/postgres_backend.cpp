@@ -108,11 +108,13 @@ class PostgresBackend final : public Backend {
       } else {
         rows_ += to_string(r.error);
       }
+      rows_ += '\t';
+      append_number(rows_, seconds(r.wait_ns));
       rows_ += '\n';
     }
     db_->copy_in(
         "LOADTEST(TIMESTAMP, URL, STATUS, REQTYPE, RESPONSETIME, RUNID, RUNREQUEST, TTFB, TTLB, "
-        "CONNECT, BYTES, ERROR)",
+        "CONNECT, BYTES, ERROR, WAIT)",
         rows_);
   }
 

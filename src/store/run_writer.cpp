@@ -79,6 +79,8 @@ struct RunWriter::Impl {
       identity.set("C", static_cast<std::int64_t>(info.concurrency));
       if (info.duration_limit_s) identity.set("DURATION_LIMIT", *info.duration_limit_s);
       if (info.rate) identity.set("RATE", *info.rate);
+      if (!info.stages.empty()) identity.set("STAGES", stages_json_text(info.stages));
+      if (info.start_rate) identity.set("START_RATE", *info.start_rate);
       if (!info.run_name.empty()) {
         identity.set("RUN_NAME", info.run_name);
         identity.set("SHARD", std::int64_t{info.shard});

@@ -9,8 +9,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/record_sink.hpp"
+#include "core/stage.hpp"
 #include "stats/run_summary.hpp"
 
 namespace ccload::store {
@@ -27,6 +29,8 @@ struct RunInfo {
   std::string run_name;
   unsigned shard = 0, shards = 1;
   std::optional<std::int64_t> start_at_ns;
+  std::vector<Stage> stages;         // --stages, when given
+  std::optional<double> start_rate;  // --start-rate, when given
 };
 
 struct RunEnd {

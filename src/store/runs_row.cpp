@@ -66,7 +66,41 @@ stats::Timing timing_from(const RunsRow& row, const std::string& column) {
   return timing;
 }
 
+std::string generator_text(const stats::GeneratorCheck& check) {
+  json workers = json::array();
+  for (const auto& w : check.workers) workers.push_back({w.cpu_s, w.wall_s, w.saturated_s});
+  return json{{"loop_lag", check.loop_lag_histogram.serialize()}, {"workers", workers}}.dump();
+}
+
+stats::GeneratorCheck generator_from(const std::string& text) {
+  const json j = json::parse(text);
+  stats::GeneratorLoad load;
+  load.loop_lag = stats::Histogram::deserialize(j.at("loop_lag").get<std::string>());
+  for (const auto& w : j.at("workers")) {
+    load.workers.push_back({w.at(0).get<double>(), w.at(1).get<double>(), w.at(2).get<double>()});
+  }
+  return stats::check_generator(load);
+}
+
 }  // namespace
+
+std::string stages_json_text(const std::vector<Stage>& stages) {
+  json out = json::array();
+  for (const auto& stage : stages) out.push_back({stage.duration_s, stage.target_rate});
+  return out.dump();
+}
+
+std::vector<Stage> stages_from_json_text(const std::string& text) {
+  try {
+    std::vector<Stage> out;
+    for (const auto& stage : json::parse(text)) {
+      out.push_back({stage.at(0).get<double>(), stage.at(1).get<double>()});
+    }
+    return out;
+  } catch (const std::exception& e) {
+    throw std::invalid_argument(std::string("damaged stages: ") + e.what());
+  }
+}
 
 bool RunsRow::has(const std::string& column) const {
   auto it = values_.find(column);
@@ -127,12 +161,20 @@ RunsRow summary_columns(const stats::RunSummary& s, std::int64_t ended_unix_ns) 
   put_figures(row, "TTFB", s.ttfb.figures, false);
   put_figures(row, "TTLB", s.ttlb.figures, false);
   put_figures(row, "CONNECT", s.connect.figures, false);
+  put_figures(row, "WAIT", s.wait.figures, false);
   row.set("STATUS_COUNTS", counts_json(s, true).dump());
   row.set("ERROR_COUNTS", counts_json(s, false).dump());
   row.set("HIST_TOTAL", s.total.histogram.serialize());
   row.set("HIST_TTFB", s.ttfb.histogram.serialize());
   row.set("HIST_TTLB", s.ttlb.histogram.serialize());
   row.set("HIST_CONNECT", s.connect.histogram.serialize());
+  row.set("HIST_WAIT", s.wait.histogram.serialize());
+  row.set("HIST_SERVICE", s.service.histogram.serialize());
+  row.set("WAITED", static_cast<std::int64_t>(s.waited));
+  if (s.generator.measured) {
+    row.set("GENERATOR", generator_text(s.generator));
+    row.set("GENERATOR_LIMITED", std::int64_t{s.generator.limited ? 1 : 0});
+  }
   row.set("INTERRUPTED", std::int64_t{s.facts.interrupted ? 1 : 0});
   row.set("CONNECTIONS", static_cast<std::int64_t>(s.facts.connections_opened));
   row.set("TIMELINE", timeline_text(s.timeline));
@@ -151,6 +193,7 @@ stats::RunSummary summary_from_row(const RunsRow& row) {
   f.concurrency = static_cast<unsigned>(row.integer("C").value_or(0));
   f.duration_limit_s = row.real("DURATION_LIMIT");
   f.rate = row.real("RATE");
+  f.start_rate = row.real("START_RATE");
   f.started_unix_ns =
       row.integer("STARTED_NS").value_or(std::llround(row.real("STARTED").value_or(0) * 1e9));
   f.duration_s = row.real("DURATION").value_or(0);
@@ -171,6 +214,9 @@ stats::RunSummary summary_from_row(const RunsRow& row) {
   s.ttfb = timing_from(row, "HIST_TTFB");
   s.ttlb = timing_from(row, "HIST_TTLB");
   s.connect = timing_from(row, "HIST_CONNECT");
+  s.wait = timing_from(row, "HIST_WAIT");
+  s.service = timing_from(row, "HIST_SERVICE");
+  s.waited = static_cast<std::uint64_t>(row.integer("WAITED").value_or(0));
   try {
     if (auto text = row.text("STATUS_COUNTS")) {
       const json counts = json::parse(*text);
@@ -200,6 +246,8 @@ stats::RunSummary summary_from_row(const RunsRow& row) {
         s.timeline.push_back(st);
       }
     }
+    if (auto text = row.text("STAGES")) f.stages = stages_from_json_text(*text);
+    if (auto text = row.text("GENERATOR")) s.generator = generator_from(*text);
     if (auto text = row.text("THRESHOLDS")) {
       const json verdicts = json::parse(*text);
       for (const auto& v : verdicts) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "stats/run_summary.hpp"
 
@@ -28,6 +29,11 @@ class RunsRow {
  private:
   std::map<std::string, Value> values_;  // by upper-case column name
 };
+
+// The STAGES column: JSON [[duration_s, target_rate], ...]; and back (throws
+// std::invalid_argument when damaged).
+std::string stages_json_text(const std::vector<Stage>& stages);
+std::vector<Stage> stages_from_json_text(const std::string& text);
 
 // The columns written when a run ends: everything but the identity written when it began (RUNID,
 // URL, METHOD, N, C, DURATION_LIMIT, RATE, ROWS_AFTER); STARTED is rewritten with the measured

@@ -38,6 +38,8 @@ const std::vector<Column> kLoadtestAdded = {
     {"CONNECT", "REAL"},        // seconds
     {"BYTES", "INTEGER"},       // response bytes received
     {"ERROR", "TEXT"},          // transport error category (resolve, connect, tls, timeout, ...)
+    // Version 4.
+    {"WAIT", "REAL"},  // seconds past its scheduled time the request waited for a connection
 };
 
 constexpr std::string_view kCreateRuns =
@@ -101,6 +103,17 @@ const std::vector<Column> kRunsAdded = {
     {"SHARDS", "INTEGER"},       // N
     {"START_AT_NS", "INTEGER"},  // --start-at, Unix ns
     {"START_LATE", "REAL"},      // seconds from START_AT_NS to when the first request was due
+    // Also version 4: waits, the generator watching itself, ramping rates.
+    {"WAIT_MEAN", "REAL"},  // seconds: sent - scheduled, over every request
+    {"WAIT_P95", "REAL"},
+    {"HIST_WAIT", "TEXT"},
+    {"HIST_SERVICE", "TEXT"},  // total - wait, over the requests that got a response
+    {"WAITED", "INTEGER"},     // requests that waited more than 1 ms for a connection
+    {"GENERATOR", "TEXT"},     // JSON {"loop_lag": Histogram::serialize(), "workers": [[cpu_s,
+                               // wall_s, saturated_s], ...]}
+    {"GENERATOR_LIMITED", "INTEGER"},  // 1: ccload itself was saturated; NULL: not measured
+    {"STAGES", "TEXT"},                // JSON [[duration_s, target_rate], ...] of --stages
+    {"START_RATE", "REAL"},            // requests per second (--start-rate)
 };
 
 constexpr std::string_view kIndexes =

@@ -17,14 +17,14 @@ namespace {
 
 // Rows per INSERT statement: one statement start, cursor and halt for many rows.
 constexpr int kRowsPerInsert = 32;
-constexpr int kColumnsPerRow = 12;
+constexpr int kColumnsPerRow = 13;
 
 std::string insert_sql(int rows) {
   std::string sql =
       "INSERT INTO LOADTEST(TIMESTAMP, URL, STATUS, REQTYPE, RESPONSETIME, RUNID, RUNREQUEST, "
-      "TTFB, TTLB, CONNECT, BYTES, ERROR) VALUES";
+      "TTFB, TTLB, CONNECT, BYTES, ERROR, WAIT) VALUES";
   for (int i = 0; i < rows; ++i)
-    sql += i == 0 ? "(?,?,?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?,?,?)";
+    sql += i == 0 ? "(?,?,?,?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?,?,?,?)";
   return sql;
 }
 
@@ -149,6 +149,7 @@ class SqliteBackend final : public Backend {
     } else {
       statement.bind_static(base + 12, to_string(r.error));
     }
+    statement.bind(base + 13, seconds(r.wait_ns));
   }
 
   std::string path_;

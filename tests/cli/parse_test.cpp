@@ -77,6 +77,24 @@ TEST(ParseCommandLine, DurationReplacesTheCountAndRateIsRequestsPerSecond) {
   EXPECT_TRUE(seed.seed_form);
 }
 
+TEST(ParseCommandLine, StagesRampTheRateAndEndTheRun) {
+  RunCommand ramp =
+      parse_run({"run", "http://h/", "--stages", "30s:100,1m:500,500ms:0", "-c", "9"});
+  ASSERT_EQ(ramp.stages.size(), 3u);
+  EXPECT_EQ(ramp.stages[0], (Stage{30, 100}));
+  EXPECT_EQ(ramp.stages[1], (Stage{60, 500}));
+  EXPECT_EQ(ramp.stages[2], (Stage{0.5, 0}));
+  EXPECT_EQ(ramp.requests, 0u) << "the stages end the run";
+  EXPECT_FALSE(ramp.rate.has_value());
+  EXPECT_FALSE(ramp.start_rate.has_value());
+
+  RunCommand from = parse_run({"run", "http://h/", "--stages", "2:0.5", "--start-rate", "10"});
+  ASSERT_EQ(from.stages.size(), 1u);
+  EXPECT_EQ(from.stages[0], (Stage{2, 0.5}));
+  EXPECT_EQ(from.start_rate, 10.0);
+  EXPECT_EQ(stages_text(ramp.stages), "30s:100,60s:500,0.5s:0");
+}
+
 TEST(ParseCommandLine, SeedPostWithJsonBodyMatchesModern) {
   const std::string body = R"({"title": "Test Post", "userId": 1})";
   RunCommand seed = parse_run({"-u", "http://h/posts", "-n", "20", "-c", "2", "-POST", "-d", body});
@@ -230,7 +248,19 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{{"run", "http://h/", "--timeout", "soon"}, "is not a duration"},
         BadInput{{"run"}, "missing the URL"}, BadInput{{"run", "http://h/", "--bogus"}, "--bogus"},
         BadInput{{"history", "--weekly", "--monthly"}, "excludes"},
-        BadInput{{"run", "http://h/", "--insecure", "--cacert", "x.pem"}, "contradict"}));
+        BadInput{{"run", "http://h/", "--insecure", "--cacert", "x.pem"}, "contradict"},
+        BadInput{{"run", "http://h/", "--stages", "30s"}, "--stages '30s' cannot be read"},
+        BadInput{{"run", "http://h/", "--stages", "30s:100,"}, "cannot be read"},
+        BadInput{{"run", "http://h/", "--stages", "soon:100"}, "'soon' is not a duration"},
+        BadInput{{"run", "http://h/", "--stages", "30s:lots"}, "'lots' is not a rate"},
+        BadInput{{"run", "http://h/", "--stages", "30s:-5"}, "has a negative rate"},
+        BadInput{{"run", "http://h/", "--stages", "0s:100"}, "lasts no time"},
+        BadInput{{"run", "http://h/", "--stages", "1s:1", "--rate", "5"}, "--stages and --rate"},
+        BadInput{{"run", "http://h/", "--stages", "1s:1", "-n", "5"}, "--stages and -n"},
+        BadInput{{"run", "http://h/", "--stages", "1s:1", "-z", "5s"}, "--stages and -z"},
+        BadInput{{"run", "http://h/", "--start-rate", "5"}, "--start-rate is where --stages"},
+        BadInput{{"run", "http://h/", "--stages", "1s:1", "--start-rate", "-1"},
+                 "--start-rate must be"}));
 
 }  // namespace
 }  // namespace ccload::cli

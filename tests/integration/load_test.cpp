@@ -207,7 +207,9 @@ TEST_F(LoadTest, ChunkedAndLargeBodiesAreReadToTheEnd) {
   });
   auto chunked = run_ccload_json({"run", server.url("/chunked"), "-n", "8", "-c", "2"}, dir.path());
   EXPECT_EQ(chunked["status_codes"]["503"], 8);
-  EXPECT_EQ(server.total_connections(), 2u) << "chunked responses keep the connection alive";
+  // At most one connection per -c (one may take every slot before the other starts on a busy
+  // machine): chunked responses keep their connection alive, not one connection per response.
+  EXPECT_LE(server.total_connections(), 2u) << "chunked responses keep the connection alive";
   auto large = run_ccload_json({"run", server.url("/large"), "-n", "6", "-c", "2", "--no-store"},
                                dir.path());
   EXPECT_EQ(large["requests"]["succeeded"], 6);

@@ -118,8 +118,15 @@ TEST_F(PostgresTest, HistoryAndReportEqualSqlitesForTheSameRuns) {
         r.ttfb_ns = r.total_ns / 2;
         r.ttlb_ns = r.total_ns;
         r.bytes = 100 + i;
-        if (i == 7)
-          r = Record{i, r.start_unix_ns, 30'000'000, 0, 0, 0, 0, 0, ErrorCategory::timeout, ""};
+        if (i == 7) {  // a timeout: no response
+          const std::int64_t start = r.start_unix_ns;
+          r = Record{};
+          r.request_id = i;
+          r.start_unix_ns = start;
+          r.total_ns = 30'000'000;
+          r.error = ErrorCategory::timeout;
+        }
+        if (i % 3 == 0) r.wait_ns = static_cast<std::int64_t>(i) * 1000;
         stats.add(r);
         batch.push_back(r);
       }

@@ -52,14 +52,18 @@ inline stats::RunSummary golden_summary() {
     r.request_id = static_cast<std::uint64_t>(i + 1);
     r.start_unix_ns = facts.started_unix_ns + std::int64_t{i} * 12'500'000;
     r.bytes = 512;
+    // Paced at 80 req/s: most requests go out 30 us after their scheduled time, every 25th
+    // waits 2 ms for a free connection.
+    r.wait_ns = i % 25 == 0 ? 2'000'000 : 30'000;
     if (i % 50 == 7) {
-      r.error = i < 100 ? ErrorCategory::timeout : ErrorCategory::connect;
+      r.error = i < 100 ? ErrorCategory::timeout
+                        : (i == 157 ? ErrorCategory::client : ErrorCategory::connect);
       r.total_ns = 30'000'000;
     } else {
       r.status = i % 40 == 3 ? 500 : (i == 150 ? 999 : 200);
       r.ttfb_ns = 400'000 + (std::int64_t{i} * 7919 % 200) * 10'000;
       r.ttlb_ns = r.ttfb_ns + 150'000;
-      r.total_ns = r.ttlb_ns + (i < 10 ? 250'000 : 0);
+      r.total_ns = r.wait_ns + r.ttlb_ns + (i < 10 ? 250'000 : 0);
       r.connect_ns = i < 10 ? 250'000 : 0;
     }
     stats.add(r);
@@ -72,7 +76,13 @@ inline stats::RunSummary golden_summary() {
                          static_cast<double>(r.total_ns) / 1e9});
     }
   }
-  stats::RunSummary s = stats::summarize(stats, facts);
+  facts.rate = 80;
+  // Two workers, neither saturated: loop lag from 20 us to 400 us.
+  stats::GeneratorLoad generator;
+  for (int tick = 0; tick < 250; ++tick)
+    generator.loop_lag.record(20'000 + (tick * 37 % 100) * 3'800);
+  generator.workers = {{1.25, 2.5, 0.1}, {0.75, 2.5, 0}};
+  stats::RunSummary s = stats::summarize(stats, facts, generator);
   s.details = details;
   s.storage = {"load.db", 7, true, ""};
   s.notes = {"Every request is stored in load.db (run 7).",

@@ -25,7 +25,8 @@ TempDir::~TempDir() {
 
 ProcessResult run_ccload(const std::vector<std::string>& args, const std::filesystem::path& cwd,
                          ProcessOptions options) {
-  std::vector<std::string> argv{ccload_binary()};
+  std::vector<std::string> argv = options.wrapper;
+  argv.push_back(ccload_binary());
   argv.insert(argv.end(), args.begin(), args.end());
   options.cwd = cwd.string();
   for (const char* name : {"PYLOAD_CONFIG", "DATABASE_URL", "LOGTAIL_URL", "LOGTAIL_TOKEN",

@@ -23,6 +23,8 @@ struct ProcessOptions {
   std::chrono::milliseconds interrupt_after{0};
   // When > 0: send a second SIGINT this long after start.
   std::chrono::milliseconds second_interrupt_after{0};
+  // run_ccload only: the binary runs through this command, e.g. {"prlimit", "--nofile=64:64"}.
+  std::vector<std::string> wrapper;
 };
 
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options = {});

@@ -1,0 +1,61 @@
+#include "engine/loop_monitor.hpp"
+
+#include <time.h>
+
+namespace ccload::engine {
+
+namespace {
+double seconds(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+}  // namespace
+
+std::int64_t thread_cpu_ns() {
+  timespec ts{};
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) return 0;
+  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+void LoopMonitor::start() {
+  running_ = true;
+  started_ = last_wall_ = std::chrono::steady_clock::now();
+  started_cpu_ns_ = last_cpu_ns_ = thread_cpu_ns();
+  arm();
+}
+
+void LoopMonitor::stop() {
+  if (!running_) return;
+  running_ = false;
+  timer_.cancel();
+  sample(std::chrono::steady_clock::now());
+}
+
+void LoopMonitor::arm() {
+  // From now, not from the last expiry: after a stall the next tick measures afresh instead of
+  // firing a burst of late ticks.
+  timer_.expires_after(kInterval);
+  timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || !running_) return;
+    const auto now = std::chrono::steady_clock::now();
+    lag_.record(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(now - timer_.expiry()).count());
+    sample(now);
+    arm();
+  });
+}
+
+void LoopMonitor::sample(std::chrono::steady_clock::time_point now) {
+  const std::int64_t cpu = thread_cpu_ns();
+  const auto wall = now - last_wall_;
+  const std::int64_t wall_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(wall).count();
+  if (wall_ns > 0 && static_cast<double>(cpu - last_cpu_ns_) >
+                         stats::kBusyFraction * static_cast<double>(wall_ns)) {
+    load_.saturated_s += seconds(wall);
+  }
+  last_wall_ = now;
+  last_cpu_ns_ = cpu;
+  load_.cpu_s = static_cast<double>(cpu - started_cpu_ns_) / 1e9;
+  load_.wall_s = seconds(now - started_);
+}
+
+}  // namespace ccload::engine
