@@ -25,6 +25,10 @@ void apply_shard(const cli::RunCommand& command, RunPlan& plan) {
   }
   plan.engine.concurrency = static_cast<unsigned>(share(command.concurrency));
   plan.facts.concurrency = plan.engine.concurrency;
+  if (!command.stages.empty()) {  // every N-th slot of the one ramp, from slot i
+    plan.engine.shard_index = i;
+    plan.engine.shard_count = count;
+  }
   if (command.rate) {
     plan.engine.rate = *command.rate / count;
     plan.facts.rate = plan.engine.rate;

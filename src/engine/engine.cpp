@@ -38,7 +38,8 @@ void plan_schedule(SharedRun& run, const EngineConfig& config, Clock::time_point
   run.started = started;
   run.slot_limit = config.requests;
   if (!config.stages.empty()) {
-    run.schedule = Schedule::ramp(config.start_rate, config.stages);
+    run.schedule = Schedule::ramp(config.start_rate, config.stages)
+                       .shard(config.shard_index, config.shard_count);
   } else if (config.rate > 0) {
     run.schedule = Schedule::constant(config.rate, config.duration_s);
   }

@@ -49,6 +49,9 @@ struct EngineConfig {
   // the run ends with the last stage.
   std::vector<Stage> stages;
   double start_rate = 0;
+  // A shard of a distributed run with --stages: every shard_count-th slot of the ramp from
+  // shard_index on (with --rate and -n the plan already holds this shard's share).
+  unsigned shard_index = 0, shard_count = 1;
   unsigned concurrency = 1;  // c: connections, never exceeded
   unsigned threads = 0;      // workers; 0 = min(cores, c)
   double timeout_s = 30;     // per request; 0 = none

@@ -41,8 +41,19 @@ Schedule Schedule::ramp(double start_rate, const std::vector<Stage>& stages) {
   return s;
 }
 
+Schedule Schedule::shard(unsigned index, unsigned count) const {
+  Schedule s = *this;
+  if (count <= 1) return s;
+  s.shard_index_ = index;
+  s.shard_count_ = count;
+  if (slot_count_ != kUnbounded) {
+    s.slot_count_ = slot_count_ > index ? (slot_count_ - index + count - 1) / count : 0;
+  }
+  return s;
+}
+
 std::int64_t Schedule::due_ns(std::uint64_t k) const {
-  const auto slot = static_cast<long double>(k);
+  const auto slot = static_cast<long double>(k * shard_count_ + shard_index_);
   const Segment* segment = &segments_.back();
   for (const Segment& candidate : segments_) {
     if (slot < candidate.slots_before + candidate.slots) {

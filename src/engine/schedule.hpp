@@ -27,6 +27,10 @@ class Schedule {
   // Ramps from `start_rate` through `stages` (each duration > 0, each rate >= 0).
   static Schedule ramp(double start_rate, const std::vector<Stage>& stages);
 
+  // Shard `index` of `count` (a distributed run, --shard i/N): every count-th slot of this
+  // schedule from `index` on, so that the shards together keep its one even schedule exactly.
+  Schedule shard(unsigned index, unsigned count) const;
+
   bool paced() const { return !segments_.empty(); }
   // Seconds from the start after which no slot is due; 0 when unbounded.
   double duration_s() const { return duration_s_; }
@@ -49,6 +53,7 @@ class Schedule {
   std::vector<Segment> segments_;  // built once, before the run; due_ns() never allocates
   double duration_s_ = 0;
   std::uint64_t slot_count_ = 0;
+  std::uint64_t shard_index_ = 0, shard_count_ = 1;  // slot k is the whole's slot k N + i
 };
 
 // A Schedule anchored at `start` on ClockT (anything with time_point and duration types, such as

@@ -173,3 +173,28 @@ TEST(Timetable, StagesOnSimulatedTimeFollowTheRamp) {
 
 }  // namespace
 }  // namespace ccload::engine
+
+namespace ccload::engine {
+namespace {
+
+// The shards of a ramp are every N-th slot of it: together exactly the whole, interleaved.
+TEST(Schedule, ShardsOfARampInterleaveIntoTheWhole) {
+  const Schedule whole = Schedule::ramp(0, {{1.0, 200}, {2.0, 200}});
+  ASSERT_EQ(whole.slot_count(), 500u);
+  std::vector<std::int64_t> merged;
+  std::uint64_t slots = 0;
+  for (unsigned i = 0; i < 3; ++i) {
+    const Schedule part = whole.shard(i, 3);
+    slots += part.slot_count();
+    for (std::uint64_t k = 0; k < part.slot_count(); ++k) {
+      EXPECT_EQ(part.due_ns(k), whole.due_ns(k * 3 + i));
+      merged.push_back(part.due_ns(k));
+    }
+  }
+  EXPECT_EQ(slots, 500u);
+  std::sort(merged.begin(), merged.end());
+  for (std::uint64_t k = 0; k < 500; ++k) EXPECT_EQ(merged[k], whole.due_ns(k));
+}
+
+}  // namespace
+}  // namespace ccload::engine
