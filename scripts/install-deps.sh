@@ -8,6 +8,7 @@ packages=(
   libboost1.81-dev libboost-url1.81-dev libssl-dev libsqlite3-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev node-llhttp
   sqlite3 procps clang-format git
+  clang-14 libclang-rt-14-dev   # the libFuzzer targets (scripts/fuzz.sh); GCC brings ASan/TSan
 )
 packages+=("$@")   # extra packages a caller needs (the benchmark adds wrk, nginx, ...)
 

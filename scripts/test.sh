@@ -3,8 +3,10 @@
 #   1. builds into ./build (-Werror) and runs every test through CTest;
 #   2. builds the whole suite with AddressSanitizer + UndefinedBehaviorSanitizer (./build-asan)
 #      and runs it;
-#   3. builds the engine, store and sinks tests with ThreadSanitizer (./build-tsan) and runs them.
-# SKIP_SANITIZERS=1 leaves out steps 2 and 3 (for a quick local run).
+#   3. builds the engine, store and sinks tests with ThreadSanitizer (./build-tsan) and runs them;
+#   4. builds the libFuzzer targets with clang (./build-fuzz) and runs each for FUZZ_SECONDS
+#      (default 30) from its seed corpus (scripts/fuzz.sh).
+# SKIP_SANITIZERS=1 leaves out steps 2 and 3, SKIP_FUZZ=1 step 4 (for a quick local run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -34,5 +36,10 @@ if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
   cmake -S . -B build-tsan "${sanitized[@]}" -DCCLOAD_SANITIZE=thread >/dev/null
   cmake --build build-tsan -j "$jobs" --target test_engine test_store test_sinks
   ctest --test-dir build-tsan --output-on-failure -j 2 --timeout 900 -L '^(engine|store|sinks)$'
+fi
+
+if [ "${SKIP_FUZZ:-0}" != 1 ]; then
+  step "libFuzzer: build and run each target"
+  scripts/fuzz.sh
 fi
 step "all passed"
