@@ -7,10 +7,13 @@
 #   bench/run.sh startup                        process start -> first request arriving
 #   bench/run.sh server                         built-in server vs nginx, one core each, wrk as client
 #   bench/run.sh postgres                       a BENCH_N run stored in PostgreSQL vs in SQLite (wall)
+#   bench/run.sh soak                           10 minutes at full speed against ccload serve, SQLite
+#                                               on: RSS, descriptors and WAL size every 10 s
 #
 # Servers run on CPU 0, clients on CPU 1 (taskset). Knobs (environment): CCLOAD (binary; default
 # ./build/ccload, built with scripts/build.sh when missing), BENCH_N (200000), BENCH_ROUNDS (3),
-# BENCH_BUDGET (seconds per mode before remaining rounds are skipped, 290), BENCH_SERVER_SECS (5).
+# BENCH_BUDGET (seconds per mode before remaining rounds are skipped, 290), BENCH_SERVER_SECS (5),
+# SOAK_SECONDS (600), SOAK_INTERVAL (10).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,8 +29,8 @@ SERVER_CPU=0
 CLIENT_CPU=1
 RUN_TIMEOUT=120          # hard cap for any single client run
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
-case "$MODE" in compare|callgrind|memory|startup|server|postgres) ;; -h|--help|help) usage ;; *) usage ;; esac
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+case "$MODE" in compare|callgrind|memory|startup|server|postgres|soak) ;; -h|--help|help) usage ;; *) usage ;; esac
 case "$TARGETS" in nginx|builtin|both) ;; *) usage ;; esac
 
 log() { printf '[bench %4ds] %s\n' "$SECONDS" "$*" >&2; }
@@ -473,6 +476,39 @@ for s in ("sqlite", "postgres"):
     ratio = 1.0 if s == "sqlite" else statistics.median(ratios)
     print(f"| {s} | {ms[s]:,.0f} | {n / ms[s] * 1000:,.0f} | {ratio:.2f} |")
 PY
+}
+
+# soak: one long run at full speed (closed model, -c 50, one client thread) against the built-in
+# server with every request stored; the client's RSS and open descriptors and the database's WAL
+# size are sampled every SOAK_INTERVAL seconds. Flat columns mean no leak and a bounded WAL.
+mode_soak() {
+  local seconds=${SOAK_SECONDS:-600} interval=${SOAK_INTERVAL:-10} db="$T/soak.db" pid t=0
+  start_builtin
+  log "soak: ccload run $BUILTIN_URL/get -z ${seconds}s -c $C --threads 1, SQLite on"
+  taskset -c "$CLIENT_CPU" "$CCLOAD" run "$BUILTIN_URL/get" -z "${seconds}s" -c "$C" --threads 1 \
+    --db "$db" --json "$T/soak.json" > "$T/soak.out" 2>&1 &
+  pid=$!
+  printf 'second\trss_kib\tfds\twal_bytes\n' > "$T/soak.tsv"
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep "$interval"
+    t=$((t + interval))
+    [ -r "/proc/$pid/status" ] || break
+    printf '%s\t%s\t%s\t%s\n' "$t" \
+      "$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null)" \
+      "$(ls "/proc/$pid/fd" 2>/dev/null | wc -l)" \
+      "$(stat -c %s "$db-wal" 2>/dev/null || echo 0)" >> "$T/soak.tsv"
+  done
+  wait "$pid" || log "warning: the soak run exited with $?: $(tail -3 "$T/soak.out" | tr '\n' ' ')"
+  echo
+  echo "soak: ccload run /get -z ${seconds}s -c $C --threads 1 against ccload serve (1 thread),"
+  echo "every request stored in SQLite; sampled every ${interval}s."
+  echo
+  "${HELPER[@]}" ccload-json "$T/soak.json" | awk '{printf "requests: %s, requests/s: %s\n", $1, $2}' || true
+  echo "database: $(stat -c %s "$db") bytes; WAL after the run: $(stat -c %s "$db-wal" 2>/dev/null || echo 0) bytes"
+  echo
+  echo "| second | RSS (MiB) | open descriptors | WAL (MiB) |"
+  echo "|---|---|---|---|"
+  awk -F'\t' 'NR > 1 && $2 != "" {printf "| %d | %.1f | %d | %.1f |\n", $1, $2 / 1024, $3, $4 / 1048576}' "$T/soak.tsv"
 }
 
 ensure_deps

@@ -9,6 +9,7 @@ packages=(
   libcli11-dev libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev node-llhttp
   libpq-dev sqlite3 procps clang-format git
   util-linux iproute2 tcpdump   # tests: prlimit, unshare, chrt, taskset; ip; packet capture
+  clang-14 libclang-rt-14-dev   # the libFuzzer targets (scripts/fuzz.sh); GCC brings ASan/TSan
 )
 packages+=("$@")   # extra packages a caller needs (the benchmark adds wrk, nginx, ...)
 

@@ -1,8 +1,46 @@
 #!/usr/bin/env bash
-# The whole test suite: installs dependencies (if missing), builds, runs every test through CTest.
+# The whole test suite, as CI runs it (.ci/run): installs dependencies (if missing), then
+#   1. builds into ./build (-Werror) and runs every test through CTest;
+#   2. builds the whole suite with AddressSanitizer + UndefinedBehaviorSanitizer (./build-asan)
+#      and runs it;
+#   3. builds the engine, store and sinks tests with ThreadSanitizer (./build-tsan) and runs them;
+#   4. builds the libFuzzer targets with clang (./build-fuzz) and runs each for FUZZ_SECONDS
+#      (default 30) from its seed corpus (scripts/fuzz.sh).
+# SKIP_SANITIZERS=1 leaves out steps 2 and 3, SKIP_FUZZ=1 step 4 (for a quick local run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The HTML report is checked in a real browser; PostgreSQL 15 runs for the store tests.
 scripts/install-deps.sh chromium postgresql-15 postgresql-client-15
+jobs=$(nproc)
+step() { printf '\n=== test.sh [%4ds] %s\n' "$SECONDS" "$*"; }
+
+step "build (-Werror) and test"
 scripts/build.sh
 ctest --test-dir build --output-on-failure -j 2 --timeout 600
+
+if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
+  # -O1 keeps the sanitized tests fast and the builds short; Debug keeps assertions on. No -Werror
+  # here: GCC 12's instrumentation adds false -Wmaybe-uninitialized (in std::regex) and -Wtsan
+  # (Asio's atomic_thread_fence) warnings; the build of step 1 holds the code to -Werror.
+  sanitized=(-G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 -DCMAKE_C_FLAGS=-O1
+             -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DCMAKE_C_FLAGS_DEBUG=-g1)
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+
+  step "AddressSanitizer + UndefinedBehaviorSanitizer: build and test everything"
+  cmake -S . -B build-asan "${sanitized[@]}" -DCCLOAD_SANITIZE=address >/dev/null
+  cmake --build build-asan -j "$jobs"
+  ctest --test-dir build-asan --output-on-failure -j 2 --timeout 900 -E '^ClangFormat$'
+
+  step "ThreadSanitizer: build and test the engine, store and sinks"
+  cmake -S . -B build-tsan "${sanitized[@]}" -DCCLOAD_SANITIZE=thread >/dev/null
+  cmake --build build-tsan -j "$jobs" --target test_engine test_store test_sinks
+  ctest --test-dir build-tsan --output-on-failure -j 2 --timeout 900 -L '^(engine|store|sinks)$'
+fi
+
+if [ "${SKIP_FUZZ:-0}" != 1 ]; then
+  step "libFuzzer: build and run each target"
+  scripts/fuzz.sh
+fi
+step "all passed"

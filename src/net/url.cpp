@@ -63,6 +63,13 @@ Target parse_target(std::string_view text, bool default_https) {
   bool default_port = target.port == (target.tls ? 443 : 80);
   target.host_header =
       default_port ? host_for_header : fmt::format("{}:{}", host_for_header, target.port);
+  // Boost.URL 1.81 takes "h:80x/" as port 80 and path "x/"; a path after an authority must be
+  // empty or start with '/' (RFC 3986, path-abempty), else the request line would be invalid.
+  if (!url.encoded_path().empty() && url.encoded_path().front() != '/') {
+    throw UrlError(
+        fmt::format("the URL '{}' has an invalid port or path: write it as {}://HOST[:PORT]/PATH",
+                    text, scheme));
+  }
   target.request_target = url.encoded_path().empty() ? "/" : std::string(url.encoded_path());
   if (url.has_query()) {
     target.request_target += '?';

@@ -41,5 +41,14 @@ TEST(ParseTarget, RejectsWhatCannotBeUsed) {
   }
 }
 
+// Found by fuzz/url_fuzz.cpp: Boost.URL parses "h:999gs/" as port 999 and path "gs/", which
+// would have made the request line "GET gs/ HTTP/1.1".
+TEST(ParseTarget, RejectsLettersAfterThePort) {
+  for (const char* bad : {"http://h:999gs/", "http://h:80x", "https://h:1a/b"}) {
+    EXPECT_THROW(parse_target(bad), UrlError) << bad;
+  }
+  EXPECT_EQ(parse_target("http://h:80/x").request_target, "/x");
+}
+
 }  // namespace
 }  // namespace ccload::net
