@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   gcc g++ cmake ninja-build pkg-config
   libboost1.81-dev libboost-url1.81-dev libssl-dev libsqlite3-dev
-  libcli11-dev libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev node-llhttp
+  libcli11-dev libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev node-llhttp libnghttp2-dev
   sqlite3 procps clang-format git
 )
 packages+=("$@")   # extra packages a caller needs (the benchmark adds wrk, nginx, ...)

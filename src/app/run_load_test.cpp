@@ -154,6 +154,17 @@ int run_load_test(const cli::RunCommand& command) {
         command.cacert);
     return kExitUsage;
   }
+  config.tls.cert_file = command.cert;
+  config.tls.key_file = command.key;
+  if (!command.cert.empty()) {
+    // Checked before anything is sent: readable PEM files, and the key matches the certificate.
+    try {
+      (void)net::make_client_context(config.tls);
+    } catch (const std::exception& error) {
+      std::cerr << "ccload: error: " << error.what() << '\n';
+      return kExitUsage;
+    }
+  }
   config.keep_records = command.details ? UINT64_MAX : 20;
   for (const auto& [flag, path] :
        {std::pair<std::string, const std::string&>{"--html", command.html_path},

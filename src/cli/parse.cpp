@@ -257,6 +257,11 @@ RunCommand finish_run(const RunInputs& in, RunCommand run) {
         "--insecure and --cacert contradict each other: verify with --cacert FILE, "
         "or skip verification with --insecure");
   }
+  if (run.cert.empty() != run.key.empty()) {
+    throw UsageError(
+        "--cert and --key go together: give the client certificate and its private key (PEM "
+        "files)");
+  }
   return run;
 }
 
@@ -321,6 +326,9 @@ Command parse_command_line(int argc, const char* const* argv) {
                       "`timeout`, else 30s)");
   run_app->add_flag("--insecure", run.insecure, "Do not verify the server's TLS certificate");
   run_app->add_option("--cacert", run.cacert, "Trust this PEM CA bundle for https");
+  run_app->add_option("--cert", run.cert,
+                      "Client certificate (PEM) to present when the server asks (needs --key)");
+  run_app->add_option("--key", run.key, "Private key (PEM) of the --cert certificate");
   run_app->add_option("--threads", inputs.threads, "Worker threads (default: cores, at most -c)");
   run_app->add_flag(
       "--details", run.details,
@@ -367,6 +375,8 @@ Command parse_command_line(int argc, const char* const* argv) {
   serve_app->add_option("--threads", serve_threads, "Threads (default: cores)");
   serve_app->add_option("--tls-cert", serve.tls_cert, "PEM certificate: serve https");
   serve_app->add_option("--tls-key", serve.tls_key, "PEM private key for --tls-cert");
+  serve_app->add_option("--tls-client-ca", serve.tls_client_ca,
+                        "Require a client certificate signed by a CA in this PEM file (https)");
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {
@@ -418,6 +428,9 @@ Command parse_command_line(int argc, const char* const* argv) {
   }
   if (serve.tls_cert.empty() != serve.tls_key.empty()) {
     throw UsageError("--tls-cert and --tls-key go together: give both PEM files to serve https");
+  }
+  if (!serve.tls_client_ca.empty() && serve.tls_cert.empty()) {
+    throw UsageError("--tls-client-ca needs https: give --tls-cert and --tls-key as well");
   }
   return serve;
 }

@@ -224,6 +224,14 @@ struct TargetServer::Impl {
       throw std::runtime_error(
           fmt::format("cannot load TLS key '{}': {}", config.tls_key, ec.message()));
     }
+    if (!config.tls_client_ca.empty()) {
+      tls->load_verify_file(config.tls_client_ca, ec);
+      if (ec) {
+        throw std::runtime_error(fmt::format("cannot load the client CA file '{}': {}",
+                                             config.tls_client_ca, ec.message()));
+      }
+      tls->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+    }
   }
 
   void listen() {

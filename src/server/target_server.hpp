@@ -29,6 +29,8 @@ struct ServeConfig {
   std::uint16_t port = 8080;      // 0 = pick a free port
   unsigned threads = 0;           // 0 = number of cores
   std::string tls_cert, tls_key;  // both set = HTTPS (PEM files)
+  // With HTTPS: require a client certificate signed by a CA in this PEM file (empty = none asked).
+  std::string tls_client_ca = {};
 };
 
 class TargetServer {
