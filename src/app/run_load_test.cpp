@@ -154,6 +154,8 @@ int run_load_test(const cli::RunCommand& command) {
         command.cacert);
     return kExitUsage;
   }
+  config.http2 = command.http2;
+  config.streams = command.streams;
   config.tls.cert_file = command.cert;
   config.tls.key_file = command.key;
   if (!command.cert.empty()) {
@@ -232,6 +234,16 @@ int run_load_test(const cli::RunCommand& command) {
   status.clear();
 
   report::ReportInput input;
+  if (result.protocol != "HTTP/1.1") {
+    input.notes.push_back(fmt::format("Protocol: {}, up to {} requests in flight per connection.",
+                                      result.protocol, result.streams));
+  }
+  if (result.http2_refused > 0) {
+    input.notes.push_back(fmt::format(
+        "The server did not agree to HTTP/2 (ALPN h2) in {} TLS handshakes: those requests failed "
+        "as tls. Run without --http2 to test it over HTTP/1.1.",
+        result.http2_refused));
+  }
   input.url = command.url;
   input.method = command.method;
   input.requested = command.requests;
@@ -281,6 +293,7 @@ int run_load_test(const cli::RunCommand& command) {
 
   if (!command.json_path.empty()) {
     nlohmann::json summary = report::summary_json(input);
+    summary["protocol"] = result.protocol;
     if (stored) {
       summary["database"] = database;
       summary["run_id"] = stored->run_id;

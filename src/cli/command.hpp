@@ -31,6 +31,8 @@ struct RunCommand {
   std::optional<double> timeout_s;                           // --timeout; unset = config file
   bool insecure = false;                                     // --insecure
   std::string cacert;                                        // --cacert
+  bool http2 = false;     // --http2: HTTP/2 (ALPN h2 over https, prior knowledge over http)
+  unsigned streams = 1;   // --streams: requests in flight per HTTP/2 connection
   std::string cert, key;  // --cert, --key: client certificate and its key (PEM), both or neither
   bool details = false;   // --details
   std::string json_path;  // --json; "-" = stdout

@@ -188,6 +188,7 @@ std::string upper(std::string text) {
 struct RunInputs {
   std::string url_positional, url_option;
   std::string requests, concurrency, threads, timeout, sink_timeout, method, data, duration, rate;
+  std::string streams;
   std::vector<std::string> headers;
 };
 
@@ -256,6 +257,14 @@ RunCommand finish_run(const RunInputs& in, RunCommand run) {
     throw UsageError(
         "--insecure and --cacert contradict each other: verify with --cacert FILE, "
         "or skip verification with --insecure");
+  }
+  if (!in.streams.empty()) {
+    if (!run.http2) {
+      throw UsageError(
+          "--streams needs --http2: HTTP/1.1 carries one request at a time per connection");
+    }
+    run.streams = static_cast<unsigned>(
+        parse_positive(in.streams, "--streams", "requests in flight per HTTP/2 connection", 1'000));
   }
   if (run.cert.empty() != run.key.empty()) {
     throw UsageError(
@@ -326,6 +335,10 @@ Command parse_command_line(int argc, const char* const* argv) {
                       "`timeout`, else 30s)");
   run_app->add_flag("--insecure", run.insecure, "Do not verify the server's TLS certificate");
   run_app->add_option("--cacert", run.cacert, "Trust this PEM CA bundle for https");
+  run_app->add_flag("--http2", run.http2,
+                    "HTTP/2: ALPN h2 over https, prior knowledge (h2c) over http");
+  run_app->add_option("--streams", inputs.streams,
+                      "Requests in flight per HTTP/2 connection (default 1; needs --http2)");
   run_app->add_option("--cert", run.cert,
                       "Client certificate (PEM) to present when the server asks (needs --key)");
   run_app->add_option("--key", run.key, "Private key (PEM) of the --cert certificate");

@@ -1,6 +1,7 @@
 #include "engine/connection.hpp"
 
 #include "engine/http1_session.hpp"
+#include "engine/http2_session.hpp"
 #include "engine/transport.hpp"
 
 namespace ccload::engine {
@@ -150,6 +151,7 @@ Task<ErrorCategory> Http1Connection<Transport>::connect(Record& record) {
 }  // namespace
 
 std::unique_ptr<Connection> make_connection(Worker& worker, SharedRun& run) {
+  if (run.config.http2) return make_http2_connection(worker, run);
   const bool tls = run.tls_context != nullptr;
   if (tls) return std::make_unique<Http1Connection<TlsTransport>>(worker, run);
   return std::make_unique<Http1Connection<PlainTransport>>(worker, run);

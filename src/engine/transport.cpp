@@ -1,8 +1,10 @@
 #include "engine/transport.hpp"
 
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 
 #include <boost/asio/connect.hpp>
+#include <cstring>
 
 namespace ccload::engine {
 
@@ -36,8 +38,23 @@ Task<ErrorCategory> TlsTransport::open() {
   error_code ec;
   co_await tls_->async_handshake(asio::ssl::stream_base::client, into(ec));
   if (ec) {
+    // A server that refuses every protocol offered by ALPN may end the handshake with the alert
+    // no_application_protocol (nginx does) instead of choosing none.
+    refused_http2_ = run_.config.http2 && ec.category() == asio::error::get_ssl_category() &&
+                     ERR_GET_REASON(static_cast<unsigned long>(ec.value())) ==
+                         SSL_R_TLSV1_ALERT_NO_APPLICATION_PROTOCOL;
     close();
     co_return ErrorCategory::tls;
+  }
+  if (run_.config.http2) {
+    const unsigned char* protocol = nullptr;
+    unsigned int length = 0;
+    SSL_get0_alpn_selected(tls_->native_handle(), &protocol, &length);
+    if (length != 2 || std::memcmp(protocol, "h2", 2) != 0) {
+      refused_http2_ = true;
+      close();
+      co_return ErrorCategory::tls;
+    }
   }
   co_return ErrorCategory::none;
 }
