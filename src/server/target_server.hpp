@@ -45,6 +45,10 @@ class TargetServer {
   std::uint16_t port() const;
   // "http://127.0.0.1:43121" ("https" with TLS; an IPv6 host in brackets).
   std::string base_url() const;
+  // The most HTTP/2 streams that were open at once, over all connections, since the start.
+  std::uint64_t max_concurrent_http2_streams() const;
+  // HTTP/2 requests received complete since the start.
+  std::uint64_t http2_requests() const;
   // Stops accepting, drops every connection and joins the threads. Idempotent.
   void stop();
 
