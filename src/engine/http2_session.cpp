@@ -118,6 +118,7 @@ bool Http2Session::open() {
 void Http2Session::close() {
   if (session_ != nullptr) nghttp2_session_del(session_);
   session_ = nullptr;
+  draining_ = false;
 }
 
 Http2Stream* Http2Session::allocate() {
@@ -140,6 +141,13 @@ Http2Stream* Http2Session::take_retry() {
     }
   }
   return nullptr;
+}
+
+bool Http2Session::has_retry() const {
+  for (const auto& stream : pool_) {
+    if (stream.state == Http2Stream::State::retry) return true;
+  }
+  return false;
 }
 
 bool Http2Session::full() const {
@@ -216,11 +224,17 @@ void Http2Session::fail(Http2Stream& stream, ErrorCategory error, Clock::time_po
   stream.record = Record{};
 }
 
-void Http2Session::fail_all(ErrorCategory error) {
+void Http2Session::fail_all(ErrorCategory error, bool keep_retries) {
   const Clock::time_point now = Clock::now();
   for (auto& stream : pool_) {
     using State = Http2Stream::State;
-    if (stream.state == State::submitted || stream.state == State::retry) {
+    if (stream.state == State::submitted && draining_ && stream.id > goaway_last_id_ &&
+        !stream.retried && !stream.timed_out) {
+      stream.retried = true;  // above GOAWAY's last stream id: never processed, retried once
+      stream.state = State::retry;
+      stream.id = -1;
+    } else if (stream.state == State::submitted ||
+               (stream.state == State::retry && !keep_retries)) {
       fail(stream, stream.timed_out ? ErrorCategory::timeout : error, now);
       stream.state = State::free;
     } else if (stream.state == State::recorded) {
@@ -317,8 +331,11 @@ int Http2Session::on_stream_close(nghttp2_session* session, std::int32_t stream_
     me.complete(*stream, stream->last_byte);
     return 0;
   }
-  if (me.draining_ && stream_id > me.goaway_last_id_ && !stream->retried) {
-    // Not processed by the server (GOAWAY): once more on a new connection.
+  const bool unprocessed = (me.draining_ && stream_id > me.goaway_last_id_) ||
+                           (error_code == NGHTTP2_REFUSED_STREAM && !stream->got_headers);
+  if (unprocessed && !stream->retried && !stream->timed_out) {
+    // Not processed by the server (above GOAWAY's last stream id, or REFUSED_STREAM, which
+    // RFC 9113 section 8.7 makes safe to retry): once more on a new connection.
     stream->retried = true;
     stream->state = State::retry;
     stream->id = -1;
@@ -442,6 +459,7 @@ Task<void> Http2Connection<Transport>::run() {
   const double timeout_s = run_.config.timeout_s;
   const auto timeout = std::chrono::duration_cast<Clock::duration>(
       std::chrono::duration<double>(timeout_s > 0 ? timeout_s : 0));
+  bool no_more_slots = false;  // every slot is taken (or -z ended): finish what is in flight
   for (;;) {
     // Wait for a free stream, or for a connection that GOAWAY drained to empty.
     while (open_ && (session_.full() || session_.draining())) {
@@ -452,8 +470,20 @@ Task<void> Http2Connection<Transport>::run() {
       co_await wait(wake_);
       if (run_.stopping() && !session_.draining()) break;
     }
-    Http2Stream* stream = open_ ? nullptr : session_.take_retry();
+    Http2Stream* stream = session_.draining() ? nullptr : session_.take_retry();
     Clock::time_point sent;
+    if (stream == nullptr && no_more_slots) {
+      // Streams in flight may still come back as retries (GOAWAY, REFUSED_STREAM).
+      if (open_ && session_.submitted() > 0) {
+        co_await wait(wake_);
+        continue;
+      }
+      if (session_.has_retry() && !run_.stopping()) {
+        if (open_) co_await shut();
+        continue;
+      }
+      break;
+    }
     if (stream == nullptr) {
       if (session_.full()) {
         if (run_.stopping()) break;
@@ -463,7 +493,10 @@ Task<void> Http2Connection<Transport>::run() {
       Clock::time_point due;
       if (run_.paced()) {
         slot = run_.take_slot();
-        if (!slot) break;
+        if (!slot) {
+          no_more_slots = true;
+          continue;
+        }
         due = run_.scheduled(*slot);
         sent = Clock::now();
         if (due > sent) {
@@ -475,9 +508,11 @@ Task<void> Http2Connection<Transport>::run() {
         }
       } else {
         due = sent = Clock::now();
-        if (due >= run_.end_by) break;
-        slot = run_.take_slot();
-        if (!slot) break;
+        if (due < run_.end_by) slot = run_.take_slot();
+        if (!slot) {
+          no_more_slots = true;
+          continue;
+        }
       }
       stream = session_.allocate();
       stream->due = due;
@@ -500,10 +535,10 @@ Task<void> Http2Connection<Transport>::run() {
     session_.submit(*stream);
     write_wake_.cancel();
   }
-  // No slot left: let the streams in flight finish.
+  // Stopped (or no slot left): let the streams in flight finish.
   while (open_ && session_.submitted() > 0) co_await wait(wake_);
   co_await shut();
-  session_.fail_all(ErrorCategory::read);  // retries that never found a connection
+  session_.fail_all(ErrorCategory::read, false);  // retries that never found a connection
   worker_.on_connection_done();
 }
 
@@ -556,7 +591,7 @@ Task<void> Http2Connection<Transport>::read_loop() {
   }
   open_ = false;
   transport_.close();
-  session_.fail_all(lost_);
+  session_.fail_all(lost_, true);  // retries wait for the next connection
   reading_ = false;
   write_wake_.cancel();
   wake_.cancel();

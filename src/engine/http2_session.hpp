@@ -73,6 +73,7 @@ class Http2Session {
   Http2Stream* allocate();
   void release(Http2Stream& stream) { stream.state = Http2Stream::State::free; }
   Http2Stream* take_retry();
+  bool has_retry() const;
   bool full() const;
   unsigned submitted() const;
   // GOAWAY received: no new stream may be opened on this connection.
@@ -86,8 +87,10 @@ class Http2Session {
   bool take_output(std::vector<char>& out);
   // Resets the stream (RST_STREAM CANCEL) after its record went out as a timeout.
   void cancel(Http2Stream& stream);
-  // Records every stream in flight (submitted or waiting for a retry) as failed with `error`.
-  void fail_all(ErrorCategory error);
+  // The connection ended: records every stream in flight as failed with `error` (timeout for
+  // those past their deadline), except those above a GOAWAY's last stream id, which wait for a
+  // retry; streams already waiting for a retry fail too unless keep_retries.
+  void fail_all(ErrorCategory error, bool keep_retries);
   // Records `stream` as failed with `error` at `finished` and, unless nghttp2 still holds it,
   // frees it.
   void fail(Http2Stream& stream, ErrorCategory error, Clock::time_point finished);
