@@ -44,7 +44,7 @@ TEST_F(Http2Test, ExactlyNRequestsArriveOverH2c) {
   EXPECT_EQ(summary["requests"]["succeeded"], 137);
   EXPECT_EQ(summary["protocol"], "HTTP/2");
   EXPECT_EQ(target.http2_requests(), 137u);
-  EXPECT_EQ(summary["connections_opened"], 3);
+  EXPECT_LE(summary["connections_opened"].get<int>(), 3) << "never more than -c connections";
 }
 
 TEST_F(Http2Test, TheSeedFormAcceptsHttp2) {
