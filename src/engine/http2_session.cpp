@@ -94,6 +94,7 @@ Http2Session::Http2Session(Worker& worker, const SharedRun& run, unsigned stream
   nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks_, on_frame_recv);
   nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks_, on_data_chunk);
   nghttp2_session_callbacks_set_on_stream_close_callback(callbacks_, on_stream_close);
+  nghttp2_session_callbacks_set_on_frame_send_callback(callbacks_, on_frame_send);
 }
 
 Http2Session::~Http2Session() {
@@ -104,6 +105,7 @@ Http2Session::~Http2Session() {
 bool Http2Session::open() {
   close();
   draining_ = false;
+  protocol_error_ = false;
   goaway_last_id_ = 0;
   if (nghttp2_session_client_new(&session_, callbacks_, this) != 0) return false;
   const nghttp2_settings_entry settings[] = {
@@ -141,6 +143,18 @@ Http2Stream* Http2Session::take_retry() {
     }
   }
   return nullptr;
+}
+
+bool Http2Session::finished() const {
+  return session_ != nullptr && nghttp2_session_want_read(session_) == 0 &&
+         nghttp2_session_want_write(session_) == 0;
+}
+
+int Http2Session::on_frame_send(nghttp2_session*, const nghttp2_frame* frame, void* self) {
+  if (frame->hd.type == NGHTTP2_GOAWAY && frame->goaway.error_code != NGHTTP2_NO_ERROR) {
+    static_cast<Http2Session*>(self)->protocol_error_ = true;
+  }
+  return 0;
 }
 
 bool Http2Session::has_retry() const {
@@ -586,6 +600,7 @@ Task<void> Http2Connection<Transport>::read_loop() {
       lost_ = ErrorCategory::protocol;
       break;
     }
+    if (session_.protocol_error() && lost_ == ErrorCategory::none) lost_ = ErrorCategory::protocol;
     write_wake_.cancel();
     wake_.cancel();
   }
@@ -607,6 +622,15 @@ Task<void> Http2Connection<Transport>::write_loop() {
       break;
     }
     if (output_.empty()) {
+      if (session_.finished()) {
+        // nghttp2 ended the session (after a GOAWAY, for instance one that told the server
+        // about its protocol error): nothing more will come.
+        if (session_.protocol_error() && lost_ == ErrorCategory::none) {
+          lost_ = ErrorCategory::protocol;
+        }
+        transport_.close();
+        break;
+      }
       co_await wait(write_wake_);
       continue;
     }

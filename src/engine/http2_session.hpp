@@ -68,6 +68,11 @@ class Http2Session {
   // Drops the nghttp2 session; streams in flight must have been failed first (fail_all).
   void close();
   bool is_open() const { return session_ != nullptr; }
+  // nghttp2 has nothing left to read or write: the session ended (a GOAWAY went both ways, or
+  // nghttp2 terminated it after a connection error).
+  bool finished() const;
+  // nghttp2 sent GOAWAY with an error code: the peer broke the protocol.
+  bool protocol_error() const { return protocol_error_; }
 
   // The pool.
   Http2Stream* allocate();
@@ -105,6 +110,7 @@ class Http2Session {
   static int on_frame_recv(nghttp2_session*, const nghttp2_frame* frame, void* self);
   static int on_data_chunk(nghttp2_session*, std::uint8_t flags, std::int32_t stream_id,
                            const std::uint8_t* data, std::size_t len, void* self);
+  static int on_frame_send(nghttp2_session*, const nghttp2_frame* frame, void* self);
   static int on_stream_close(nghttp2_session*, std::int32_t stream_id, std::uint32_t error_code,
                              void* self);
   static ssize_t read_body(nghttp2_session*, std::int32_t stream_id, std::uint8_t* buf,
@@ -118,6 +124,7 @@ class Http2Session {
   nghttp2_session_callbacks* callbacks_ = nullptr;
   std::vector<Http2Stream> pool_;
   bool draining_ = false;
+  bool protocol_error_ = false;
   std::int32_t goaway_last_id_ = 0;
 };
 
