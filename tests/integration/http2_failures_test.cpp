@@ -1,5 +1,6 @@
-// HTTP/2 failures are counted per stream and never end the run: RST_STREAM fails that stream
-// (read), bytes that are not HTTP/2 fail what is in flight (protocol), and the run goes on.
+// What an HTTP/2 server receives from ccload, and: HTTP/2 failures are counted per stream and never
+// end the run: RST_STREAM fails that stream (read), bytes that are not HTTP/2 fail what is in
+// flight (protocol), and the run goes on.
 
 #include <gtest/gtest.h>
 
@@ -13,6 +14,28 @@ class Http2FailuresTest : public ::testing::Test {
  protected:
   TempDir dir;
 };
+
+TEST_F(Http2FailuresTest, PostBodyAndCustomHeadersArriveIntact) {
+  H2ScriptServer server([](std::uint64_t) { return H2Action::answer; });
+  const std::string body = R"({"title": "Test Post", "userId": 1})";
+  ProcessResult result = run_ccload(
+      {"run", server.url("/posts?x=1"), "-n", "6", "-c", "2", "--http2", "--streams", "3", "-m",
+       "POST", "-d", body, "-H", "X-Api-Key: k1", "-H", "Connection: close", "--no-store"},
+      dir.path());
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  auto received = server.received();
+  ASSERT_EQ(received.size(), 6u);
+  for (const auto& request : received) {
+    EXPECT_EQ(request.field(":method"), "POST");
+    EXPECT_EQ(request.field(":path"), "/posts?x=1");
+    EXPECT_EQ(request.field(":scheme"), "http");
+    EXPECT_EQ(request.body, body);
+    EXPECT_EQ(request.field("content-type"), "application/json");
+    EXPECT_EQ(request.field("content-length"), std::to_string(body.size()));
+    EXPECT_EQ(request.field("x-api-key"), "k1");
+    EXPECT_EQ(request.fields.count("connection"), 0u);
+  }
+}
 
 TEST_F(Http2FailuresTest, ResetStreamsFailOneByOneAndTheOthersSucceed) {
   H2ScriptServer server(

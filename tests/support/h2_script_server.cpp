@@ -18,7 +18,25 @@ struct Session {
   std::atomic<std::uint64_t>* requests;
   nghttp2_session* session = nullptr;
   bool garbage = false;
+  std::map<std::int32_t, H2Received> open = {};
 };
+
+int on_header(nghttp2_session*, const nghttp2_frame* frame, const std::uint8_t* name,
+              std::size_t namelen, const std::uint8_t* value, std::size_t valuelen, std::uint8_t,
+              void* user) {
+  auto& me = *static_cast<Session*>(user);
+  me.open[frame->hd.stream_id].fields.emplace(
+      std::string(reinterpret_cast<const char*>(name), namelen),
+      std::string(reinterpret_cast<const char*>(value), valuelen));
+  return 0;
+}
+
+int on_data(nghttp2_session*, std::uint8_t, std::int32_t id, const std::uint8_t* data,
+            std::size_t len, void* user) {
+  auto& me = *static_cast<Session*>(user);
+  me.open[id].body.append(reinterpret_cast<const char*>(data), len);
+  return 0;
+}
 
 int on_frame_recv(nghttp2_session* session, const nghttp2_frame* frame, void* user) {
   auto& me = *static_cast<Session*>(user);
@@ -26,6 +44,8 @@ int on_frame_recv(nghttp2_session* session, const nghttp2_frame* frame, void* us
       (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) == 0) {
     return 0;
   }
+  me.server->record(std::move(me.open[frame->hd.stream_id]));
+  me.open.erase(frame->hd.stream_id);
   const std::uint64_t k = me.requests->fetch_add(1) + 1;
   switch ((*me.script)(k)) {
     case H2Action::answer: {
@@ -80,6 +100,16 @@ H2ScriptServer::~H2ScriptServer() {
   thread_.join();
 }
 
+std::vector<H2Received> H2ScriptServer::received() const {
+  std::lock_guard lock(mutex_);
+  return received_;
+}
+
+void H2ScriptServer::record(H2Received request) {
+  std::lock_guard lock(mutex_);
+  received_.push_back(std::move(request));
+}
+
 std::string H2ScriptServer::url(const std::string& path) const {
   return "http://127.0.0.1:" + std::to_string(port_) + path;
 }
@@ -89,6 +119,8 @@ void H2ScriptServer::serve(int fd) {
   nghttp2_session_callbacks* callbacks = nullptr;
   nghttp2_session_callbacks_new(&callbacks);
   nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, on_frame_recv);
+  nghttp2_session_callbacks_set_on_header_callback(callbacks, on_header);
+  nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, on_data);
   nghttp2_session_server_new(&me.session, callbacks, &me);
   nghttp2_session_callbacks_del(callbacks);
   nghttp2_submit_settings(me.session, NGHTTP2_FLAG_NONE, nullptr, 0);

@@ -7,12 +7,25 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace ccload::test {
 
 enum class H2Action { answer, reset, garbage };
+
+// A request as the server saw it: header fields (pseudo-headers included, names as sent) and body.
+struct H2Received {
+  std::multimap<std::string, std::string> fields;
+  std::string body;
+  std::string field(const std::string& name) const {
+    auto it = fields.find(name);
+    return it == fields.end() ? "" : it->second;
+  }
+};
 
 class H2ScriptServer {
  public:
@@ -23,6 +36,9 @@ class H2ScriptServer {
 
   std::string url(const std::string& path) const;
   std::uint64_t requests() const { return requests_.load(); }
+  // Every complete request so far, in the order they completed.
+  std::vector<H2Received> received() const;
+  void record(H2Received request);
 
  private:
   void serve(int fd);
@@ -32,6 +48,8 @@ class H2ScriptServer {
   std::uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
   std::atomic<std::uint64_t> requests_{0};
+  mutable std::mutex mutex_;
+  std::vector<H2Received> received_;
   std::thread thread_;
 };
 
