@@ -86,6 +86,16 @@ TEST_F(Http2Test, ATenMegabyteBodyCompletes) {
   EXPECT_GE(summary["bytes"].get<std::uint64_t>(), 30'000'000u);
 }
 
+TEST_F(Http2Test, TheWatchdogTimesOutSlowStreams) {
+  server::TargetServer target(plain());
+  auto summary = run_ccload_json({"run", target.base_url() + "/delay/3000", "-n", "6", "-c", "1",
+                                  "--http2", "--streams", "3", "--timeout", "300ms", "--no-store"},
+                                 dir.path());
+  EXPECT_EQ(summary["requests"]["failed"], 6);
+  EXPECT_EQ(summary["errors"]["timeout"], 6) << summary.dump();
+  EXPECT_LT(summary["duration_s"].get<double>(), 2.0) << "two rounds of 300 ms, not 3 s each";
+}
+
 TEST_F(Http2Test, FailedStatusesAreCountedByCode) {
   server::TargetServer target(plain());
   auto summary = run_ccload_json(
