@@ -9,6 +9,8 @@
 #   bench/run.sh postgres                       a BENCH_N run stored in PostgreSQL vs in SQLite (wall)
 #   bench/run.sh soak                           10 minutes at full speed against ccload serve, SQLite
 #                                               on: RSS, descriptors and WAL size every 10 s
+#   bench/run.sh http2                          HTTP/2: ccload vs h2load against nginx, h2c and TLS,
+#                                               at -c 10 --streams 10 and -c 50 --streams 1
 #
 # Servers run on CPU 0, clients on CPU 1 (taskset). Knobs (environment): CCLOAD (binary; default
 # ./build/ccload, built with scripts/build.sh when missing), BENCH_N (200000), BENCH_ROUNDS (3),
@@ -29,8 +31,8 @@ SERVER_CPU=0
 CLIENT_CPU=1
 RUN_TIMEOUT=120          # hard cap for any single client run
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
-case "$MODE" in compare|callgrind|memory|startup|server|postgres|soak) ;; -h|--help|help) usage ;; *) usage ;; esac
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+case "$MODE" in compare|callgrind|memory|startup|server|postgres|soak|http2) ;; -h|--help|help) usage ;; *) usage ;; esac
 case "$TARGETS" in nginx|builtin|both) ;; *) usage ;; esac
 
 log() { printf '[bench %4ds] %s\n' "$SECONDS" "$*" >&2; }
@@ -162,6 +164,9 @@ measure() {
                     cmd=("$CCLOAD" run "$url" -n "$N" -c "$C" --threads 1 --db "$T/bench.db" --json "$T/cc.json") ;;
     wrk)            cmd=(wrk -t1 -c"$C" -d"${WRK_SECS}s" "$url") ;;
     h2load)         cmd=(h2load --h1 -n "$N" -c "$C" -t 1 "$url") ;;
+    ccload-h2)      cmd=("$CCLOAD" run "$url" -n "$N" -c "$C" --http2 --streams "$STREAMS" --threads 1
+                         --insecure --no-store --json "$T/cc.json") ;;
+    h2load-h2)      cmd=(h2load -n "$N" -c "$C" -m "$STREAMS" -t 1 "$url") ;;
     ab)             cmd=(ab -k -q -n "$N" -c "$C" "$url") ;;
   esac
   rm -f "$T/cc.json"
@@ -174,7 +179,7 @@ measure() {
     ccload-*) [ -s "$T/cc.json" ] && read -r completed rps < <("${HELPER[@]}" ccload-json "$T/cc.json") ;;
     wrk)      completed=$(awk '/requests in/ {print $1; exit}' "$out")
               rps=$(awk '/^Requests\/sec:/ {print $2; exit}' "$out") ;;
-    h2load)   completed=$(sed -n 's/^requests: .* \([0-9]*\) done,.*/\1/p' "$out")
+    h2load*)  completed=$(sed -n 's/^requests: .* \([0-9]*\) done,.*/\1/p' "$out")
               rps=$(sed -n 's/^finished in .*, \([0-9.]*\) req\/s.*/\1/p' "$out") ;;
     ab)       completed=$(awk '/^Complete requests:/ {print $3}' "$out")
               rps=$(awk '/^Requests per second:/ {print $4}' "$out") ;;
@@ -228,6 +233,77 @@ mode_compare() {
   echo "nginx serves /100b (100-byte file), ccload serve serves /get; medians over $ROUNDS rounds; ratios are per round vs wrk."
   echo
   "${HELPER[@]}" compare-table "$RESULTS"
+}
+
+# HTTP/2 against nginx (http_v2): h2c (prior knowledge) and h2 over TLS (ALPN, the test
+# certificate); ccload and h2load alternate, each at two shapes of concurrency.
+mode_http2() {
+  local port tport d="$T/nginx-h2" round shape target url client
+  port=$("${HELPER[@]}" port); tport=$("${HELPER[@]}" port)
+  mkdir -p "$d/www" "$d/tmp"
+  head -c 100 /dev/zero | tr '\0' 'x' > "$d/www/100b"
+  chmod -R a+rX "$d"
+  cat > "$d/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $d/nginx.pid;
+error_log $d/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $d/tmp/body;
+  keepalive_requests 1000000000;
+  keepalive_timeout 300s;
+  http2_max_concurrent_streams 128;
+  open_file_cache max=64 inactive=300s;
+  open_file_cache_valid 300s;
+  server {
+    listen 127.0.0.1:$port http2;
+    listen 127.0.0.1:$tport ssl http2;
+    ssl_certificate $ROOT/tests/data/server.pem;
+    ssl_certificate_key $ROOT/tests/data/server.key;
+    root $d/www;
+    location = /100b { default_type application/octet-stream; }
+  }
+}
+EOF
+  taskset -c "$SERVER_CPU" nginx -p "$d/" -c "$d/nginx.conf" -e "$d/error.log" &
+  PIDS+=($!)
+  wait_port "$port"; wait_port "$tport"
+  log "nginx (HTTP/2, 1 worker, CPU $SERVER_CPU): h2c on $port, h2 over TLS on $tport"
+  RESULTS="$T/http2.tsv"; : > "$RESULTS"
+  for round in $(seq "$ROUNDS"); do
+    for shape in 10x10 50x1; do
+      C=${shape%x*}; STREAMS=${shape#*x}
+      for target in h2c tls; do
+        if [ "$target" = h2c ]; then url="http://127.0.0.1:$port/100b"; else url="https://127.0.0.1:$tport/100b"; fi
+        for client in ccload-h2 h2load-h2; do
+          if over_budget; then log "budget of ${BUDGET}s reached: skipping the rest"; break 4; fi
+          measure "$target-c$C-m$STREAMS" "$client" "$round" "$url"
+        done
+      done
+    done
+  done
+  echo
+  echo "http2: n=$N, 1 client thread on CPU $CLIENT_CPU, nginx on CPU $SERVER_CPU, /100b; medians over $ROUNDS rounds"
+  echo
+  echo "| target | ccload req/s | h2load req/s | ccload / h2load | ccload CPU s | h2load CPU s |"
+  echo "|---|---:|---:|---:|---:|---:|"
+  python3 - "$RESULTS" <<'PY'
+import sys, statistics
+rows = [l.split("\t") for l in open(sys.argv[1]).read().splitlines() if l]
+targets = []
+for r in rows:
+    if r[0] not in targets:
+        targets.append(r[0])
+for t in targets:
+    def med(client, col):
+        values = [float(r[col]) for r in rows if r[0] == t and r[1] == client]
+        return statistics.median(values) if values else float("nan")
+    cc, h2 = med("ccload-h2", 5), med("h2load-h2", 5)
+    cpu = lambda client: med(client, 6) + med(client, 7)
+    print(f"| {t} | {cc:,.0f} | {h2:,.0f} | {cc / h2:.2f} | {cpu('ccload-h2'):.2f} | {cpu('h2load-h2'):.2f} |")
+PY
 }
 
 callgrind_ir() {  # callgrind output file -> total instructions (Ir)

@@ -35,6 +35,7 @@ int serve(const cli::ServeCommand& command) {
   config.threads = command.threads;
   config.tls_cert = command.tls_cert;
   config.tls_key = command.tls_key;
+  config.tls_client_ca = command.tls_client_ca;
   try {
     return server::serve_until_signal(config, std::cout);
   } catch (const std::exception& error) {

@@ -16,6 +16,7 @@
 #include "app/output_files.hpp"
 #include "app/resources.hpp"
 #include "app/run_plan.hpp"
+#include "net/tls.hpp"
 #include "report/compare_text.hpp"
 #include "report/csv_summary.hpp"
 #include "report/json_summary.hpp"
@@ -43,6 +44,14 @@ std::optional<std::string> problem_before_sending(const RunPlan& plan) {
   const std::string& cacert = plan.engine.tls.ca_file;
   if (!cacert.empty() && access(cacert.c_str(), R_OK) != 0) {
     return fmt::format("--cacert '{}' cannot be read: give the path of a PEM CA file", cacert);
+  }
+  if (!plan.engine.tls.cert_file.empty()) {
+    // Readable PEM files, and a key that matches the certificate, before anything is sent.
+    try {
+      (void)net::make_client_context(plan.engine.tls);
+    } catch (const std::exception& error) {
+      return std::string(error.what());
+    }
   }
   if (auto problem = output_problem("--html", plan.outputs.html)) return problem;
   if (auto problem = output_problem("--csv", plan.outputs.csv)) return problem;
@@ -176,6 +185,8 @@ stats::RunSummary summarize_run(const RunPlan& plan, const Execution& run) {
   facts.duration_s = run.result.duration_s;
   facts.interrupted = run.result.interrupted;
   facts.connections_opened = run.result.connections_opened;
+  facts.protocol = run.result.protocol;
+  facts.streams = run.result.streams;
   if (plan.start_at_ns) {
     facts.start_late_s =
         static_cast<double>(run.result.started_unix_ns - planned_start_ns(plan)) / 1e9;
@@ -203,6 +214,12 @@ std::optional<std::string> finish_sinks(const RunPlan& plan, Execution& run,
                                         stats::RunSummary& summary, report::StatusLine& status,
                                         bool status_wanted) {
   std::optional<std::string> store_error;
+  if (run.result.http2_refused > 0) {
+    summary.notes.push_back(fmt::format(
+        "The server did not agree to HTTP/2 (ALPN h2) in {} TLS handshakes: those requests failed "
+        "as tls. Run without --http2 to test it over HTTP/1.1.",
+        run.result.http2_refused));
+  }
   if (summary.facts.start_late_s && *summary.facts.start_late_s > 1.0) {
     summary.notes.push_back(fmt::format(
         "This agent started {:.3f} s after --start-at: its share of the load came late (a busy "

@@ -68,6 +68,10 @@ RunPlan plan_run(const cli::RunCommand& command, const config::Settings& setting
   e.timeout_s = command.timeout_s.value_or(settings.timeout_s);
   e.tls.verify = !command.insecure;
   e.tls.ca_file = command.cacert;
+  e.tls.cert_file = command.cert;
+  e.tls.key_file = command.key;
+  e.http2 = command.http2;
+  e.streams = command.streams;
   e.keep_records = command.details ? UINT64_MAX : 20;
 
   stats::RunFacts& f = plan.facts;
@@ -77,6 +81,8 @@ RunPlan plan_run(const cli::RunCommand& command, const config::Settings& setting
   f.concurrency = command.concurrency;
   f.duration_limit_s = command.duration_s;
   f.rate = command.rate;
+  f.protocol = command.http2 ? "HTTP/2" : "HTTP/1.1";
+  f.streams = command.http2 ? command.streams : 1;
   f.stages = command.stages;
   f.start_rate = command.start_rate;
 

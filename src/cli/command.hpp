@@ -35,14 +35,17 @@ struct RunCommand {
   std::optional<double> timeout_s;                           // --timeout; unset = config file
   bool insecure = false;                                     // --insecure
   std::string cacert;                                        // --cacert
-  bool details = false;                                      // --details
-  std::string json_path;                                     // --json; "-" = stdout
-  std::string csv_path;                                      // --csv: one row appended per run
-  std::string html_path;                                     // --html: the report as a page
-  std::optional<std::string> database;                       // --db
-  bool no_store = false;                                     // --no-store
-  std::optional<double> sink_timeout_s;                      // --sink-timeout
-  bool seed_form = false;                                    // written as `-u URL ... -GET`
+  bool http2 = false;     // --http2: HTTP/2 (ALPN h2 over https, prior knowledge over http)
+  unsigned streams = 1;   // --streams: requests in flight per HTTP/2 connection
+  std::string cert, key;  // --cert, --key: client certificate and its key (PEM), both or neither
+  bool details = false;   // --details
+  std::string json_path;  // --json; "-" = stdout
+  std::string csv_path;   // --csv: one row appended per run
+  std::string html_path;  // --html: the report as a page
+  std::optional<std::string> database;   // --db
+  bool no_store = false;                 // --no-store
+  std::optional<double> sink_timeout_s;  // --sink-timeout
+  bool seed_form = false;                // written as `-u URL ... -GET`
   bool progress = false;  // --progress: a progress line every second even when stderr is no tty
   std::vector<stats::Threshold> thresholds;  // --fail-on, in the order given
   std::optional<std::string> baseline;       // --baseline last|RUN: compare at the end
@@ -85,6 +88,7 @@ struct ServeCommand {
   std::uint16_t port = 8080;
   unsigned threads = 0;
   std::string tls_cert, tls_key;
+  std::string tls_client_ca;  // --tls-client-ca: require client certificates signed by it
 };
 
 // --help or --version: the text is printed to stdout and the exit code is 0.

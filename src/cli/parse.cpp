@@ -252,6 +252,7 @@ struct RunInputs {
   std::string url_positional, url_option;
   std::string requests, concurrency, threads, timeout, sink_timeout, method, data, duration, rate;
   std::string stages, start_rate;
+  std::string streams;
   std::vector<std::string> headers;
   std::vector<std::string> fail_on;
   std::string tolerance, baseline, shard, run_name, start_at;
@@ -422,6 +423,19 @@ RunCommand finish_run(const RunInputs& in, RunCommand run) {
         "--insecure and --cacert contradict each other: verify with --cacert FILE, "
         "or skip verification with --insecure");
   }
+  if (!in.streams.empty()) {
+    if (!run.http2) {
+      throw UsageError(
+          "--streams needs --http2: HTTP/1.1 carries one request at a time per connection");
+    }
+    run.streams = static_cast<unsigned>(
+        parse_positive(in.streams, "--streams", "requests in flight per HTTP/2 connection", 1'000));
+  }
+  if (run.cert.empty() != run.key.empty()) {
+    throw UsageError(
+        "--cert and --key go together: give the client certificate and its private key (PEM "
+        "files)");
+  }
   return run;
 }
 
@@ -497,6 +511,13 @@ Command parse_command_line(int argc, const char* const* argv) {
                       "`timeout`, else 30s)");
   run_app->add_flag("--insecure", run.insecure, "Do not verify the server's TLS certificate");
   run_app->add_option("--cacert", run.cacert, "Trust this PEM CA bundle for https");
+  run_app->add_flag("--http2", run.http2,
+                    "HTTP/2: ALPN h2 over https, prior knowledge (h2c) over http");
+  run_app->add_option("--streams", inputs.streams,
+                      "Requests in flight per HTTP/2 connection (default 1; needs --http2)");
+  run_app->add_option("--cert", run.cert,
+                      "Client certificate (PEM) to present when the server asks (needs --key)");
+  run_app->add_option("--key", run.key, "Private key (PEM) of the --cert certificate");
   run_app->add_option("--threads", inputs.threads, "Worker threads (default: cores, at most -c)");
   run_app->add_flag(
       "--details", run.details,
@@ -573,6 +594,8 @@ Command parse_command_line(int argc, const char* const* argv) {
   serve_app->add_option("--threads", serve_threads, "Threads (default: cores)");
   serve_app->add_option("--tls-cert", serve.tls_cert, "PEM certificate: serve https");
   serve_app->add_option("--tls-key", serve.tls_key, "PEM private key for --tls-cert");
+  serve_app->add_option("--tls-client-ca", serve.tls_client_ca,
+                        "Require a client certificate signed by a CA in this PEM file (https)");
 
   ReportCommand report;
   std::vector<std::string> report_fail_on;
@@ -679,6 +702,9 @@ Command parse_command_line(int argc, const char* const* argv) {
   }
   if (serve.tls_cert.empty() != serve.tls_key.empty()) {
     throw UsageError("--tls-cert and --tls-key go together: give both PEM files to serve https");
+  }
+  if (!serve.tls_client_ca.empty() && serve.tls_cert.empty()) {
+    throw UsageError("--tls-client-ca needs https: give --tls-cert and --tls-key as well");
   }
   return serve;
 }

@@ -18,7 +18,7 @@ enum class ErrorCategory : std::uint8_t {
   timeout,   // no complete response within the per-request timeout
   read,      // the connection was reset or closed before the response was complete
   write,     // the request could not be written
-  protocol,  // the response was not valid HTTP/1.1
+  protocol,  // the response was not valid HTTP/1.1 or HTTP/2 (or HTTP/2 was not spoken)
   // The load generator's own machine ran out of something (descriptors: EMFILE, ENFILE;
   // ephemeral ports: EADDRNOTAVAIL; kernel memory: ENOBUFS, ENOMEM): not the server's failure.
   client,

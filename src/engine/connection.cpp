@@ -1,13 +1,8 @@
 #include "engine/connection.hpp"
 
-#include <openssl/ssl.h>
-
-#include <boost/asio/connect.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
-
-#include "engine/local_errors.hpp"
+#include "engine/http1_session.hpp"
+#include "engine/http2_session.hpp"
+#include "engine/transport.hpp"
 
 namespace ccload::engine {
 
@@ -15,46 +10,59 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 
 namespace {
-// Completion token: resume the coroutine with the error in `ec` instead of throwing.
-auto into(error_code& ec) { return asio::redirect_error(asio::use_awaitable_t<Executor>{}, ec); }
-}  // namespace
-
-namespace {
 
 std::int64_t nanoseconds(Clock::duration duration) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(duration).count();
 }
 
-}  // namespace
+// An HTTP/1.1 keep-alive connection: one request at a time through Http1Session.
+template <class Transport>
+class Http1Connection final : public Connection {
+ public:
+  Http1Connection(Worker& worker, SharedRun& run)
+      : worker_(worker),
+        run_(run),
+        transport_(worker.io(), run),
+        pacer_(worker.io()),
+        session_(run) {}
 
-Connection::Connection(Worker& worker, SharedRun& run)
-    : worker_(worker),
-      run_(run),
-      socket_(worker.io()),
-      pacer_(worker.io()),
-      buffer_(new char[kBufferSize]) {}
+  Task<void> run() override;
 
-void Connection::expire_if_due(Clock::time_point now) {
-  if (in_flight_ && !timed_out_ && now >= deadline_) {
-    timed_out_ = true;
-    error_code ignored;
-    socket_.close(ignored);
+  void expire_if_due(Clock::time_point now) override {
+    if (in_flight_ && !timed_out_ && now >= deadline_) {
+      timed_out_ = true;
+      transport_.close();
+    }
   }
-}
 
-ErrorCategory Connection::classify(ErrorCategory otherwise) const {
-  return timed_out_ ? ErrorCategory::timeout : otherwise;
-}
+  void stop_waiting() override { pacer_.cancel(); }
 
-void Connection::close() {
-  error_code ignored;
-  socket_.close(ignored);
-  tls_.reset();
-  open_ = false;
-  begin_ = end_ = 0;
-}
+ private:
+  Task<ErrorCategory> connect(Record& record);
+  ErrorCategory classify(ErrorCategory otherwise) const {
+    return timed_out_ ? ErrorCategory::timeout : otherwise;
+  }
+  void close() {
+    transport_.close();
+    session_.reset();
+    open_ = false;
+  }
 
-Task<void> Connection::run() {
+  Worker& worker_;
+  SharedRun& run_;
+  Transport transport_;
+  Timer pacer_;  // waits for the next request's scheduled time (rate mode)
+  Http1Session session_;
+  bool open_ = false;
+  std::uint64_t requests_on_connection_ = 0;
+
+  bool in_flight_ = false;
+  bool timed_out_ = false;
+  Clock::time_point deadline_{};
+};
+
+template <class Transport>
+Task<void> Http1Connection<Transport>::run() {
   const double timeout_s = run_.config.timeout_s;
   const auto timeout = std::chrono::duration_cast<Clock::duration>(
       std::chrono::duration<double>(timeout_s > 0 ? timeout_s : 0));
@@ -100,10 +108,19 @@ Task<void> Connection::run() {
         sending = Clock::now();
       }
       const bool reused = requests_on_connection_ > 0;
-      Outcome outcome = co_await exchange(record, sending, finished);
+      const Http1Session::Outcome outcome =
+          co_await session_.exchange(transport_, record, sending, finished);
+      ++requests_on_connection_;
+      if (outcome != Http1Session::Outcome::complete) {
+        record.error = classify(record.error);
+        close();
+      } else if (!session_.keep_open()) {
+        close();
+      }
       // A keep-alive connection the server closed while idle fails before any response byte:
       // open a fresh connection and try once more, as browsers and HTTP clients do.
-      if (outcome == Outcome::failed_before_response && reused && attempt == 0 && !timed_out_) {
+      if (outcome == Http1Session::Outcome::failed_before_response && reused && attempt == 0 &&
+          !timed_out_) {
         record.error = ErrorCategory::none;
         continue;
       }
@@ -117,25 +134,13 @@ Task<void> Connection::run() {
   worker_.on_connection_done();
 }
 
-Task<ErrorCategory> Connection::connect(Record& record) {
-  if (run_.endpoints.empty()) co_return ErrorCategory::resolve;
+template <class Transport>
+Task<ErrorCategory> Http1Connection<Transport>::connect(Record& record) {
   const Clock::time_point started = Clock::now();
-  error_code ec;
-  co_await asio::async_connect(socket_, run_.endpoints, into(ec));
-  if (ec) {
+  const ErrorCategory error = co_await transport_.open();
+  if (error != ErrorCategory::none) {
     close();
-    co_return classify(local_or(ec, ErrorCategory::connect));
-  }
-  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
-  if (run_.tls_context != nullptr) {
-    tls_.emplace(socket_, *run_.tls_context);
-    const std::string& host = run_.config.target.host;
-    net::prepare_client_handshake(*tls_, host);
-    co_await tls_->async_handshake(asio::ssl::stream_base::client, into(ec));
-    if (ec) {
-      close();
-      co_return classify(ErrorCategory::tls);
-    }
+    co_return classify(error);
   }
   record.connect_ns = nanoseconds(Clock::now() - started);
   open_ = true;
@@ -144,71 +149,13 @@ Task<ErrorCategory> Connection::connect(Record& record) {
   co_return ErrorCategory::none;
 }
 
-Task<std::size_t> Connection::read_some(error_code& ec) {
-  auto space = asio::buffer(buffer_.get() + end_, kBufferSize - end_);
-  if (tls_) return tls_->async_read_some(space, into(ec));
-  return socket_.async_read_some(space, into(ec));
-}
+}  // namespace
 
-Task<Connection::Outcome> Connection::exchange(Record& record, Clock::time_point written,
-                                               Clock::time_point& finished) {
-  error_code ec;
-  auto request = asio::buffer(run_.request);
-  if (tls_) {
-    co_await asio::async_write(*tls_, request, into(ec));
-  } else {
-    co_await asio::async_write(socket_, request, into(ec));
-  }
-  if (ec) {
-    record.error = classify(ErrorCategory::write);
-    close();
-    finished = Clock::now();
-    co_return Outcome::failed_before_response;
-  }
-  ++requests_on_connection_;
-
-  parser_.start(run_.head_request);
-  bool first_byte = false;
-  for (;;) {
-    if (begin_ < end_) {
-      std::size_t used = 0;
-      const ResponseParser::Step step = parser_.parse(buffer_.get() + begin_, end_ - begin_, used);
-      begin_ += used;
-      if (step == ResponseParser::Step::done) break;
-      if (step == ResponseParser::Step::failed) {
-        record.error = classify(ErrorCategory::protocol);
-        close();
-        finished = Clock::now();
-        co_return Outcome::failed;
-      }
-    }
-    begin_ = end_ = 0;  // the parser consumed everything it was given
-    std::size_t got = co_await read_some(ec);
-    if (ec) {
-      if ((ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) &&
-          parser_.got_some() && parser_.finish() == ResponseParser::Step::done) {
-        open_ = false;  // the server closed; reconnect next time
-        break;
-      }
-      record.error = classify(ErrorCategory::read);
-      const bool nothing_received = !first_byte;
-      close();
-      finished = Clock::now();
-      co_return nothing_received ? Outcome::failed_before_response : Outcome::failed;
-    }
-    if (!first_byte) {
-      first_byte = true;
-      record.ttfb_ns = nanoseconds(Clock::now() - written);
-    }
-    end_ += got;
-    record.bytes += got;
-  }
-  finished = Clock::now();
-  record.ttlb_ns = nanoseconds(finished - written);
-  record.status = static_cast<std::uint16_t>(parser_.status());
-  if (!is_success_status(parser_.status())) record.body = parser_.take_failure_body();
-  if (!open_ || !parser_.keep_alive()) close();
-  co_return Outcome::complete;
+std::unique_ptr<Connection> make_connection(Worker& worker, SharedRun& run) {
+  if (run.config.http2) return make_http2_connection(worker, run);
+  const bool tls = run.tls_context != nullptr;
+  if (tls) return std::make_unique<Http1Connection<TlsTransport>>(worker, run);
+  return std::make_unique<Http1Connection<PlainTransport>>(worker, run);
 }
 
 }  // namespace ccload::engine

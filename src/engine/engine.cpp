@@ -6,6 +6,7 @@
 #include <optional>
 #include <thread>
 
+#include "engine/http2_session.hpp"
 #include "engine/request_bytes.hpp"
 #include "engine/worker.hpp"
 
@@ -64,9 +65,12 @@ unsigned worker_count(const EngineConfig& config) {
 EngineResult run_load(const EngineConfig& config) {
   SharedRun run{
       .config = config, .request = build_request(config), .head_request = config.method == "HEAD"};
+  if (config.http2) run.http2_request = build_http2_request(config);
   std::optional<asio::ssl::context> tls_context;
   if (config.target.tls) {
-    tls_context.emplace(net::make_client_context(config.tls));
+    net::TlsOptions tls = config.tls;
+    if (config.http2) tls.alpn = {"h2"};
+    tls_context.emplace(net::make_client_context(tls));
     run.tls_context = &*tls_context;
   }
   run.endpoints = resolve(config.target);
@@ -81,6 +85,8 @@ EngineResult run_load(const EngineConfig& config) {
   }
 
   EngineResult result;
+  result.protocol = config.http2 ? "HTTP/2" : "HTTP/1.1";
+  result.streams = config.http2 ? config.streams : 1;
   using std::chrono::nanoseconds;
   const std::int64_t unix_now_ns =
       std::chrono::duration_cast<nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -133,6 +139,7 @@ EngineResult run_load(const EngineConfig& config) {
     result.connections_opened += worker->connections_opened();
     result.generator.loop_lag.merge(worker->monitor().lag());
     result.generator.workers.push_back(worker->monitor().load());
+    result.http2_refused += worker->http2_refused();
     auto& kept = worker->kept();
     std::move(kept.begin(), kept.end(), std::back_inserter(result.kept));
   }

@@ -56,6 +56,11 @@ struct EngineConfig {
   unsigned threads = 0;      // workers; 0 = min(cores, c)
   double timeout_s = 30;     // per request; 0 = none
   net::TlsOptions tls;
+  // HTTP/2 (nghttp2) instead of HTTP/1.1: by ALPN "h2" over https, with prior knowledge (h2c)
+  // over http. Each connection then carries up to `streams` requests at once (c x streams in
+  // flight at most); otherwise streams is 1.
+  bool http2 = false;
+  unsigned streams = 1;
 
   RecordSink* store = nullptr;     // receives every record, in batches (may be null)
   RecordSink* failures = nullptr;  // receives failed records, in batches (may be null)
@@ -75,7 +80,11 @@ struct EngineResult {
   double duration_s = 0;     // first request due -> last response (or stop)
   bool interrupted = false;  // stopped through EngineConfig::stop
   std::uint64_t connections_opened = 0;
-  stats::GeneratorLoad generator;  // loop lag and thread CPU of every worker
+  stats::GeneratorLoad generator;     // loop lag and thread CPU of every worker
+  std::string protocol = "HTTP/1.1";  // "HTTP/1.1" or "HTTP/2"
+  unsigned streams = 1;               // requests in flight per connection at most
+  // TLS handshakes in which the server did not agree to HTTP/2 by ALPN (each a tls failure).
+  std::uint64_t http2_refused = 0;
 };
 
 // The worker threads a run uses: --threads, else the number of cores; at most one per connection.

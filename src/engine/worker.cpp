@@ -31,7 +31,7 @@ Worker::Worker(SharedRun& run, unsigned connections, FinishSignal& signal)
     : run_(run), signal_(signal), tick_(watchdog_tick(run.config.timeout_s)) {
   connections_.reserve(connections);
   for (unsigned i = 0; i < connections; ++i) {
-    connections_.push_back(std::make_unique<Connection>(*this, run_));
+    connections_.push_back(make_connection(*this, run_));
   }
   if (run_.config.store != nullptr) store_batch_.reserve(kBatchSize);
 }

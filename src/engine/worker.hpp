@@ -25,6 +25,8 @@ namespace ccload::engine {
 using Clock = std::chrono::steady_clock;
 
 // What every worker reads during a run. Only next_slot changes (one relaxed fetch_add per request).
+struct Http2Request;
+
 struct SharedRun {
   const EngineConfig& config;
   std::string request;                                      // the request bytes, built once
@@ -39,6 +41,7 @@ struct SharedRun {
   Clock::time_point end_by = Clock::time_point::max();  // no request is due from then on
   Schedule schedule{};                                  // paced with --rate or --stages, else not
   Timetable<Clock> timetable{};                         // `schedule` from `started`
+  std::shared_ptr<const Http2Request> http2_request = {};  // the request as HTTP/2 fields
 
   bool stopping() const {
     return config.stop != nullptr && config.stop->load(std::memory_order_relaxed);
@@ -86,6 +89,7 @@ class Worker {
            std::chrono::duration_cast<std::chrono::nanoseconds>(instant.time_since_epoch()).count();
   }
   void on_connection_opened() { ++connections_opened_; }
+  void on_http2_refused() { ++http2_refused_; }
   void on_connection_done();
   boost::asio::io_context& io() { return io_; }
 
@@ -95,6 +99,7 @@ class Worker {
   Clock::time_point last_completion() const { return last_completion_; }
   std::uint64_t connections_opened() const { return connections_opened_; }
   const LoopMonitor& monitor() const { return monitor_; }
+  std::uint64_t http2_refused() const { return http2_refused_; }
   // Any thread, any time: the counts as of this worker's last watchdog tick.
   std::uint64_t published_completed() const {
     return published_completed_.load(std::memory_order_relaxed);
@@ -129,6 +134,7 @@ class Worker {
   Clock::time_point last_failure_flush_{};
   Clock::time_point last_completion_{};
   std::uint64_t connections_opened_ = 0;
+  std::uint64_t http2_refused_ = 0;
   // The counts as of the last watchdog tick, for the progress line.
   std::atomic<std::uint64_t> published_completed_{0}, published_failed_{0};
 };

@@ -24,6 +24,38 @@ boost::asio::ssl::context make_client_context(const TlsOptions& options) {
     context.set_default_verify_paths();
   }
   context.set_verify_mode(options.verify ? ssl::verify_peer : ssl::verify_none);
+  if (!options.cert_file.empty() || !options.key_file.empty()) {
+    boost::system::error_code ec;
+    context.use_certificate_chain_file(options.cert_file, ec);
+    if (ec) {
+      throw std::runtime_error(fmt::format(
+          "cannot load the client certificate '{}' ({}): give a readable PEM file to --cert",
+          options.cert_file, ec.message()));
+    }
+    context.use_private_key_file(options.key_file, ssl::context::pem, ec);
+    if (ec) {
+      throw std::runtime_error(
+          fmt::format("cannot load the client key '{}' ({}): give a readable PEM key to --key",
+                      options.key_file, ec.message()));
+    }
+    if (SSL_CTX_check_private_key(context.native_handle()) != 1) {
+      throw std::runtime_error(
+          fmt::format("the key '{}' does not match the certificate '{}': give --key the private "
+                      "key of the --cert certificate",
+                      options.key_file, options.cert_file));
+    }
+  }
+  if (!options.alpn.empty()) {
+    // The wire format: each protocol name preceded by its length in one byte.
+    std::string wire;
+    for (const auto& protocol : options.alpn) {
+      wire.push_back(static_cast<char>(protocol.size()));
+      wire += protocol;
+    }
+    SSL_CTX_set_alpn_protos(context.native_handle(),
+                            reinterpret_cast<const unsigned char*>(wire.data()),
+                            static_cast<unsigned>(wire.size()));
+  }
   return context;
 }
 

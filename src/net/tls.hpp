@@ -7,15 +7,22 @@
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <string>
+#include <vector>
 
 namespace ccload::net {
 
 struct TlsOptions {
   bool verify = true;   // verify the certificate chain and the host name (--insecure turns off)
   std::string ca_file;  // PEM bundle to trust instead of the system store (--cacert)
+  // A client certificate (PEM, may hold the chain) and its private key (PEM), sent when the server
+  // asks for one (--cert, --key). Both or neither.
+  std::string cert_file, key_file;
+  // ALPN protocols offered in the handshake, in preference order ("h2"); empty = no ALPN.
+  std::vector<std::string> alpn;
 };
 
-// Throws std::runtime_error (one line) when ca_file cannot be loaded.
+// Throws std::runtime_error (one line) when ca_file, cert_file or key_file cannot be loaded, or
+// when the key does not match the certificate (SSL_CTX_check_private_key).
 boost::asio::ssl::context make_client_context(const TlsOptions& options);
 
 // True when `host` is an IPv4 or IPv6 address rather than a name.

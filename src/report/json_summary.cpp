@@ -84,6 +84,7 @@ json summary_json(const stats::RunSummary& s) {
   json out = {
       {"url", facts.url},
       {"method", facts.method},
+      {"protocol", facts.protocol},
       {"concurrency", facts.concurrency},
       {"duration_limit_s", or_null(facts.duration_limit_s)},
       {"rate", or_null(facts.rate)},

@@ -47,6 +47,10 @@ void header(std::ostream& out, const stats::RunSummary& s) {
     out << fmt::format("{:<28}{:>12.3f}\n", "Duration Limit (seconds):", *facts.duration_limit_s);
   }
   if (facts.rate) out << fmt::format("{:<28}{:>12.1f}\n", "Target Rate (req/s):", *facts.rate);
+  if (facts.protocol != "HTTP/1.1") {  // the seed's layout for the default protocol
+    out << fmt::format("{:<28}{:>12}\n", "Protocol:", facts.protocol);
+    out << fmt::format("{:<28}{:>12}\n", "Streams per Connection:", facts.streams);
+  }
   if (!facts.stages.empty()) {
     out << fmt::format("{:<28}{:>12}\n", "Stages (s:req/s):", stages_text(facts.stages));
     if (facts.start_rate) {

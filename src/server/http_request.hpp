@@ -38,6 +38,7 @@ class RequestData {
 
  private:
   friend class RequestParser;
+  friend struct Http2RequestBuilder;  // fills a RequestData from HTTP/2 header fields
   struct HeaderRef {
     std::uint32_t name_offset, name_size, value_offset, value_size;
   };

@@ -36,6 +36,9 @@ struct ServerState {
   bool tls = false;
   std::atomic<std::uint64_t> flaky_counter{0};
   BytesCache bytes;
+  // HTTP/2 streams open right now over all connections, and the most seen at once.
+  std::atomic<std::uint64_t> http2_streams_open{0}, http2_streams_max{0};
+  std::atomic<std::uint64_t> http2_requests{0};  // HTTP/2 requests answered (or being delayed)
 };
 
 // The response a connection writes. Reused per connection: clear() keeps the capacity.

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "server/fault_writer.hpp"
+#include "server/h2_connection.hpp"
 #include "server/http_request.hpp"
 #include "server/router.hpp"
 
@@ -140,7 +141,13 @@ asio::awaitable<void> serve_requests(Stream& stream, ServerState& state) {
 }
 
 asio::awaitable<void> plain_connection(tcp::socket socket, ServerState& state) {
-  co_await serve_requests(socket, state);
+  // (The co_await results are kept in locals: GCC 12 mishandles a co_await inside a condition.)
+  const bool http2 = co_await starts_with_http2_preface(socket);
+  if (http2) {
+    co_await serve_http2(socket, state);
+  } else {
+    co_await serve_requests(socket, state);
+  }
 }
 
 asio::awaitable<void> tls_connection(tcp::socket socket, ServerState& state,
@@ -151,7 +158,11 @@ asio::awaitable<void> tls_connection(tcp::socket socket, ServerState& state,
     close_stream(stream);
     co_return;
   }
-  co_await serve_requests(stream, state);
+  if (negotiated_http2(stream)) {
+    co_await serve_http2(stream, state);
+  } else {
+    co_await serve_requests(stream, state);
+  }
 }
 
 std::string url_host(const std::string& host) {
@@ -220,6 +231,7 @@ struct TargetServer::Impl {
     tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                      ssl::context::no_sslv3 | ssl::context::single_dh_use);
     error_code ec;
+    enable_http2_alpn(*tls);
     tls->use_certificate_chain_file(config.tls_cert, ec);
     if (ec) {
       throw std::runtime_error(
@@ -229,6 +241,14 @@ struct TargetServer::Impl {
     if (ec) {
       throw std::runtime_error(
           fmt::format("cannot load TLS key '{}': {}", config.tls_key, ec.message()));
+    }
+    if (!config.tls_client_ca.empty()) {
+      tls->load_verify_file(config.tls_client_ca, ec);
+      if (ec) {
+        throw std::runtime_error(fmt::format("cannot load the client CA file '{}': {}",
+                                             config.tls_client_ca, ec.message()));
+      }
+      tls->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
     }
   }
 
@@ -301,6 +321,12 @@ std::string TargetServer::base_url() const {
 }
 
 void TargetServer::stop() { impl_->stop(); }
+
+std::uint64_t TargetServer::http2_requests() const { return impl_->state.http2_requests.load(); }
+
+std::uint64_t TargetServer::max_concurrent_http2_streams() const {
+  return impl_->state.http2_streams_max.load();
+}
 
 int serve_until_signal(const ServeConfig& config, std::ostream& out) {
   // The signal handlers are installed before the first line is printed, so a SIGINT sent as soon

@@ -39,6 +39,8 @@ struct ServeConfig {
   std::uint16_t port = 8080;      // 0 = pick a free port
   unsigned threads = 0;           // 0 = number of cores
   std::string tls_cert, tls_key;  // both set = HTTPS (PEM files)
+  // With HTTPS: require a client certificate signed by a CA in this PEM file (empty = none asked).
+  std::string tls_client_ca = {};
 };
 
 class TargetServer {
@@ -53,6 +55,10 @@ class TargetServer {
   std::uint16_t port() const;
   // "http://127.0.0.1:43121" ("https" with TLS; an IPv6 host in brackets).
   std::string base_url() const;
+  // The most HTTP/2 streams that were open at once, over all connections, since the start.
+  std::uint64_t max_concurrent_http2_streams() const;
+  // HTTP/2 requests received complete since the start.
+  std::uint64_t http2_requests() const;
   // Stops accepting, drops every connection and joins the threads. Idempotent.
   void stop();
 

@@ -33,6 +33,8 @@ struct RunFacts {
   double duration_s = 0;                   // first request due -> last response (or the stop)
   bool interrupted = false;                // Ctrl-C
   std::uint64_t connections_opened = 0;
+  std::string protocol = "HTTP/1.1";  // "HTTP/1.1" or "HTTP/2" (--http2)
+  unsigned streams = 1;               // requests in flight per connection at most (--streams)
   // A distributed run: this is shard `shard` of `shards`, all stored under `run_name`. A merged
   // run has shards > 1 and no shard of its own.
   std::string run_name;  // --run-id; empty when not named

@@ -180,6 +180,8 @@ RunsRow summary_columns(const stats::RunSummary& s, std::int64_t ended_unix_ns) 
   row.set("TIMELINE", timeline_text(s.timeline));
   if (!s.thresholds.empty()) row.set("THRESHOLDS", thresholds_text(s.thresholds));
   if (s.facts.start_late_s) row.set("START_LATE", *s.facts.start_late_s);
+  row.set("PROTOCOL", s.facts.protocol);
+  row.set("STREAMS", std::int64_t{s.facts.streams});
   return row;
 }
 
@@ -200,6 +202,8 @@ stats::RunSummary summary_from_row(const RunsRow& row) {
   f.interrupted = row.integer("INTERRUPTED").value_or(0) != 0;
   f.connections_opened = static_cast<std::uint64_t>(row.integer("CONNECTIONS").value_or(0));
   f.run_name = row.text("RUN_NAME").value_or("");
+  f.protocol = row.text("PROTOCOL").value_or("HTTP/1.1");
+  f.streams = static_cast<unsigned>(row.integer("STREAMS").value_or(1));
   f.shard = static_cast<unsigned>(row.integer("SHARD").value_or(0));
   f.shards = static_cast<unsigned>(row.integer("SHARDS").value_or(1));
   if (row.has("START_AT_NS")) f.start_at_ns = row.integer("START_AT_NS");

@@ -103,6 +103,8 @@ const std::vector<Column> kRunsAdded = {
     {"SHARDS", "INTEGER"},       // N
     {"START_AT_NS", "INTEGER"},  // --start-at, Unix ns
     {"START_LATE", "REAL"},      // seconds from START_AT_NS to when the first request was due
+    {"PROTOCOL", "TEXT"},        // "HTTP/1.1" or "HTTP/2" (NULL before version 4: HTTP/1.1)
+    {"STREAMS", "INTEGER"},      // --streams: requests in flight per HTTP/2 connection
     // Also version 4: waits, the generator watching itself, ramping rates.
     {"WAIT_MEAN", "REAL"},  // seconds: sent - scheduled, over every request
     {"WAIT_P95", "REAL"},

@@ -1,0 +1,92 @@
+#pragma once
+// The byte stream under a connection, chosen once per connection as a template argument (wrk's
+// `sock` table, as a type): PlainTransport (TCP) or TlsTransport (TCP + TLS, with ALPN for
+// HTTP/2). Both have the same members, so the code above them is written once and compiled twice,
+// with no branch on the stream type at any read or write.
+//
+// Contract of both:
+//   open()       connects to the run's endpoints (and handshakes); none, connect or tls. On
+//                failure everything is closed again. Timeouts are the caller's to classify.
+//   write(b,ec)  writes all of the buffer sequence b; an awaitable operation, not a coroutine.
+//   read_some    reads what is there into the buffer (at least one byte, or an error in ec).
+//   close()      closes the socket (also from the watchdog, to fail a pending operation).
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/basic_waitable_timer.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <optional>
+
+#include "engine/worker.hpp"
+
+namespace ccload::engine {
+
+// Coroutines and sockets bound to the worker's io_context executor type: no type-erased executor
+// on the hot path.
+using Executor = boost::asio::io_context::executor_type;
+template <class T>
+using Task = boost::asio::awaitable<T, Executor>;
+using Socket = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Executor>;
+using Timer = boost::asio::basic_waitable_timer<Clock, boost::asio::wait_traits<Clock>, Executor>;
+
+// Completion token: resume the coroutine with the error in `ec` instead of throwing.
+inline auto into(boost::system::error_code& ec) {
+  return boost::asio::redirect_error(boost::asio::use_awaitable_t<Executor>{}, ec);
+}
+
+class PlainTransport {
+ public:
+  PlainTransport(boost::asio::io_context& io, const SharedRun& run) : run_(run), socket_(io) {}
+
+  Task<ErrorCategory> open();
+  template <class Buffers>
+  Task<std::size_t> write(const Buffers& buffers, boost::system::error_code& ec) {
+    return boost::asio::async_write(socket_, buffers, into(ec));
+  }
+  Task<std::size_t> read_some(boost::asio::mutable_buffer space, boost::system::error_code& ec) {
+    return socket_.async_read_some(space, into(ec));
+  }
+  void close() {
+    boost::system::error_code ignored;
+    socket_.close(ignored);
+  }
+  // The server refused HTTP/2 in the TLS handshake (ALPN): never for plain TCP.
+  bool refused_http2() const { return false; }
+
+ private:
+  const SharedRun& run_;
+  Socket socket_;
+};
+
+class TlsTransport {
+ public:
+  TlsTransport(boost::asio::io_context& io, const SharedRun& run) : run_(run), socket_(io) {}
+
+  // With HTTP/2, a handshake in which the server did not select "h2" by ALPN is a tls failure
+  // and refused_http2() is true until the next open().
+  Task<ErrorCategory> open();
+  template <class Buffers>
+  Task<std::size_t> write(const Buffers& buffers, boost::system::error_code& ec) {
+    return boost::asio::async_write(*tls_, buffers, into(ec));
+  }
+  Task<std::size_t> read_some(boost::asio::mutable_buffer space, boost::system::error_code& ec) {
+    return tls_->async_read_some(space, into(ec));
+  }
+  void close() {
+    boost::system::error_code ignored;
+    socket_.close(ignored);
+    tls_.reset();
+  }
+  bool refused_http2() const { return refused_http2_; }
+
+ private:
+  const SharedRun& run_;
+  Socket socket_;
+  std::optional<boost::asio::ssl::stream<Socket&>> tls_;
+  bool refused_http2_ = false;
+};
+
+}  // namespace ccload::engine

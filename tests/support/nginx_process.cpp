@@ -1,0 +1,87 @@
+#include "support/nginx_process.hpp"
+
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <stdexcept>
+#include <thread>
+
+namespace ccload::test {
+
+namespace {
+
+constexpr const char* kNginx = "/usr/sbin/nginx";
+
+std::uint16_t free_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t size = sizeof address;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+bool accepts(std::uint16_t port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(port);
+  const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  close(fd);
+  return ok;
+}
+
+}  // namespace
+
+bool NginxProcess::available() { return access(kNginx, X_OK) == 0; }
+
+NginxProcess::NginxProcess(const std::string& servers) {
+  port_ = free_port();
+  std::string body = servers;
+  for (std::size_t at = body.find("PORT"); at != std::string::npos; at = body.find("PORT", at)) {
+    body.replace(at, 4, std::to_string(port_));
+  }
+  const std::string prefix = dir_.path().string();
+  std::filesystem::create_directories(dir_ / "logs");
+  std::ofstream(dir_ / "nginx.conf")
+      << "daemon off;\nmaster_process off;\nworker_processes 1;\npid " << prefix
+      << "/nginx.pid;\nerror_log " << prefix << "/logs/error.log warn;\n"
+      << "events { worker_connections 1024; }\n"
+      << "http {\n  access_log " << prefix << "/logs/access.log;\n"
+      << "  client_body_temp_path " << prefix << "/body;\n"
+      << body << "\n}\n";
+  pid_ = fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    const std::string conf = prefix + "/nginx.conf";
+    execl(kNginx, kNginx, "-c", conf.c_str(), "-p", prefix.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  for (int i = 0; i < 500 && !accepts(port_); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+NginxProcess::~NginxProcess() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+}
+
+std::size_t NginxProcess::requests_logged() const {
+  std::string text = read_file(dir_ / "logs/access.log");
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+}  // namespace ccload::test

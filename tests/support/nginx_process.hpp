@@ -1,0 +1,37 @@
+#pragma once
+// Debian's nginx (built with http_v2) in a child process with a temporary configuration, for tests
+// against a second HTTP/2 implementation. available() is false where nginx is not installed (the
+// tests then skip). Stopped with SIGTERM when destroyed.
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "support/ccload_run.hpp"
+
+namespace ccload::test {
+
+class NginxProcess {
+ public:
+  static bool available();
+
+  // `servers` is the inside of the http block, with PORT standing for a free port (every PORT is
+  // the same port). The prefix folder holds logs/access.log (one line per request).
+  explicit NginxProcess(const std::string& servers);
+  ~NginxProcess();
+  NginxProcess(const NginxProcess&) = delete;
+  NginxProcess& operator=(const NginxProcess&) = delete;
+
+  std::uint16_t port() const { return port_; }
+  // Lines in the access log so far (nginx writes each request's line when it completes).
+  std::size_t requests_logged() const;
+
+ private:
+  TempDir dir_;
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+}  // namespace ccload::test
