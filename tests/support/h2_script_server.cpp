@@ -5,7 +5,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <set>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 namespace ccload::test {
@@ -19,7 +24,21 @@ struct Session {
   nghttp2_session* session = nullptr;
   bool garbage = false;
   std::map<std::int32_t, H2Received> open = {};
+  std::vector<std::int32_t> deferred = {};  // late bodies not yet released
+  std::set<std::int32_t> released = {};
 };
+
+constexpr std::string_view kLateBody = "late body";
+
+ssize_t late_read(nghttp2_session*, std::int32_t id, std::uint8_t* buf, std::size_t length,
+                  std::uint32_t* flags, nghttp2_data_source* source, void*) {
+  auto& me = *static_cast<Session*>(source->ptr);
+  if (me.released.count(id) == 0) return NGHTTP2_ERR_DEFERRED;
+  const std::size_t n = std::min(length, kLateBody.size());
+  std::memcpy(buf, kLateBody.data(), n);
+  *flags |= NGHTTP2_DATA_FLAG_EOF;
+  return static_cast<ssize_t>(n);
+}
 
 int on_header(nghttp2_session*, const nghttp2_frame* frame, const std::uint8_t* name,
               std::size_t namelen, const std::uint8_t* value, std::size_t valuelen, std::uint8_t,
@@ -52,6 +71,16 @@ int on_frame_recv(nghttp2_session* session, const nghttp2_frame* frame, void* us
       static std::uint8_t status_name[] = ":status", status_value[] = "200";
       nghttp2_nv nv{status_name, status_value, 7, 3, NGHTTP2_NV_FLAG_NONE};
       nghttp2_submit_response(session, frame->hd.stream_id, &nv, 1, nullptr);
+      break;
+    }
+    case H2Action::late_body: {
+      static std::uint8_t status_name[] = ":status", status_value[] = "200";
+      nghttp2_nv nv{status_name, status_value, 7, 3, NGHTTP2_NV_FLAG_NONE};
+      nghttp2_data_provider provider{};
+      provider.source.ptr = &me;
+      provider.read_callback = late_read;
+      nghttp2_submit_response(session, frame->hd.stream_id, &nv, 1, &provider);
+      me.deferred.push_back(frame->hd.stream_id);
       break;
     }
     case H2Action::reset:
@@ -131,6 +160,15 @@ void H2ScriptServer::serve(int fd) {
       const ssize_t n = nghttp2_session_mem_send(me.session, &data);
       if (n <= 0) break;
       if (send(fd, data, static_cast<std::size_t>(n), MSG_NOSIGNAL) != n) break;
+    }
+    if (!me.deferred.empty()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      for (std::int32_t id : me.deferred) {
+        me.released.insert(id);
+        nghttp2_session_resume_data(me.session, id);
+      }
+      me.deferred.clear();
+      continue;  // send the bodies now
     }
     if (me.garbage) {
       static constexpr char kGarbage[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";

@@ -15,7 +15,9 @@
 
 namespace ccload::test {
 
-enum class H2Action { answer, reset, garbage };
+// answer: 200 with no body; late_body: 200 HEADERS at once, the body 200 ms later; reset:
+// RST_STREAM (INTERNAL_ERROR); garbage: an HTTP/1.1 response on the HTTP/2 connection.
+enum class H2Action { answer, late_body, reset, garbage };
 
 // A request as the server saw it: header fields (pseudo-headers included, names as sent) and body.
 struct H2Received {
