@@ -40,8 +40,9 @@ TEST_F(Http2FailuresTest, PostBodyAndCustomHeadersArriveIntact) {
 TEST_F(Http2FailuresTest, FirstByteIsTheHeadersFrameLastByteIsEndStream) {
   H2ScriptServer server([](std::uint64_t) { return H2Action::late_body; });
   auto summary = run_ccload_json(
-      {"run", server.url("/"), "-n", "4", "-c", "1", "--http2", "--streams", "2", "--no-store"},
-      dir.path());
+      {"run", server.url("/"), "-n", "4", "-c", "1", "--http2", "--no-store"}, dir.path());
+  // One stream at a time: the scripted server is serial, so while it holds one body back it
+  // would hold back the headers of another stream too.
   EXPECT_EQ(summary["requests"]["succeeded"], 4);
   EXPECT_LT(summary["latency"]["ttfb"]["max"].get<double>(), 0.150);
   EXPECT_GE(summary["latency"]["ttlb"]["min"].get<double>(), 0.200);
