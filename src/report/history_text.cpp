@@ -40,6 +40,7 @@ void print_runs(std::ostream& out, const std::vector<store::detail::RunLine>& li
     if (l.unfinished) note = "  unfinished";
     if (l.thresholds_failed) note += "  thresholds failed";
     if (l.generator_limited) note += "  generator-limited";
+    if (!l.protocol.empty() && l.protocol != "HTTP/1.1") note += "  " + l.protocol;
     pseudo = pseudo || l.run_id == 0;
     out << fmt::format("{:>6}  {:<19}  {:<7} {:<40} {:>9} {:>8} {:>10} {:>10} {:>10}{}\n", id, when,
                        l.method, l.url, l.requests, l.failed,

@@ -34,6 +34,7 @@ struct Layout {
   bool runs = false;        // RUNS exists
   bool thresholds = false;  // RUNS.THRESHOLDS exists (schema 3)
   bool generator = false;   // RUNS.GENERATOR_LIMITED exists (schema 4)
+  bool protocol = false;    // RUNS.PROTOCOL exists (schema 4)
 };
 
 Layout inspect(sql::Connection& db) {
@@ -43,6 +44,7 @@ Layout inspect(sql::Connection& db) {
   layout.runs = db.has_table("RUNS");
   layout.thresholds = layout.runs && db.has_column("RUNS", "THRESHOLDS");
   layout.generator = layout.runs && db.has_column("RUNS", "GENERATOR_LIMITED");
+  layout.protocol = layout.runs && db.has_column("RUNS", "PROTOCOL");
   return layout;
 }
 
@@ -192,7 +194,8 @@ std::vector<RunLine> list_runs(sql::Connection& db, const HistoryQuery& q) {
         "SELECT RUNID, STARTED, METHOD, URL, REQUESTS, FAILED, RPS, TOTAL_MEAN, TOTAL_P95, "
         "INTERRUPTED, HIST_TOTAL IS NULL, ENDED IS NULL, " +
         std::string(layout.thresholds ? "THRESHOLDS" : "NULL") + ", HIST_TOTAL, " +
-        std::string(layout.generator ? "GENERATOR_LIMITED" : "NULL") + " FROM RUNS WHERE 1=1" +
+        std::string(layout.generator ? "GENERATOR_LIMITED" : "NULL") + ", " +
+        std::string(layout.protocol ? "PROTOCOL" : "NULL") + " FROM RUNS WHERE 1=1" +
         url_filter(db, q) + " ORDER BY STARTED DESC, RUNID DESC");
     if (!q.url_contains.empty()) stmt.bind(1, std::string_view(q.url_contains));
     while (stmt.step()) {
@@ -211,6 +214,7 @@ std::vector<RunLine> list_runs(sql::Connection& db, const HistoryQuery& q) {
       line.thresholds_failed =
           !stmt.is_null(12) && stmt.column_text(12).find("\"passed\":false") != std::string::npos;
       line.generator_limited = !stmt.is_null(14) && stmt.column_int(14) != 0;
+      if (!stmt.is_null(15)) line.protocol = stmt.column_text(15);
       if (stmt.column_int(10) != 0) {
         without_summary.push_back(lines.size());
       } else {

@@ -51,6 +51,7 @@ struct RunLine : TrendLine {
   bool unfinished = false;         // a RUNS row whose summary was never written (process killed)
   bool thresholds_failed = false;  // a --fail-on threshold of the run failed
   bool generator_limited = false;  // ccload itself was saturated during the run
+  std::string protocol;            // "HTTP/2" when --http2 was given ("" or "HTTP/1.1" otherwise)
 };
 
 // One line of -weekly / -monthly / -yearly.

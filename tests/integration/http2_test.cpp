@@ -198,3 +198,31 @@ TEST_F(Http2Test, StreamsNeedsHttp2AndAWholeNumber) {
 
 }  // namespace
 }  // namespace ccload::test
+
+namespace ccload::test {
+namespace {
+
+// The protocol is a fact of the run everywhere: the report's header, the JSON, RUNS and history.
+TEST(Http2Everywhere, TheProtocolIsInTheReportTheJsonRunsAndHistory) {
+  TempDir dir;
+  server::TargetServer target(plain());
+  ProcessResult result;
+  auto summary = run_ccload_json(
+      {"run", target.base_url() + "/get", "-n", "20", "-c", "2", "--http2", "--streams", "3"},
+      dir.path(), &result);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(summary["protocol"], "HTTP/2");
+  EXPECT_NE(result.out.find("Protocol:                         HTTP/2"), std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("Streams per Connection:                3"), std::string::npos);
+  ProcessResult stored = run_ccload({"report", "last", "--json", "-"}, dir.path());
+  EXPECT_EQ(nlohmann::json::parse(stored.out)["protocol"], "HTTP/2");
+  ProcessResult history = run_ccload({"history"}, dir.path());
+  EXPECT_NE(history.out.find("HTTP/2"), std::string::npos) << history.out;
+  auto plain_run =
+      run_ccload_json({"run", target.base_url() + "/get", "-n", "5", "-c", "1"}, dir.path());
+  EXPECT_EQ(plain_run["protocol"], "HTTP/1.1");
+}
+
+}  // namespace
+}  // namespace ccload::test
