@@ -107,3 +107,21 @@ INSTANTIATE_TEST_SUITE_P(Rejected, BadThreshold,
 
 }  // namespace
 }  // namespace ccload::stats
+
+namespace ccload::stats {
+namespace {
+
+// Found by the thresholds fuzzer: an expression with a line break made a two-line error.
+TEST(Thresholds, AnErrorStaysOneLineWhateverTheInput) {
+  try {
+    parse_thresholds(std::string("p95Yb\xff\xff\xff\n\xb7" "2`\0\0\0s", 16));
+    FAIL() << "accepted";
+  } catch (const ThresholdError& error) {
+    const std::string message = error.what();
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+    EXPECT_NE(message.find("\\x0a"), std::string::npos) << message;
+  }
+}
+
+}  // namespace
+}  // namespace ccload::stats
