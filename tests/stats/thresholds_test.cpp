@@ -114,7 +114,10 @@ namespace {
 // Found by the thresholds fuzzer: an expression with a line break made a two-line error.
 TEST(Thresholds, AnErrorStaysOneLineWhateverTheInput) {
   try {
-    parse_thresholds(std::string("p95Yb\xff\xff\xff\n\xb7" "2`\0\0\0s", 16));
+    parse_thresholds(
+        std::string("p95Yb\xff\xff\xff\n\xb7"
+                    "2`\0\0\0s",
+                    16));
     FAIL() << "accepted";
   } catch (const ThresholdError& error) {
     const std::string message = error.what();
