@@ -186,8 +186,9 @@ class PgStatement final : public StatementImpl {
 PgConnection::PgConnection(const std::string& url) : shown_(redact_database_url(url)) {
   conn_ = PQconnectdb(url.c_str());
   if (PQstatus(conn_) != CONNECTION_OK) {
-    const char* host = PQhost(conn_);
-    const char* db = PQdb(conn_);
+    // Copied before PQfinish frees them.
+    const std::string host = PQhost(conn_) && *PQhost(conn_) ? PQhost(conn_) : "localhost";
+    const std::string db = PQdb(conn_) ? PQdb(conn_) : "?";
     std::string message = PQerrorMessage(conn_);
     while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back()))) {
       message.pop_back();
@@ -197,9 +198,8 @@ PgConnection::PgConnection(const std::string& url) : shown_(redact_database_url(
     }
     PQfinish(conn_);
     conn_ = nullptr;
-    throw Error(kPostgresError,
-                fmt::format("cannot connect to PostgreSQL database '{}' on {} ({})", db ? db : "?",
-                            host && *host ? host : "localhost", message));
+    throw Error(kPostgresError, fmt::format("cannot connect to PostgreSQL database '{}' on {} ({})",
+                                            db, host, message));
   }
   PQsetNoticeProcessor(
       conn_, [](void*, const char*) {}, nullptr);  // "already exists" notices

@@ -156,7 +156,8 @@ TEST_F(ReportTest, TheSameServerTwiceIsTheSameAndARunAgainstItselfToo) {
   }
   ProcessResult self = ccload({"compare", "2", "2", "--json", "-"});
   EXPECT_EQ(self.exit_code, 0) << self.err;
-  for (const auto& figure : json::parse(self.out)["figures"]) {
+  const json self_comparison = json::parse(self.out);
+  for (const auto& figure : self_comparison["figures"]) {
     EXPECT_EQ(figure["verdict"], "same") << figure.dump();
   }
 }
