@@ -22,6 +22,9 @@ enum class ErrorCategory : std::uint8_t {
   // The load generator's own machine ran out of something (descriptors: EMFILE, ENFILE;
   // ephemeral ports: EADDRNOTAVAIL; kernel memory: ENOBUFS, ENOMEM): not the server's failure.
   client,
+  // Redirects were followed (--max-redirects) until a loop or more hops than allowed, or a
+  // redirect had no usable Location.
+  redirect,
   count_,  // not a category: the number of them
 };
 inline constexpr int kErrorCategoryCount = static_cast<int>(ErrorCategory::count_);
@@ -46,6 +49,8 @@ constexpr std::string_view to_string(ErrorCategory category) {
       return "protocol";
     case ErrorCategory::client:
       return "client";
+    case ErrorCategory::redirect:
+      return "redirect";
     case ErrorCategory::count_:
       break;
   }
@@ -68,9 +73,12 @@ struct Record {
   // due, ns, >= 0); 0 without a rate (a request is due when its connection takes it).
   std::int64_t wait_ns = 0;
   std::uint64_t bytes = 0;   // response bytes received (head + body)
-  std::uint16_t status = 0;  // HTTP status, 0 for a transport error
+  std::uint16_t status = 0;  // HTTP status (of the last hop), 0 for a transport error
   ErrorCategory error = ErrorCategory::none;
-  std::string body;  // failures only: the response body from its first byte, capped
+  std::uint16_t target = 0;    // index of its target in the run's target list (0 with one)
+  std::uint8_t redirects = 0;  // redirect hops followed (0: the target answered itself)
+  std::string body;            // failures only: the response body from its first byte, capped
+  std::string final_url;       // the URL of the last hop when redirects > 0, else empty
 
   bool succeeded() const { return error == ErrorCategory::none && is_success_status(status); }
 };

@@ -24,6 +24,7 @@ TimingSummary summarize(const Histogram& histogram) {
 void RunStats::add(const Record& record) {
   ++requests;
   bytes += record.bytes;
+  redirected += record.redirects > 0 ? 1 : 0;
   if (record.succeeded()) {
     ++succeeded;
   } else {
@@ -61,6 +62,7 @@ void RunStats::merge(const RunStats& other) {
   succeeded += other.succeeded;
   failed += other.failed;
   bytes += other.bytes;
+  redirected += other.redirected;
   for (std::size_t i = 0; i < by_status.size(); ++i) by_status[i] += other.by_status[i];
   for (std::size_t i = 0; i < by_error.size(); ++i) by_error[i] += other.by_error[i];
   timeline.merge(other.timeline);

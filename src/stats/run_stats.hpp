@@ -40,6 +40,7 @@ struct RunStats {
   std::uint64_t succeeded = 0;  // status 200-399
   std::uint64_t failed = 0;     // everything else, transport errors included
   std::uint64_t bytes = 0;      // response bytes received
+  std::uint64_t redirected = 0;  // records with at least one redirect hop
 
   // Counts by HTTP status (index = status code, 0..999: llhttp accepts any three digits, so 999 is
   // counted, not lost; index 0 is never a response) and by transport error category (index =

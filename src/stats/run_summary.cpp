@@ -18,6 +18,7 @@ RunSummary summarize(const RunStats& stats, RunFacts facts, const GeneratorLoad&
   s.succeeded = stats.succeeded;
   s.failed = stats.failed;
   s.bytes = stats.bytes;
+  s.redirected = stats.redirected;
   s.rps = s.facts.duration_s > 0 ? static_cast<double>(s.requests) / s.facts.duration_s : 0;
   s.status_codes = stats.status_counts();
   s.errors = stats.by_error;

@@ -12,6 +12,7 @@
 
 #include "core/record.hpp"
 #include "core/stage.hpp"
+#include "core/target.hpp"
 #include "stats/generator.hpp"
 #include "stats/histogram.hpp"
 #include "stats/run_stats.hpp"
@@ -21,8 +22,13 @@ namespace ccload::stats {
 
 // What was asked for and how the run went, besides its measurements.
 struct RunFacts {
+  // The run's first target (its only one, usually); in a target's own summary, that target.
   std::string url;
-  std::string method;                      // upper case
+  std::string method;  // upper case
+  // Every target of the run, in order (requests went to them in turn); empty when read from a
+  // database older than several targets (then the run had one: url and method).
+  std::vector<TargetName> targets;
+  unsigned max_redirects = 0;              // --max-redirects: hops followed per request
   std::optional<std::uint64_t> requested;  // -n; none when -z bounded the run
   unsigned concurrency = 0;                // -c
   std::optional<double> duration_limit_s;  // -z, seconds
@@ -118,6 +124,13 @@ struct RunSummary {
   std::vector<ThresholdVerdict> thresholds;
   std::vector<ShardLine> shard_lines;  // a merged distributed run: its shards, by index
 
+  std::uint64_t redirected = 0;  // requests that followed at least one redirect
+  // A run of several targets: one summary per target, in the run's order, each with the same
+  // figures as the whole (its facts name the target; no details, storage, notes, shard lines or
+  // nested targets). Empty for a run of one target.
+  std::vector<RunSummary> targets;
+
+  std::size_t target_count() const { return facts.targets.empty() ? 1 : facts.targets.size(); }
   bool paced() const { return facts.rate.has_value() || !facts.stages.empty(); }
   double failure_rate() const {  // 0..1
     return requests ? static_cast<double>(failed) / static_cast<double>(requests) : 0.0;
