@@ -178,6 +178,24 @@ void run_engine(RunPlan& plan, Execution& run, report::StatusLine& status, bool 
   status.clear();
 }
 
+// One summary per target of a run of several, each with the facts of the whole but its own URL,
+// method and share of -n.
+std::vector<stats::RunSummary> target_summaries(const RunPlan& plan, const stats::RunFacts& whole,
+                                                const std::vector<stats::RunStats>& stats) {
+  std::vector<stats::RunSummary> out;
+  const std::size_t count = stats.size();
+  for (std::size_t t = 0; t < count; ++t) {
+    stats::RunFacts facts = whole;
+    facts.url = plan.engine.targets[t].url;
+    facts.method = plan.engine.targets[t].method;
+    facts.targets.clear();
+    facts.connections_opened = 0;  // connections serve an origin, not a target
+    if (whole.requested) *facts.requested = *whole.requested / count + (t < *whole.requested % count);
+    out.push_back(stats::summarize(stats[t], std::move(facts)));
+  }
+  return out;
+}
+
 // The one summary of the run: statistics, facts, the first requests and the thresholds' verdicts.
 stats::RunSummary summarize_run(const RunPlan& plan, const Execution& run) {
   stats::RunFacts facts = plan.facts;
@@ -191,14 +209,15 @@ stats::RunSummary summarize_run(const RunPlan& plan, const Execution& run) {
     facts.start_late_s =
         static_cast<double>(run.result.started_unix_ns - planned_start_ns(plan)) / 1e9;
   }
-  stats::RunSummary summary =
-      stats::summarize(run.result.stats, std::move(facts), run.result.generator);
+  stats::RunSummary summary = stats::summarize(run.result.stats, facts, run.result.generator);
+  summary.targets = target_summaries(plan, facts, run.result.target_stats);
   const std::size_t shown =
       plan.all_details ? run.result.kept.size() : std::min<std::size_t>(run.result.kept.size(), 20);
   for (std::size_t i = 0; i < shown; ++i) {
     const Record& r = run.result.kept[i];
+    const TargetSpec& target = plan.engine.targets[r.target];
     summary.details.push_back(
-        {r.request_id, r.start_unix_ns, plan.facts.url, plan.facts.method,
+        {r.request_id, r.start_unix_ns, target.url, target.method,
          r.error == ErrorCategory::none ? r.status : 0,
          r.error == ErrorCategory::none ? "" : std::string(to_string(r.error)),
          static_cast<double>(r.total_ns) / 1e9});

@@ -1,5 +1,7 @@
 #include "app/run_plan.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "core/text.hpp"
@@ -37,27 +39,58 @@ void apply_shard(const cli::RunCommand& command, RunPlan& plan) {
   }
 }
 
+// The targets the command names: its URLs, each sent the command's method, body and headers; or
+// the targets file's, each with the command's -H headers added.
+std::vector<TargetSpec> command_targets(const cli::RunCommand& command) {
+  std::vector<TargetSpec> targets;
+  if (!command.file_targets.empty()) {
+    targets = command.file_targets;
+    for (TargetSpec& target : targets) {
+      target.headers.insert(target.headers.end(), command.headers.begin(), command.headers.end());
+    }
+    return targets;
+  }
+  for (const std::string& url : command.urls) {
+    TargetSpec target;
+    target.method = command.method;
+    target.url = url;
+    target.headers = command.headers;
+    target.body = command.body;
+    if (!target.body.empty()) target.content_type = "application/json";
+    targets.push_back(std::move(target));
+  }
+  if (targets.empty()) throw cli::UsageError("no target: give a URL, or -f FILE");
+  return targets;
+}
+
 }  // namespace
 
 RunPlan plan_run(const cli::RunCommand& command, const config::Settings& settings) {
   RunPlan plan;
   engine::EngineConfig& e = plan.engine;
-  try {
-    e.target = net::parse_target(command.url);
-  } catch (const net::UrlError& error) {
-    throw cli::UsageError(error.what());
+  e.targets = command_targets(command);
+  for (TargetSpec& target : e.targets) {
+    try {
+      (void)net::parse_target(target.url);
+    } catch (const net::UrlError& error) {
+      throw cli::UsageError(error.what());
+    }
+    const bool has_authorization =
+        std::any_of(target.headers.begin(), target.headers.end(),
+                    [](const auto& header) { return iequals(header.first, "Authorization"); });
+    if (!settings.username.empty() && !settings.password.empty() && !has_authorization) {
+      target.headers.emplace_back("Authorization",
+                                  "Basic " + base64(settings.username + ":" + settings.password));
+    }
   }
-  e.method = command.method;
-  e.body = command.body;
-  if (!e.body.empty()) e.content_type = "application/json";
-  e.headers = command.headers;
-  const bool has_authorization =
-      std::any_of(e.headers.begin(), e.headers.end(),
-                  [](const auto& header) { return iequals(header.first, "Authorization"); });
-  if (!settings.username.empty() && !settings.password.empty() && !has_authorization) {
-    e.headers.emplace_back("Authorization",
-                           "Basic " + base64(settings.username + ":" + settings.password));
+  const std::size_t origins = engine::targets_by_origin(e.targets).size();
+  if (command.concurrency < origins) {
+    throw cli::UsageError(fmt::format(
+        "-c {} is fewer than the {} origins (scheme, host and port) of the targets: give -c {} "
+        "or more, since each origin needs a connection of its own",
+        command.concurrency, origins, origins));
   }
+  e.max_redirects = command.max_redirects;
   e.requests = command.requests > 0 ? command.requests : UINT64_MAX;  // 0: -z ends the run
   e.duration_s = command.duration_s.value_or(0);
   e.rate = command.rate.value_or(0);
@@ -75,8 +108,10 @@ RunPlan plan_run(const cli::RunCommand& command, const config::Settings& setting
   e.keep_records = command.details ? UINT64_MAX : 20;
 
   stats::RunFacts& f = plan.facts;
-  f.url = command.url;
-  f.method = command.method;
+  f.url = e.targets.front().url;
+  f.method = e.targets.front().method;
+  f.targets = target_names(e.targets);
+  f.max_redirects = command.http2 ? 0 : command.max_redirects;
   if (command.requests > 0) f.requested = command.requests;
   f.concurrency = command.concurrency;
   f.duration_limit_s = command.duration_s;
@@ -93,8 +128,9 @@ RunPlan plan_run(const cli::RunCommand& command, const config::Settings& setting
     ship.logtail_token = settings.logtail_token;
     ship.loki_url = settings.loki_url;
     ship.flush_timeout_s = command.sink_timeout_s.value_or(10.0);
-    ship.target_url = command.url;
-    ship.method = command.method;
+    ship.target_url = f.url;
+    ship.method = f.method;
+    ship.targets = f.targets;
     plan.shipping = std::move(ship);
   }
   plan.outputs = {command.json_path, command.html_path, command.csv_path};

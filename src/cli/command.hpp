@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/stage.hpp"
+#include "core/target.hpp"
 #include "stats/thresholds.hpp"
 #include "store/history.hpp"
 
@@ -21,10 +22,16 @@ struct UsageError : std::invalid_argument {
 };
 
 struct RunCommand {
-  std::string url;
+  // The URLs given (`run URL1 URL2 ...` or `-u URL`), each sent `method`, `body` and `headers`;
+  // or, with -f, the targets of the file (each with its own method, headers and body; -H adds to
+  // every one). Never both; never neither.
+  std::vector<std::string> urls;
+  std::string targets_file;          // -f FILE, as given (empty without)
+  std::vector<TargetSpec> file_targets;  // read from targets_file
   std::string method = "GET";                                // upper case
   std::string body;                                          // -d, already read from @file
   std::vector<std::pair<std::string, std::string>> headers;  // -H, in order
+  unsigned max_redirects = 10;  // --max-redirects: hops followed per request (0 = none)
   std::uint64_t requests = 200;                              // -n; 0 = no count (-z alone)
   std::optional<double> duration_s;                          // -z: no request due after this
   std::optional<double> rate;                                // --rate: requests/s, open model

@@ -13,6 +13,8 @@
 
 #include "cli/command.hpp"
 #include "cli/distributed.hpp"
+#include "cli/targets_file.hpp"
+#include "net/url.hpp"
 
 namespace ccload::cli {
 
@@ -21,6 +23,9 @@ namespace {
 const std::set<std::string> kSubcommands = {"run", "history", "serve", "report", "compare"};
 const std::vector<std::string> kMethods = {"GET",    "POST", "PUT",    "PATCH",
                                            "DELETE", "HEAD", "OPTIONS"};
+
+// Record::target is 16 bits.
+constexpr std::size_t kMaxTargets = 65'536;
 
 // CCLOAD_VERSION comes from project() in CMakeLists.txt.
 constexpr const char* kVersionLine = "ccload " CCLOAD_VERSION;
@@ -40,7 +45,9 @@ bool contains(const std::vector<std::string>& args, const std::string& token) {
 // (`run -u URL ...`, `history --weekly`). Anything else is returned unchanged.
 std::vector<std::string> rewrite_seed_form(std::vector<std::string> args) {
   if (!args.empty() && kSubcommands.count(args[0]) > 0) return args;
-  const bool url = contains(args, "-u");
+  // -f FILE stands in for -u URL and the method flag: the file names each target's method.
+  const bool targets_file = contains(args, "-f");
+  const bool url = contains(args, "-u") || targets_file;
   const bool history = contains(args, "-history");
   if (!url && !history) {
     if (args.empty()) {
@@ -102,7 +109,12 @@ std::vector<std::string> rewrite_seed_form(std::vector<std::string> args) {
     throw UsageError(fmt::format(
         "-c (the number of concurrent requests) is required with -u: for example {}", kExample));
   }
-  if (methods.empty()) {
+  if (targets_file && !methods.empty()) {
+    throw UsageError(fmt::format(
+        "{} with -f: the targets file names each target's method; drop {}", methods[0],
+        methods[0]));
+  }
+  if (methods.empty() && !targets_file) {
     throw UsageError(fmt::format(
         "choose the HTTP method with -GET, -POST, -PUT, -PATCH or -DELETE: for example {}",
         kExample));
@@ -249,7 +261,8 @@ std::string upper(std::string text) {
 // Raw strings collected by CLI11 for `run`; validated into a RunCommand afterwards so every
 // error is one line of our own.
 struct RunInputs {
-  std::string url_positional, url_option;
+  std::vector<std::string> url_positional;
+  std::string url_option, targets_file, max_redirects;
   std::string requests, concurrency, threads, timeout, sink_timeout, method, data, duration, rate;
   std::string stages, start_rate;
   std::string streams;
@@ -287,11 +300,54 @@ double parse_tolerance(const std::string& text) {
 
 RunCommand finish_run(const RunInputs& in, RunCommand run) {
   if (!in.url_positional.empty() && !in.url_option.empty()) {
-    throw UsageError("two URLs given (positional and -u): give one");
+    throw UsageError("URLs given both as words and with -u: give them one way (ccload run URL1 URL2)");
   }
-  run.url = in.url_positional.empty() ? in.url_option : in.url_positional;
-  if (run.url.empty()) {
-    throw UsageError(fmt::format("missing the URL to test: for example {}", kExample));
+  run.urls = in.url_positional;
+  if (!in.url_option.empty()) run.urls.push_back(in.url_option);
+  if (!in.targets_file.empty() && !run.urls.empty()) {
+    throw UsageError(fmt::format(
+        "-f {} and a URL both name the targets: put every target in the file, or drop -f",
+        in.targets_file));
+  }
+  if (run.urls.empty() && in.targets_file.empty()) {
+    throw UsageError(fmt::format(
+        "missing the URL to test: for example {} (or -f FILE for a targets file)", kExample));
+  }
+  for (const auto& url : run.urls) {
+    try {
+      (void)net::parse_target(url);
+    } catch (const net::UrlError& error) {
+      throw UsageError(error.what());
+    }
+  }
+  if (!in.targets_file.empty()) {
+    if (!in.method.empty()) {
+      throw UsageError(fmt::format(
+          "-m {} with -f: the targets file names each target's method; drop -m", in.method));
+    }
+    if (!in.data.empty()) {
+      throw UsageError(
+          "-d with -f: give each target's body in the targets file (an @PATH line after its "
+          "headers)");
+    }
+    run.targets_file = in.targets_file;
+    run.file_targets = read_targets_file(in.targets_file);
+    if (run.file_targets.size() > kMaxTargets) {
+      throw UsageError(fmt::format("-f {}: {} targets, more than the {} one run can take",
+                                   in.targets_file, run.file_targets.size(), kMaxTargets));
+    }
+  }
+  if (run.urls.size() > kMaxTargets) {
+    throw UsageError(fmt::format("{} URLs, more than the {} one run can take: use fewer",
+                                 run.urls.size(), kMaxTargets));
+  }
+  if (!in.max_redirects.empty()) {
+    if (in.max_redirects == "0") {
+      run.max_redirects = 0;
+    } else {
+      run.max_redirects = static_cast<unsigned>(parse_positive(
+          in.max_redirects, "--max-redirects", "redirects followed per request; 0 = none", 100));
+    }
   }
   bool requests_given = !in.requests.empty();
   bool concurrency_given = !in.concurrency.empty();
@@ -484,8 +540,16 @@ Command parse_command_line(int argc, const char* const* argv) {
   RunCommand run;
   RunInputs inputs;
   CLI::App* run_app = app.add_subcommand("run", "Run a load test against URL.");
-  run_app->add_option("url", inputs.url_positional, "The URL to test (http:// or https://)");
+  run_app->add_option("url", inputs.url_positional,
+                      "The URLs to test (http:// or https://); requests go to them in turn");
   run_app->add_option("-u,--url", inputs.url_option, "The URL to test (the seed's spelling)");
+  run_app->add_option("-f,--targets", inputs.targets_file,
+                      "A targets file in vegeta's format instead of URLs: 'METHOD URL' lines, "
+                      "optional 'Name: value' header lines and an '@PATH' body line, targets "
+                      "separated by blank lines");
+  run_app->add_option("--max-redirects", inputs.max_redirects,
+                      "Redirects followed per request (default 10; 0 = none: a 3xx is the "
+                      "response)");
   run_app->add_option("-n,--requests", inputs.requests,
                       "Number of requests to send in total (default 200)");
   run_app->add_option("-z,--duration", inputs.duration,

@@ -1,7 +1,11 @@
 #include "engine/connection.hpp"
 
+#include <algorithm>
+
 #include "engine/http1_session.hpp"
 #include "engine/http2_session.hpp"
+#include "engine/redirect.hpp"
+#include "engine/request_bytes.hpp"
 #include "engine/transport.hpp"
 
 namespace ccload::engine {
@@ -15,16 +19,54 @@ std::int64_t nanoseconds(Clock::duration duration) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(duration).count();
 }
 
-// An HTTP/1.1 keep-alive connection: one request at a time through Http1Session.
+// Where redirect hops that leave the connection's origin go: a connection of its own, plain or
+// TLS by the hop's scheme, opened only while the connection's own is closed (so a lane never
+// holds more than one socket, and c stays the limit). Created on the first such hop.
+struct HopConnection {
+  HopConnection(asio::io_context& io, const SharedRun& run)
+      : plain(io, run), tls(io, run), session(true) {}
+  void close() {
+    plain.close();
+    tls.close();
+    session.reset();
+    open = false;
+  }
+  PlainTransport plain;
+  TlsTransport tls;
+  Http1Session session;
+  Address address;
+  bool open = false;
+};
+
+// The resolved address of a hop's origin: one of the run's origins, or resolved now (a blocking
+// lookup on the worker's thread, once per new origin of a hop; loopback and /etc/hosts names
+// answer at once).
+Address address_of(const SharedRun& run, asio::io_context& io, const net::Target& where) {
+  for (const Origin& origin : run.origins) {
+    if (same_origin(origin.address.where, where)) return {where, origin.address.endpoints};
+  }
+  Address address{where, {}};
+  asio::ip::tcp::resolver resolver(io);
+  error_code ec;
+  const auto results = resolver.resolve(where.host, std::to_string(where.port), ec);
+  if (!ec) {
+    for (const auto& entry : results) address.endpoints.push_back(entry.endpoint());
+  }
+  return address;
+}
+
+// An HTTP/1.1 keep-alive connection to one origin: one request at a time through Http1Session,
+// redirects followed up to --max-redirects hops.
 template <class Transport>
 class Http1Connection final : public Connection {
  public:
-  Http1Connection(Worker& worker, SharedRun& run)
+  Http1Connection(Worker& worker, SharedRun& run, Origin& origin)
       : worker_(worker),
         run_(run),
+        origin_(origin),
         transport_(worker.io(), run),
         pacer_(worker.io()),
-        session_(run) {}
+        session_(run.config.max_redirects > 0) {}
 
   Task<void> run() override;
 
@@ -32,12 +74,25 @@ class Http1Connection final : public Connection {
     if (in_flight_ && !timed_out_ && now >= deadline_) {
       timed_out_ = true;
       transport_.close();
+      if (hop_) hop_->close();
     }
   }
 
   void stop_waiting() override { pacer_.cancel(); }
 
  private:
+  // Sends the target's request on this connection (connecting first when closed; one retry when
+  // a kept-alive connection turns out closed). Returns whether a complete response arrived.
+  Task<bool> send_first(const TargetRoute& route, Record& record, Clock::time_point sent,
+                        Clock::time_point& finished);
+  // Follows the redirect `record` holds (its status, the session's Location) hop by hop.
+  Task<void> follow_redirects(std::uint32_t target, Record& record, Clock::time_point sent,
+                              Clock::time_point& finished);
+  // One hop on this connection (same origin) or on the hop connection (another origin).
+  Task<bool> hop_here(std::string_view request, bool head, Record& record, Clock::time_point sent,
+                      Clock::time_point& finished);
+  Task<bool> hop_away(const net::Target& where, std::string_view request, bool head,
+                      Record& record, Clock::time_point sent, Clock::time_point& finished);
   Task<ErrorCategory> connect(Record& record);
   ErrorCategory classify(ErrorCategory otherwise) const {
     return timed_out_ ? ErrorCategory::timeout : otherwise;
@@ -50,9 +105,11 @@ class Http1Connection final : public Connection {
 
   Worker& worker_;
   SharedRun& run_;
+  Origin& origin_;
   Transport transport_;
   Timer pacer_;  // waits for the next request's scheduled time (rate mode)
   Http1Session session_;
+  std::unique_ptr<HopConnection> hop_;
   bool open_ = false;
   std::uint64_t requests_on_connection_ = 0;
 
@@ -68,12 +125,12 @@ Task<void> Http1Connection<Transport>::run() {
       std::chrono::duration<double>(timeout_s > 0 ? timeout_s : 0));
   for (;;) {
     // `due`: when the request was due (its scheduled time with a rate); `sent`: when it goes out.
-    std::optional<std::uint64_t> slot;
-    Clock::time_point due, sent;
+    // Three clock reads per request on a kept-alive connection: now, first byte, last byte.
+    const std::optional<DueSlot> slot = run_.take_slot(origin_);
+    if (!slot) break;
+    const Clock::time_point due = slot->due;
+    Clock::time_point sent = due;
     if (run_.paced()) {
-      slot = run_.take_slot();
-      if (!slot) break;
-      due = run_.scheduled(*slot);  // the slot limit keeps every slot within -z
       sent = Clock::now();
       if (due > sent) {
         error_code ec;
@@ -82,67 +139,178 @@ Task<void> Http1Connection<Transport>::run() {
         if (run_.stopping()) break;
         sent = Clock::now();
       }
-    } else {
-      // Three clock reads per request on a kept-alive connection: now, first byte, last byte.
-      due = sent = Clock::now();
-      if (due >= run_.end_by) break;
-      slot = run_.take_slot();
-      if (!slot) break;
     }
     Record record;
-    record.request_id = *slot + 1;
+    record.request_id = slot->slot + 1;
+    record.target = static_cast<std::uint16_t>(slot->target);
     record.start_unix_ns = worker_.unix_ns(due);
     record.wait_ns = nanoseconds(sent - due);
     deadline_ = timeout_s > 0 ? sent + timeout : Clock::time_point::max();
     timed_out_ = false;
     in_flight_ = true;
     Clock::time_point finished{};
-    for (int attempt = 0;; ++attempt) {
-      Clock::time_point sending = sent;
-      if (!open_) {
-        record.error = co_await connect(record);
-        if (record.error != ErrorCategory::none) {
-          finished = Clock::now();
-          break;
-        }
-        sending = Clock::now();
-      }
-      const bool reused = requests_on_connection_ > 0;
-      const Http1Session::Outcome outcome =
-          co_await session_.exchange(transport_, record, sending, finished);
-      ++requests_on_connection_;
-      if (outcome != Http1Session::Outcome::complete) {
-        record.error = classify(record.error);
-        close();
-      } else if (!session_.keep_open()) {
-        close();
-      }
-      // A keep-alive connection the server closed while idle fails before any response byte:
-      // open a fresh connection and try once more, as browsers and HTTP clients do.
-      if (outcome == Http1Session::Outcome::failed_before_response && reused && attempt == 0 &&
-          !timed_out_) {
-        record.error = ErrorCategory::none;
-        continue;
-      }
-      break;
+    const TargetRoute& route = run_.targets[slot->target];
+    if (co_await send_first(route, record, sent, finished) &&
+        is_followed_redirect(record.status) && run_.config.max_redirects > 0 &&
+        !session_.location().empty()) {
+      co_await follow_redirects(slot->target, record, sent, finished);
     }
     in_flight_ = false;
     record.total_ns = nanoseconds(finished - due);
     worker_.on_record(std::move(record), finished);
   }
   close();
+  if (hop_) hop_->close();
   worker_.on_connection_done();
 }
 
 template <class Transport>
+Task<bool> Http1Connection<Transport>::send_first(const TargetRoute& route, Record& record,
+                                                  Clock::time_point sent,
+                                                  Clock::time_point& finished) {
+  for (int attempt = 0;; ++attempt) {
+    if (!open_) {
+      record.error = co_await connect(record);
+      if (record.error != ErrorCategory::none) {
+        finished = Clock::now();
+        co_return false;
+      }
+    }
+    const bool reused = requests_on_connection_ > 0;
+    const Http1Session::Outcome outcome =
+        co_await session_.exchange(transport_, route.request, route.head, record, sent, finished);
+    ++requests_on_connection_;
+    if (outcome != Http1Session::Outcome::complete) {
+      record.error = classify(record.error);
+      close();
+    } else if (!session_.keep_open()) {
+      close();
+    }
+    // A keep-alive connection the server closed while idle fails before any response byte:
+    // open a fresh connection and try once more, as browsers and HTTP clients do.
+    if (outcome == Http1Session::Outcome::failed_before_response && reused && attempt == 0 &&
+        !timed_out_) {
+      record.error = ErrorCategory::none;
+      continue;
+    }
+    co_return outcome == Http1Session::Outcome::complete;
+  }
+}
+
+template <class Transport>
+Task<void> Http1Connection<Transport>::follow_redirects(std::uint32_t target, Record& record,
+                                                        Clock::time_point sent,
+                                                        Clock::time_point& finished) {
+  const TargetSpec& spec = run_.config.targets[target];
+  const net::Target& first = run_.targets[target].where;
+  std::string location = session_.location();
+  net::Target from = first;
+  std::string method = spec.method;
+  bool with_body = !spec.body.empty();
+  std::vector<std::string> visited{first.url};
+  for (;;) {
+    std::optional<net::Target> next;
+    if (record.redirects >= run_.config.max_redirects ||
+        !(next = redirect_target(from, location)) ||
+        std::find(visited.begin(), visited.end(), next->url) != visited.end()) {
+      record.error = ErrorCategory::redirect;  // too many hops, a loop, or no usable Location
+      break;
+    }
+    if (!redirect_keeps_method(record.status)) {
+      if (method != "HEAD") method = "GET";
+      with_body = false;
+    }
+    const std::string request =
+        build_request(method, *next, hop_headers(spec.headers, with_body, same_origin(*next, first)),
+                      with_body ? std::string_view(spec.body) : std::string_view(),
+                      spec.content_type);
+    ++record.redirects;
+    record.final_url = next->url;
+    visited.push_back(next->url);
+    record.status = 0;
+    record.body.clear();
+    const bool head = method == "HEAD";
+    const bool complete = same_origin(*next, origin_.address.where)
+                              ? co_await hop_here(request, head, record, sent, finished)
+                              : co_await hop_away(*next, request, head, record, sent, finished);
+    if (!complete) break;
+    location = same_origin(*next, origin_.address.where) ? session_.location()
+                                                        : hop_->session.location();
+    if (!is_followed_redirect(record.status) || location.empty()) break;
+    from = std::move(*next);
+  }
+  if (hop_) hop_->close();  // the next request starts on this connection's origin
+}
+
+template <class Transport>
+Task<bool> Http1Connection<Transport>::hop_here(std::string_view request, bool head,
+                                                Record& record, Clock::time_point sent,
+                                                Clock::time_point& finished) {
+  if (hop_) hop_->close();
+  if (!open_) {
+    record.error = co_await connect(record);
+    if (record.error != ErrorCategory::none) {
+      finished = Clock::now();
+      co_return false;
+    }
+  }
+  const Http1Session::Outcome outcome =
+      co_await session_.exchange(transport_, request, head, record, sent, finished);
+  ++requests_on_connection_;
+  if (outcome != Http1Session::Outcome::complete) {
+    record.error = classify(record.error);
+    close();
+    co_return false;
+  }
+  if (!session_.keep_open()) close();
+  co_return true;
+}
+
+template <class Transport>
+Task<bool> Http1Connection<Transport>::hop_away(const net::Target& where, std::string_view request,
+                                                bool head, Record& record, Clock::time_point sent,
+                                                Clock::time_point& finished) {
+  if (!hop_) hop_ = std::make_unique<HopConnection>(worker_.io(), run_);
+  HopConnection& hop = *hop_;
+  if (!hop.open || !same_origin(hop.address.where, where)) {
+    close();  // one socket per lane at a time
+    hop.close();
+    hop.address = address_of(run_, worker_.io(), where);
+    const Clock::time_point started = Clock::now();
+    const ErrorCategory error = where.tls ? co_await hop.tls.open(hop.address)
+                                          : co_await hop.plain.open(hop.address);
+    if (error != ErrorCategory::none) {
+      hop.close();
+      record.error = classify(error);
+      finished = Clock::now();
+      co_return false;
+    }
+    record.connect_ns += nanoseconds(Clock::now() - started);
+    hop.open = true;
+    worker_.on_connection_opened();
+  }
+  const Http1Session::Outcome outcome =
+      where.tls ? co_await hop.session.exchange(hop.tls, request, head, record, sent, finished)
+                : co_await hop.session.exchange(hop.plain, request, head, record, sent, finished);
+  if (outcome != Http1Session::Outcome::complete) {
+    record.error = classify(record.error);
+    hop.close();
+    co_return false;
+  }
+  if (!hop.session.keep_open()) hop.close();
+  co_return true;
+}
+
+template <class Transport>
 Task<ErrorCategory> Http1Connection<Transport>::connect(Record& record) {
+  if (hop_) hop_->close();  // one socket per lane at a time
   const Clock::time_point started = Clock::now();
-  const ErrorCategory error = co_await transport_.open();
+  const ErrorCategory error = co_await transport_.open(origin_.address);
   if (error != ErrorCategory::none) {
     close();
     co_return classify(error);
   }
-  record.connect_ns = nanoseconds(Clock::now() - started);
+  record.connect_ns += nanoseconds(Clock::now() - started);
   open_ = true;
   requests_on_connection_ = 0;
   worker_.on_connection_opened();
@@ -151,11 +319,12 @@ Task<ErrorCategory> Http1Connection<Transport>::connect(Record& record) {
 
 }  // namespace
 
-std::unique_ptr<Connection> make_connection(Worker& worker, SharedRun& run) {
-  if (run.config.http2) return make_http2_connection(worker, run);
-  const bool tls = run.tls_context != nullptr;
-  if (tls) return std::make_unique<Http1Connection<TlsTransport>>(worker, run);
-  return std::make_unique<Http1Connection<PlainTransport>>(worker, run);
+std::unique_ptr<Connection> make_connection(Worker& worker, SharedRun& run, Origin& origin) {
+  if (run.config.http2) return make_http2_connection(worker, run, origin);
+  if (origin.address.where.tls) {
+    return std::make_unique<Http1Connection<TlsTransport>>(worker, run, origin);
+  }
+  return std::make_unique<Http1Connection<PlainTransport>>(worker, run, origin);
 }
 
 }  // namespace ccload::engine

@@ -31,7 +31,7 @@ class Connection {
   virtual void stop_waiting() = 0;
 };
 
-// The connection for the run's protocol (SharedRun::config.http2) and scheme.
-std::unique_ptr<Connection> make_connection(Worker& worker, SharedRun& run);
+// A connection to `origin` for the run's protocol (SharedRun::config.http2) and its scheme.
+std::unique_ptr<Connection> make_connection(Worker& worker, SharedRun& run, Origin& origin);
 
 }  // namespace ccload::engine

@@ -1,12 +1,16 @@
 #include "engine/engine.hpp"
 
 #include <algorithm>
+#include <fmt/format.h>
+
 #include <boost/asio/ip/tcp.hpp>
 #include <cmath>
+#include <numeric>
 #include <optional>
 #include <thread>
 
 #include "engine/http2_session.hpp"
+#include "engine/redirect.hpp"
 #include "engine/request_bytes.hpp"
 #include "engine/worker.hpp"
 
@@ -54,7 +58,104 @@ void plan_schedule(SharedRun& run, const EngineConfig& config, Clock::time_point
   run.slot_limit = std::min(run.slot_limit, run.schedule.slot_count());
 }
 
+// The targets prepared (request bytes, HTTP/2 fields) and their origins resolved, each with its
+// share of the connections.
+void prepare_targets(SharedRun& run, const EngineConfig& config) {
+  std::vector<std::vector<std::uint32_t>> groups = targets_by_origin(config.targets);
+  if (config.concurrency < groups.size()) {
+    throw std::invalid_argument(fmt::format(
+        "{} connections cannot serve {} origins: give -c {} or more", config.concurrency,
+        groups.size(), groups.size()));
+  }
+  std::vector<std::size_t> sizes;
+  for (const auto& group : groups) sizes.push_back(group.size());
+  const std::vector<unsigned> connections = spread_connections(config.concurrency, sizes);
+  run.targets.resize(config.targets.size());
+  for (std::size_t o = 0; o < groups.size(); ++o) {
+    Origin& origin = run.origins.emplace_back();
+    origin.lane = std::move(groups[o]);
+    origin.connections = connections[o];
+    for (const std::uint32_t t : origin.lane) {
+      const TargetSpec& spec = config.targets[t];
+      TargetRoute& route = run.targets[t];
+      route.where = net::parse_target(spec.url);
+      route.request = build_request(spec, route.where);
+      if (config.http2) route.http2 = build_http2_request(spec, route.where);
+      route.head = spec.method == "HEAD";
+      route.origin = static_cast<std::uint32_t>(o);
+    }
+    origin.address.where = run.targets[origin.lane.front()].where;
+    origin.address.endpoints = resolve(origin.address.where);
+  }
+}
+
+// Which origin each connection serves, interleaved (o0, o1, o0, o1, ...) so that every worker
+// gets a mix, then cut into the workers' shares.
+std::vector<std::vector<std::uint32_t>> assign_connections(const SharedRun& run,
+                                                           unsigned workers) {
+  std::vector<std::uint32_t> order;
+  std::vector<unsigned> left;
+  for (const Origin& origin : run.origins) left.push_back(origin.connections);
+  for (bool any = true; any;) {
+    any = false;
+    for (std::uint32_t o = 0; o < left.size(); ++o) {
+      if (left[o] == 0) continue;
+      --left[o];
+      order.push_back(o);
+      any = true;
+    }
+  }
+  std::vector<std::vector<std::uint32_t>> shares(workers);
+  std::size_t next = 0;
+  const std::size_t total = order.size();
+  for (unsigned i = 0; i < workers; ++i) {
+    const std::size_t share = total / workers + (i < total % workers ? 1 : 0);
+    shares[i].assign(order.begin() + static_cast<std::ptrdiff_t>(next),
+                     order.begin() + static_cast<std::ptrdiff_t>(next + share));
+    next += share;
+  }
+  return shares;
+}
+
 }  // namespace
+
+std::vector<std::vector<std::uint32_t>> targets_by_origin(const std::vector<TargetSpec>& targets) {
+  std::vector<net::Target> seen;
+  std::vector<std::vector<std::uint32_t>> groups;
+  for (std::uint32_t t = 0; t < targets.size(); ++t) {
+    const net::Target where = net::parse_target(targets[t].url);
+    std::size_t o = 0;
+    while (o < seen.size() && !same_origin(seen[o], where)) ++o;
+    if (o == seen.size()) {
+      seen.push_back(where);
+      groups.emplace_back();
+    }
+    groups[o].push_back(t);
+  }
+  return groups;
+}
+
+std::vector<unsigned> spread_connections(unsigned c, const std::vector<std::size_t>& targets) {
+  const std::size_t origins = targets.size();
+  std::vector<unsigned> out(origins, 1);
+  if (origins == 0 || c <= origins) return out;
+  std::size_t total = 0;
+  for (const std::size_t n : targets) total += n;
+  // The c - origins connections beyond the first of each, by largest remainder.
+  const std::uint64_t extra = c - origins;
+  std::vector<std::pair<std::uint64_t, std::size_t>> remainders;  // (remainder, origin)
+  std::uint64_t given = 0;
+  for (std::size_t o = 0; o < origins; ++o) {
+    const std::uint64_t exact = extra * targets[o];
+    out[o] += static_cast<unsigned>(exact / total);
+    given += exact / total;
+    remainders.emplace_back(exact % total, o);
+  }
+  std::stable_sort(remainders.begin(), remainders.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (std::size_t i = 0; given < extra; ++i, ++given) ++out[remainders[i].second];
+  return out;
+}
 
 unsigned worker_count(const EngineConfig& config) {
   unsigned threads = config.threads;
@@ -63,24 +164,27 @@ unsigned worker_count(const EngineConfig& config) {
 }
 
 EngineResult run_load(const EngineConfig& config) {
-  SharedRun run{
-      .config = config, .request = build_request(config), .head_request = config.method == "HEAD"};
-  if (config.http2) run.http2_request = build_http2_request(config);
+  if (config.targets.empty()) throw std::invalid_argument("no target to send requests to");
+  SharedRun run{.config = config};
+  prepare_targets(run, config);
   std::optional<asio::ssl::context> tls_context;
-  if (config.target.tls) {
+  // TLS for https targets, and for https redirect hops of an HTTP/1.1 run.
+  const bool any_tls = std::any_of(run.targets.begin(), run.targets.end(),
+                                   [](const TargetRoute& t) { return t.where.tls; });
+  if (any_tls || (!config.http2 && config.max_redirects > 0)) {
     net::TlsOptions tls = config.tls;
     if (config.http2) tls.alpn = {"h2"};
     tls_context.emplace(net::make_client_context(tls));
     run.tls_context = &*tls_context;
   }
-  run.endpoints = resolve(config.target);
 
   FinishSignal signal;
-  const unsigned workers_wanted = worker_count(config);
+  const unsigned connections =
+      std::accumulate(run.origins.begin(), run.origins.end(), 0u,
+                      [](unsigned sum, const Origin& origin) { return sum + origin.connections; });
+  const unsigned workers_wanted = std::min(worker_count(config), connections);
   std::vector<std::unique_ptr<Worker>> workers;
-  for (unsigned i = 0; i < workers_wanted; ++i) {
-    unsigned share =
-        config.concurrency / workers_wanted + (i < config.concurrency % workers_wanted);
+  for (const auto& share : assign_connections(run, workers_wanted)) {
     workers.push_back(std::make_unique<Worker>(run, share, signal));
   }
 
@@ -135,6 +239,9 @@ EngineResult run_load(const EngineConfig& config) {
   for (auto& worker : workers) {
     worker->join();
     result.stats.merge(worker->stats());
+    const auto& targets = worker->target_stats();
+    if (result.target_stats.empty()) result.target_stats.resize(targets.size());
+    for (std::size_t t = 0; t < targets.size(); ++t) result.target_stats[t].merge(targets[t]);
     last = std::max(last, worker->last_completion());
     result.connections_opened += worker->connections_opened();
     result.generator.loop_lag.merge(worker->monitor().lag());

@@ -12,6 +12,7 @@
 
 #include "core/record.hpp"
 #include "core/record_sink.hpp"
+#include "core/target.hpp"
 #include "engine/schedule.hpp"
 #include "net/tls.hpp"
 #include "net/url.hpp"
@@ -28,11 +29,13 @@ struct Progress {
 };
 
 struct EngineConfig {
-  net::Target target;
-  std::string method = "GET";                                // sent as written (upper case)
-  std::string body;                                          // sent when non-empty
-  std::string content_type;                                  // header for the body, when set
-  std::vector<std::pair<std::string, std::string>> headers;  // extra request headers, in order
+  // What is sent: request k (0-based) to targets[k mod T] (round robin: each target gets n / T,
+  // the remainder to the first ones). URLs are checked before (net::parse_target must accept
+  // them); at most 65,536 targets.
+  std::vector<TargetSpec> targets;
+  // Redirects (301, 302, 303, 307, 308 with a Location) followed per request, HTTP/1.1 only; 0 =
+  // none (a 3xx is the response). More hops, or a loop, fail the request as `redirect`.
+  unsigned max_redirects = 10;
   std::uint64_t requests =
       0;  // n: exactly this many are sent, unless duration_s ends the run first
   // Seconds after the start past which no request is due (0 = no limit). Requests in flight then
@@ -52,7 +55,9 @@ struct EngineConfig {
   // A shard of a distributed run with --stages: every shard_count-th slot of the ramp from
   // shard_index on (with --rate and -n the plan already holds this shard's share).
   unsigned shard_index = 0, shard_count = 1;
-  unsigned concurrency = 1;  // c: connections, never exceeded
+  // c: connections, never exceeded; spread over the targets' origins in proportion to their
+  // number of targets, at least one each (so c must be at least the number of origins).
+  unsigned concurrency = 1;
   unsigned threads = 0;      // workers; 0 = min(cores, c)
   double timeout_s = 30;     // per request; 0 = none
   net::TlsOptions tls;
@@ -75,6 +80,8 @@ struct EngineConfig {
 
 struct EngineResult {
   stats::RunStats stats;     // merged over workers
+  // Per target, by index, merged over workers (empty for a run of one target); no timeline.
+  std::vector<stats::RunStats> target_stats;
   std::vector<Record> kept;  // the first keep_records records, by request id
   std::int64_t started_unix_ns = 0;
   double duration_s = 0;     // first request due -> last response (or stop)
@@ -86,6 +93,14 @@ struct EngineResult {
   // TLS handshakes in which the server did not agree to HTTP/2 by ALPN (each a tls failure).
   std::uint64_t http2_refused = 0;
 };
+
+// The targets' origins (scheme, host, port), in order of first use, each with the indices of its
+// targets (ascending). Every URL must be accepted by net::parse_target.
+std::vector<std::vector<std::uint32_t>> targets_by_origin(const std::vector<TargetSpec>& targets);
+
+// c connections spread over origins serving `targets` targets each: in proportion (largest
+// remainder, ties to the first), at least one each. Needs c >= the number of origins.
+std::vector<unsigned> spread_connections(unsigned c, const std::vector<std::size_t>& targets);
 
 // The worker threads a run uses: --threads, else the number of cores; at most one per connection.
 unsigned worker_count(const EngineConfig& config);

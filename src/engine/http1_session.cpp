@@ -13,22 +13,24 @@ std::int64_t nanoseconds(Clock::duration duration) {
 
 }  // namespace
 
-Http1Session::Http1Session(const SharedRun& run) : run_(run), buffer_(new char[kBufferSize]) {}
+Http1Session::Http1Session(bool locations)
+    : parser_(locations), buffer_(new char[kBufferSize]) {}
 
 template <class Transport>
-Task<Http1Session::Outcome> Http1Session::exchange(Transport& transport, Record& record,
+Task<Http1Session::Outcome> Http1Session::exchange(Transport& transport, std::string_view request,
+                                                   bool head, Record& record,
                                                    Clock::time_point written,
                                                    Clock::time_point& finished) {
   error_code ec;
   keep_open_ = false;
-  co_await transport.write(asio::buffer(run_.request), ec);
+  co_await transport.write(asio::buffer(request), ec);
   if (ec) {
     record.error = ErrorCategory::write;
     finished = Clock::now();
     co_return Outcome::failed_before_response;
   }
 
-  parser_.start(run_.head_request);
+  parser_.start(head);
   bool first_byte = false;
   bool server_closed = false;
   for (;;) {
@@ -73,12 +75,9 @@ Task<Http1Session::Outcome> Http1Session::exchange(Transport& transport, Record&
   co_return Outcome::complete;
 }
 
-template Task<Http1Session::Outcome> Http1Session::exchange<PlainTransport>(PlainTransport&,
-                                                                            Record&,
-                                                                            Clock::time_point,
-                                                                            Clock::time_point&);
-template Task<Http1Session::Outcome> Http1Session::exchange<TlsTransport>(TlsTransport&, Record&,
-                                                                          Clock::time_point,
-                                                                          Clock::time_point&);
+template Task<Http1Session::Outcome> Http1Session::exchange<PlainTransport>(
+    PlainTransport&, std::string_view, bool, Record&, Clock::time_point, Clock::time_point&);
+template Task<Http1Session::Outcome> Http1Session::exchange<TlsTransport>(
+    TlsTransport&, std::string_view, bool, Record&, Clock::time_point, Clock::time_point&);
 
 }  // namespace ccload::engine

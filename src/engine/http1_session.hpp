@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <string_view>
 
 #include "engine/response_parser.hpp"
 #include "engine/transport.hpp"
@@ -22,23 +23,25 @@ class Http1Session {
     failed_before_response,  // failed before any response byte: a stale keep-alive may be retried
   };
 
-  explicit Http1Session(const SharedRun& run);
+  // `locations`: note the Location of redirect responses (for following redirects).
+  explicit Http1Session(bool locations);
 
-  // Writes the run's request (at `written`) and reads its response into `record` (ttfb, ttlb,
-  // bytes, status, failure body; record.error read/write/protocol on failure). `finished` is set
-  // to when it completed or failed. After a failure the caller must close the transport and
-  // call reset().
+  // Writes `request` and reads its response into `record` (ttfb and ttlb counted from `written`,
+  // bytes added, status, failure body; record.error read/write/protocol/tls on failure). `head`:
+  // the request is HEAD (no body comes back). `finished` is set to when it completed or failed.
+  // After a failure the caller must close the transport and call reset().
   template <class Transport>
-  Task<Outcome> exchange(Transport& transport, Record& record, Clock::time_point written,
-                         Clock::time_point& finished);
+  Task<Outcome> exchange(Transport& transport, std::string_view request, bool head, Record& record,
+                         Clock::time_point written, Clock::time_point& finished);
 
   // After a complete response: whether the connection may carry the next request.
   bool keep_open() const { return keep_open_; }
   // The connection was closed: unread bytes are dropped.
   void reset() { begin_ = end_ = 0; }
+  // The Location of the last complete response when it was a redirect (3xx), else empty.
+  const std::string& location() const { return parser_.location(); }
 
  private:
-  const SharedRun& run_;
   ResponseParser parser_;
   bool keep_open_ = false;
 

@@ -32,10 +32,11 @@ constexpr std::size_t kOutputBatch = 32 * 1024;
 
 }  // namespace
 
-std::shared_ptr<const Http2Request> build_http2_request(const EngineConfig& config) {
+std::shared_ptr<const Http2Request> build_http2_request(const TargetSpec& config,
+                                                        const net::Target& where) {
   auto request = std::make_shared<Http2Request>();
   std::vector<std::pair<std::string, std::string>> fields;
-  std::string authority = config.target.host_header;
+  std::string authority = where.host_header;
   bool user_agent = false, accept = false, content_type = false;
   std::vector<std::pair<std::string, std::string>> custom;
   for (const auto& [name, value] : config.headers) {
@@ -56,9 +57,9 @@ std::shared_ptr<const Http2Request> build_http2_request(const EngineConfig& conf
     custom.emplace_back(std::move(key), value);
   }
   fields.emplace_back(":method", config.method);
-  fields.emplace_back(":scheme", config.target.tls ? "https" : "http");
+  fields.emplace_back(":scheme", where.tls ? "https" : "http");
   fields.emplace_back(":authority", authority);
-  fields.emplace_back(":path", config.target.request_target);
+  fields.emplace_back(":path", where.request_target);
   if (!user_agent) fields.emplace_back("user-agent", "ccload/0.1");
   if (!accept) fields.emplace_back("accept", "*/*");
   if (!config.body.empty() && !config.content_type.empty() && !content_type) {
@@ -181,7 +182,7 @@ unsigned Http2Session::submitted() const {
 }
 
 bool Http2Session::submit(Http2Stream& stream) {
-  const Http2Request& request = *run_.http2_request;
+  const Http2Request& request = *run_.targets[stream.record.target].http2;
   stream.got_headers = stream.ended = stream.timed_out = false;
   stream.body_sent = 0;
   stream.body_bytes = 0;
@@ -377,7 +378,7 @@ ssize_t Http2Session::read_body(nghttp2_session*, std::int32_t, std::uint8_t* bu
                                 nghttp2_data_source* source, void* self) {
   auto& me = *static_cast<Http2Session*>(self);
   auto& stream = *static_cast<Http2Stream*>(source->ptr);
-  const std::string& body = me.run_.http2_request->body;
+  const std::string& body = me.run_.targets[stream.record.target].http2->body;
   const std::size_t n = std::min(length, body.size() - stream.body_sent);
   std::memcpy(buf, body.data() + stream.body_sent, n);
   stream.body_sent += n;
@@ -393,9 +394,10 @@ namespace {
 template <class Transport>
 class Http2Connection final : public Connection {
  public:
-  Http2Connection(Worker& worker, SharedRun& run)
+  Http2Connection(Worker& worker, SharedRun& run, Origin& origin)
       : worker_(worker),
         run_(run),
+        origin_(origin),
         transport_(worker.io(), run),
         pacer_(worker.io()),
         wake_(worker.io()),
@@ -454,6 +456,7 @@ class Http2Connection final : public Connection {
 
   Worker& worker_;
   SharedRun& run_;
+  Origin& origin_;
   Transport transport_;
   Timer pacer_;       // the next request's scheduled time (rate mode)
   Timer wake_;        // wakes the submitting loop: a stream ended, the connection closed
@@ -503,34 +506,24 @@ Task<void> Http2Connection<Transport>::run() {
         if (run_.stopping()) break;
         continue;
       }
-      std::optional<std::uint64_t> slot;
-      Clock::time_point due;
-      if (run_.paced()) {
-        slot = run_.take_slot();
-        if (!slot) {
-          no_more_slots = true;
-          continue;
-        }
-        due = run_.scheduled(*slot);
+      const std::optional<DueSlot> slot = run_.take_slot(origin_);
+      if (!slot) {
+        no_more_slots = true;
+        continue;
+      }
+      const Clock::time_point due = slot->due;
+      sent = run_.paced() ? Clock::now() : due;
+      if (due > sent) {
+        error_code ec;
+        pacer_.expires_at(due);
+        co_await pacer_.async_wait(into(ec));
+        if (run_.stopping()) break;
         sent = Clock::now();
-        if (due > sent) {
-          error_code ec;
-          pacer_.expires_at(due);
-          co_await pacer_.async_wait(into(ec));
-          if (run_.stopping()) break;
-          sent = Clock::now();
-        }
-      } else {
-        due = sent = Clock::now();
-        if (due < run_.end_by) slot = run_.take_slot();
-        if (!slot) {
-          no_more_slots = true;
-          continue;
-        }
       }
       stream = session_.allocate();
       stream->due = due;
-      stream->record.request_id = *slot + 1;
+      stream->record.request_id = slot->slot + 1;
+      stream->record.target = static_cast<std::uint16_t>(slot->target);
       stream->record.start_unix_ns = worker_.unix_ns(due);
       stream->record.wait_ns = nanoseconds(sent - due);
     } else {
@@ -562,7 +555,7 @@ Task<ErrorCategory> Http2Connection<Transport>::connect(Http2Stream& stream) {
   const Clock::time_point started = Clock::now();
   connecting_ = &stream;
   connect_timed_out_ = false;
-  ErrorCategory error = co_await transport_.open();
+  ErrorCategory error = co_await transport_.open(origin_.address);
   connecting_ = nullptr;
   if (error == ErrorCategory::none && connect_timed_out_) error = ErrorCategory::timeout;
   if (error != ErrorCategory::none) {
@@ -661,11 +654,11 @@ Task<void> Http2Connection<Transport>::shut() {
 
 }  // namespace
 
-std::unique_ptr<Connection> make_http2_connection(Worker& worker, SharedRun& run) {
-  if (run.tls_context != nullptr) {
-    return std::make_unique<Http2Connection<TlsTransport>>(worker, run);
+std::unique_ptr<Connection> make_http2_connection(Worker& worker, SharedRun& run, Origin& origin) {
+  if (origin.address.where.tls) {
+    return std::make_unique<Http2Connection<TlsTransport>>(worker, run, origin);
   }
-  return std::make_unique<Http2Connection<PlainTransport>>(worker, run);
+  return std::make_unique<Http2Connection<PlainTransport>>(worker, run, origin);
 }
 
 }  // namespace ccload::engine

@@ -27,14 +27,15 @@ namespace ccload::engine {
 
 class Connection;
 
-// The run's request as HTTP/2 header fields, built once per run and referenced (not copied) by
+// A target's request as HTTP/2 header fields, built once per run and referenced (not copied) by
 // every submit.
 struct Http2Request {
   std::vector<std::string> names, values;  // storage for nva
   std::vector<nghttp2_nv> nva;
   std::string body;
 };
-std::shared_ptr<const Http2Request> build_http2_request(const EngineConfig& config);
+std::shared_ptr<const Http2Request> build_http2_request(const TargetSpec& target,
+                                                        const net::Target& where);
 
 struct Http2Stream {
   enum class State {
@@ -128,7 +129,7 @@ class Http2Session {
   std::int32_t goaway_last_id_ = 0;
 };
 
-// The HTTP/2 connection for the run's scheme (TLS when run.tls_context is set).
-std::unique_ptr<Connection> make_http2_connection(Worker& worker, SharedRun& run);
+// An HTTP/2 connection to `origin` (TLS for https).
+std::unique_ptr<Connection> make_http2_connection(Worker& worker, SharedRun& run, Origin& origin);
 
 }  // namespace ccload::engine

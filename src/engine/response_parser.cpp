@@ -8,20 +8,26 @@ namespace {
 ResponseParser& self(llhttp_t* parser) { return *static_cast<ResponseParser*>(parser->data); }
 }  // namespace
 
-const llhttp_settings_t& ResponseParser::settings() {
-  static const llhttp_settings_t value = [] {
+const llhttp_settings_t& ResponseParser::settings(bool locations) {
+  static const auto make = [](bool with_fields) {
     llhttp_settings_t s;
     llhttp_settings_init(&s);
     s.on_headers_complete = &ResponseParser::on_headers_complete;
     s.on_body = &ResponseParser::on_body;
     s.on_message_complete = &ResponseParser::on_message_complete;
+    if (with_fields) {
+      s.on_header_field = &ResponseParser::on_header_field;
+      s.on_header_value = &ResponseParser::on_header_value;
+      s.on_header_value_complete = &ResponseParser::on_header_value_complete;
+    }
     return s;
-  }();
-  return value;
+  };
+  static const llhttp_settings_t plain = make(false), with_locations = make(true);
+  return locations ? with_locations : plain;
 }
 
-ResponseParser::ResponseParser() {
-  llhttp_init(&parser_, HTTP_RESPONSE, &settings());
+ResponseParser::ResponseParser(bool locations) {
+  llhttp_init(&parser_, HTTP_RESPONSE, &settings(locations));
   parser_.data = this;
 }
 
@@ -33,6 +39,47 @@ void ResponseParser::start(bool head_request) {
   fed_ = body_bytes_ = 0;
   head_room_ = kHeadLimit;
   captured_.clear();
+  location_.clear();
+  field_matched_ = 0;
+  field_is_location_ = in_value_ = false;
+}
+
+int ResponseParser::on_header_field(llhttp_t* parser, const char* data, std::size_t size) {
+  const int status = parser->status_code;
+  if (status < 300 || status >= 400) return 0;  // only redirects' fields are looked at
+  ResponseParser& p = self(parser);
+  if (p.in_value_) {  // a new field begins
+    p.in_value_ = false;
+    p.field_matched_ = 0;
+  }
+  static constexpr std::string_view kLocation = "location";
+  for (std::size_t i = 0; i < size; ++i) {
+    const char c = static_cast<char>(data[i] | 0x20);  // ASCII lower case (letters only matter)
+    if (p.field_matched_ < kLocation.size() && c == kLocation[p.field_matched_]) {
+      ++p.field_matched_;
+    } else {
+      p.field_matched_ = kLocation.size() + 1;  // cannot match any more
+    }
+  }
+  p.field_is_location_ = p.field_matched_ == kLocation.size();
+  return 0;
+}
+
+int ResponseParser::on_header_value(llhttp_t* parser, const char* data, std::size_t size) {
+  const int status = parser->status_code;
+  if (status < 300 || status >= 400) return 0;
+  ResponseParser& p = self(parser);
+  p.in_value_ = true;
+  if (p.field_is_location_ && p.location_.size() < 8192) {
+    p.location_.append(data, size);
+  }
+  return 0;
+}
+
+int ResponseParser::on_header_value_complete(llhttp_t* parser) {
+  ResponseParser& p = self(parser);
+  p.in_value_ = true;  // the next field callback starts a new name
+  return 0;
 }
 
 int ResponseParser::on_headers_complete(llhttp_t* parser) {
@@ -98,6 +145,7 @@ ResponseParser::Step ResponseParser::parse(const char* data, std::size_t size, s
       interim_done_ = false;
       headers_done_ = false;
       status_ = 0;
+      location_.clear();
       llhttp_reset(&parser_);
     }
   }

@@ -26,7 +26,9 @@ class ResponseParser {
     failed,     // not valid HTTP/1.x, or a head over kHeadLimit
   };
 
-  ResponseParser();
+  // `locations`: note the Location field of redirect responses (3xx) for location(); otherwise
+  // no field is looked at.
+  explicit ResponseParser(bool locations = false);
   ResponseParser(const ResponseParser&) = delete;
   ResponseParser& operator=(const ResponseParser&) = delete;
 
@@ -47,12 +49,18 @@ class ResponseParser {
   bool keep_alive() const { return keep_alive_; }
   // The captured body of a failed response (empty for successes); moved out.
   std::string take_failure_body();
+  // The Location field of a complete 3xx response (empty when it had none or locations are not
+  // noted). Valid until the next start().
+  const std::string& location() const { return location_; }
 
  private:
   static int on_headers_complete(llhttp_t* parser);
   static int on_body(llhttp_t* parser, const char* data, std::size_t size);
   static int on_message_complete(llhttp_t* parser);
-  static const llhttp_settings_t& settings();
+  static int on_header_field(llhttp_t* parser, const char* data, std::size_t size);
+  static int on_header_value(llhttp_t* parser, const char* data, std::size_t size);
+  static int on_header_value_complete(llhttp_t* parser);
+  static const llhttp_settings_t& settings(bool locations);
 
   llhttp_t parser_;
   bool head_request_ = false;
@@ -66,6 +74,11 @@ class ResponseParser {
   std::size_t head_room_ = kHeadLimit;  // bytes the head(s) of this response may still take
   std::uint64_t body_bytes_ = 0;
   std::string captured_;
+  // The field being parsed is Location: its name so far matched (a name may arrive in pieces).
+  std::size_t field_matched_ = 0;
+  bool field_is_location_ = false;
+  bool in_value_ = false;
+  std::string location_;
 };
 
 }  // namespace ccload::engine

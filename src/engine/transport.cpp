@@ -15,10 +15,10 @@ using boost::system::error_code;
 
 namespace {
 
-Task<ErrorCategory> connect_tcp(Socket& socket, const SharedRun& run) {
-  if (run.endpoints.empty()) co_return ErrorCategory::resolve;
+Task<ErrorCategory> connect_tcp(Socket& socket, const Address& address) {
+  if (address.endpoints.empty()) co_return ErrorCategory::resolve;
   error_code ec;
-  co_await asio::async_connect(socket, run.endpoints, into(ec));
+  co_await asio::async_connect(socket, address.endpoints, into(ec));
   if (ec) {
     // The generator's own shortages (descriptors, ephemeral ports, memory) are `client`.
     const ErrorCategory category = local_or(ec, ErrorCategory::connect);
@@ -31,14 +31,16 @@ Task<ErrorCategory> connect_tcp(Socket& socket, const SharedRun& run) {
 
 }  // namespace
 
-Task<ErrorCategory> PlainTransport::open() { return connect_tcp(socket_, run_); }
+Task<ErrorCategory> PlainTransport::open(const Address& address) {
+  return connect_tcp(socket_, address);
+}
 
-Task<ErrorCategory> TlsTransport::open() {
+Task<ErrorCategory> TlsTransport::open(const Address& address) {
   refused_http2_ = false;
-  const ErrorCategory tcp = co_await connect_tcp(socket_, run_);
+  const ErrorCategory tcp = co_await connect_tcp(socket_, address);
   if (tcp != ErrorCategory::none) co_return tcp;
   tls_.emplace(socket_, *run_.tls_context);
-  net::prepare_client_handshake(*tls_, run_.config.target.host);
+  net::prepare_client_handshake(*tls_, address.where.host);
   error_code ec;
   co_await tls_->async_handshake(asio::ssl::stream_base::client, into(ec));
   if (ec) {

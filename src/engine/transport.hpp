@@ -5,7 +5,8 @@
 // with no branch on the stream type at any read or write.
 //
 // Contract of both:
-//   open()       connects to the run's endpoints (and handshakes); none, connect or tls. On
+//   open(a)      connects to address a's endpoints (and handshakes, with a's host name as
+//                SNI and for verification); none, resolve, connect or tls. On
 //                failure everything is closed again. Timeouts are the caller's to classify.
 //   write(b,ec)  writes all of the buffer sequence b; an awaitable operation, not a coroutine.
 //   read_some    reads what is there into the buffer (at least one byte, or an error in ec).
@@ -41,7 +42,7 @@ class PlainTransport {
  public:
   PlainTransport(boost::asio::io_context& io, const SharedRun& run) : run_(run), socket_(io) {}
 
-  Task<ErrorCategory> open();
+  Task<ErrorCategory> open(const Address& address);
   template <class Buffers>
   Task<std::size_t> write(const Buffers& buffers, boost::system::error_code& ec) {
     return boost::asio::async_write(socket_, buffers, into(ec));
@@ -67,7 +68,7 @@ class TlsTransport {
 
   // With HTTP/2, a handshake in which the server did not select "h2" by ALPN is a tls failure
   // and refused_http2() is true until the next open().
-  Task<ErrorCategory> open();
+  Task<ErrorCategory> open(const Address& address);
   template <class Buffers>
   Task<std::size_t> write(const Buffers& buffers, boost::system::error_code& ec) {
     return boost::asio::async_write(*tls_, buffers, into(ec));

@@ -27,13 +27,14 @@ Clock::duration watchdog_tick(double timeout_s) {
 
 }  // namespace
 
-Worker::Worker(SharedRun& run, unsigned connections, FinishSignal& signal)
+Worker::Worker(SharedRun& run, const std::vector<std::uint32_t>& origins, FinishSignal& signal)
     : run_(run), signal_(signal), tick_(watchdog_tick(run.config.timeout_s)) {
-  connections_.reserve(connections);
-  for (unsigned i = 0; i < connections; ++i) {
-    connections_.push_back(make_connection(*this, run_));
+  connections_.reserve(origins.size());
+  for (const std::uint32_t origin : origins) {
+    connections_.push_back(make_connection(*this, run_, run_.origins[origin]));
   }
   if (run_.config.store != nullptr) store_batch_.reserve(kBatchSize);
+  if (run_.targets.size() > 1) target_stats_.resize(run_.targets.size());
 }
 
 Worker::~Worker() {
@@ -55,6 +56,7 @@ void Worker::join() {
 
 void Worker::run_thread() {
   stats_.record_waits = run_.paced();  // the schedule is planned before the workers start
+  for (auto& target : target_stats_) target.record_waits = stats_.record_waits;
   active_connections_ = static_cast<unsigned>(connections_.size());
   last_failure_flush_ = Clock::now();
   for (auto& connection : connections_) {
@@ -105,6 +107,7 @@ void Worker::on_connection_done() {
 void Worker::on_record(Record&& record, Clock::time_point finished) {
   last_completion_ = finished;
   stats_.add(record);
+  if (!target_stats_.empty()) target_stats_[record.target].add(record);
   const auto second = std::chrono::duration_cast<std::chrono::seconds>(finished - run_.started);
   stats_.timeline.add(static_cast<std::size_t>(std::max<std::int64_t>(second.count(), 0)), record);
   if (record.request_id <= run_.config.keep_records) kept_.push_back(record);

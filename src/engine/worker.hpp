@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -19,21 +20,54 @@
 #include "engine/engine.hpp"
 #include "engine/loop_monitor.hpp"
 #include "engine/schedule.hpp"
+#include "net/url.hpp"
 
 namespace ccload::engine {
 
 using Clock = std::chrono::steady_clock;
 
-// What every worker reads during a run. Only next_slot changes (one relaxed fetch_add per request).
 struct Http2Request;
 
+// Where connections go: a resolved address (host, port, scheme and TLS name of `where`).
+struct Address {
+  net::Target where;
+  std::vector<boost::asio::ip::tcp::endpoint> endpoints{};  // empty: the host did not resolve
+};
+
+// One origin (scheme, host, port) of the run's targets, with its own connections and slot lane:
+// the j-th slot taken on it is run slot (j / T_O) * T + lane[j % T_O], where T is the number of
+// targets and lane the indices of this origin's T_O targets (ascending). So request k of the run
+// goes to target k mod T whichever origin serves it, and every origin takes its slots in order.
+struct Origin {
+  Address address;
+  std::vector<std::uint32_t> lane;          // indices of this origin's targets, ascending
+  std::atomic<std::uint64_t> next_slot{0};  // slots of this lane handed out so far
+  unsigned connections = 0;                 // of the run's c
+};
+
+// One target of the run, prepared once: its request bytes and the origin that serves it.
+struct TargetRoute {
+  net::Target where;
+  std::string request;                            // the HTTP/1.1 request bytes
+  std::shared_ptr<const Http2Request> http2 = {};  // the request as HTTP/2 fields (--http2)
+  bool head = false;                               // HEAD: responses carry no body
+  std::uint32_t origin = 0;                        // index into SharedRun::origins
+};
+
+// A request slot taken by a connection: which request of the run, for which target, due when.
+struct DueSlot {
+  std::uint64_t slot = 0;  // 0-based; the record's request_id is slot + 1
+  std::uint32_t target = 0;
+  Clock::time_point due{};  // its scheduled time (paced), else when it was taken
+};
+
+// What every worker reads during a run. Only the origins' slot counters change (one relaxed
+// fetch_add per request).
 struct SharedRun {
   const EngineConfig& config;
-  std::string request;                                      // the request bytes, built once
-  std::vector<boost::asio::ip::tcp::endpoint> endpoints{};  // empty: the host did not resolve
-  boost::asio::ssl::context* tls_context = nullptr;         // set for https
-  bool head_request = false;                                // responses carry no body
-  std::atomic<std::uint64_t> next_slot{0};                  // request slots handed out so far
+  std::vector<TargetRoute> targets{};  // in the run's order
+  std::deque<Origin> origins{};  // distinct origins of the targets, in first-use order
+  boost::asio::ssl::context* tls_context = nullptr;  // set when a target is https (or redirects on)
   // Set before the workers start.
   std::uint64_t slot_limit = 0;  // slots to hand out: n, or in rate mode with -z, rate x duration
   std::int64_t unix_epoch_offset_ns = 0;  // system_clock minus steady_clock, read once per run
@@ -41,23 +75,30 @@ struct SharedRun {
   Clock::time_point end_by = Clock::time_point::max();  // no request is due from then on
   Schedule schedule{};                                  // paced with --rate or --stages, else not
   Timetable<Clock> timetable{};                         // `schedule` from `started`
-  std::shared_ptr<const Http2Request> http2_request = {};  // the request as HTTP/2 fields
 
   bool stopping() const {
     return config.stop != nullptr && config.stop->load(std::memory_order_relaxed);
   }
 
-  // The next request slot (0-based), or nothing when all n are taken or a stop was requested.
-  std::optional<std::uint64_t> take_slot() {
+  // The next slot of `origin`'s lane and when it is due, or nothing when its share of n is taken,
+  // -z has ended (closed model) or a stop was requested. Closed model: due now (one clock read).
+  std::optional<DueSlot> take_slot(Origin& origin) {
     if (stopping()) return std::nullopt;
-    std::uint64_t slot = next_slot.fetch_add(1, std::memory_order_relaxed);
+    Clock::time_point due{};
+    if (!paced()) {
+      due = Clock::now();
+      if (due >= end_by) return std::nullopt;
+    }
+    const std::uint64_t taken = origin.next_slot.fetch_add(1, std::memory_order_relaxed);
+    const std::uint64_t lanes = origin.lane.size();
+    const std::uint32_t target = origin.lane[taken % lanes];
+    const std::uint64_t slot = (taken / lanes) * targets.size() + target;
     if (slot >= slot_limit) return std::nullopt;
-    return slot;
+    if (paced()) due = timetable.due(slot);  // the slot limit keeps every slot within -z
+    return DueSlot{slot, target, due};
   }
 
   bool paced() const { return schedule.paced(); }
-  // When `slot` is due in a paced run (to the nearest nanosecond).
-  Clock::time_point scheduled(std::uint64_t slot) const { return timetable.due(slot); }
 };
 
 // Tells the engine's thread that a worker has finished.
@@ -71,7 +112,8 @@ class Connection;
 
 class Worker {
  public:
-  Worker(SharedRun& run, unsigned connections, FinishSignal& signal);
+  // One connection per entry of `origins` (indices into run.origins).
+  Worker(SharedRun& run, const std::vector<std::uint32_t>& origins, FinishSignal& signal);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -95,6 +137,8 @@ class Worker {
 
   // Read after join().
   const stats::RunStats& stats() const { return stats_; }
+  // Per target, by index (empty for a run of one target).
+  const std::vector<stats::RunStats>& target_stats() const { return target_stats_; }
   std::vector<Record>& kept() { return kept_; }
   Clock::time_point last_completion() const { return last_completion_; }
   std::uint64_t connections_opened() const { return connections_opened_; }
@@ -128,6 +172,7 @@ class Worker {
   std::thread thread_;
 
   stats::RunStats stats_;
+  std::vector<stats::RunStats> target_stats_;
   std::vector<Record> kept_;
   std::vector<Record> store_batch_;
   std::vector<Record> failure_batch_;

@@ -37,14 +37,19 @@ nlohmann::json make_event(const Record& record, const EventContext& context) {
   nlohmann::json event = nlohmann::json::object();
   event["dt"] = rfc3339_utc(record.start_unix_ns);
   event["timestamp"] = std::to_string(record.start_unix_ns);
-  event["url"] = context.url;
+  const bool named = record.target < context.targets.size();
+  event["url"] = named ? context.targets[record.target].url : context.url;
   event["status"] = record.status;
-  event["method"] = context.method;
+  event["method"] = named ? context.targets[record.target].method : context.method;
   event["body"] = record.body;
   event["error"] = std::string(error_name(record));
   event["run_id"] = context.run_id;
   event["ttfb"] = seconds(record.ttfb_ns);
   event["total"] = seconds(record.total_ns);
+  if (record.redirects > 0) {
+    event["redirects"] = record.redirects;
+    event["final_url"] = record.final_url;
+  }
   return event;
 }
 

@@ -7,16 +7,20 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/record.hpp"
+#include "core/target.hpp"
 
 namespace ccload::sinks {
 
 // What every event of a run shares.
 struct EventContext {
-  std::string url;     // the load test's target URL, as given
-  std::string method;  // the load test's method
+  std::string url;     // the load test's (first) target URL, as given
+  std::string method;  // the load test's (first) method
   std::int64_t run_id = 0;
+  // Every target of the run, by Record::target; empty: url and method name every record's.
+  std::vector<TargetName> targets = {};
 };
 
 // "2024-05-01T12:34:56.123456789Z": RFC 3339, UTC, nanosecond fraction.
@@ -26,8 +30,9 @@ std::string rfc3339_utc(std::int64_t unix_ns);
 // failing status.
 std::string_view error_name(const Record& record);
 
-// One event: dt, timestamp (ns since the epoch, as a string), url, status (0 for a transport
-// error), method, body (as captured by the engine), error, run_id, ttfb and total (seconds).
+// One event: dt, timestamp (ns since the epoch, as a string), url and method (of the record's
+// target), status (0 for a transport error; the last hop's), body (as captured by the engine),
+// error, run_id, ttfb and total (seconds); after redirects also redirects (hops) and final_url.
 nlohmann::json make_event(const Record& record, const EventContext& context);
 
 // Serializes without ever throwing: bytes that are not valid UTF-8 (binary bodies) become U+FFFD.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/record_sink.hpp"
+#include "core/target.hpp"
 #include "net/tls.hpp"
 
 namespace ccload::sinks {
@@ -22,6 +23,7 @@ struct ShipperConfig {
   double flush_timeout_s = 10;     // the final flush's deadline, from finish()
   net::TlsOptions tls;             // verification on by default
   std::string target_url, method;  // of the load test, for the events
+  std::vector<TargetName> targets;  // every target, by Record::target (empty: target_url for all)
   std::int64_t run_id = 0;
   std::string database;  // where the failures are stored ("" when not stored)
 

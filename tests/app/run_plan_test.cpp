@@ -7,7 +7,7 @@ namespace {
 
 cli::RunCommand command_for(std::string url) {
   cli::RunCommand command;
-  command.url = std::move(url);
+  command.urls = {std::move(url)};
   return command;
 }
 
@@ -24,11 +24,14 @@ TEST(PlanRun, CommandLineAndSettingsBecomeOnePlan) {
   settings.database_path = "runs.db";
   settings.timeout_s = 7;
   const RunPlan plan = plan_run(command, settings);
-  EXPECT_EQ(plan.engine.target.host, "api.example");
-  EXPECT_EQ(plan.engine.target.port, 8443);
-  EXPECT_TRUE(plan.engine.target.tls);
-  EXPECT_EQ(plan.engine.method, "POST");
-  EXPECT_EQ(plan.engine.content_type, "application/json");
+  ASSERT_EQ(plan.engine.targets.size(), 1u);
+  EXPECT_EQ(plan.engine.targets[0].url, "https://api.example:8443/v1/items?x=1");
+  EXPECT_EQ(plan.engine.targets[0].method, "POST");
+  EXPECT_EQ(plan.engine.targets[0].body, R"({"a": 1})");
+  EXPECT_EQ(plan.engine.targets[0].content_type, "application/json");
+  EXPECT_EQ(plan.engine.max_redirects, 10u);
+  EXPECT_EQ(plan.facts.targets,
+            (std::vector<TargetName>{{"POST", "https://api.example:8443/v1/items?x=1"}}));
   EXPECT_EQ(plan.engine.requests, 500u);
   EXPECT_DOUBLE_EQ(plan.engine.rate, 250);
   EXPECT_DOUBLE_EQ(plan.engine.timeout_s, 7) << "the configuration's timeout";
@@ -73,13 +76,52 @@ TEST(PlanRun, BasicAuthFromTheConfigurationUnlessAnAuthorizationHeaderIsGiven) {
   settings.password = "pa:ss";
   cli::RunCommand command = command_for("http://h/");
   RunPlan plan = plan_run(command, settings);
-  ASSERT_EQ(plan.engine.headers.size(), 1u);
-  EXPECT_EQ(plan.engine.headers[0].first, "Authorization");
-  EXPECT_EQ(plan.engine.headers[0].second, "Basic dXNlcjpwYTpzcw==");  // base64("user:pa:ss")
+  ASSERT_EQ(plan.engine.targets[0].headers.size(), 1u);
+  EXPECT_EQ(plan.engine.targets[0].headers[0].first, "Authorization");
+  EXPECT_EQ(plan.engine.targets[0].headers[0].second, "Basic dXNlcjpwYTpzcw==");  // base64("user:pa:ss")
   command.headers = {{"authorization", "Bearer t"}};
   plan = plan_run(command, settings);
-  ASSERT_EQ(plan.engine.headers.size(), 1u);
-  EXPECT_EQ(plan.engine.headers[0].second, "Bearer t");
+  ASSERT_EQ(plan.engine.targets[0].headers.size(), 1u);
+  EXPECT_EQ(plan.engine.targets[0].headers[0].second, "Bearer t");
+}
+
+TEST(PlanRun, SeveralUrlsShareTheCommandLinesRequestAndCMustCoverTheirOrigins) {
+  cli::RunCommand command = command_for("http://a:1/x");
+  command.urls.push_back("http://b:2/y");
+  command.urls.push_back("http://a:1/z");
+  command.method = "PUT";
+  command.headers = {{"X-K", "v"}};
+  command.concurrency = 2;
+  RunPlan plan = plan_run(command, {});
+  ASSERT_EQ(plan.engine.targets.size(), 3u);
+  for (const auto& target : plan.engine.targets) {
+    EXPECT_EQ(target.method, "PUT");
+    EXPECT_EQ(target.headers, (HeaderList{{"X-K", "v"}}));
+  }
+  EXPECT_EQ(plan.facts.url, "http://a:1/x");
+  EXPECT_EQ(plan.facts.targets.size(), 3u);
+  command.concurrency = 1;
+  try {
+    plan_run(command, {});
+    ADD_FAILURE() << "one connection for two origins";
+  } catch (const cli::UsageError& error) {
+    EXPECT_NE(std::string(error.what()).find("give -c 2 or more"), std::string::npos)
+        << error.what();
+  }
+}
+
+TEST(PlanRun, FileTargetsKeepTheirOwnRequestAndGetTheCommandLinesHeaders) {
+  cli::RunCommand command;
+  command.file_targets = {{"POST", "http://a/1", {{"X-A", "1"}}, "body", ""},
+                          {"DELETE", "http://a/2", {}, "", ""}};
+  command.headers = {{"X-All", "y"}};
+  RunPlan plan = plan_run(command, {});
+  ASSERT_EQ(plan.engine.targets.size(), 2u);
+  EXPECT_EQ(plan.engine.targets[0].headers, (HeaderList{{"X-A", "1"}, {"X-All", "y"}}));
+  EXPECT_EQ(plan.engine.targets[0].body, "body");
+  EXPECT_EQ(plan.engine.targets[0].content_type, "") << "a file's body is sent as written";
+  EXPECT_EQ(plan.engine.targets[1].method, "DELETE");
+  EXPECT_EQ(plan.facts.method, "POST");
 }
 
 TEST(PlanRun, ShippingWhenATokenOrLokiIsConfigured) {
@@ -111,7 +153,7 @@ TEST(PlanRun, ShardsShareNAndCExactlyAndKeepOneEvenSchedule) {
   double rate = 0;
   for (unsigned i = 0; i < 3; ++i) {
     cli::RunCommand command;
-    command.url = "http://h/";
+    command.urls = {"http://h/"};
     command.requests = 1000;
     command.concurrency = 10;
     command.rate = 300;

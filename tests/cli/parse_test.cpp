@@ -35,7 +35,7 @@ std::string usage_error(std::vector<std::string> args) {
 }
 
 void expect_same_run(const RunCommand& a, const RunCommand& b) {
-  EXPECT_EQ(a.url, b.url);
+  EXPECT_EQ(a.urls, b.urls);
   EXPECT_EQ(a.method, b.method);
   EXPECT_EQ(a.body, b.body);
   EXPECT_EQ(a.requests, b.requests);
@@ -52,7 +52,7 @@ TEST(ParseCommandLine, SeedAndModernFormsGiveTheSameRun) {
   EXPECT_FALSE(modern.seed_form);
   expect_same_run(seed, modern);
   expect_same_run(seed_word, modern);
-  EXPECT_EQ(seed.url, "http://h/get");
+  EXPECT_EQ(seed.urls, std::vector<std::string>{"http://h/get"});
   EXPECT_EQ(seed.requests, 100u);
   EXPECT_EQ(seed.concurrency, 10u);
 }
@@ -261,6 +261,58 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{{"run", "http://h/", "--start-rate", "5"}, "--start-rate is where --stages"},
         BadInput{{"run", "http://h/", "--stages", "1s:1", "--start-rate", "-1"},
                  "--start-rate must be"}));
+
+}  // namespace
+}  // namespace ccload::cli
+
+namespace ccload::cli {
+namespace {
+
+std::string write_targets(const std::string& name, const std::string& text) {
+  const auto path = std::filesystem::temp_directory_path() / name;
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+TEST(ParseTargets, SeveralUrlsOnTheCommandLineKeepTheirOrder) {
+  RunCommand run = parse_run({"run", "http://a/1", "http://b/2", "http://a/3", "-n", "9"});
+  EXPECT_EQ(run.urls, (std::vector<std::string>{"http://a/1", "http://b/2", "http://a/3"}));
+  EXPECT_TRUE(run.file_targets.empty());
+  EXPECT_EQ(run.max_redirects, 10u);
+}
+
+TEST(ParseTargets, MaxRedirectsTakesZeroToTurnThemOff) {
+  EXPECT_EQ(parse_run({"run", "http://a/", "--max-redirects", "0"}).max_redirects, 0u);
+  EXPECT_EQ(parse_run({"run", "http://a/", "--max-redirects", "3"}).max_redirects, 3u);
+  const std::string message = usage_error({"run", "http://a/", "--max-redirects", "x"});
+  EXPECT_NE(message.find("--max-redirects"), std::string::npos) << message;
+}
+
+TEST(ParseTargets, SeedFormTakesAFileInsteadOfUrlAndMethod) {
+  const std::string path = write_targets("ccload_parse_targets.txt",
+                                         "GET http://a/1\n\nPOST http://b/2\nX-K: v\n");
+  RunCommand run = parse_run({"-f", path, "-n", "10", "-c", "2", "-H", "X-All: 1"});
+  EXPECT_TRUE(run.seed_form);
+  ASSERT_EQ(run.file_targets.size(), 2u);
+  EXPECT_EQ(run.file_targets[1].method, "POST");
+  EXPECT_EQ(run.file_targets[1].url, "http://b/2");
+  EXPECT_TRUE(run.urls.empty());
+  EXPECT_EQ(run.headers.size(), 1u);
+}
+
+TEST(ParseTargets, BadCombinationsAreOneLineErrors) {
+  const std::string path = write_targets("ccload_parse_targets2.txt", "GET http://a/1\n");
+  EXPECT_NE(usage_error({"run", "http://a/", "-f", path}).find("-f"), std::string::npos);
+  EXPECT_NE(usage_error({"-f", path, "-n", "10", "-c", "2", "-GET"}).find("drop -GET"),
+            std::string::npos);
+  EXPECT_NE(usage_error({"run", "-f", path, "-d", "{}"}).find("@PATH"), std::string::npos);
+  EXPECT_NE(usage_error({"run", "-f", path, "-m", "POST"}).find("drop -m"), std::string::npos);
+  EXPECT_NE(usage_error({"run", "http://a/", "ftp://b/"}).find("ftp"), std::string::npos);
+  EXPECT_NE(usage_error({"run", "-f", "/nonexistent/targets.txt"}).find("/nonexistent/targets.txt"),
+            std::string::npos);
+  const std::string body = usage_error({"run", "http://a/", "http://b/", "-d", "not json"});
+  EXPECT_NE(body.find("-d is not valid JSON"), std::string::npos) << body;
+}
 
 }  // namespace
 }  // namespace ccload::cli

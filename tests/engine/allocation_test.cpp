@@ -60,9 +60,9 @@ std::atomic<std::uint64_t> allocations{0};
 namespace ccload::engine {
 namespace {
 
-std::uint64_t allocations_for(const std::string& url, std::uint64_t requests) {
+std::uint64_t allocations_for(const std::vector<std::string>& urls, std::uint64_t requests) {
   EngineConfig config;
-  config.target = net::parse_target(url);
+  for (const auto& url : urls) config.targets.push_back({.url = url});
   config.requests = requests;
   config.concurrency = 10;
   config.threads = 2;
@@ -79,12 +79,26 @@ TEST(EngineAllocations, DoNotGrowWithTheNumberOfRequests) {
   GTEST_SKIP() << "a sanitizer build: malloc belongs to the sanitizer and is not counted";
 #endif
   test::ServeProcess server;
-  const std::string url = server.base_url() + "/get";
+  const std::vector<std::string> url{server.base_url() + "/get"};
   allocations_for(url, 2000);  // warm-up: thread-local caches, lazily created singletons
   std::uint64_t small = allocations_for(url, 10000);
   std::uint64_t large = allocations_for(url, 20000);
   // 10,000 more requests cost no more allocations (a few for thread start-up jitter at most).
   std::cout << "allocations: 10k=" << small << " 20k=" << large << "\n";
+  EXPECT_LE(large, small + 20) << "10k requests: " << small << " allocations; 20k: " << large;
+}
+
+TEST(EngineAllocations, DoNotGrowWithTheNumberOfRequestsOverSeveralTargets) {
+#ifdef CCLOAD_SANITIZER
+  GTEST_SKIP() << "a sanitizer build: malloc belongs to the sanitizer and is not counted";
+#endif
+  test::ServeProcess first, second;  // three targets on two origins
+  const std::vector<std::string> urls{first.base_url() + "/get", second.base_url() + "/get",
+                                      first.base_url() + "/status/201"};
+  allocations_for(urls, 2000);
+  std::uint64_t small = allocations_for(urls, 10000);
+  std::uint64_t large = allocations_for(urls, 20000);
+  std::cout << "allocations over three targets: 10k=" << small << " 20k=" << large << "\n";
   EXPECT_LE(large, small + 20) << "10k requests: " << small << " allocations; 20k: " << large;
 }
 

@@ -19,8 +19,8 @@ std::vector<std::pair<std::string, std::string>> fields(const Http2Request& requ
 }
 
 TEST(Http2Request, PseudoHeadersFirstCustomHeadersLowercasedConnectionHeadersDropped) {
-  EngineConfig config;
-  config.target = net::parse_target("https://example.com:8443/x?q=1");
+  TargetSpec config;
+  config.url = "https://example.com:8443/x?q=1";
   config.method = "POST";
   config.body = R"({"a": 1})";
   config.content_type = "application/json";
@@ -29,7 +29,7 @@ TEST(Http2Request, PseudoHeadersFirstCustomHeadersLowercasedConnectionHeadersDro
                     {"Host", "other.example"},
                     {"Content-Length", "99"},
                     {"Accept", "text/plain"}};
-  auto request = build_http2_request(config);
+  auto request = build_http2_request(config, net::parse_target(config.url));
   auto list = fields(*request);
   ASSERT_GE(list.size(), 4u);
   EXPECT_EQ(list[0], (std::pair<std::string, std::string>{":method", "POST"}));
@@ -50,9 +50,9 @@ TEST(Http2Request, PseudoHeadersFirstCustomHeadersLowercasedConnectionHeadersDro
 }
 
 TEST(Http2Request, GetHasNoContentLength) {
-  EngineConfig config;
-  config.target = net::parse_target("http://127.0.0.1:8080/get");
-  auto list = fields(*build_http2_request(config));
+  TargetSpec config;
+  config.url = "http://127.0.0.1:8080/get";
+  auto list = fields(*build_http2_request(config, net::parse_target(config.url)));
   EXPECT_EQ(list[1].second, "http");
   EXPECT_EQ(list[2].second, "127.0.0.1:8080");
   for (const auto& [name, value] : list) EXPECT_NE(name, "content-length");
