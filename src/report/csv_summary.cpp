@@ -29,9 +29,8 @@ std::string optional_number(const std::optional<double>& value) {
   return value ? fmt::format("{}", *value) : "";
 }
 
-}  // namespace
-
-std::string csv_header() {
+// The columns up to the timings: the same in this version and the one before the targets.
+std::string leading_columns() {
   std::string header =
       "started_utc,url,method,concurrency,requested,duration_limit_s,rate,requests,succeeded,"
       "failed,rps,duration_s,interrupted,bytes";
@@ -41,11 +40,16 @@ std::string csv_header() {
   return header + ",waited,generator_limited,stages";
 }
 
-std::string csv_row(const stats::RunSummary& s) {
+// The header of ccload before runs had several targets (no redirected, no target column).
+std::string previous_header() { return leading_columns(); }
+
+// One row of `s` (the whole run or one target's summary) with `target` in the target column;
+// `named` false leaves url and method empty (the whole of a run of several targets).
+std::string one_row(const stats::RunSummary& s, const std::string& target, bool named) {
   const stats::RunFacts& facts = s.facts;
   std::string row = fmt::format(
       "{},{},{},{},{},{},{},{},{},{},{:.3f},{:.6f},{},{}", utc_iso(facts.started_unix_ns),
-      field(facts.url), field(facts.method), facts.concurrency,
+      named ? field(facts.url) : "", named ? field(facts.method) : "", facts.concurrency,
       facts.requested ? std::to_string(*facts.requested) : "",
       optional_number(facts.duration_limit_s), optional_number(facts.rate), s.requests, s.succeeded,
       s.failed, s.rps, facts.duration_s, facts.interrupted ? 1 : 0, s.bytes);
@@ -61,7 +65,25 @@ std::string csv_row(const stats::RunSummary& s) {
   row += fmt::format(",{},{},{}", s.waited,
                      s.generator.measured ? (s.generator.limited ? "1" : "0") : "",
                      field(stages_text(facts.stages)));
-  return row;
+  return row + fmt::format(",{},{}", s.redirected, target);
+}
+
+}  // namespace
+
+std::string csv_header() { return leading_columns() + ",redirected,target"; }
+
+std::vector<std::string> csv_rows(const stats::RunSummary& s) {
+  std::vector<std::string> rows{one_row(s, "total", s.targets.empty())};
+  for (std::size_t i = 0; i < s.targets.size(); ++i) {
+    rows.push_back(one_row(s.targets[i], std::to_string(i + 1), true));
+  }
+  return rows;
+}
+
+std::string csv_row(const stats::RunSummary& s) {
+  std::string lines;
+  for (const std::string& row : csv_rows(s)) lines += (lines.empty() ? "" : "\n") + row;
+  return lines;
 }
 
 std::optional<std::string> csv_header_problem(const std::string& path) {
@@ -73,6 +95,14 @@ std::optional<std::string> csv_header_problem(const std::string& path) {
   if (first.rfind("\xEF\xBB\xBF", 0) == 0) first.erase(0, 3);
   if (!first.empty() && first.back() == '\r') first.pop_back();
   if (first == csv_header()) return std::nullopt;
+  if (first == previous_header()) {
+    return fmt::format(
+        "--csv '{}' has the columns of an older ccload (without redirected and target, added for "
+        "runs of several targets): rows of this version would not line up under them; give a new "
+        "file, or add \",redirected,target\" to its first line and \",,total\" to every other "
+        "line",
+        path);
+  }
   return fmt::format(
       "--csv '{}' holds other data (its first line is not ccload's header, or is from an older "
       "version): give a new file",

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
 #include <vector>
 
 #include "report/html_report.hpp"
@@ -58,7 +59,8 @@ constexpr int kWidth = 760, kHeight = 300, kLeft = 64, kRight = 32, kTop = 16, k
 
 double quantile_at(double x) { return 1 - std::pow(10.0, -x); }
 
-std::string percentile_chart(const std::array<Curve, 3>& curves) {
+// The highest latency the curves reach on the axis, in milliseconds (0 without a sample).
+double curves_top_ms(const std::array<Curve, 3>& curves) {
   double top_ms = 0;
   for (const auto& curve : curves) {
     if (curve.histogram->count() == 0) continue;
@@ -66,14 +68,20 @@ std::string percentile_chart(const std::array<Curve, 3>& curves) {
         top_ms,
         static_cast<double>(curve.histogram->value_at_quantile(quantile_at(kTailNines))) / 1e6);
   }
-  top_ms = nice_ceiling(top_ms);
+  return top_ms;
+}
+
+// `label`: the SVG's aria-label, escaped already. The latency axis goes up to a round value at or
+// above `top_ms` (charts meant to be compared share it), or above the curves' own top without it.
+std::string percentile_chart(const std::array<Curve, 3>& curves, std::string_view label,
+                             std::optional<double> top = std::nullopt) {
+  const double top_ms = nice_ceiling(top.value_or(curves_top_ms(curves)));
   const double plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;
   auto px = [&](double x) { return kLeft + plot_w * x / kTailNines; };
   auto py = [&](double ms) { return kTop + plot_h * (1 - std::min(ms, top_ms) / top_ms); };
 
-  std::string svg =
-      fmt::format("<svg viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"latency by percentile\">\n",
-                  kWidth, kHeight);
+  std::string svg = fmt::format("<svg viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{}\">\n",
+                                kWidth, kHeight, label);
   for (int i = 0; i <= 4; ++i) {  // horizontal grid and the latency axis
     const double ms = top_ms * i / 4;
     svg += fmt::format(
@@ -232,6 +240,63 @@ std::string timing_row(const char* name, const stats::TimingSummary& s) {
       milliseconds(s.max));
 }
 
+std::array<Curve, 3> curves_of(const stats::RunSummary& s) {
+  return {Curve{"total", "#2f6fde", &s.total.histogram},
+          Curve{"last byte", "#0f9d76", &s.ttlb.histogram},
+          Curve{"first byte", "#d9822b", &s.ttfb.histogram}};
+}
+
+// The page's own rules for the targets section (after kPageStyle, which the history page shares):
+// method and URL left-aligned, URLs in monospace, broken anywhere.
+constexpr const char* kTargetsStyle =
+    "<style>\n.targets .text{text-align:left}"
+    ".targets td.url,h3.target{font-family:ui-monospace,monospace;word-break:break-all}"
+    "h3.target{font-size:1rem;margin:1.5rem 0 .25rem}\n</style>\n";
+
+std::string ms_cell(const stats::TimingSummary& figures, double value) {
+  return figures.count == 0 ? std::string("–") : milliseconds(value);
+}
+
+// A run of several targets: the table (one row per target, in the run's order: its counts, rate
+// and total response time) and each target's latency-by-percentile chart, headed by its method
+// and URL, all on the same latency axis. Empty for a run of one target.
+std::string targets_section(const stats::RunSummary& s) {
+  if (s.targets.empty()) return "";
+  std::string html = fmt::format(
+      "<h2>Targets</h2>\n<p class=\"meta\">Requests went to the {} targets in turn; latency is "
+      "the total response time in milliseconds.</p>\n",
+      s.targets.size());
+  html +=
+      "<table class=\"targets\">\n<tr><th>#</th><th class=\"text\">method</th>"
+      "<th class=\"text\">URL</th>"
+      "<th>requests</th><th>failed</th><th>requests/s</th><th>mean</th><th>p50</th><th>p95</th>"
+      "<th>p99</th></tr>\n";
+  for (std::size_t i = 0; i < s.targets.size(); ++i) {
+    const stats::RunSummary& t = s.targets[i];
+    const stats::TimingSummary& f = t.total.figures;
+    html += fmt::format(
+        "<tr><td>{}</td><td class=\"text\">{}</td><td class=\"text url\">{}</td><td>{}</td>"
+        "<td>{}</td><td>{:.1f}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+        i + 1, html_escape(t.facts.method), html_escape(t.facts.url), t.requests, t.failed, t.rps,
+        ms_cell(f, f.mean), ms_cell(f, f.p50), ms_cell(f, f.p95), ms_cell(f, f.p99));
+  }
+  html += "</table>\n";
+  double shared_top_ms = 0;  // one latency axis for every target's chart: they compare at a glance
+  for (const auto& t : s.targets)
+    shared_top_ms = std::max(shared_top_ms, curves_top_ms(curves_of(t)));
+  for (std::size_t i = 0; i < s.targets.size(); ++i) {
+    const stats::RunSummary& t = s.targets[i];
+    const std::string name = html_escape(t.facts.method + " " + t.facts.url);
+    html += fmt::format("<h3 class=\"target\">{}. {}</h3>\n", i + 1, name);
+    if (t.total.histogram.count() == 0) {
+      html += "<p class=\"meta\">No responses.</p>\n";
+      continue;
+    }
+    html += percentile_chart(curves_of(t), "latency by percentile: " + name, shared_top_ms);
+  }
+  return html;
+}
+
 }  // namespace
 
 std::string html_report(const stats::RunSummary& s) {
@@ -245,13 +310,18 @@ std::string html_report(const stats::RunSummary& s) {
     if (facts.start_rate) bound += fmt::format(" from {:g} requests/s", *facts.start_rate);
   }
 
+  // What the run went to: its target, or the first of its several and how many more.
+  std::string target = html_escape(facts.method + " " + facts.url);
+  if (!s.targets.empty()) {
+    target += fmt::format(" and {} more target{}", s.targets.size() - 1,
+                          s.targets.size() == 2 ? "" : "s");
+  }
   std::string html = "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  html += fmt::format("<title>ccload: {} {}</title>\n", html_escape(facts.method),
-                      html_escape(facts.url));
+  html += fmt::format("<title>ccload: {}</title>\n", target);
   html += kPageStyle;
+  if (!s.targets.empty()) html += kTargetsStyle;
   html += "</head>\n<body>\n<h1>Load test results</h1>\n";
-  html += fmt::format("<p class=\"target\">{} {}</p>\n", html_escape(facts.method),
-                      html_escape(facts.url));
+  html += fmt::format("<p class=\"target\">{}</p>\n", target);
   html += fmt::format("<p class=\"meta\">Started {} · {} · -c {} · {:.3f} s wall time</p>\n",
                       utc_text(facts.started_unix_ns, "%Y-%m-%d %H:%M:%S UTC"), html_escape(bound),
                       facts.concurrency, facts.duration_s);
@@ -270,6 +340,14 @@ std::string html_report(const stats::RunSummary& s) {
       fmt::format("<div><b>{}</b><span>ms p99 total</span></div>\n",
                   s.total.figures.count > 0 ? milliseconds(s.total.figures.p99) : std::string("–"));
   html += "</section>\n";
+  if (s.redirected > 0) {
+    html += fmt::format("<p>{} {} followed redirects{}.</p>\n", s.redirected,
+                        s.redirected == 1 ? "request" : "requests",
+                        facts.max_redirects > 0
+                            ? fmt::format(" (up to {} hop{} each)", facts.max_redirects,
+                                          facts.max_redirects == 1 ? "" : "s")
+                            : std::string());
+  }
 
   if (!s.thresholds.empty()) {
     html +=
@@ -285,9 +363,7 @@ std::string html_report(const stats::RunSummary& s) {
   }
 
   html += "<h2>Latency by percentile</h2>\n";
-  html += percentile_chart({Curve{"total", "#2f6fde", &s.total.histogram},
-                            Curve{"last byte", "#0f9d76", &s.ttlb.histogram},
-                            Curve{"first byte", "#d9822b", &s.ttfb.histogram}});
+  html += percentile_chart(curves_of(s), "latency by percentile");
   html +=
       "<table>\n<tr><th>milliseconds</th><th>count</th><th>min</th><th>mean</th><th>p50</th>"
       "<th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>max</th></tr>\n";
@@ -304,6 +380,7 @@ std::string html_report(const stats::RunSummary& s) {
     html +=
         fmt::format("<p>{} requests waited more than 1 ms for a free connection.</p>\n", s.waited);
   }
+  html += targets_section(s);
   if (s.generator.measured) {
     std::string cpu;
     for (const auto& w : s.generator.workers) {

@@ -1,7 +1,10 @@
 #pragma once
 // The --html report: one self-contained page (inline CSS and SVG, no script, nothing fetched)
 // with the counts, thresholds, a latency-by-percentile chart, the timing table, per-second charts,
-// status codes, errors and notes. A pure function of the run's summary.
+// status codes, errors and notes. A run of several targets adds a Targets section: a table (one
+// row per target: method, URL, requests, failed, requests/s, total mean/p50/p95/p99 in ms) and
+// one latency-by-percentile chart per target, headed by its method and URL. A pure function of
+// the run's summary; every text from the user (URLs, methods, thresholds, notes) is escaped.
 
 #include <string>
 #include <string_view>

@@ -106,6 +106,8 @@ json summary_json(const stats::RunSummary& s) {
         {"wait", timing(s.wait.figures)},
         {"service", timing(s.service.figures)}}},
       {"waited", s.waited},
+      {"redirected", s.redirected},
+      {"max_redirects", facts.max_redirects},
       {"generator", generator_json(s.generator)},
       {"findings", stats::findings(s)},
       {"rps", s.rps},
@@ -146,6 +148,15 @@ json summary_json(const stats::RunSummary& s) {
   if (!s.thresholds.empty()) {
     out["thresholds"] = thresholds_json(s.thresholds);
     out["thresholds_passed"] = !s.thresholds_failed();
+  }
+  if (!s.targets.empty()) {
+    json targets = json::array();
+    for (const stats::RunSummary& target : s.targets) {
+      json one = summary_json(target);  // the same function: the shapes cannot drift
+      for (std::string_view key : kRunOnlyKeys) one.erase(std::string(key));
+      targets.push_back(std::move(one));
+    }
+    out["targets"] = std::move(targets);
   }
   return out;
 }

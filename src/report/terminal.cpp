@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <vector>
 
 #include "report/time_text.hpp"
 
@@ -76,6 +78,15 @@ void header(std::ostream& out, const stats::RunSummary& s) {
     out << fmt::format("{} of {} requests failed (status codes and errors below).\n", s.failed,
                        s.requests);
   }
+  if (s.redirected > 0) {
+    out << fmt::format("Redirected:  {} {} followed redirects", s.redirected,
+                       s.redirected == 1 ? "request" : "requests");
+    if (facts.max_redirects > 0) {
+      out << fmt::format(" (up to {} {} each)", facts.max_redirects,
+                         facts.max_redirects == 1 ? "hop" : "hops");
+    }
+    out << ".\n";
+  }
   for (const auto& note : s.notes) out << note << "\n";
   for (const auto& line : stats::findings(s)) out << line << "\n";
 }
@@ -108,6 +119,72 @@ void counts(std::ostream& out, const stats::RunSummary& s) {
       if (n > 0)
         out << fmt::format("  {:<20}{:>18}\n", to_string(static_cast<ErrorCategory>(i)), n);
     }
+  }
+}
+
+// A URL cut to at most `width` (> 15) bytes: its start and its end (the last path segment, the
+// query) around "...", never inside a UTF-8 sequence. The start keeps the scheme and host whole
+// when that leaves at least 12 bytes of the end; else the two halves are as long.
+std::string cut_url(const std::string& url, std::size_t width) {
+  if (url.size() <= width) return url;
+  constexpr std::string_view kCut = "...";
+  constexpr std::size_t kMinimumTail = 12;
+  const std::size_t budget = width - kCut.size();
+  const std::size_t scheme = url.find("://");
+  const std::size_t path =
+      scheme == std::string::npos ? std::string::npos : url.find('/', scheme + 3);
+  std::size_t head = budget / 2;
+  if (path != std::string::npos && path + 1 + kMinimumTail <= budget) {
+    head = std::max(head, path + 1);
+  }
+  std::size_t tail_start = url.size() - (budget - head);
+  auto continuation = [&](std::size_t at) {
+    return (static_cast<unsigned char>(url[at]) & 0xC0) == 0x80;
+  };
+  while (head > 0 && continuation(head)) --head;
+  while (tail_start < url.size() && continuation(tail_start)) ++tail_start;
+  return url.substr(0, head) + std::string(kCut) + url.substr(tail_start);
+}
+
+std::string ms_cell(const stats::TimingSummary& figures, double value) {
+  return figures.count == 0 ? std::string("-") : fmt::format("{:.3f}", value * 1e3);
+}
+
+// A run of several targets: one row per target, in the run's order, with its counts, its rate and
+// its total response time; URLs longer than kUrlWidth are cut in the middle. Every column is as
+// wide as its widest cell (text left-aligned, numbers right-aligned), two spaces apart.
+void targets_table(std::ostream& out, const stats::RunSummary& s) {
+  if (s.targets.empty()) return;
+  constexpr std::size_t kUrlWidth = 40;
+  constexpr std::size_t kColumns = 10, kTextColumns[] = {1, 2};  // method, URL
+  using Row = std::array<std::string, kColumns>;
+  std::vector<Row> rows{
+      {"#", "Method", "URL", "Requests", "Failed", "Req/s", "Mean", "p50", "p95", "p99"}};
+  for (std::size_t i = 0; i < s.targets.size(); ++i) {
+    const stats::RunSummary& t = s.targets[i];
+    const stats::TimingSummary& f = t.total.figures;
+    rows.push_back({std::to_string(i + 1), t.facts.method, cut_url(t.facts.url, kUrlWidth),
+                    std::to_string(t.requests), std::to_string(t.failed),
+                    fmt::format("{:.1f}", t.rps), ms_cell(f, f.mean), ms_cell(f, f.p50),
+                    ms_cell(f, f.p95), ms_cell(f, f.p99)});
+  }
+  std::array<std::size_t, kColumns> widths{};
+  for (const Row& row : rows) {
+    for (std::size_t c = 0; c < kColumns; ++c) widths[c] = std::max(widths[c], row[c].size());
+  }
+  out << fmt::format("\nTargets ({} in turn; total response time in milliseconds)\n",
+                     s.targets.size())
+      << kRule << "\n";
+  for (const Row& row : rows) {
+    std::string line;
+    for (std::size_t c = 0; c < kColumns; ++c) {
+      const bool text =
+          std::find(std::begin(kTextColumns), std::end(kTextColumns), c) != std::end(kTextColumns);
+      if (c > 0) line += "  ";
+      line += text ? fmt::format("{:<{}}", row[c], widths[c])
+                   : fmt::format("{:>{}}", row[c], widths[c]);
+    }
+    out << line << "\n";
   }
 }
 
@@ -145,6 +222,7 @@ void print_report(std::ostream& out, const stats::RunSummary& s) {
   generator_line(out, s.generator);
   out << fmt::format("Connections opened: {}; response bytes: {}\n", s.facts.connections_opened,
                      s.bytes);
+  targets_table(out, s);
   details(out, s);
 }
 

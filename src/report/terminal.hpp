@@ -1,7 +1,10 @@
 #pragma once
 // The terminal report: the seed's layout ("Load Test Results", counters right-aligned to column
-// 40, the request table) plus what it lacked (percentiles, status codes, errors, notes). A pure
-// function of the run's summary.
+// 40, the request table) plus what it lacked (percentiles, status codes, errors, notes). A run of
+// several targets adds, before the request table, a Targets table: one row per target (#, method,
+// URL cut in the middle past 40 bytes, requests, failed, req/s, total mean/p50/p95/p99 in ms).
+// Redirected requests, when any, get a line under the counters. A pure function of the run's
+// summary.
 
 #include <ostream>
 

@@ -76,6 +76,30 @@ TEST_F(Golden, Csv) {
 
 TEST_F(Golden, Html) { expect_golden("report.html", html_report(test::golden_summary())); }
 
+// A run of three targets: the per-target table, objects, rows and charts, and redirects.
+TEST_F(Golden, TargetsTerminal) {
+  std::ostringstream out;
+  const stats::RunSummary summary = test::targets_summary(test::golden_targets());
+  print_report(out, summary);
+  print_thresholds(out, summary.thresholds);
+  expect_golden("targets_terminal.txt", out.str());
+}
+
+TEST_F(Golden, TargetsJson) {
+  expect_golden("targets_summary.json",
+                summary_json(test::targets_summary(test::golden_targets())).dump(2) + "\n");
+}
+
+TEST_F(Golden, TargetsCsv) {
+  expect_golden(
+      "targets_summary.csv",
+      csv_header() + "\n" + csv_row(test::targets_summary(test::golden_targets())) + "\n");
+}
+
+TEST_F(Golden, TargetsHtml) {
+  expect_golden("targets_report.html", html_report(test::targets_summary(test::golden_targets())));
+}
+
 TEST_F(Golden, Comparison) {
   stats::RunSummary a = test::golden_summary();
   stats::RunSummary b = a;

@@ -91,4 +91,89 @@ inline stats::RunSummary golden_summary() {
   return s;
 }
 
+// A run of the three `targets` in turn, built as the engine builds one: the whole from every
+// record, one summary per target from its records (its facts name it; no nested targets). 150
+// requests, -n 150 -c 6 at 60 req/s, 2.5 s, --max-redirects 3. Target 1 answers 200 in 1-2 ms;
+// target 2 answers 201 in 3-6 ms, every 7th of its requests 503; target 3 redirects twice then
+// answers 200 in 2-4 ms, every 10th of its requests hits the redirect limit (error `redirect`).
+inline stats::RunSummary targets_summary(const std::vector<TargetName>& targets) {
+  stats::RunFacts facts;
+  facts.targets = targets;
+  facts.url = targets.front().url;
+  facts.method = targets.front().method;
+  facts.max_redirects = 3;
+  facts.requested = 150;
+  facts.concurrency = 6;
+  facts.rate = 60;
+  facts.started_unix_ns = 1'795'963'296'123'456'789;  // 2026-11-29T14:41:36.123Z
+  facts.duration_s = 2.5;
+  facts.connections_opened = 6;
+  stats::RunStats whole;
+  std::vector<stats::RunStats> each(targets.size());
+  std::vector<stats::DetailRow> details;
+  for (int i = 0; i < 150; ++i) {
+    const auto target = static_cast<std::size_t>(i) % targets.size();
+    const int turn = i / static_cast<int>(targets.size());  // the target's own request count
+    Record r;
+    r.request_id = static_cast<std::uint64_t>(i + 1);
+    r.start_unix_ns = facts.started_unix_ns + std::int64_t{i} * 16'666'667;
+    r.target = static_cast<std::uint16_t>(target);
+    r.wait_ns = 20'000;
+    r.connect_ns = i < 6 ? 250'000 : 0;
+    const std::int64_t spread = std::int64_t{i} * 7919 % 100;  // 0..99, scrambled
+    if (target == 2 && turn % 10 == 9) {
+      r.error = ErrorCategory::redirect;
+      r.redirects = 3;
+      r.total_ns = 9'000'000;
+    } else {
+      r.status = target == 1 ? (turn % 7 == 6 ? 503 : 201) : 200;
+      r.redirects = target == 2 ? 2 : 0;
+      if (r.redirects > 0) r.final_url = "http://127.0.0.1:8080/get";
+      const std::int64_t base = target == 0 ? 1'000'000 : (target == 1 ? 3'000'000 : 2'000'000);
+      const std::int64_t width = target == 1 ? 30'000 : 10'000;
+      r.ttfb_ns = base + spread * width - 200'000;
+      r.ttlb_ns = base + spread * width;
+      r.total_ns = r.ttlb_ns + r.wait_ns + r.connect_ns;
+      r.bytes = 300;
+    }
+    const auto second =
+        static_cast<std::size_t>((r.start_unix_ns - facts.started_unix_ns) / 1'000'000'000);
+    whole.add(r);
+    whole.timeline.add(second, r);
+    each[target].add(r);
+    each[target].timeline.add(second, r);
+    if (i < 6) {
+      details.push_back({r.request_id, r.start_unix_ns, targets[target].url, targets[target].method,
+                         r.error == ErrorCategory::none ? r.status : 0,
+                         r.error == ErrorCategory::none ? "" : std::string(to_string(r.error)),
+                         static_cast<double>(r.total_ns) / 1e9});
+    }
+  }
+  stats::GeneratorLoad generator;
+  for (int tick = 0; tick < 250; ++tick)
+    generator.loop_lag.record(20'000 + (tick * 37 % 100) * 900);
+  generator.workers = {{0.5, 2.5, 0}};
+  stats::RunSummary s = stats::summarize(whole, facts, generator);
+  for (std::size_t t = 0; t < targets.size(); ++t) {
+    stats::RunFacts own = facts;
+    own.url = targets[t].url;
+    own.method = targets[t].method;
+    own.targets.clear();
+    s.targets.push_back(stats::summarize(each[t], own));
+  }
+  s.details = details;
+  s.storage = {"load.db", 9, true, ""};
+  s.notes = {"Every request is stored in load.db (run 9)."};
+  s.thresholds = stats::evaluate(stats::parse_thresholds("p95<5ms"), s);
+  return s;
+}
+
+// The three targets behind the golden files of a run of several targets: the second URL is longer
+// than the terminal's URL column, the third redirects.
+inline std::vector<TargetName> golden_targets() {
+  return {{"GET", "http://127.0.0.1:8080/get?page=1&size=20"},
+          {"POST", "http://127.0.0.1:8080/api/v1/orders/checkout/confirm?session=0123456789abcdef"},
+          {"GET", "http://127.0.0.1:8080/redirect/2"}};
+}
+
 }  // namespace ccload::report::test
