@@ -26,22 +26,22 @@ struct RunCommand {
   // or, with -f, the targets of the file (each with its own method, headers and body; -H adds to
   // every one). Never both; never neither.
   std::vector<std::string> urls;
-  std::string targets_file;          // -f FILE, as given (empty without)
-  std::vector<TargetSpec> file_targets;  // read from targets_file
+  std::string targets_file;                                  // -f FILE, as given (empty without)
+  std::vector<TargetSpec> file_targets;                      // read from targets_file
   std::string method = "GET";                                // upper case
   std::string body;                                          // -d, already read from @file
   std::vector<std::pair<std::string, std::string>> headers;  // -H, in order
-  unsigned max_redirects = 10;  // --max-redirects: hops followed per request (0 = none)
-  std::uint64_t requests = 200;                              // -n; 0 = no count (-z alone)
-  std::optional<double> duration_s;                          // -z: no request due after this
-  std::optional<double> rate;                                // --rate: requests/s, open model
-  std::vector<Stage> stages;                                 // --stages: a ramping rate
-  std::optional<double> start_rate;                          // --start-rate: the ramp's start
-  unsigned concurrency = 50;                                 // -c
-  unsigned threads = 0;                                      // --threads; 0 = automatic
-  std::optional<double> timeout_s;                           // --timeout; unset = config file
-  bool insecure = false;                                     // --insecure
-  std::string cacert;                                        // --cacert
+  unsigned max_redirects = 10;       // --max-redirects: hops followed per request (0 = none)
+  std::uint64_t requests = 200;      // -n; 0 = no count (-z alone)
+  std::optional<double> duration_s;  // -z: no request due after this
+  std::optional<double> rate;        // --rate: requests/s, open model
+  std::vector<Stage> stages;         // --stages: a ramping rate
+  std::optional<double> start_rate;  // --start-rate: the ramp's start
+  unsigned concurrency = 50;         // -c
+  unsigned threads = 0;              // --threads; 0 = automatic
+  std::optional<double> timeout_s;   // --timeout; unset = config file
+  bool insecure = false;             // --insecure
+  std::string cacert;                // --cacert
   bool http2 = false;     // --http2: HTTP/2 (ALPN h2 over https, prior knowledge over http)
   unsigned streams = 1;   // --streams: requests in flight per HTTP/2 connection
   std::string cert, key;  // --cert, --key: client certificate and its key (PEM), both or neither

@@ -110,9 +110,8 @@ std::vector<std::string> rewrite_seed_form(std::vector<std::string> args) {
         "-c (the number of concurrent requests) is required with -u: for example {}", kExample));
   }
   if (targets_file && !methods.empty()) {
-    throw UsageError(fmt::format(
-        "{} with -f: the targets file names each target's method; drop {}", methods[0],
-        methods[0]));
+    throw UsageError(fmt::format("{} with -f: the targets file names each target's method; drop {}",
+                                 methods[0], methods[0]));
   }
   if (methods.empty() && !targets_file) {
     throw UsageError(fmt::format(
@@ -300,7 +299,8 @@ double parse_tolerance(const std::string& text) {
 
 RunCommand finish_run(const RunInputs& in, RunCommand run) {
   if (!in.url_positional.empty() && !in.url_option.empty()) {
-    throw UsageError("URLs given both as words and with -u: give them one way (ccload run URL1 URL2)");
+    throw UsageError(
+        "URLs given both as words and with -u: give them one way (ccload run URL1 URL2)");
   }
   run.urls = in.url_positional;
   if (!in.url_option.empty()) run.urls.push_back(in.url_option);

@@ -13,7 +13,7 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 // One target, complete: the request sent to it on every turn.
 struct TargetSpec {
-  std::string method = "GET";  // upper case
+  std::string method = "GET";     // upper case
   std::string url = {};           // absolute http:// or https:// URL, as written
   HeaderList headers = {};        // extra request headers, in order
   std::string body = {};          // sent when non-empty

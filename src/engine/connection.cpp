@@ -91,8 +91,8 @@ class Http1Connection final : public Connection {
   // One hop on this connection (same origin) or on the hop connection (another origin).
   Task<bool> hop_here(std::string_view request, bool head, Record& record, Clock::time_point sent,
                       Clock::time_point& finished);
-  Task<bool> hop_away(const net::Target& where, std::string_view request, bool head,
-                      Record& record, Clock::time_point sent, Clock::time_point& finished);
+  Task<bool> hop_away(const net::Target& where, std::string_view request, bool head, Record& record,
+                      Clock::time_point sent, Clock::time_point& finished);
   Task<ErrorCategory> connect(Record& record);
   ErrorCategory classify(ErrorCategory otherwise) const {
     return timed_out_ ? ErrorCategory::timeout : otherwise;
@@ -150,9 +150,8 @@ Task<void> Http1Connection<Transport>::run() {
     in_flight_ = true;
     Clock::time_point finished{};
     const TargetRoute& route = run_.targets[slot->target];
-    if (co_await send_first(route, record, sent, finished) &&
-        is_followed_redirect(record.status) && run_.config.max_redirects > 0 &&
-        !session_.location().empty()) {
+    if (co_await send_first(route, record, sent, finished) && is_followed_redirect(record.status) &&
+        run_.config.max_redirects > 0 && !session_.location().empty()) {
       co_await follow_redirects(slot->target, record, sent, finished);
     }
     in_flight_ = false;
@@ -220,10 +219,9 @@ Task<void> Http1Connection<Transport>::follow_redirects(std::uint32_t target, Re
       if (method != "HEAD") method = "GET";
       with_body = false;
     }
-    const std::string request =
-        build_request(method, *next, hop_headers(spec.headers, with_body, same_origin(*next, first)),
-                      with_body ? std::string_view(spec.body) : std::string_view(),
-                      spec.content_type);
+    const std::string request = build_request(
+        method, *next, hop_headers(spec.headers, with_body, same_origin(*next, first)),
+        with_body ? std::string_view(spec.body) : std::string_view(), spec.content_type);
     ++record.redirects;
     record.final_url = next->url;
     visited.push_back(next->url);
@@ -234,8 +232,8 @@ Task<void> Http1Connection<Transport>::follow_redirects(std::uint32_t target, Re
                               ? co_await hop_here(request, head, record, sent, finished)
                               : co_await hop_away(*next, request, head, record, sent, finished);
     if (!complete) break;
-    location = same_origin(*next, origin_.address.where) ? session_.location()
-                                                        : hop_->session.location();
+    location =
+        same_origin(*next, origin_.address.where) ? session_.location() : hop_->session.location();
     if (!is_followed_redirect(record.status) || location.empty()) break;
     from = std::move(*next);
   }
@@ -243,8 +241,8 @@ Task<void> Http1Connection<Transport>::follow_redirects(std::uint32_t target, Re
 }
 
 template <class Transport>
-Task<bool> Http1Connection<Transport>::hop_here(std::string_view request, bool head,
-                                                Record& record, Clock::time_point sent,
+Task<bool> Http1Connection<Transport>::hop_here(std::string_view request, bool head, Record& record,
+                                                Clock::time_point sent,
                                                 Clock::time_point& finished) {
   if (hop_) hop_->close();
   if (!open_) {
@@ -277,8 +275,8 @@ Task<bool> Http1Connection<Transport>::hop_away(const net::Target& where, std::s
     hop.close();
     hop.address = address_of(run_, worker_.io(), where);
     const Clock::time_point started = Clock::now();
-    const ErrorCategory error = where.tls ? co_await hop.tls.open(hop.address)
-                                          : co_await hop.plain.open(hop.address);
+    const ErrorCategory error =
+        where.tls ? co_await hop.tls.open(hop.address) : co_await hop.plain.open(hop.address);
     if (error != ErrorCategory::none) {
       hop.close();
       record.error = classify(error);

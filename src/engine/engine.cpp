@@ -1,7 +1,7 @@
 #include "engine/engine.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <cmath>
@@ -63,9 +63,9 @@ void plan_schedule(SharedRun& run, const EngineConfig& config, Clock::time_point
 void prepare_targets(SharedRun& run, const EngineConfig& config) {
   std::vector<std::vector<std::uint32_t>> groups = targets_by_origin(config.targets);
   if (config.concurrency < groups.size()) {
-    throw std::invalid_argument(fmt::format(
-        "{} connections cannot serve {} origins: give -c {} or more", config.concurrency,
-        groups.size(), groups.size()));
+    throw std::invalid_argument(
+        fmt::format("{} connections cannot serve {} origins: give -c {} or more",
+                    config.concurrency, groups.size(), groups.size()));
   }
   std::vector<std::size_t> sizes;
   for (const auto& group : groups) sizes.push_back(group.size());
@@ -91,8 +91,7 @@ void prepare_targets(SharedRun& run, const EngineConfig& config) {
 
 // Which origin each connection serves, interleaved (o0, o1, o0, o1, ...) so that every worker
 // gets a mix, then cut into the workers' shares.
-std::vector<std::vector<std::uint32_t>> assign_connections(const SharedRun& run,
-                                                           unsigned workers) {
+std::vector<std::vector<std::uint32_t>> assign_connections(const SharedRun& run, unsigned workers) {
   std::vector<std::uint32_t> order;
   std::vector<unsigned> left;
   for (const Origin& origin : run.origins) left.push_back(origin.connections);

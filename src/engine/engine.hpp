@@ -58,8 +58,8 @@ struct EngineConfig {
   // c: connections, never exceeded; spread over the targets' origins in proportion to their
   // number of targets, at least one each (so c must be at least the number of origins).
   unsigned concurrency = 1;
-  unsigned threads = 0;      // workers; 0 = min(cores, c)
-  double timeout_s = 30;     // per request; 0 = none
+  unsigned threads = 0;   // workers; 0 = min(cores, c)
+  double timeout_s = 30;  // per request; 0 = none
   net::TlsOptions tls;
   // HTTP/2 (nghttp2) instead of HTTP/1.1: by ALPN "h2" over https, with prior knowledge (h2c)
   // over http. Each connection then carries up to `streams` requests at once (c x streams in
@@ -79,7 +79,7 @@ struct EngineConfig {
 };
 
 struct EngineResult {
-  stats::RunStats stats;     // merged over workers
+  stats::RunStats stats;  // merged over workers
   // Per target, by index, merged over workers (empty for a run of one target); no timeline.
   std::vector<stats::RunStats> target_stats;
   std::vector<Record> kept;  // the first keep_records records, by request id

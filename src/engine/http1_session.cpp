@@ -13,8 +13,7 @@ std::int64_t nanoseconds(Clock::duration duration) {
 
 }  // namespace
 
-Http1Session::Http1Session(bool locations)
-    : parser_(locations), buffer_(new char[kBufferSize]) {}
+Http1Session::Http1Session(bool locations) : parser_(locations), buffer_(new char[kBufferSize]) {}
 
 template <class Transport>
 Task<Http1Session::Outcome> Http1Session::exchange(Transport& transport, std::string_view request,

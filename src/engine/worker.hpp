@@ -48,7 +48,7 @@ struct Origin {
 // One target of the run, prepared once: its request bytes and the origin that serves it.
 struct TargetRoute {
   net::Target where;
-  std::string request;                            // the HTTP/1.1 request bytes
+  std::string request;                             // the HTTP/1.1 request bytes
   std::shared_ptr<const Http2Request> http2 = {};  // the request as HTTP/2 fields (--http2)
   bool head = false;                               // HEAD: responses carry no body
   std::uint32_t origin = 0;                        // index into SharedRun::origins
@@ -66,7 +66,7 @@ struct DueSlot {
 struct SharedRun {
   const EngineConfig& config;
   std::vector<TargetRoute> targets{};  // in the run's order
-  std::deque<Origin> origins{};  // distinct origins of the targets, in first-use order
+  std::deque<Origin> origins{};        // distinct origins of the targets, in first-use order
   boost::asio::ssl::context* tls_context = nullptr;  // set when a target is https (or redirects on)
   // Set before the workers start.
   std::uint64_t slot_limit = 0;  // slots to hand out: n, or in rate mode with -z, rate x duration

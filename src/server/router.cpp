@@ -23,6 +23,7 @@ constexpr std::string_view kIndex =
     "ANY  /post          echo: JSON {method, path, query, headers, body, json}\n"
     "ANY  /anything[/*]  echo, like /post\n"
     "ANY  /flaky/N       every Nth request (server-wide) gets 500, the others 200\n"
+    "ANY  /redirect/N    302 to /redirect/N-1, and /redirect/1 to /get (N at most 100)\n"
     "\n"
     "Faults:\n"
     "ANY  /reset         head and half the body, then a TCP reset\n"
@@ -168,6 +169,22 @@ void status(const RequestData& req, std::string_view arg, Response& out) {
   b.append(http::obsolete_reason(static_cast<http::status>(c)));
   b.push_back('\n');
   finish(req, c, "text/plain; charset=utf-8", out);
+}
+
+// /redirect/N: a chain of N 302s ending at /get (as httpbin's), to try --max-redirects on.
+void redirect(const RequestData& req, std::string_view arg, Response& out) {
+  auto n = parse_uint(arg);
+  if (!n || *n < 1 || *n > 100) {
+    text(req, 400, "bad redirect count: expected /redirect/1 to /redirect/100\n", out);
+    return;
+  }
+  std::string location = "/get";
+  if (*n > 1) {
+    location = "/redirect/";
+    append_number(location, *n - 1);
+  }
+  text(req, 302, "redirecting to " + location + "\n", out);
+  out.head.insert(out.head.size() - 2, "Location: " + location + "\r\n");
 }
 
 void delay(const RequestData& req, std::string_view arg, Response& out) {
@@ -351,6 +368,7 @@ void route(const RequestData& req, ServerState& state, Response& out) {
   if (starts_with(path, "/status/")) return status(req, path.substr(8), out);
   if (starts_with(path, "/delay/")) return delay(req, path.substr(7), out);
   if (starts_with(path, "/flaky/")) return flaky(req, path.substr(7), state, out);
+  if (starts_with(path, "/redirect/")) return redirect(req, path.substr(10), out);
   if (path == "/post" || path == "/anything" || starts_with(path, "/anything/")) {
     return echo(req, out);
   }

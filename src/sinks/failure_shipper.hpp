@@ -19,10 +19,10 @@ struct ShipperConfig {
   // Betterstack is on when the token is non-empty. An empty URL means the default below; a URL
   // without a scheme means https.
   std::string logtail_url, logtail_token;
-  std::string loki_url;            // Loki is on when non-empty ("/loki/api/v1/push" is appended)
-  double flush_timeout_s = 10;     // the final flush's deadline, from finish()
-  net::TlsOptions tls;             // verification on by default
-  std::string target_url, method;  // of the load test, for the events
+  std::string loki_url;             // Loki is on when non-empty ("/loki/api/v1/push" is appended)
+  double flush_timeout_s = 10;      // the final flush's deadline, from finish()
+  net::TlsOptions tls;              // verification on by default
+  std::string target_url, method;   // of the load test, for the events
   std::vector<TargetName> targets;  // every target, by Record::target (empty: target_url for all)
   std::int64_t run_id = 0;
   std::string database;  // where the failures are stored ("" when not stored)

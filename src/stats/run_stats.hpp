@@ -36,10 +36,10 @@ struct RunStats {
   // part did.
   bool record_waits = true;
 
-  std::uint64_t requests = 0;   // records added
-  std::uint64_t succeeded = 0;  // status 200-399
-  std::uint64_t failed = 0;     // everything else, transport errors included
-  std::uint64_t bytes = 0;      // response bytes received
+  std::uint64_t requests = 0;    // records added
+  std::uint64_t succeeded = 0;   // status 200-399
+  std::uint64_t failed = 0;      // everything else, transport errors included
+  std::uint64_t bytes = 0;       // response bytes received
   std::uint64_t redirected = 0;  // records with at least one redirect hop
 
   // Counts by HTTP status (index = status code, 0..999: llhttp accepts any three digits, so 999 is

@@ -78,7 +78,8 @@ TEST(PlanRun, BasicAuthFromTheConfigurationUnlessAnAuthorizationHeaderIsGiven) {
   RunPlan plan = plan_run(command, settings);
   ASSERT_EQ(plan.engine.targets[0].headers.size(), 1u);
   EXPECT_EQ(plan.engine.targets[0].headers[0].first, "Authorization");
-  EXPECT_EQ(plan.engine.targets[0].headers[0].second, "Basic dXNlcjpwYTpzcw==");  // base64("user:pa:ss")
+  EXPECT_EQ(plan.engine.targets[0].headers[0].second,
+            "Basic dXNlcjpwYTpzcw==");  // base64("user:pa:ss")
   command.headers = {{"authorization", "Bearer t"}};
   plan = plan_run(command, settings);
   ASSERT_EQ(plan.engine.targets[0].headers.size(), 1u);

@@ -289,8 +289,8 @@ TEST(ParseTargets, MaxRedirectsTakesZeroToTurnThemOff) {
 }
 
 TEST(ParseTargets, SeedFormTakesAFileInsteadOfUrlAndMethod) {
-  const std::string path = write_targets("ccload_parse_targets.txt",
-                                         "GET http://a/1\n\nPOST http://b/2\nX-K: v\n");
+  const std::string path =
+      write_targets("ccload_parse_targets.txt", "GET http://a/1\n\nPOST http://b/2\nX-K: v\n");
   RunCommand run = parse_run({"-f", path, "-n", "10", "-c", "2", "-H", "X-All: 1"});
   EXPECT_TRUE(run.seed_form);
   ASSERT_EQ(run.file_targets.size(), 2u);

@@ -55,6 +55,23 @@ TEST(Router, GetCombinesRepeatedHeaders) {
   EXPECT_FALSE(res.close);
 }
 
+TEST(Router, RedirectCountsDownToGet) {
+  RequestData data;
+  ServerState state;
+  Response res;
+  parse("GET /redirect/3 HTTP/1.1\r\nHost: h\r\n\r\n", data);
+  route(data, state, res);
+  EXPECT_EQ(res.head.rfind("HTTP/1.1 302 Found\r\n", 0), 0u) << res.head;
+  EXPECT_NE(res.head.find("\r\nLocation: /redirect/2\r\n"), std::string::npos) << res.head;
+  EXPECT_TRUE(res.head.ends_with("\r\n\r\n"));
+  parse("GET /redirect/1 HTTP/1.1\r\nHost: h\r\n\r\n", data);
+  route(data, state, res);
+  EXPECT_NE(res.head.find("\r\nLocation: /get\r\n"), std::string::npos) << res.head;
+  parse("GET /redirect/0 HTTP/1.1\r\nHost: h\r\n\r\n", data);
+  route(data, state, res);
+  EXPECT_EQ(res.head.rfind("HTTP/1.1 400", 0), 0u);
+}
+
 TEST(Router, BytesReusesTheSharedBuffer) {
   RequestData data;
   ServerState state;
