@@ -41,11 +41,12 @@ struct HopConnection {
 // The resolved address of a hop's origin: one of the run's origins, or resolved now (a blocking
 // lookup on the worker's thread, once per new origin of a hop; loopback and /etc/hosts names
 // answer at once).
-Address address_of(const SharedRun& run, asio::io_context& io, const net::Target& where) {
+Address address_of(SharedRun& run, asio::io_context& io, const net::Target& where) {
+  asio::ssl::context* tls = where.tls ? run.hop_tls_context() : nullptr;
   for (const Origin& origin : run.origins) {
-    if (same_origin(origin.address.where, where)) return {where, origin.address.endpoints};
+    if (same_origin(origin.address.where, where)) return {where, origin.address.endpoints, tls};
   }
-  Address address{where, {}};
+  Address address{where, {}, tls};
   asio::ip::tcp::resolver resolver(io);
   error_code ec;
   const auto results = resolver.resolve(where.host, std::to_string(where.port), ec);

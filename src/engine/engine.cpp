@@ -167,14 +167,15 @@ EngineResult run_load(const EngineConfig& config) {
   SharedRun run{.config = config};
   prepare_targets(run, config);
   std::optional<asio::ssl::context> tls_context;
-  // TLS for https targets, and for https redirect hops of an HTTP/1.1 run.
+  // TLS for https targets (https redirect hops of a run without any make their own when needed).
   const bool any_tls = std::any_of(run.targets.begin(), run.targets.end(),
                                    [](const TargetRoute& t) { return t.where.tls; });
-  if (any_tls || (!config.http2 && config.max_redirects > 0)) {
+  if (any_tls) {
     net::TlsOptions tls = config.tls;
     if (config.http2) tls.alpn = {"h2"};
     tls_context.emplace(net::make_client_context(tls));
     run.tls_context = &*tls_context;
+    for (Origin& origin : run.origins) origin.address.tls = run.tls_context;
   }
 
   FinishSignal signal;

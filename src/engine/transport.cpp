@@ -39,7 +39,11 @@ Task<ErrorCategory> TlsTransport::open(const Address& address) {
   refused_http2_ = false;
   const ErrorCategory tcp = co_await connect_tcp(socket_, address);
   if (tcp != ErrorCategory::none) co_return tcp;
-  tls_.emplace(socket_, *run_.tls_context);
+  if (address.tls == nullptr) {
+    close();
+    co_return ErrorCategory::tls;
+  }
+  tls_.emplace(socket_, *address.tls);
   net::prepare_client_handshake(*tls_, address.where.host);
   error_code ec;
   co_await tls_->async_handshake(asio::ssl::stream_base::client, into(ec));

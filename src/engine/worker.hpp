@@ -20,6 +20,7 @@
 #include "engine/engine.hpp"
 #include "engine/loop_monitor.hpp"
 #include "engine/schedule.hpp"
+#include "net/tls.hpp"
 #include "net/url.hpp"
 
 namespace ccload::engine {
@@ -32,6 +33,7 @@ struct Http2Request;
 struct Address {
   net::Target where;
   std::vector<boost::asio::ip::tcp::endpoint> endpoints{};  // empty: the host did not resolve
+  boost::asio::ssl::context* tls = nullptr;                 // for https: the client context
 };
 
 // One origin (scheme, host, port) of the run's targets, with its own connections and slot lane:
@@ -67,7 +69,7 @@ struct SharedRun {
   const EngineConfig& config;
   std::vector<TargetRoute> targets{};  // in the run's order
   std::deque<Origin> origins{};        // distinct origins of the targets, in first-use order
-  boost::asio::ssl::context* tls_context = nullptr;  // set when a target is https (or redirects on)
+  boost::asio::ssl::context* tls_context = nullptr;  // set when a target is https
   // Set before the workers start.
   std::uint64_t slot_limit = 0;  // slots to hand out: n, or in rate mode with -z, rate x duration
   std::int64_t unix_epoch_offset_ns = 0;  // system_clock minus steady_clock, read once per run
@@ -99,6 +101,22 @@ struct SharedRun {
   }
 
   bool paced() const { return schedule.paced(); }
+
+  // The TLS client context for https redirect hops: the run's, or made on the first such hop of
+  // a run without https targets (loading the trusted certificates is too slow to do for every
+  // run that might never need it). Null when it cannot be made (the hop then fails as tls).
+  boost::asio::ssl::context* hop_tls_context() {
+    if (tls_context != nullptr) return tls_context;
+    std::call_once(hop_tls_once, [this] {
+      try {
+        hop_tls.emplace(net::make_client_context(config.tls));
+      } catch (const std::exception&) {
+      }
+    });
+    return hop_tls ? &*hop_tls : nullptr;
+  }
+  std::once_flag hop_tls_once{};
+  std::optional<boost::asio::ssl::context> hop_tls{};
 };
 
 // Tells the engine's thread that a worker has finished.

@@ -35,6 +35,29 @@ const std::string kNginxLike =
 
 class WholeAndBytewise : public ::testing::TestWithParam<std::size_t> {};
 
+TEST_P(WholeAndBytewise, NotesTheLocationOfARedirectOnlyWhenAsked) {
+  const std::string redirect =
+      "HTTP/1.1 302 Found\r\nLocations-Other: /no\r\nX-Location: /no\r\nLOCATION: "
+      "/next?a=1\r\nContent-Length: 0\r\n\r\n";
+  ResponseParser noting(true);
+  noting.start(false);
+  EXPECT_EQ(feed(noting, redirect, GetParam()).step, Step::done);
+  EXPECT_EQ(noting.status(), 302);
+  EXPECT_EQ(noting.location(), "/next?a=1");
+  noting.start(false);  // the next response starts clean
+  EXPECT_EQ(feed(noting, kNginxLike, GetParam()).step, Step::done);
+  EXPECT_EQ(noting.location(), "");
+  const std::string ok_with_location =
+      "HTTP/1.1 201 Created\r\nLocation: /created\r\nContent-Length: 0\r\n\r\n";
+  noting.start(false);
+  EXPECT_EQ(feed(noting, ok_with_location, GetParam()).step, Step::done);
+  EXPECT_EQ(noting.location(), "") << "only redirects' fields are looked at";
+  ResponseParser plain;
+  plain.start(false);
+  EXPECT_EQ(feed(plain, redirect, GetParam()).step, Step::done);
+  EXPECT_EQ(plain.location(), "");
+}
+
 TEST_P(WholeAndBytewise, ParsesAKeepAliveResponse) {
   ResponseParser parser;
   parser.start(false);

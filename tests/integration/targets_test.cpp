@@ -213,6 +213,27 @@ TEST_F(TargetsTest, ARedirectToAnotherOriginUsesAConnectionOfItsOwn) {
   }
 }
 
+TEST_F(TargetsTest, AnHttpTargetRedirectedToHttpsVerifiesTheCertificate) {
+  server::ServeConfig config;
+  config.port = 0;
+  config.threads = 1;
+  config.tls_cert = std::string(CCLOAD_TEST_DATA) + "/server.pem";
+  config.tls_key = std::string(CCLOAD_TEST_DATA) + "/server.key";
+  server::TargetServer secure(config);
+  RecordingServer plain([&](const ReceivedRequest&, std::uint64_t) {
+    return redirect_to(308, secure.base_url() + "/get");
+  });
+  auto summary = run_ccload_json({"run", plain.url("/"), "-n", "6", "-c", "1", "--cacert",
+                                  std::string(CCLOAD_TEST_DATA) + "/ca.pem", "--no-store"},
+                                 dir.path());
+  EXPECT_EQ(summary["status_codes"]["200"], 6) << summary.dump();
+  EXPECT_EQ(summary["redirected"], 6);
+  // Without the CA the hop's certificate is not trusted: a tls failure, not a success.
+  summary =
+      run_ccload_json({"run", plain.url("/"), "-n", "2", "-c", "1", "--no-store"}, dir.path());
+  EXPECT_EQ(summary["errors"]["tls"], 2) << summary.dump();
+}
+
 TEST_F(TargetsTest, A303AfterAPostBecomesAGetWithoutItsBody) {
   RecordingServer server([&](const ReceivedRequest& request, std::uint64_t) {
     if (request.target == "/submit") return redirect_to(303, "/result");
