@@ -46,6 +46,10 @@ struct StoredRequest {
   std::optional<double> total_s, ttfb_s, ttlb_s, connect_s;
   std::int64_t bytes = 0;
   std::string error;
+  std::string url, method;  // its target's (method upper case)
+  std::size_t target = 0;   // its target's 0-based index in the run's list (0 before version 5)
+  unsigned redirects = 0;   // redirect hops followed
+  std::string final_url;    // the last hop's URL when redirects > 0, else empty
 };
 
 class StoredRuns {
