@@ -113,12 +113,14 @@ std::string url_filter(const sql::Connection& db, const HistoryQuery& q) {
 
 // RUNS rows whose URL, or one of whose targets' URLs, contains the query's text. TARGET_URLS holds
 // the URLs one per line (a URL holds no line break), so a match inside it is a match inside one
-// URL, never in a method, a histogram or across two URLs (unless the text itself holds a line
-// break, which no URL does: then nothing matches).
+// URL, never in a method, a histogram or across two URLs: a text holding a line break is matched
+// against URL alone (which holds none, so nothing matches).
 std::string runs_url_filter(const sql::Connection& db, const Layout& layout,
                             const HistoryQuery& q) {
   if (q.url_contains.empty()) return {};
-  return " AND " + sql::contains_sql(db, layout.targets ? "COALESCE(TARGET_URLS, URL)" : "URL");
+  const bool one_line = q.url_contains.find('\n') == std::string::npos;
+  return " AND " +
+         sql::contains_sql(db, layout.targets && one_line ? "COALESCE(TARGET_URLS, URL)" : "URL");
 }
 
 // "3 targets: GET http://a/, POST http://b/, GET http://c/": what a run of several targets is
