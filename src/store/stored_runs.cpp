@@ -223,9 +223,12 @@ RunRef StoredRuns::resolve(const std::string& spec) {
 
 std::optional<RunRef> StoredRuns::last_of(const std::string& url, const std::string& method) {
   if (!db_->has_table("RUNS")) return std::nullopt;
-  auto find = db_->prepare(
-      "SELECT RUNID FROM RUNS WHERE URL = ? AND METHOD = ? AND HIST_TOTAL IS NOT NULL "
-      "ORDER BY STARTED DESC, RUNID DESC LIMIT 1");
+  // A run of several targets is no baseline of one of them (its URL is only its first target's).
+  const bool counted = db_->has_column("RUNS", "TARGET_COUNT");
+  auto find = db_->prepare(fmt::format(
+      "SELECT RUNID FROM RUNS WHERE URL = ? AND METHOD = ? AND HIST_TOTAL IS NOT NULL{} "
+      "ORDER BY STARTED DESC, RUNID DESC LIMIT 1",
+      counted ? " AND COALESCE(TARGET_COUNT, 1) = 1" : ""));
   find.bind(1, std::string_view(url)).bind(2, std::string_view(method));
   if (!find.step()) return std::nullopt;
   return RunRef{find.column_int(0), {}, {}, {}, {}};

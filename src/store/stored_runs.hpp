@@ -64,7 +64,7 @@ class StoredRuns {
   // "last" (the newest run), "last~N" (N runs before it), a run id, or the name of a distributed
   // run (--run-id). Throws RunNotFound naming the newest run.
   RunRef resolve(const std::string& spec);
-  // The newest finished run of `url` and `method`, if any.
+  // The newest finished run of `url` and `method` alone (a run of several targets is none), if any.
   std::optional<RunRef> last_of(const std::string& url, const std::string& method);
 
   // The run's summary with its storage facts and first `detail_rows` requests. Throws StoreError

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "store/history_data.hpp"
 #include "store/postgres.hpp"
 #include "store/runs_row.hpp"
 #include "store/schema.hpp"
@@ -219,6 +220,31 @@ TEST(Targets, StoredRunsLoadTheTargetsAndEachRequestsTarget) {
   EXPECT_EQ(rows[2].final_url, "");
 }
 
+// --baseline last: a run of several targets is no baseline of a run of its first target.
+TEST(Targets, TheLastRunOfAUrlIsARunOfThatUrlAlone) {
+  TempDir dir;
+  const fs::path db = dir / "load.db";
+  stats::RunFacts facts;
+  facts.url = "http://a.test/one";
+  facts.method = "GET";
+  facts.started_unix_ns = unix_ns(kStart - 100);
+  std::int64_t single = 0;
+  {
+    RunWriter writer(db, facts);
+    stats::RunStats stats;
+    Record r = make_record(1, facts.started_unix_ns, 1'000'000);
+    stats.add(r);
+    writer.submit({r});
+    single = finish_run(writer, stats, unix_ns(kStart - 99), 1.0).run_id;
+  }
+  const auto several = store_targets_run(db.string(), kStart, 9);
+  ASSERT_GT(several.outcome.run_id, single);
+  StoredRuns runs(db);
+  const auto last = runs.last_of("http://a.test/one", "GET");
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(last->run_id, single);
+}
+
 // A run whose summary was never written is rebuilt from its rows, per target too.
 TEST(Targets, AnUnfinishedRunIsRebuiltPerTargetFromItsRows) {
   TempDir dir;
@@ -351,6 +377,28 @@ TEST_F(PostgresTargets, TheWriterStoresEachRowsTargetAndTheRunsTargets) {
   for (std::size_t t = 0; t < 3; ++t) expect_same_summary(s.targets[t], run.summary.targets[t]);
   ASSERT_EQ(s.details.size(), 3u);
   EXPECT_EQ(s.details[1].url, "http://b.test/two");
+
+  // The history's queries in PostgreSQL's dialect: one line, matched by its 2nd target's URL; one
+  // period line per URL.
+  HistoryQuery q;
+  q.url_contains = "b.test/two";
+  const auto lines = detail::list_runs(db, q);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0].run_id, run.outcome.run_id);
+  EXPECT_EQ(lines[0].targets, kThreeTargets);
+  EXPECT_EQ(lines[0].requests, 100u);
+  q.url_contains = "POST";
+  EXPECT_TRUE(detail::list_runs(db, q).empty());
+  q.url_contains.clear();
+  q.period = Period::yearly;
+  const auto years = detail::list_periods(db, q);
+  ASSERT_EQ(years.size(), 3u);
+  for (std::size_t t = 0; t < 3; ++t) {
+    EXPECT_EQ(years[t].url, kThreeTargets[t].url);
+    EXPECT_EQ(years[t].requests, kPerTarget[t]);
+    EXPECT_EQ(years[t].runs, 1u);
+  }
+  EXPECT_EQ(years[2].failed, kTarget2Failed);
 }
 
 TEST_F(PostgresTargets, AVersion4TableGainsTheColumns) {
