@@ -125,21 +125,7 @@ struct Execution {
 void run_engine(RunPlan& plan, Execution& run, report::StatusLine& status, bool status_wanted) {
   engine::EngineConfig& config = plan.engine;
   if (plan.database) {
-    store::RunInfo info;
-    info.url = plan.facts.url;
-    info.method = plan.facts.method;
-    info.requests = plan.facts.requested.value_or(0);
-    info.concurrency = plan.facts.concurrency;
-    info.started_unix_ns = now_unix_ns();
-    info.duration_limit_s = plan.facts.duration_limit_s;
-    info.rate = plan.facts.rate;
-    info.stages = plan.facts.stages;
-    info.start_rate = plan.facts.start_rate;
-    info.run_name = plan.facts.run_name;
-    info.shard = plan.facts.shard;
-    info.shards = plan.facts.shards;
-    info.start_at_ns = plan.start_at_ns;
-    run.writer.emplace(*plan.database, std::move(info));
+    run.writer.emplace(*plan.database, plan.facts);
     config.store = &*run.writer;
   }
   // Failed requests go to Betterstack and/or Loki from their own threads (never slowing the run).

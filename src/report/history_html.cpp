@@ -87,7 +87,8 @@ std::string url_section(const std::string& url, const std::vector<Point>& points
   return html + "</table>\n<p class=\"meta\">Times in milliseconds.</p>\n";
 }
 
-// Groups the points by URL (URLs in order, each URL's points oldest first) and writes the page.
+// Groups the points by URL, or by targets for the runs of several (each group's points oldest
+// first), and writes the page.
 std::string page(const std::vector<Point>& newest_first, const HistoryPageContext& context) {
   const bool periods = context.period != store::Period::none;
   std::string html = "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
@@ -111,7 +112,7 @@ std::string page(const std::vector<Point>& newest_first, const HistoryPageContex
   }
   std::map<std::string, std::vector<Point>> by_url;
   for (auto it = newest_first.rbegin(); it != newest_first.rend(); ++it) {
-    by_url[it->line->url].push_back(*it);
+    by_url[it->line->trend_key()].push_back(*it);
   }
   for (const auto& [url, points] : by_url) html += url_section(url, points, context);
   html += "<footer>ccload history</footer>\n</body>\n</html>\n";

@@ -52,7 +52,13 @@ nlohmann::json history_runs_json(const std::vector<store::detail::RunLine>& line
     if (!l.run_id) row["day"] = l.day;
     row["started"] = utc_iso(std::llround(l.started * 1e9));
     row["method"] = l.method;
-    row["url"] = l.url;
+    row["url"] = l.url;  // the first target's for a run of several
+    row["target_count"] = l.targets.empty() ? std::size_t{1} : l.targets.size();
+    if (!l.targets.empty()) {
+      nlohmann::json targets = nlohmann::json::array();
+      for (const auto& t : l.targets) targets.push_back({{"method", t.method}, {"url", t.url}});
+      row["targets"] = std::move(targets);
+    }
     row["requests"] = l.requests;
     row["failed"] = l.failed;
     row["failure_rate"] = failure_rate(l.failed, l.requests);

@@ -14,7 +14,9 @@
 namespace ccload::report {
 
 // Runs newest first: run_id (null for PyLoad's rows, grouped per day, URL and method, with "day"),
-// started (UTC ISO 8601), method, url, counts, figures, rps, flags and the regression mark.
+// started (UTC ISO 8601), method, url, target_count, counts, figures, rps, flags and the regression
+// mark. A run of several targets has method and url of its first target, and "targets": [{"method",
+// "url"}, ...] (all of them, in order); its figures are the whole run's.
 nlohmann::json history_runs_json(const std::vector<store::detail::RunLine>& lines,
                                  double tolerance);
 

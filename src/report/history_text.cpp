@@ -42,8 +42,12 @@ void print_runs(std::ostream& out, const std::vector<store::detail::RunLine>& li
     if (l.generator_limited) note += "  generator-limited";
     if (!l.protocol.empty() && l.protocol != "HTTP/1.1") note += "  " + l.protocol;
     pseudo = pseudo || l.run_id == 0;
+    // A run of several targets: one line for the whole run, its URL column counting them.
+    const std::string url =
+        l.targets.size() > 1 ? fmt::format("{} targets", l.targets.size()) : l.url;
+    const std::string method = l.targets.size() > 1 ? std::string("-") : l.method;
     out << fmt::format("{:>6}  {:<19}  {:<7} {:<40} {:>9} {:>8} {:>10} {:>10} {:>10}{}\n", id, when,
-                       l.method, l.url, l.requests, l.failed,
+                       method, url, l.requests, l.failed,
                        l.rps ? fmt::format("{:.1f}", *l.rps) : "-", seconds_text(l.mean_s),
                        seconds_text(l.p95_s), note);
   }
@@ -92,7 +96,12 @@ void print_run_view(std::ostream& out, const stats::RunSummary& s,
   // A merged distributed run has no id of its own: its name.
   const std::string name =
       s.storage.run_id != 0 || f.run_name.empty() ? std::to_string(s.storage.run_id) : f.run_name;
-  out << fmt::format("Run {}: {} {}\n", name, f.method, f.url);
+  const bool several = f.targets.size() > 1;
+  if (several) {
+    out << fmt::format("Run {}: {} targets\n", name, f.targets.size());
+  } else {
+    out << fmt::format("Run {}: {} {}\n", name, f.method, f.url);
+  }
   out << fmt::format("Started {} (local), n={} c={}, {:.3f} s{}\n", local_time(f.started_unix_ns),
                      f.requested.value_or(0), f.concurrency, f.duration_s,
                      f.interrupted ? ", interrupted" : "");
@@ -120,19 +129,35 @@ void print_run_view(std::ostream& out, const stats::RunSummary& s,
   }
   out << "Statuses: " << (statuses.empty() ? "none" : statuses)
       << "; transport errors: " << (errors.empty() ? "none" : errors) << "\n";
+  if (s.redirected > 0 || f.max_redirects > 0) {
+    out << fmt::format("Redirected: {} requests (up to {} hops each)\n", s.redirected,
+                       f.max_redirects);
+  }
+  // Each target (numbered from 1, as the TARGET column of the rows) with its own figures.
+  for (std::size_t i = 0; several && i < f.targets.size(); ++i) {
+    out << fmt::format("Target {}: {} {}", i + 1, f.targets[i].method, f.targets[i].url);
+    if (i < s.targets.size()) {
+      const stats::RunSummary& t = s.targets[i];
+      out << fmt::format(": requests {}, failed {}, avg {} p95 {} s", t.requests, t.failed,
+                         figure(t.total.figures, t.total.figures.mean),
+                         figure(t.total.figures, t.total.figures.p95));
+    }
+    out << "\n";
+  }
   for (const auto& v : s.thresholds) {
     out << fmt::format("Threshold {}: {}\n", v.expression, v.passed ? "PASS" : "FAIL");
   }
   for (const auto& note : s.notes) out << note << "\n";
 
-  out << fmt::format("\n{:>10}  {:<26}  {:>6}  {:>12} {:>10} {:>10} {:>10} {:>9}  {}\n", "REQUEST",
-                     "TIMESTAMP (local)", "STATUS", "RESPONSE(s)", "TTFB(s)", "TTLB(s)",
-                     "CONNECT(s)", "BYTES", "ERROR");
+  out << fmt::format("\n{:>10}  {:<26}  {:>6}  {:>12} {:>10} {:>10} {:>10} {:>9}  {}{}\n",
+                     "REQUEST", "TIMESTAMP (local)", "STATUS", "RESPONSE(s)", "TTFB(s)", "TTLB(s)",
+                     "CONNECT(s)", "BYTES", several ? "TARGET  " : "", "ERROR");
   for (const auto& r : rows) {
-    out << fmt::format("{:>10}  {:<26}  {:>6}  {:>12} {:>10} {:>10} {:>10} {:>9}  {}\n",
+    out << fmt::format("{:>10}  {:<26}  {:>6}  {:>12} {:>10} {:>10} {:>10} {:>9}  {}{}\n",
                        r.request_id, local_time_s(r.timestamp, true), r.status,
                        seconds_text(r.total_s), seconds_text(r.ttfb_s), seconds_text(r.ttlb_s),
-                       seconds_text(r.connect_s), r.bytes, r.error);
+                       seconds_text(r.connect_s), r.bytes,
+                       several ? fmt::format("{:>6}  ", r.target + 1) : "", r.error);
   }
   if (rows.size() < total) {
     out << fmt::format("... {} more rows (--limit {} shows them all)\n", total - rows.size(),

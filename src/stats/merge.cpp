@@ -8,7 +8,10 @@
 
 namespace ccload::stats {
 
-RunSummary merge_shards(const std::vector<RunSummary>& shards, unsigned expected) {
+namespace {
+
+// The figures, counts, facts and shard lines of `shards` merged (no notes, no targets).
+RunSummary merge_parts(const std::vector<RunSummary>& shards, unsigned expected) {
   RunSummary m;
   if (shards.empty()) return m;
   m.facts = shards.front().facts;
@@ -55,6 +58,7 @@ RunSummary merge_shards(const std::vector<RunSummary>& shards, unsigned expected
     m.wait.histogram.merge(s.wait.histogram);
     m.service.histogram.merge(s.service.histogram);
     m.waited += s.waited;
+    m.redirected += s.redirected;
     // The generator check of the whole: every agent's loop lag and workers; limited when one was.
     m.generator.loop_lag_histogram.merge(s.generator.loop_lag_histogram);
     m.generator.workers.insert(m.generator.workers.end(), s.generator.workers.begin(),
@@ -94,6 +98,46 @@ RunSummary merge_shards(const std::vector<RunSummary>& shards, unsigned expected
   m.storage.run_id = 0;
   m.storage.stored = std::all_of(shards.begin(), shards.end(),
                                  [](const RunSummary& s) { return s.storage.stored; });
+  return m;
+}
+
+// Every shard ran the same targets (in the same order) and summarized each of them.
+bool same_targets(const std::vector<RunSummary>& shards) {
+  const RunSummary& first = shards.front();
+  if (first.targets.empty()) return false;
+  return std::all_of(shards.begin(), shards.end(), [&](const RunSummary& s) {
+    return s.facts.targets == first.facts.targets && s.targets.size() == first.targets.size();
+  });
+}
+
+}  // namespace
+
+RunSummary merge_shards(const std::vector<RunSummary>& shards, unsigned expected) {
+  if (shards.empty()) return RunSummary{};
+  RunSummary m = merge_parts(shards, expected);
+  // Per target: the same target's summaries of every shard merged, by index.
+  if (same_targets(shards)) {
+    for (std::size_t i = 0; i < shards.front().targets.size(); ++i) {
+      std::vector<RunSummary> parts;
+      parts.reserve(shards.size());
+      for (const auto& s : shards) {
+        parts.push_back(s.targets[i]);
+        parts.back().facts.shard = s.facts.shard;
+        parts.back().storage = s.storage;
+      }
+      RunSummary target = merge_parts(parts, expected);
+      target.facts.url = shards.front().targets[i].facts.url;
+      target.facts.method = shards.front().targets[i].facts.method;
+      target.facts.targets.clear();
+      target.shard_lines.clear();
+      target.storage = {};
+      m.targets.push_back(std::move(target));
+    }
+  } else if (std::any_of(shards.begin(), shards.end(),
+                         [](const RunSummary& s) { return !s.targets.empty(); })) {
+    m.notes.push_back(
+        "Warning: the shards ran different targets; the figures are not shown per target.");
+  }
 
   if (shards.size() < expected) {
     m.notes.push_back(fmt::format("Warning: {} of {} shards stored; the figures cover those only.",

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/record.hpp"
+#include "core/target.hpp"
 #include "store/runs_row.hpp"
 #include "store/sql_connection.hpp"
 
@@ -17,7 +18,10 @@ namespace ccload::store {
 
 // The run's constant facts, for its rows.
 struct RunIdentity {
-  std::string url, method;
+  // Every target of the run, in order; never empty. A record's URL and REQTYPE are those of
+  // targets[record.target] (targets[0] when the index is out of range). The strings live as long
+  // as the backend: statements may bind them without copying.
+  std::vector<TargetName> targets;
 };
 
 class Backend {

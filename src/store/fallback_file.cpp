@@ -14,11 +14,21 @@
 namespace ccload::store {
 namespace fs = std::filesystem;
 
-FallbackFile::FallbackFile(fs::path database, std::string url, std::string method)
-    : database_(std::move(database)),
-      url_json_(nlohmann::json(url).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)),
-      method_json_(
-          nlohmann::json(method).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) {}
+namespace {
+
+std::string json_text(const std::string& text) {
+  return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+FallbackFile::FallbackFile(fs::path database, const std::vector<TargetName>& targets)
+    : database_(std::move(database)) {
+  for (const auto& target : targets) {
+    target_json_.emplace_back(json_text(target.url), json_text(target.method));
+  }
+  if (target_json_.empty()) target_json_.emplace_back("\"\"", "\"\"");
+}
 
 FallbackFile::~FallbackFile() { close(); }
 
@@ -66,16 +76,20 @@ bool FallbackFile::write(const std::vector<Record>& records, std::int64_t run_id
   }
   fmt::memory_buffer line;
   for (const auto& r : records) {
+    const std::size_t target = r.target < target_json_.size() ? r.target : 0;
+    const auto& [url_json, method_json] = target_json_[target];
     line.clear();
     fmt::format_to(std::back_inserter(line),
                    "{{\"run_id\":{},\"request_id\":{},\"timestamp\":{:.6f},\"url\":{},"
                    "\"method\":{},\"status\":{},\"response_time\":{},\"ttfb\":{},\"ttlb\":{},"
-                   "\"connect\":{},\"wait\":{},\"bytes\":{},\"error\":\"{}\"}}\n",
-                   run_id, r.request_id, static_cast<double>(r.start_unix_ns) / 1e9, url_json_,
-                   method_json_, r.status, static_cast<double>(r.total_ns) / 1e9,
+                   "\"connect\":{},\"wait\":{},\"bytes\":{},\"error\":\"{}\",\"target\":{},"
+                   "\"redirects\":{},\"final_url\":{}}}\n",
+                   run_id, r.request_id, static_cast<double>(r.start_unix_ns) / 1e9, url_json,
+                   method_json, r.status, static_cast<double>(r.total_ns) / 1e9,
                    static_cast<double>(r.ttfb_ns) / 1e9, static_cast<double>(r.ttlb_ns) / 1e9,
                    static_cast<double>(r.connect_ns) / 1e9, static_cast<double>(r.wait_ns) / 1e9,
-                   r.bytes, to_string(r.error));
+                   r.bytes, to_string(r.error), target, static_cast<unsigned>(r.redirects),
+                   r.redirects > 0 ? json_text(r.final_url) : std::string("null"));
     if (std::fwrite(line.data(), 1, line.size(), file_) != line.size()) {
       error_ = path_.string() + ": " + std::strerror(errno);
       lost_ += records.size() - static_cast<std::size_t>(&r - records.data());

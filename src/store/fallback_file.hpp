@@ -1,24 +1,28 @@
 #pragma once
 // Where records go when the database cannot take them: one JSON object per line (NDJSON).
 //   {"run_id":0,"request_id":1,"timestamp":1795544018.185497,"url":"http://h/","method":"GET",
-//    "status":200,"response_time":0.0123,"ttfb":0.011,"ttlb":0.012,"connect":0.0004,"bytes":512,
-//    "error":"none"}
-// Times in seconds, timestamp in UTC epoch seconds (as in the database).
+//    "status":200,"response_time":0.0123,"ttfb":0.011,"ttlb":0.012,"connect":0.0004,"wait":0,
+//    "bytes":512,"error":"none","target":0,"redirects":0,"final_url":null}
+// Times in seconds, timestamp in UTC epoch seconds (as in the database). url and method are the
+// record's target's; target its 0-based index; final_url the last hop's URL when redirects > 0,
+// else null (LOADTEST's columns).
 
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/record.hpp"
+#include "core/target.hpp"
 
 namespace ccload::store {
 
 class FallbackFile {
  public:
-  // Nothing is created until the first write().
-  FallbackFile(std::filesystem::path database, std::string url, std::string method);
+  // Nothing is created until the first write(). `targets`: the run's, in order (never empty).
+  FallbackFile(std::filesystem::path database, const std::vector<TargetName>& targets);
   ~FallbackFile();
   FallbackFile(const FallbackFile&) = delete;
   FallbackFile& operator=(const FallbackFile&) = delete;
@@ -41,7 +45,8 @@ class FallbackFile {
   bool open();
 
   std::filesystem::path database_;
-  std::string url_json_, method_json_;
+  // Each target's url and method as JSON strings, by index.
+  std::vector<std::pair<std::string, std::string>> target_json_;
   std::filesystem::path path_;
   std::FILE* file_ = nullptr;
   bool failed_ = false;

@@ -18,6 +18,7 @@
 #include "stats/histogram.hpp"
 #include "store/history_data.hpp"
 #include "store/loadtest_sql.hpp"
+#include "store/runs_row.hpp"
 #include "store/schema.hpp"
 
 namespace ccload::store {
@@ -35,6 +36,7 @@ struct Layout {
   bool thresholds = false;  // RUNS.THRESHOLDS exists (schema 3)
   bool generator = false;   // RUNS.GENERATOR_LIMITED exists (schema 4)
   bool protocol = false;    // RUNS.PROTOCOL exists (schema 4)
+  bool targets = false;     // RUNS.TARGET_URLS, TARGET_COUNT and TARGETS exist (schema 5)
 };
 
 Layout inspect(sql::Connection& db) {
@@ -45,6 +47,7 @@ Layout inspect(sql::Connection& db) {
   layout.thresholds = layout.runs && db.has_column("RUNS", "THRESHOLDS");
   layout.generator = layout.runs && db.has_column("RUNS", "GENERATOR_LIMITED");
   layout.protocol = layout.runs && db.has_column("RUNS", "PROTOCOL");
+  layout.targets = layout.runs && db.has_column("RUNS", "TARGET_URLS");
   return layout;
 }
 
@@ -106,6 +109,28 @@ struct Span {
 
 std::string url_filter(const sql::Connection& db, const HistoryQuery& q) {
   return q.url_contains.empty() ? std::string() : " AND " + sql::contains_sql(db, "URL");
+}
+
+// RUNS rows whose URL, or one of whose targets' URLs, contains the query's text. TARGET_URLS holds
+// the URLs one per line (a URL holds no line break), so a match inside it is a match inside one
+// URL, never in a method, a histogram or across two URLs: a text holding a line break is matched
+// against URL alone (which holds none, so nothing matches).
+std::string runs_url_filter(const sql::Connection& db, const Layout& layout,
+                            const HistoryQuery& q) {
+  if (q.url_contains.empty()) return {};
+  const bool one_line = q.url_contains.find('\n') == std::string::npos;
+  return " AND " +
+         sql::contains_sql(db, layout.targets && one_line ? "COALESCE(TARGET_URLS, URL)" : "URL");
+}
+
+// "3 targets: GET http://a/, POST http://b/, GET http://c/": what a run of several targets is
+// compared with.
+std::string series_of(const std::vector<TargetName>& targets) {
+  std::string out = fmt::format("{} targets:", targets.size());
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    out += fmt::format("{} {} {}", i == 0 ? "" : ",", targets[i].method, targets[i].url);
+  }
+  return out;
 }
 
 // Rows that no finished run summarizes: PyLoad's (RUNID NULL) and, when `with_unfinished`, those of
@@ -195,8 +220,10 @@ std::vector<RunLine> list_runs(sql::Connection& db, const HistoryQuery& q) {
         "INTERRUPTED, HIST_TOTAL IS NULL, ENDED IS NULL, " +
         std::string(layout.thresholds ? "THRESHOLDS" : "NULL") + ", HIST_TOTAL, " +
         std::string(layout.generator ? "GENERATOR_LIMITED" : "NULL") + ", " +
-        std::string(layout.protocol ? "PROTOCOL" : "NULL") + " FROM RUNS WHERE 1=1" +
-        url_filter(db, q) + " ORDER BY STARTED DESC, RUNID DESC");
+        std::string(layout.protocol ? "PROTOCOL" : "NULL") + ", " +
+        std::string(layout.targets ? "TARGET_COUNT, TARGETS" : "NULL, NULL") +
+        " FROM RUNS WHERE 1=1" + runs_url_filter(db, layout, q) +
+        " ORDER BY STARTED DESC, RUNID DESC");
     if (!q.url_contains.empty()) stmt.bind(1, std::string_view(q.url_contains));
     while (stmt.step()) {
       RunLine line;
@@ -215,6 +242,14 @@ std::vector<RunLine> list_runs(sql::Connection& db, const HistoryQuery& q) {
           !stmt.is_null(12) && stmt.column_text(12).find("\"passed\":false") != std::string::npos;
       line.generator_limited = !stmt.is_null(14) && stmt.column_int(14) != 0;
       if (!stmt.is_null(15)) line.protocol = stmt.column_text(15);
+      if (!stmt.is_null(16) && stmt.column_int(16) > 1 && !stmt.is_null(17)) {
+        try {
+          line.targets = target_names_from_json_text(stmt.column_text(17));
+          line.series = series_of(line.targets);
+        } catch (const std::invalid_argument&) {
+          // Damaged: the line shows the run's first target, as for one.
+        }
+      }
       if (stmt.column_int(10) != 0) {
         without_summary.push_back(lines.size());
       } else {
@@ -306,34 +341,89 @@ std::vector<PeriodLine> list_periods(sql::Connection& db, const HistoryQuery& q)
   // (period, URL) in order: oldest period first, the order the trends need.
   std::map<std::pair<std::string, std::string>, Group> groups;
 
+  // A run of several targets adds each target's figures to that target's URL, from the target's
+  // summary columns in RUNS.TARGETS (not from its LOADTEST rows): the same summary the live run
+  // reported and `ccload report` rebuilds (requests that reached a fallback file included), the
+  // same source as every run of one target here (RUNS' histograms), and no scan of the run's rows.
+  // A run whose TARGETS lacks them (damaged) is counted from its rows, per URL, like a loose run.
+  std::vector<std::int64_t> counted_from_rows;
   if (layout.runs) {
-    auto stmt = db.prepare(
-        "SELECT RUNID, STARTED, URL, REQUESTS, FAILED, HIST_TOTAL, DURATION FROM RUNS WHERE "
-        "HIST_TOTAL IS NOT NULL" +
-        url_filter(db, q));
+    auto stmt =
+        db.prepare("SELECT RUNID, STARTED, URL, REQUESTS, FAILED, HIST_TOTAL, DURATION, " +
+                   std::string(layout.targets ? "TARGET_COUNT, TARGETS" : "NULL, NULL") +
+                   " FROM RUNS WHERE HIST_TOTAL IS NOT NULL" + runs_url_filter(db, layout, q));
     if (!q.url_contains.empty()) stmt.bind(1, std::string_view(q.url_contains));
+    auto add = [&](const std::string& run, double started, const std::string& url,
+                   std::uint64_t requests, std::uint64_t failed, std::string histogram,
+                   std::optional<double> duration) {
+      Group& g = groups[{period_key(started, q.period), url}];
+      g.runs.insert(run);
+      g.line.requests += requests;
+      g.line.failed += failed;
+      g.histograms.push_back(std::move(histogram));
+      if (duration) g.line.wall_s += *duration;
+    };
     while (stmt.step()) {
-      const std::string url = stmt.column_text(2);
-      Group& g = groups[{period_key(stmt.column_double(1), q.period), url}];
-      g.runs.insert(std::to_string(stmt.column_int(0)));
-      g.line.requests += static_cast<std::uint64_t>(stmt.column_int(3));
-      g.line.failed += static_cast<std::uint64_t>(stmt.column_int(4));
-      g.histograms.push_back(stmt.column_text(5));
-      if (!stmt.is_null(6)) g.line.wall_s += stmt.column_double(6);
+      const std::string run = std::to_string(stmt.column_int(0));
+      const double started = stmt.column_double(1);
+      if (stmt.is_null(7) || stmt.column_int(7) <= 1 || stmt.is_null(8)) {
+        add(run, started, stmt.column_text(2), static_cast<std::uint64_t>(stmt.column_int(3)),
+            static_cast<std::uint64_t>(stmt.column_int(4)), stmt.column_text(5),
+            stmt.is_null(6) ? std::nullopt : std::optional<double>(stmt.column_double(6)));
+        continue;
+      }
+      try {
+        const nlohmann::json targets = nlohmann::json::parse(stmt.column_text(8));
+        std::vector<std::tuple<std::string, std::uint64_t, std::uint64_t, std::string,
+                               std::optional<double>>>
+            parts;
+        for (const auto& t : targets) {
+          std::string url = t.at("url").get<std::string>();
+          std::optional<double> duration;
+          if (t.contains("DURATION") && t.at("DURATION").is_number()) {
+            duration = t.at("DURATION").get<double>();
+          }
+          parts.emplace_back(std::move(url), t.at("REQUESTS").get<std::uint64_t>(),
+                             t.at("FAILED").get<std::uint64_t>(),
+                             t.at("HIST_TOTAL").get<std::string>(), duration);
+        }
+        for (auto& [url, requests, failed, histogram, duration] : parts) {
+          // Period lines are per URL: only the targets whose URL matches the filter.
+          if (!q.url_contains.empty() && url.find(q.url_contains) == std::string::npos) continue;
+          add(run, started, url, requests, failed, std::move(histogram), duration);
+        }
+      } catch (const std::exception&) {
+        counted_from_rows.push_back(stmt.column_int(0));
+      }
     }
   }
-  for_each_loose_row(db, layout, q, true,
-                     [&](double ts, std::string url, int status, const std::string& method,
-                         double total, std::int64_t run_id) {
-                       Group& g = groups[{period_key(ts, q.period), std::move(url)}];
-                       std::string run = run_id ? std::to_string(run_id)
-                                                : period_key(ts, Period::none) + "|" + method;
-                       g.loose_spans[run].add(ts, ts + total);
-                       g.runs.insert(std::move(run));
-                       ++g.line.requests;
-                       if (!is_success_status(status)) ++g.line.failed;
-                       if (status > 0) g.totals.push_back(to_ns(total));
-                     });
+  const auto add_loose = [&](double ts, std::string url, int status, const std::string& method,
+                             double total, std::int64_t run_id) {
+    Group& g = groups[{period_key(ts, q.period), std::move(url)}];
+    std::string run = run_id ? std::to_string(run_id) : period_key(ts, Period::none) + "|" + method;
+    g.loose_spans[run].add(ts, ts + total);
+    g.runs.insert(std::move(run));
+    ++g.line.requests;
+    if (!is_success_status(status)) ++g.line.failed;
+    if (status > 0) g.totals.push_back(to_ns(total));
+  };
+  for_each_loose_row(db, layout, q, true, add_loose);
+  if (!counted_from_rows.empty() && layout.runid) {
+    auto rows = db.prepare(fmt::format(
+        "SELECT {}, URL, STATUS, UPPER(REQTYPE), CAST(RESPONSETIME AS DOUBLE PRECISION) FROM "
+        "LOADTEST WHERE {}",
+        sql_text::timestamp(db), kRunRows));
+    for (const std::int64_t run_id : counted_from_rows) {
+      rows.bind(1, run_id);
+      while (rows.step()) {
+        std::string url = rows.column_text(1);
+        if (!q.url_contains.empty() && url.find(q.url_contains) == std::string::npos) continue;
+        add_loose(rows.column_double(0), std::move(url), static_cast<int>(rows.column_int(2)),
+                  rows.column_text(3), rows.column_double(4), run_id);
+      }
+      rows.reset();
+    }
+  }
 
   std::vector<PeriodLine> lines;
   for (auto& [key, group] : groups) {

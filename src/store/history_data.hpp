@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/target.hpp"
 #include "store/history.hpp"
 #include "store/sql_connection.hpp"
 
@@ -20,6 +21,11 @@ inline constexpr std::size_t kTrendPoints = 8;
 // (PyLoad's rows, unfinished runs).
 struct TrendLine {
   std::string url;
+  // What the line's trend follows when not its URL alone: a run of several targets is judged
+  // against the previous run of the same targets ("3 targets: GET http://a, POST http://b, ...").
+  // Empty: the URL.
+  std::string series;
+  const std::string& trend_key() const { return series.empty() ? url : series; }
   std::optional<double> mean_s, p50_s, p95_s, p99_s, max_s;
   // The histogram of the total times (ns), serialized by stats::Histogram::serialize (the
   // regression test's input, decoded only when p95 rose beyond the tolerance: a long history
@@ -37,8 +43,10 @@ struct TrendLine {
 };
 
 // One line of the run list: a RUNS row, or a pseudo-run (run_id 0) grouping the rows that PyLoad
-// stored without runs by local day, URL and method.
+// stored without runs by local day, URL and method. A run of several targets is one line: url and
+// method are its first target's, `targets` lists them all, and its figures are the whole run's.
 struct RunLine : TrendLine {
+  std::vector<TargetName> targets;  // a run of several targets, in order; empty for one target
   std::int64_t run_id = 0;
   double started = 0;  // UTC epoch seconds (the day's first row for a pseudo-run)
   std::string day;     // local "YYYY-MM-DD" of a pseudo-run
@@ -54,7 +62,8 @@ struct RunLine : TrendLine {
   std::string protocol;            // "HTTP/2" when --http2 was given ("" or "HTTP/1.1" otherwise)
 };
 
-// One line of -weekly / -monthly / -yearly.
+// One line of -weekly / -monthly / -yearly: one URL's requests in one period. A run of several
+// targets adds each target's figures to that target's URL (and counts as a run of each).
 struct PeriodLine : TrendLine {
   std::string period;  // "2026-W09" (ISO week and its year), "2026-03", "2026"; local time
   std::uint64_t runs = 0, requests = 0, failed = 0;
@@ -72,7 +81,8 @@ struct PeriodLine : TrendLine {
 };
 
 // Sets p95_change, regressed and recent_p95_s of `oldest_first` (lines of any URLs, each URL's in
-// time order), judging each line against the previous line of its URL.
+// time order), judging each line against the previous line of its trend_key() (its URL, or its
+// targets for a run of several).
 void mark_trends(const std::vector<TrendLine*>& oldest_first, double tolerance);
 
 // The local calendar period holding an instant.
@@ -80,7 +90,8 @@ std::string period_key(double epoch_seconds, Period period);
 // "YYYY-MM-DD HH:MM:SS" (with microseconds when asked) in local time.
 std::string local_time(double epoch_seconds, bool micros = false);
 
-// Newest first, at most query.limit lines (all when limit <= 0), filtered by query.url_contains.
+// Newest first, at most query.limit lines (all when limit <= 0), filtered by query.url_contains (a
+// run matches when one of its targets' URLs contains the text; a period line when its URL does).
 // Trends and regression marks are computed over every line of a URL, so the oldest line shown is
 // still judged against the one before it.
 std::vector<RunLine> list_runs(sql::Connection& db, const HistoryQuery& query);

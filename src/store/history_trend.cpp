@@ -23,9 +23,9 @@ bool distributions_differ(const std::string& a, const std::string& b) {
 }  // namespace
 
 void mark_trends(const std::vector<TrendLine*>& oldest_first, double tolerance) {
-  std::map<std::string, std::vector<const TrendLine*>> seen_by_url;  // each URL's lines so far
+  std::map<std::string, std::vector<const TrendLine*>> seen_by_url;  // each series' lines so far
   for (TrendLine* line : oldest_first) {
-    std::vector<const TrendLine*>& seen = seen_by_url[line->url];
+    std::vector<const TrendLine*>& seen = seen_by_url[line->trend_key()];
     line->p95_change.reset();
     line->regressed = false;
     if (!seen.empty()) {

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <utility>
+#include <vector>
 
 #include "store/schema.hpp"
 #include "store/sqlite_rows.hpp"
@@ -62,10 +64,14 @@ class PostgresBackend final : public Backend {
     auto last_row = db_->prepare("SELECT COALESCE(MAX(REQUESTID), 0) FROM LOADTEST");
     if (last_row.step()) identity.set("ROWS_AFTER", last_row.column_int(0));
     run_id_ = insert_row(*db_, "RUNS", identity, "RUNID");
-    url_text_.clear();
-    append_text(url_text_, run_.url);
-    method_text_.clear();
-    append_text(method_text_, run_.method);
+    // Each target's URL and method, escaped for COPY once.
+    target_text_.clear();
+    for (const TargetName& target : run_.targets) {
+      std::string url, method;
+      append_text(url, target.url);
+      append_text(method, target.method);
+      target_text_.emplace_back(std::move(url), std::move(method));
+    }
     return run_id_;
   }
 
@@ -81,13 +87,15 @@ class PostgresBackend final : public Backend {
   void insert(const std::vector<Record>& batch) override {
     rows_.clear();
     for (const Record& r : batch) {
+      const std::size_t target = r.target < target_text_.size() ? r.target : 0;
+      const auto& [url_text, method_text] = target_text_[target];
       append_number(rows_, seconds(r.start_unix_ns));
       rows_ += '\t';
-      rows_ += url_text_;
+      rows_ += url_text;
       rows_ += '\t';
       append_number(rows_, static_cast<std::int64_t>(r.status));
       rows_ += '\t';
-      rows_ += method_text_;
+      rows_ += method_text;
       rows_ += '\t';
       append_number(rows_, seconds(r.total_ns));
       rows_ += '\t';
@@ -110,11 +118,21 @@ class PostgresBackend final : public Backend {
       }
       rows_ += '\t';
       append_number(rows_, seconds(r.wait_ns));
+      rows_ += '\t';
+      append_number(rows_, static_cast<std::int64_t>(target));
+      rows_ += '\t';
+      append_number(rows_, static_cast<std::int64_t>(r.redirects));
+      rows_ += '\t';
+      if (r.redirects > 0) {
+        append_text(rows_, r.final_url);
+      } else {
+        rows_ += "\\N";
+      }
       rows_ += '\n';
     }
     db_->copy_in(
         "LOADTEST(TIMESTAMP, URL, STATUS, REQTYPE, RESPONSETIME, RUNID, RUNREQUEST, TTFB, TTLB, "
-        "CONNECT, BYTES, ERROR, WAIT)",
+        "CONNECT, BYTES, ERROR, WAIT, TARGET, REDIRECTS, FINAL_URL)",
         rows_);
   }
 
@@ -143,7 +161,9 @@ class PostgresBackend final : public Backend {
   RunIdentity run_;
   std::unique_ptr<sql::PgConnection> db_;
   std::int64_t run_id_ = 0;
-  std::string url_text_, method_text_, rows_;  // rows_: reused for every batch
+  // Each target's URL and method in COPY's text format, by index.
+  std::vector<std::pair<std::string, std::string>> target_text_;
+  std::string rows_;  // reused for every batch
 };
 
 }  // namespace

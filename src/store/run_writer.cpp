@@ -36,7 +36,8 @@ double seconds(std::int64_t ns) { return static_cast<double>(ns) / 1e9; }
 
 struct RunWriter::Impl {
   fs::path database;
-  RunInfo info;
+  stats::RunFacts facts;
+  std::int64_t started_unix_ns = 0;  // STARTED until the summary's
 
   // Database state: used by the constructor, then only by the writer thread, then by finish().
   std::unique_ptr<Backend> backend;
@@ -62,32 +63,23 @@ struct RunWriter::Impl {
   bool finished = false;
   StoreOutcome outcome;
 
-  Impl(fs::path path, RunInfo run)
+  Impl(fs::path path, const stats::RunFacts& run)
       : database(std::move(path)),
-        info(std::move(run)),
+        facts(run),
+        started_unix_ns(run.started_unix_ns > 0 ? run.started_unix_ns : now_unix_ns()),
         backend(make_backend(database.string())),
-        fallback(fs::path(backend->local_folder()) / "database", info.url, info.method) {}
+        fallback(fs::path(backend->local_folder()) / "database", run_targets(facts)) {}
+
+  static std::int64_t now_unix_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
 
   void open() {
     try {
-      RunsRow identity;
-      identity.set("STARTED", seconds(info.started_unix_ns));
-      identity.set("STARTED_NS", info.started_unix_ns);
-      identity.set("URL", info.url);
-      identity.set("METHOD", info.method);
-      identity.set("N", static_cast<std::int64_t>(info.requests));
-      identity.set("C", static_cast<std::int64_t>(info.concurrency));
-      if (info.duration_limit_s) identity.set("DURATION_LIMIT", *info.duration_limit_s);
-      if (info.rate) identity.set("RATE", *info.rate);
-      if (!info.stages.empty()) identity.set("STAGES", stages_json_text(info.stages));
-      if (info.start_rate) identity.set("START_RATE", *info.start_rate);
-      if (!info.run_name.empty()) {
-        identity.set("RUN_NAME", info.run_name);
-        identity.set("SHARD", std::int64_t{info.shard});
-        identity.set("SHARDS", std::int64_t{info.shards});
-      }
-      if (info.start_at_ns) identity.set("START_AT_NS", *info.start_at_ns);
-      run_id = backend->begin_run(std::move(identity), {info.url, info.method});
+      run_id = backend->begin_run(identity_columns(facts, started_unix_ns),
+                                  RunIdentity{run_targets(facts)});
       db_ok = true;
     } catch (const sql::Error& e) {
       failed(e);
@@ -180,8 +172,8 @@ struct RunWriter::Impl {
   }
 };
 
-RunWriter::RunWriter(fs::path database, RunInfo info)
-    : impl_(std::make_unique<Impl>(std::move(database), std::move(info))) {
+RunWriter::RunWriter(fs::path database, const stats::RunFacts& facts)
+    : impl_(std::make_unique<Impl>(std::move(database), facts)) {
   impl_->open();
   impl_->thread = std::thread([impl = impl_.get()] {
     impl->run();
@@ -196,9 +188,7 @@ RunWriter::RunWriter(fs::path database, RunInfo info)
 RunWriter::~RunWriter() {
   if (!impl_->finished) {
     RunEnd end;
-    end.ended_unix_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count();
+    end.ended_unix_ns = Impl::now_unix_ns();
     finish(end);
   }
 }

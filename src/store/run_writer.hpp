@@ -12,26 +12,9 @@
 #include <vector>
 
 #include "core/record_sink.hpp"
-#include "core/stage.hpp"
 #include "stats/run_summary.hpp"
 
 namespace ccload::store {
-
-struct RunInfo {
-  std::string url;
-  std::string method;                      // upper case
-  std::uint64_t requests = 0;              // n asked for
-  unsigned concurrency = 0;                // c
-  std::int64_t started_unix_ns = 0;        // wall clock
-  std::optional<double> duration_limit_s;  // -z, when given (then requests is 0)
-  std::optional<double> rate;              // --rate, when given
-  // A shard of a distributed run (--run-id, --shard, --start-at); run_name empty otherwise.
-  std::string run_name;
-  unsigned shard = 0, shards = 1;
-  std::optional<std::int64_t> start_at_ns;
-  std::vector<Stage> stages;         // --stages, when given
-  std::optional<double> start_rate;  // --start-rate, when given
-};
 
 struct RunEnd {
   std::int64_t ended_unix_ns = 0;
@@ -51,9 +34,13 @@ struct StoreOutcome {
 
 class RunWriter final : public RecordSink {
  public:
-  // Opens (creating and migrating) the database and inserts the run's RUNS row. Never throws: when
-  // the database cannot be opened or written, records go to a fallback NDJSON file instead.
-  RunWriter(std::filesystem::path database, RunInfo info);
+  // Opens (creating and migrating) the database and inserts the run's RUNS row from what was asked
+  // (`facts`: url, method, targets, max_redirects, requested, concurrency, duration_limit_s, rate,
+  // stages, start_rate, run_name, shard, shards, start_at_ns; started_unix_ns when set, else now
+  // is the STARTED written until the summary's). Each record's URL and method are those of
+  // facts.targets[record.target] (url and method when targets is empty). Never throws: when the
+  // database cannot be opened or written, records go to a fallback NDJSON file instead.
+  RunWriter(std::filesystem::path database, const stats::RunFacts& facts);
   ~RunWriter() override;
 
   std::int64_t run_id() const;

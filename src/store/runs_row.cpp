@@ -82,7 +82,114 @@ stats::GeneratorCheck generator_from(const std::string& text) {
   return stats::check_generator(load);
 }
 
+// A RUNS row's values as a JSON object's members (column name -> null, number or text).
+json row_json(const RunsRow& row) {
+  json out = json::object();
+  for (const auto& [column, value] : row.values()) {
+    if (const auto* i = std::get_if<std::int64_t>(&value)) {
+      out[column] = *i;
+    } else if (const auto* d = std::get_if<double>(&value)) {
+      out[column] = *d;
+    } else if (const auto* t = std::get_if<std::string>(&value)) {
+      out[column] = *t;
+    } else {
+      out[column] = nullptr;
+    }
+  }
+  return out;
+}
+
+// The columns one target's summary is rebuilt from besides its own: what was asked of the run.
+constexpr const char* kIdentityColumns[] = {
+    "N",        "C",     "DURATION_LIMIT", "RATE",        "START_RATE",    "STAGES",
+    "RUN_NAME", "SHARD", "SHARDS",         "START_AT_NS", "MAX_REDIRECTS",
+};
+
+// The row of one target: the run's identity columns, then the target's object (its upper-case
+// members are its summary columns; "method" and "url" its URL and METHOD).
+RunsRow target_row(const RunsRow& run, const json& target) {
+  RunsRow row;
+  for (const char* column : kIdentityColumns) {
+    auto it = run.values().find(column);
+    if (it != run.values().end()) row.set(column, it->second);
+  }
+  for (const auto& [key, value] : target.items()) {
+    if (key == "method" || key == "url") continue;
+    if (value.is_number_integer()) {
+      row.set(key, value.get<std::int64_t>());
+    } else if (value.is_number()) {
+      row.set(key, value.get<double>());
+    } else if (value.is_string()) {
+      row.set(key, value.get<std::string>());
+    } else if (value.is_null()) {
+      row.set(key, std::monostate{});
+    } else {
+      throw std::invalid_argument("damaged targets: " + key + " is neither a number nor text");
+    }
+  }
+  row.set("URL", target.at("url").get<std::string>());
+  row.set("METHOD", target.at("method").get<std::string>());
+  return row;
+}
+
 }  // namespace
+
+std::vector<TargetName> run_targets(const stats::RunFacts& facts) {
+  if (!facts.targets.empty()) return facts.targets;
+  return {TargetName{facts.method, facts.url}};
+}
+
+std::string target_urls_text(const std::vector<TargetName>& targets) {
+  std::string out;
+  for (const auto& target : targets) {
+    if (!out.empty()) out += '\n';
+    out += target.url;
+  }
+  return out;
+}
+
+std::vector<TargetName> target_names_from_json_text(const std::string& text) {
+  try {
+    std::vector<TargetName> out;
+    for (const auto& target : json::parse(text)) {
+      out.push_back({target.at("method").get<std::string>(), target.at("url").get<std::string>()});
+    }
+    return out;
+  } catch (const std::exception& e) {
+    throw std::invalid_argument(std::string("damaged targets: ") + e.what());
+  }
+}
+
+RunsRow identity_columns(const stats::RunFacts& facts, std::int64_t started_unix_ns) {
+  RunsRow row;
+  row.set("STARTED", seconds(started_unix_ns));
+  row.set("STARTED_NS", started_unix_ns);
+  row.set("URL", facts.url);
+  row.set("METHOD", facts.method);
+  row.set("N", static_cast<std::int64_t>(facts.requested.value_or(0)));
+  row.set("C", static_cast<std::int64_t>(facts.concurrency));
+  if (facts.duration_limit_s) row.set("DURATION_LIMIT", *facts.duration_limit_s);
+  if (facts.rate) row.set("RATE", *facts.rate);
+  if (!facts.stages.empty()) row.set("STAGES", stages_json_text(facts.stages));
+  if (facts.start_rate) row.set("START_RATE", *facts.start_rate);
+  if (!facts.run_name.empty()) {
+    row.set("RUN_NAME", facts.run_name);
+    row.set("SHARD", std::int64_t{facts.shard});
+    row.set("SHARDS", std::int64_t{facts.shards});
+  }
+  if (facts.start_at_ns) row.set("START_AT_NS", *facts.start_at_ns);
+  row.set("MAX_REDIRECTS", std::int64_t{facts.max_redirects});
+  const std::vector<TargetName> targets = run_targets(facts);
+  row.set("TARGET_COUNT", static_cast<std::int64_t>(targets.size()));
+  row.set("TARGET_URLS", target_urls_text(targets));
+  if (!facts.targets.empty()) {
+    json names = json::array();
+    for (const auto& target : targets)
+      names.push_back({{"method", target.method}, {"url", target.url}});
+    row.set("TARGETS", names.dump());
+  }
+  return row;
+}
 
 std::string stages_json_text(const std::vector<Stage>& stages) {
   json out = json::array();
@@ -182,6 +289,22 @@ RunsRow summary_columns(const stats::RunSummary& s, std::int64_t ended_unix_ns) 
   if (s.facts.start_late_s) row.set("START_LATE", *s.facts.start_late_s);
   row.set("PROTOCOL", s.facts.protocol);
   row.set("STREAMS", std::int64_t{s.facts.streams});
+  row.set("REDIRECTED", static_cast<std::int64_t>(s.redirected));
+  row.set("MAX_REDIRECTS", std::int64_t{s.facts.max_redirects});
+  if (!s.facts.targets.empty()) {
+    const bool summaries = s.targets.size() == s.facts.targets.size();
+    json targets = json::array();
+    for (std::size_t i = 0; i < s.facts.targets.size(); ++i) {
+      json target =
+          summaries ? row_json(summary_columns(s.targets[i], ended_unix_ns)) : json::object();
+      target["method"] = s.facts.targets[i].method;
+      target["url"] = s.facts.targets[i].url;
+      targets.push_back(std::move(target));
+    }
+    row.set("TARGETS", targets.dump(-1, ' ', false, json::error_handler_t::replace));
+    row.set("TARGET_COUNT", static_cast<std::int64_t>(s.facts.targets.size()));
+    row.set("TARGET_URLS", target_urls_text(s.facts.targets));
+  }
   return row;
 }
 
@@ -208,6 +331,7 @@ stats::RunSummary summary_from_row(const RunsRow& row) {
   f.shards = static_cast<unsigned>(row.integer("SHARDS").value_or(1));
   if (row.has("START_AT_NS")) f.start_at_ns = row.integer("START_AT_NS");
   f.start_late_s = row.real("START_LATE");
+  f.max_redirects = static_cast<unsigned>(row.integer("MAX_REDIRECTS").value_or(0));
 
   s.requests = static_cast<std::uint64_t>(row.integer("REQUESTS").value_or(0));
   s.succeeded = static_cast<std::uint64_t>(row.integer("SUCCEEDED").value_or(0));
@@ -221,6 +345,7 @@ stats::RunSummary summary_from_row(const RunsRow& row) {
   s.wait = timing_from(row, "HIST_WAIT");
   s.service = timing_from(row, "HIST_SERVICE");
   s.waited = static_cast<std::uint64_t>(row.integer("WAITED").value_or(0));
+  s.redirected = static_cast<std::uint64_t>(row.integer("REDIRECTED").value_or(0));
   try {
     if (auto text = row.text("STATUS_COUNTS")) {
       const json counts = json::parse(*text);
@@ -262,6 +387,20 @@ stats::RunSummary summary_from_row(const RunsRow& row) {
         verdict.limit = v.at("limit").get<double>();
         verdict.passed = v.at("passed").get<bool>();
         s.thresholds.push_back(verdict);
+      }
+    }
+    if (auto text = row.text("TARGETS")) {
+      const json targets = json::parse(*text);
+      bool summaries = !targets.empty();
+      for (const auto& target : targets) {
+        f.targets.push_back(
+            {target.at("method").get<std::string>(), target.at("url").get<std::string>()});
+        summaries = summaries && target.contains("HIST_TOTAL");
+      }
+      // Every target's summary, or none (TARGETS written when the run began, never ended).
+      if (summaries) {
+        for (const auto& target : targets)
+          s.targets.push_back(summary_from_row(target_row(row, target)));
       }
     }
   } catch (const std::exception& e) {

@@ -35,13 +35,33 @@ class RunsRow {
 std::string stages_json_text(const std::vector<Stage>& stages);
 std::vector<Stage> stages_from_json_text(const std::string& text);
 
+// The run's targets in order: facts.targets, or its one target (facts.method, facts.url) when that
+// is empty. Never empty.
+std::vector<TargetName> run_targets(const stats::RunFacts& facts);
+
+// The TARGET_URLS column: every target's URL, one per line, in order.
+std::string target_urls_text(const std::vector<TargetName>& targets);
+// The targets named by a TARGETS column (its objects' "method" and "url"), in order. Throws
+// std::invalid_argument when damaged.
+std::vector<TargetName> target_names_from_json_text(const std::string& text);
+
+// The columns written when a run begins (what was asked): URL, METHOD, N, C, DURATION_LIMIT, RATE,
+// STAGES, START_RATE, RUN_NAME/SHARD/SHARDS, START_AT_NS, MAX_REDIRECTS, TARGET_COUNT,
+// TARGET_URLS, and TARGETS (names only) when facts.targets is not empty; STARTED(_NS) is
+// `started_unix_ns`. ROWS_AFTER is the backend's.
+RunsRow identity_columns(const stats::RunFacts& facts, std::int64_t started_unix_ns);
+
 // The columns written when a run ends: everything but the identity written when it began (RUNID,
 // URL, METHOD, N, C, DURATION_LIMIT, RATE, ROWS_AFTER); STARTED is rewritten with the measured
-// start.
+// start. When facts.targets is not empty, TARGET_COUNT, TARGET_URLS and TARGETS, whose object for
+// target i holds "method", "url" and, when summary.targets has one summary per target, the columns
+// summary_columns gives for summary.targets[i].
 RunsRow summary_columns(const stats::RunSummary& summary, std::int64_t ended_unix_ns);
 
 // The summary of a finished run (one whose HIST_TOTAL is set), with its storage facts left for the
-// caller. Throws std::invalid_argument when a stored histogram or count list is damaged.
+// caller: facts.targets from TARGETS, and summary.targets (each rebuilt from its target's columns
+// and the run's identity columns) when TARGETS holds every target's summary columns. Throws
+// std::invalid_argument when a stored histogram, count list or target list is damaged.
 stats::RunSummary summary_from_row(const RunsRow& row);
 
 }  // namespace ccload::store

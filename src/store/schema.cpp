@@ -40,6 +40,10 @@ const std::vector<Column> kLoadtestAdded = {
     {"ERROR", "TEXT"},          // transport error category (resolve, connect, tls, timeout, ...)
     // Version 4.
     {"WAIT", "REAL"},  // seconds past its scheduled time the request waited for a connection
+    // Version 5: several targets and redirects. URL and REQTYPE are the request's target's.
+    {"TARGET", "INTEGER"},     // 0-based index of the request's target in the run's list
+    {"REDIRECTS", "INTEGER"},  // redirect hops followed (0: the target answered itself)
+    {"FINAL_URL", "TEXT"},     // the last hop's URL when REDIRECTS > 0, else NULL
 };
 
 constexpr std::string_view kCreateRuns =
@@ -116,6 +120,15 @@ const std::vector<Column> kRunsAdded = {
     {"GENERATOR_LIMITED", "INTEGER"},  // 1: ccload itself was saturated; NULL: not measured
     {"STAGES", "TEXT"},                // JSON [[duration_s, target_rate], ...] of --stages
     {"START_RATE", "REAL"},            // requests per second (--start-rate)
+    // Version 5: several targets and redirects.
+    {"TARGET_COUNT", "INTEGER"},  // targets of the run (1 for one; NULL before version 5: 1)
+    // Every target's URL, one per line, in order (what `history --url` matches).
+    {"TARGET_URLS", "TEXT"},
+    // JSON [{"method", "url", plus that target's summary columns (summary_columns) once the run
+    // ended}, ...], one object per target in order; NULL for a run of one target.
+    {"TARGETS", "TEXT"},
+    {"REDIRECTED", "INTEGER"},     // requests that followed at least one redirect
+    {"MAX_REDIRECTS", "INTEGER"},  // --max-redirects: hops followed per request at most
 };
 
 constexpr std::string_view kIndexes =

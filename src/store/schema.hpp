@@ -16,13 +16,16 @@
 // - REQTYPE: upper-case method for new rows (PyLoad wrote lower case; history shows upper case).
 // - STATUS: the HTTP status, 0 for a transport error, whose category is in ERROR (NULL otherwise).
 // - RUNREQUEST: the request's 1-based number within its run. RUNID is NULL for PyLoad's rows.
+// - URL, REQTYPE: the request's target's (a run may have several, taken in turn); TARGET is that
+//   target's 0-based index in the run's list (RUNS.TARGET_URLS, RUNS.TARGETS), REDIRECTS the hops
+//   followed and FINAL_URL the last hop's URL (NULL unless REDIRECTS > 0). Version 5.
 // Migrations only add tables, columns and indexes: they never drop or rewrite a row.
 
 #include "store/sqlite.hpp"
 
 namespace ccload::store::schema {
 
-inline constexpr int kVersion = 4;
+inline constexpr int kVersion = 5;
 inline constexpr int kBusyTimeoutMs = 5000;
 
 // Creates or migrates the tables. SQLite: sets WAL, the busy timeout and synchronous=NORMAL

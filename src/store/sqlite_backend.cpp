@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 
+#include <array>
 #include <optional>
 
 #include "store/backend.hpp"
@@ -17,14 +18,14 @@ namespace {
 
 // Rows per INSERT statement: one statement start, cursor and halt for many rows.
 constexpr int kRowsPerInsert = 32;
-constexpr int kColumnsPerRow = 13;
+constexpr int kColumnsPerRow = 16;
 
 std::string insert_sql(int rows) {
   std::string sql =
       "INSERT INTO LOADTEST(TIMESTAMP, URL, STATUS, REQTYPE, RESPONSETIME, RUNID, RUNREQUEST, "
-      "TTFB, TTLB, CONNECT, BYTES, ERROR, WAIT) VALUES";
+      "TTFB, TTLB, CONNECT, BYTES, ERROR, WAIT, TARGET, REDIRECTS, FINAL_URL) VALUES";
   for (int i = 0; i < rows; ++i)
-    sql += i == 0 ? "(?,?,?,?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    sql += i == 0 ? "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
   return sql;
 }
 
@@ -48,11 +49,14 @@ class SqliteBackend final : public Backend {
     run_id_ = db_->last_insert_rowid();
     insert_.emplace(db_->prepare(insert_sql(1)));
     insert_many_.emplace(db_->prepare(insert_sql(kRowsPerInsert)));
-    // Bindings survive reset(): the run's constant columns are bound once.
+    // Bindings survive reset(): the run's constant columns are bound once, and a row's target
+    // (URL, REQTYPE, TARGET) only when it differs from the one bound there before.
     for (int row = 0; row < kRowsPerInsert; ++row) {
       bind_run_columns(*insert_many_, row * kColumnsPerRow);
     }
     bind_run_columns(*insert_, 0);
+    bound_many_.fill(kNoTarget);
+    bound_one_ = kNoTarget;
     begin_.emplace(db_->prepare("BEGIN IMMEDIATE"));
     commit_.emplace(db_->prepare("COMMIT"));
     rollback_.emplace(db_->prepare("ROLLBACK"));
@@ -72,11 +76,15 @@ class SqliteBackend final : public Backend {
     std::size_t i = 0;
     for (; i + kRowsPerInsert <= batch.size(); i += kRowsPerInsert) {
       for (int row = 0; row < kRowsPerInsert; ++row) {
-        bind_row(*insert_many_, row * kColumnsPerRow, batch[i + static_cast<std::size_t>(row)]);
+        const Record& r = batch[i + static_cast<std::size_t>(row)];
+        bind_target(*insert_many_, row * kColumnsPerRow, r,
+                    bound_many_[static_cast<std::size_t>(row)]);
+        bind_row(*insert_many_, row * kColumnsPerRow, r);
       }
       insert_many_->run();
     }
     for (; i < batch.size(); ++i) {
+      bind_target(*insert_, 0, batch[i], bound_one_);
       bind_row(*insert_, 0, batch[i]);
       insert_->run();
     }
@@ -127,12 +135,22 @@ class SqliteBackend final : public Backend {
   }
 
  private:
+  static constexpr std::size_t kNoTarget = static_cast<std::size_t>(-1);
+
   // The columns that are the same for every row of the run, for the row whose first parameter
   // follows `base`.
-  void bind_run_columns(sql::Statement& statement, int base) {
-    statement.bind_static(base + 2, run_.url)
-        .bind_static(base + 4, run_.method)
-        .bind(base + 6, run_id_);
+  void bind_run_columns(sql::Statement& statement, int base) { statement.bind(base + 6, run_id_); }
+
+  // URL, REQTYPE and TARGET of the record's target, unless `bound` (the target bound at `base`
+  // before) is the same. The texts are the backend's own (run_.targets): bound without a copy.
+  void bind_target(sql::Statement& statement, int base, const Record& r, std::size_t& bound) {
+    const std::size_t target = r.target < run_.targets.size() ? r.target : 0;
+    if (target == bound) return;
+    const TargetName& name = run_.targets[target];
+    statement.bind_static(base + 2, name.url)
+        .bind_static(base + 4, name.method)
+        .bind(base + 14, static_cast<std::int64_t>(target));
+    bound = target;
   }
 
   static void bind_row(sql::Statement& statement, int base, const Record& r) {
@@ -149,13 +167,23 @@ class SqliteBackend final : public Backend {
     } else {
       statement.bind_static(base + 12, to_string(r.error));
     }
-    statement.bind(base + 13, seconds(r.wait_ns));
+    statement.bind(base + 13, seconds(r.wait_ns))
+        .bind(base + 15, static_cast<std::int64_t>(r.redirects));
+    // The record outlives the statement's step (insert() runs it before returning).
+    if (r.redirects > 0) {
+      statement.bind_static(base + 16, r.final_url);
+    } else {
+      statement.bind_null(base + 16);
+    }
   }
 
   std::string path_;
   RunIdentity run_;
   std::unique_ptr<sql::Database> db_;
   std::optional<sql::Statement> insert_, insert_many_, begin_, commit_, rollback_;
+  // The target bound in each row of insert_many_, and in insert_ (kNoTarget: none yet).
+  std::array<std::size_t, kRowsPerInsert> bound_many_{};
+  std::size_t bound_one_ = kNoTarget;
   std::int64_t run_id_ = 0;
 };
 

@@ -58,6 +58,7 @@ stats::RunSummary summary_from_requests(const std::vector<StoredRequest>& rows) 
       if (r.ttlb_s) ttlb.push_back(to_ns(*r.ttlb_s));
     }
     if (r.connect_s && *r.connect_s > 0) connect.push_back(to_ns(*r.connect_s));
+    if (r.redirects > 0) ++s.redirected;
     const double end = r.timestamp + r.total_s.value_or(0);
     if (s.requests == 1) first = r.timestamp, last = end;
     first = std::min(first, r.timestamp);
@@ -83,6 +84,29 @@ stats::RunSummary summary_from_requests(const std::vector<StoredRequest>& rows) 
       st.total_ns_sum += to_ns(*r.total_s);
       st.total_ns_max = std::max(st.total_ns_max, to_ns(*r.total_s));
     }
+  }
+  return s;
+}
+
+// A run of several targets rebuilt from its stored requests: the whole, and one summary per
+// target (its requests, by TARGET) whose facts name it.
+stats::RunSummary summary_from_requests(const std::vector<StoredRequest>& rows,
+                                        const std::vector<TargetName>& targets) {
+  stats::RunSummary s = summary_from_requests(rows);
+  if (targets.size() < 2) return s;
+  std::vector<std::vector<StoredRequest>> by_target(targets.size());
+  for (const auto& r : rows) {
+    if (r.target < targets.size()) by_target[r.target].push_back(r);
+  }
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    stats::RunSummary target = summary_from_requests(by_target[i]);
+    // The run's span, as a live target summary has (its rate is over the run's duration).
+    target.facts.started_unix_ns = s.facts.started_unix_ns;
+    target.facts.duration_s = s.facts.duration_s;
+    target.rps = s.rps > 0 ? static_cast<double>(target.requests) / s.facts.duration_s : 0;
+    target.facts.url = targets[i].url;
+    target.facts.method = targets[i].method;
+    s.targets.push_back(std::move(target));
   }
   return s;
 }
@@ -199,9 +223,12 @@ RunRef StoredRuns::resolve(const std::string& spec) {
 
 std::optional<RunRef> StoredRuns::last_of(const std::string& url, const std::string& method) {
   if (!db_->has_table("RUNS")) return std::nullopt;
-  auto find = db_->prepare(
-      "SELECT RUNID FROM RUNS WHERE URL = ? AND METHOD = ? AND HIST_TOTAL IS NOT NULL "
-      "ORDER BY STARTED DESC, RUNID DESC LIMIT 1");
+  // A run of several targets is no baseline of one of them (its URL is only its first target's).
+  const bool counted = db_->has_column("RUNS", "TARGET_COUNT");
+  auto find = db_->prepare(fmt::format(
+      "SELECT RUNID FROM RUNS WHERE URL = ? AND METHOD = ? AND HIST_TOTAL IS NOT NULL{} "
+      "ORDER BY STARTED DESC, RUNID DESC LIMIT 1",
+      counted ? " AND COALESCE(TARGET_COUNT, 1) = 1" : ""));
   find.bind(1, std::string_view(url)).bind(2, std::string_view(method));
   if (!find.step()) return std::nullopt;
   return RunRef{find.column_int(0), {}, {}, {}, {}};
@@ -218,12 +245,15 @@ std::vector<StoredRequest> StoredRuns::requests(const RunRef& run, std::size_t l
   const bool ccload_columns = db_->has_column("LOADTEST", "RUNID");
   const std::string columns =
       ccload_columns ? "TTFB, TTLB, CONNECT, BYTES, ERROR" : "NULL, NULL, NULL, 0, NULL";
+  // Version 5: the request's target and redirects.
+  const std::string target_columns =
+      db_->has_column("LOADTEST", "TARGET") ? "TARGET, REDIRECTS, FINAL_URL" : "NULL, NULL, NULL";
   if (run.run_id != 0) {
-    auto stmt =
-        db_->prepare(fmt::format("SELECT RUNREQUEST, {}, STATUS, CAST(RESPONSETIME AS DOUBLE "
-                                 "PRECISION), {} FROM LOADTEST WHERE {} "
-                                 "ORDER BY RUNREQUEST",
-                                 sql_text::timestamp(*db_), columns, sql_text::kRunRows));
+    auto stmt = db_->prepare(
+        fmt::format("SELECT RUNREQUEST, {}, STATUS, CAST(RESPONSETIME AS DOUBLE "
+                    "PRECISION), {}, URL, UPPER(REQTYPE), {} FROM LOADTEST WHERE {} "
+                    "ORDER BY RUNREQUEST",
+                    sql_text::timestamp(*db_), columns, target_columns, sql_text::kRunRows));
     stmt.bind(1, run.run_id);
     while (stmt.step()) {
       ++count;
@@ -238,6 +268,15 @@ std::vector<StoredRequest> StoredRuns::requests(const RunRef& run, std::size_t l
       r.connect_s = optional_column(stmt, 6);
       r.bytes = stmt.column_int(7);
       r.error = stmt.is_null(8) ? "" : stmt.column_text(8);
+      r.url = stmt.column_text(9);
+      r.method = stmt.column_text(10);
+      r.target = stmt.is_null(11)
+                     ? 0
+                     : static_cast<std::size_t>(std::max<std::int64_t>(0, stmt.column_int(11)));
+      r.redirects = stmt.is_null(12)
+                        ? 0
+                        : static_cast<unsigned>(std::max<std::int64_t>(0, stmt.column_int(12)));
+      if (r.redirects > 0 && !stmt.is_null(13)) r.final_url = stmt.column_text(13);
       out.push_back(std::move(r));
     }
   } else {
@@ -257,6 +296,8 @@ std::vector<StoredRequest> StoredRuns::requests(const RunRef& run, std::size_t l
       r.timestamp = timestamp;
       r.status = static_cast<int>(stmt.column_int(2));
       r.total_s = stmt.column_double(3);
+      r.url = run.url;
+      r.method = run.method;
       out.push_back(std::move(r));
     }
   }
@@ -279,9 +320,12 @@ stats::RunSummary StoredRuns::load(const RunRef& run, std::size_t detail_rows) {
       s = summary_from_row(*row);
     } else {
       // No stored summary: PyLoad's rows, or a run whose process never wrote its end.
-      s = summary_from_requests(requests(run, 0, nullptr));
+      stats::RunSummary identity;
+      if (row) identity = summary_from_row(*row);
+      s = summary_from_requests(requests(run, 0, nullptr), identity.facts.targets);
       if (row) {
-        stats::RunSummary identity = summary_from_row(*row);
+        s.facts.targets = identity.facts.targets;
+        s.facts.max_redirects = identity.facts.max_redirects;
         s.facts.concurrency = identity.facts.concurrency;
         s.facts.requested = identity.facts.requested;
         s.facts.duration_limit_s = identity.facts.duration_limit_s;
@@ -309,8 +353,8 @@ stats::RunSummary StoredRuns::load(const RunRef& run, std::size_t detail_rows) {
     stats::DetailRow d;
     d.request_id = r.request_id;
     d.start_unix_ns = to_ns(r.timestamp);
-    d.url = s.facts.url;
-    d.method = s.facts.method;
+    d.url = r.url;
+    d.method = r.method;
     d.status = r.status;
     d.error = r.error;
     d.total_s = r.total_s.value_or(0);

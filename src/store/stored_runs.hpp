@@ -46,6 +46,10 @@ struct StoredRequest {
   std::optional<double> total_s, ttfb_s, ttlb_s, connect_s;
   std::int64_t bytes = 0;
   std::string error;
+  std::string url, method;  // its target's (method upper case)
+  std::size_t target = 0;   // its target's 0-based index in the run's list (0 before version 5)
+  unsigned redirects = 0;   // redirect hops followed
+  std::string final_url;    // the last hop's URL when redirects > 0, else empty
 };
 
 class StoredRuns {
@@ -60,7 +64,7 @@ class StoredRuns {
   // "last" (the newest run), "last~N" (N runs before it), a run id, or the name of a distributed
   // run (--run-id). Throws RunNotFound naming the newest run.
   RunRef resolve(const std::string& spec);
-  // The newest finished run of `url` and `method`, if any.
+  // The newest finished run of `url` and `method` alone (a run of several targets is none), if any.
   std::optional<RunRef> last_of(const std::string& url, const std::string& method);
 
   // The run's summary with its storage facts and first `detail_rows` requests. Throws StoreError

@@ -79,7 +79,7 @@ TEST_F(HistoryTest, EmptyDatabasePrintsNoTests) {
   EXPECT_EQ(fs::file_size(empty_file), 0u);
 
   const fs::path tables_only = dir_ / "tables.db";
-  { RunWriter(tables_only, RunInfo{}); }
+  { RunWriter(tables_only, stats::RunFacts{}); }
   sql::Database(tables_only, sql::Database::Mode::read_write_create).exec("DELETE FROM RUNS");
   EXPECT_EQ(history(tables_only, {}, &code),
             "No load tests recorded yet in " + tables_only.string() + "\n");
@@ -251,7 +251,7 @@ TEST_F(HistoryTest, KilledRunIsShownFromItsRows) {
   const fs::path db = dir_ / "load.db";
   const int code = run_in_child(
       [&] {
-        RunInfo info;
+        stats::RunFacts info;
         info.url = "http://killed/";
         info.method = "GET";
         info.started_unix_ns = unix_ns(utc(2026, 2, 2));

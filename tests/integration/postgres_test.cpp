@@ -99,10 +99,10 @@ TEST_F(PostgresTest, HistoryAndReportEqualSqlitesForTheSameRuns) {
   const std::string sqlite = (dir / "twin.db").string();
   for (const std::string& database : {url, sqlite}) {
     for (int run = 0; run < 2; ++run) {
-      store::RunInfo info;
+      stats::RunFacts info;
       info.url = "http://h/api";
       info.method = "POST";
-      info.requests = 300;
+      info.requested = 300;
       info.concurrency = 3;
       info.started_unix_ns = 1'795'544'018'000'000'000 + run * 86'400'000'000'000;
       info.rate = 50.0;

@@ -20,11 +20,11 @@ namespace {
 
 constexpr std::int64_t kStart = 1'795'544'018;
 
-RunInfo info() {
-  RunInfo i;
+stats::RunFacts info() {
+  stats::RunFacts i;
   i.url = "http://127.0.0.1:9/\"quoted\"";
   i.method = "POST";
-  i.requests = 300;
+  i.requested = 300;
   i.concurrency = 3;
   i.started_unix_ns = unix_ns(kStart);
   return i;

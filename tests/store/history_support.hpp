@@ -48,10 +48,10 @@ inline void make_pyload_db(const fs::path& path, const std::vector<Legacy>& rows
 inline std::int64_t store_run(const fs::path& db, const std::string& url, std::int64_t started_s,
                               const std::vector<std::int64_t>& totals,
                               const std::vector<int>& statuses, const std::string& method = "GET") {
-  RunInfo info;
+  stats::RunFacts info;
   info.url = url;
   info.method = method;
-  info.requests = totals.size();
+  info.requested = totals.size();
   info.concurrency = 2;
   info.started_unix_ns = unix_ns(started_s);
   RunWriter writer(db, info);

@@ -15,11 +15,11 @@ namespace {
 
 constexpr std::int64_t kStart = 1'795'544'018;  // 2026-11-25, UTC
 
-RunInfo info(std::string url = "http://127.0.0.1:8080/x", std::uint64_t n = 100) {
-  RunInfo i;
+stats::RunFacts info(std::string url = "http://127.0.0.1:8080/x", std::uint64_t n = 100) {
+  stats::RunFacts i;
   i.url = std::move(url);
   i.method = "GET";
-  i.requests = n;
+  i.requested = n;
   i.concurrency = 4;
   i.started_unix_ns = unix_ns(kStart, 185'497'000);
   return i;
