@@ -176,10 +176,7 @@ std::vector<stats::RunSummary> target_summaries(const RunPlan& plan, const stats
     facts.method = plan.engine.targets[t].method;
     facts.targets.clear();
     facts.connections_opened = 0;  // connections serve an origin, not a target
-    if (whole.requested) {
-      *facts.requested = *whole.requested / count + (t < *whole.requested % count ? 1 : 0);
-    }
-    if (whole.rate) *facts.rate = *whole.rate / static_cast<double>(count);
+    stats::apply_target_share(facts, t, count);
     out.push_back(stats::summarize(stats[t], std::move(facts)));
   }
   return out;

@@ -11,6 +11,15 @@ bool RunSummary::thresholds_failed() const {
                      [](const ThresholdVerdict& v) { return !v.passed; });
 }
 
+void apply_target_share(RunFacts& facts, std::size_t index, std::size_t count) {
+  if (count == 0) return;
+  if (facts.requested) {
+    const std::uint64_t n = *facts.requested;
+    facts.requested = n / count + (index < n % count ? 1 : 0);
+  }
+  if (facts.rate) facts.rate = *facts.rate / static_cast<double>(count);
+}
+
 RunSummary summarize(const RunStats& stats, RunFacts facts, const GeneratorLoad& generator) {
   RunSummary s;
   s.facts = std::move(facts);

@@ -142,6 +142,10 @@ struct RunSummary {
 // generator check from `generator`.
 RunSummary summarize(const RunStats& stats, RunFacts facts, const GeneratorLoad& generator = {});
 
+// Makes a copy of a run's facts the facts of target `index` of `count`: its share of -n (n / count,
+// the remainder to the first targets) and of --rate (rate / count), as round robin gives them.
+void apply_target_share(RunFacts& facts, std::size_t index, std::size_t count);
+
 // The requests per second the schedule asked for on average (--rate, or the stages' integral over
 // their duration); none for a run that was not paced.
 std::optional<double> target_rate(const RunFacts& facts);

@@ -399,8 +399,11 @@ stats::RunSummary summary_from_row(const RunsRow& row) {
       }
       // Every target's summary, or none (TARGETS written when the run began, never ended).
       if (summaries) {
-        for (const auto& target : targets)
-          s.targets.push_back(summary_from_row(target_row(row, target)));
+        for (const auto& target : targets) {
+          stats::RunSummary& own =
+              s.targets.emplace_back(summary_from_row(target_row(row, target)));
+          stats::apply_target_share(own.facts, s.targets.size() - 1, targets.size());
+        }
       }
     }
   } catch (const std::exception& e) {

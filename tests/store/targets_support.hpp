@@ -66,6 +66,7 @@ inline stats::RunSummary targets_summary(const std::vector<TargetName>& targets,
     own.url = targets[t].url;
     own.method = targets[t].method;
     own.targets.clear();
+    stats::apply_target_share(own, t, targets.size());
     summary.targets.push_back(stats::summarize(each[t], own));
   }
   return summary;
