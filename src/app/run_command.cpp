@@ -225,6 +225,19 @@ std::optional<std::string> finish_sinks(const RunPlan& plan, Execution& run,
         "as tls. Run without --http2 to test it over HTTP/1.1.",
         run.result.http2_refused));
   }
+  if (plan.engine.http2 && plan.engine.max_redirects > 0) {
+    std::uint64_t redirects = 0;
+    for (const int code : {301, 302, 303, 307, 308}) {
+      const auto it = summary.status_codes.find(code);
+      if (it != summary.status_codes.end()) redirects += it->second;
+    }
+    if (redirects > 0) {
+      summary.notes.push_back(fmt::format(
+          "{} responses were redirects: HTTP/2 runs do not follow redirects yet, so they are "
+          "counted as they came. Test the URL they lead to, or run without --http2.",
+          redirects));
+    }
+  }
   if (summary.facts.start_late_s && *summary.facts.start_late_s > 1.0) {
     summary.notes.push_back(fmt::format(
         "This agent started {:.3f} s after --start-at: its share of the load came late (a busy "

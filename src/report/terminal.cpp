@@ -190,11 +190,14 @@ void targets_table(std::ostream& out, const stats::RunSummary& s) {
 
 void details(std::ostream& out, const stats::RunSummary& s) {
   out << "\nIndividual Request Details\n" << kRule << "\n";
-  out << fmt::format("{:<10} | {:<23} | {:<30} | {:<8} | {:<7} | {}\n", "Request ID", "Timestamp",
-                     "URL", "Status", "Method", "Response Time");
+  // The URL column is as wide as the longest URL shown (at least 30, as the seed's table).
+  std::size_t url_width = 30;
+  for (const auto& row : s.details) url_width = std::max(url_width, row.url.size());
+  out << fmt::format("{:<10} | {:<23} | {:<{}} | {:<8} | {:<7} | {}\n", "Request ID", "Timestamp",
+                     "URL", url_width, "Status", "Method", "Response Time");
   for (const auto& row : s.details) {
-    out << fmt::format("{:<10} | {:<23} | {:<30} | {:<8} | {:<7} | {:.6f}\n", row.request_id,
-                       local_time(row.start_unix_ns), row.url,
+    out << fmt::format("{:<10} | {:<23} | {:<{}} | {:<8} | {:<7} | {:.6f}\n", row.request_id,
+                       local_time(row.start_unix_ns), row.url, url_width,
                        row.error.empty() ? std::to_string(row.status) : row.error, row.method,
                        row.total_s);
   }

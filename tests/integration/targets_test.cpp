@@ -104,6 +104,18 @@ TEST_F(TargetsTest, ThreeTargetsOnTwoOriginsEachGetTheirShareInEveryOutput) {
   ASSERT_EQ(report.exit_code, 0) << report.err;
   const auto stored_summary = nlohmann::json::parse(report.out);
   EXPECT_EQ(stored_summary["targets"], summary["targets"]);
+
+  // History: the run is one line; --url finds it by any target; weeks stay per URL.
+  ProcessResult history = run_ccload({"history"}, dir.path());
+  EXPECT_TRUE(contains(history.out, "3 targets")) << history.out;
+  history = run_ccload({"history", "--url", "/b2"}, dir.path());
+  EXPECT_TRUE(contains(history.out, "3 targets")) << history.out;
+  history = run_ccload({"history", "--url", "/nothing-like-it"}, dir.path());
+  EXPECT_FALSE(contains(history.out, "3 targets")) << history.out;
+  history = run_ccload({"-history", "-weekly"}, dir.path());
+  ASSERT_EQ(history.exit_code, 0) << history.err;
+  for (const auto& url : urls) EXPECT_TRUE(contains(history.out, url)) << history.out;
+  EXPECT_FALSE(contains(history.out, "3 targets")) << history.out;
 }
 
 TEST_F(TargetsTest, AVegetaFileSendsMethodsHeadersAndBodiesAsWritten) {
@@ -329,6 +341,14 @@ TEST_F(TargetsTest, SeveralTargetsOverHttp2) {
   ASSERT_EQ(summary["targets"].size(), 2u);
   EXPECT_EQ(summary["targets"][0]["status_codes"]["200"], 21);
   EXPECT_EQ(summary["targets"][1]["status_codes"]["201"], 20);
+
+  // Redirects are not followed over HTTP/2 (yet), and the report says so.
+  ProcessResult result;
+  summary = run_ccload_json(
+      {"run", one.base_url() + "/redirect/2", "-n", "5", "-c", "1", "--http2", "--no-store"},
+      dir.path(), &result);
+  EXPECT_EQ(summary["status_codes"]["302"], 5);
+  EXPECT_TRUE(contains(result.out, "HTTP/2 runs do not follow redirects yet")) << result.out;
 }
 
 }  // namespace
