@@ -539,7 +539,8 @@ Command parse_command_line(int argc, const char* const* argv) {
 
   RunCommand run;
   RunInputs inputs;
-  CLI::App* run_app = app.add_subcommand("run", "Run a load test against URL.");
+  CLI::App* run_app = app.add_subcommand(
+      "run", "Run a load test against one URL or several (or the targets of -f FILE).");
   run_app->add_option("url", inputs.url_positional,
                       "The URLs to test (http:// or https://); requests go to them in turn");
   run_app->add_option("-u,--url", inputs.url_option, "The URL to test (the seed's spelling)");
