@@ -82,10 +82,6 @@ class Http1Connection final : public Connection {
   void stop_waiting() override { pacer_.cancel(); }
 
  private:
-  // Sends the target's request on this connection (connecting first when closed; one retry when
-  // a kept-alive connection turns out closed). Returns whether a complete response arrived.
-  Task<bool> send_first(const TargetRoute& route, Record& record, Clock::time_point sent,
-                        Clock::time_point& finished);
   // Follows the redirect `record` holds (its status, the session's Location) hop by hop.
   Task<void> follow_redirects(std::uint32_t target, Record& record, Clock::time_point sent,
                               Clock::time_point& finished);
@@ -151,8 +147,38 @@ Task<void> Http1Connection<Transport>::run() {
     in_flight_ = true;
     Clock::time_point finished{};
     const TargetRoute& route = run_.targets[slot->target];
-    if (co_await send_first(route, record, sent, finished) && is_followed_redirect(record.status) &&
-        run_.config.max_redirects > 0 && !session_.location().empty()) {
+    // Sent here, not in a coroutine of its own: one coroutine frame per request, not two.
+    bool complete = false;
+    for (int attempt = 0;; ++attempt) {
+      if (!open_) {
+        record.error = co_await connect(record);
+        if (record.error != ErrorCategory::none) {
+          finished = Clock::now();
+          break;
+        }
+      }
+      const bool reused = requests_on_connection_ > 0;
+      const Http1Session::Outcome outcome =
+          co_await session_.exchange(transport_, route.request, route.head, record, sent, finished);
+      ++requests_on_connection_;
+      complete = outcome == Http1Session::Outcome::complete;
+      if (!complete) {
+        record.error = classify(record.error);
+        close();
+      } else if (!session_.keep_open()) {
+        close();
+      }
+      // A keep-alive connection the server closed while idle fails before any response byte:
+      // open a fresh connection and try once more, as browsers and HTTP clients do.
+      if (outcome == Http1Session::Outcome::failed_before_response && reused && attempt == 0 &&
+          !timed_out_) {
+        record.error = ErrorCategory::none;
+        continue;
+      }
+      break;
+    }
+    if (complete && is_followed_redirect(record.status) && run_.config.max_redirects > 0 &&
+        !session_.location().empty()) {
       co_await follow_redirects(slot->target, record, sent, finished);
     }
     in_flight_ = false;
@@ -162,39 +188,6 @@ Task<void> Http1Connection<Transport>::run() {
   close();
   if (hop_) hop_->close();
   worker_.on_connection_done();
-}
-
-template <class Transport>
-Task<bool> Http1Connection<Transport>::send_first(const TargetRoute& route, Record& record,
-                                                  Clock::time_point sent,
-                                                  Clock::time_point& finished) {
-  for (int attempt = 0;; ++attempt) {
-    if (!open_) {
-      record.error = co_await connect(record);
-      if (record.error != ErrorCategory::none) {
-        finished = Clock::now();
-        co_return false;
-      }
-    }
-    const bool reused = requests_on_connection_ > 0;
-    const Http1Session::Outcome outcome =
-        co_await session_.exchange(transport_, route.request, route.head, record, sent, finished);
-    ++requests_on_connection_;
-    if (outcome != Http1Session::Outcome::complete) {
-      record.error = classify(record.error);
-      close();
-    } else if (!session_.keep_open()) {
-      close();
-    }
-    // A keep-alive connection the server closed while idle fails before any response byte:
-    // open a fresh connection and try once more, as browsers and HTTP clients do.
-    if (outcome == Http1Session::Outcome::failed_before_response && reused && attempt == 0 &&
-        !timed_out_) {
-      record.error = ErrorCategory::none;
-      continue;
-    }
-    co_return outcome == Http1Session::Outcome::complete;
-  }
 }
 
 template <class Transport>

@@ -8,31 +8,54 @@ namespace {
 ResponseParser& self(llhttp_t* parser) { return *static_cast<ResponseParser*>(parser->data); }
 }  // namespace
 
-const llhttp_settings_t& ResponseParser::settings(bool locations) {
-  static const auto make = [](bool with_fields) {
+// Three settings: `plain` looks at no field; `watching` (locations on) adds one callback per
+// response, at the end of the status line, which switches a redirect's parse to `fields` for its
+// header fields. So a 200 pays one call, not one per field, for redirects being followed.
+const llhttp_settings_t& ResponseParser::settings(Fields which) {
+  static const auto make = [](Fields kind) {
     llhttp_settings_t s;
     llhttp_settings_init(&s);
     s.on_headers_complete = &ResponseParser::on_headers_complete;
     s.on_body = &ResponseParser::on_body;
     s.on_message_complete = &ResponseParser::on_message_complete;
-    if (with_fields) {
+    if (kind != Fields::none) s.on_status_complete = &ResponseParser::on_status_complete;
+    if (kind == Fields::location) {
       s.on_header_field = &ResponseParser::on_header_field;
       s.on_header_value = &ResponseParser::on_header_value;
       s.on_header_value_complete = &ResponseParser::on_header_value_complete;
     }
     return s;
   };
-  static const llhttp_settings_t plain = make(false), with_locations = make(true);
-  return locations ? with_locations : plain;
+  static const llhttp_settings_t none = make(Fields::none), watching = make(Fields::watching),
+                                 location = make(Fields::location);
+  switch (which) {
+    case Fields::none:
+      return none;
+    case Fields::watching:
+      return watching;
+    case Fields::location:
+      break;
+  }
+  return location;
 }
 
-ResponseParser::ResponseParser(bool locations) {
-  llhttp_init(&parser_, HTTP_RESPONSE, &settings(locations));
+int ResponseParser::on_status_complete(llhttp_t* parser) {
+  const int status = parser->status_code;
+  if (status >= 300 && status < 400) {
+    parser->settings = const_cast<void*>(static_cast<const void*>(&settings(Fields::location)));
+  }
+  return 0;
+}
+
+ResponseParser::ResponseParser(bool locations)
+    : base_(&settings(locations ? Fields::watching : Fields::none)) {
+  llhttp_init(&parser_, HTTP_RESPONSE, base_);
   parser_.data = this;
 }
 
 void ResponseParser::start(bool head_request) {
   llhttp_reset(&parser_);
+  parser_.settings = const_cast<void*>(static_cast<const void*>(base_));
   head_request_ = head_request;
   headers_done_ = complete_ = keep_alive_ = capture_ = interim_done_ = false;
   status_ = 0;
@@ -147,6 +170,7 @@ ResponseParser::Step ResponseParser::parse(const char* data, std::size_t size, s
       status_ = 0;
       location_.clear();
       llhttp_reset(&parser_);
+      parser_.settings = const_cast<void*>(static_cast<const void*>(base_));
     }
   }
   return Step::need_more;

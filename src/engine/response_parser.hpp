@@ -57,11 +57,14 @@ class ResponseParser {
   static int on_headers_complete(llhttp_t* parser);
   static int on_body(llhttp_t* parser, const char* data, std::size_t size);
   static int on_message_complete(llhttp_t* parser);
+  enum class Fields { none, watching, location };
+  static int on_status_complete(llhttp_t* parser);
   static int on_header_field(llhttp_t* parser, const char* data, std::size_t size);
   static int on_header_value(llhttp_t* parser, const char* data, std::size_t size);
   static int on_header_value_complete(llhttp_t* parser);
-  static const llhttp_settings_t& settings(bool locations);
+  static const llhttp_settings_t& settings(Fields which);
 
+  const llhttp_settings_t* base_;  // the settings each response starts with
   llhttp_t parser_;
   bool head_request_ = false;
   bool headers_done_ = false;
