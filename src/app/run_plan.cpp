@@ -91,11 +91,11 @@ RunPlan plan_run(const cli::RunCommand& command, const config::Settings& setting
         command.concurrency, origins, origins));
   }
   e.max_redirects = command.max_redirects;
-  e.requests = command.requests > 0 ? command.requests : UINT64_MAX;  // 0: -z ends the run
-  e.duration_s = command.duration_s.value_or(0);
-  e.rate = command.rate.value_or(0);
+  if (command.requests > 0) e.requests = command.requests;  // 0: -z or --stages end the run
+  e.duration_s = command.duration_s;
+  e.rate = command.rate;
   e.stages = command.stages;
-  e.start_rate = command.start_rate.value_or(0);
+  e.start_rate = command.start_rate;
   e.concurrency = command.concurrency;
   e.threads = command.threads;
   e.timeout_s = command.timeout_s.value_or(settings.timeout_s);
@@ -128,8 +128,6 @@ RunPlan plan_run(const cli::RunCommand& command, const config::Settings& setting
     ship.logtail_token = settings.logtail_token;
     ship.loki_url = settings.loki_url;
     ship.flush_timeout_s = command.sink_timeout_s.value_or(10.0);
-    ship.target_url = f.url;
-    ship.method = f.method;
     ship.targets = f.targets;
     plan.shipping = std::move(ship);
   }

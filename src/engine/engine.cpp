@@ -41,14 +41,15 @@ std::vector<asio::ip::tcp::endpoint> resolve(const net::Target& target) {
 // --stages, the slots of the ramp (the run ends with its last stage).
 void plan_schedule(SharedRun& run, const EngineConfig& config, Clock::time_point started) {
   run.started = started;
-  run.slot_limit = config.requests;
+  run.slot_limit = config.requests.value_or(UINT64_MAX);
   if (!config.stages.empty()) {
-    run.schedule = Schedule::ramp(config.start_rate, config.stages)
+    run.schedule = Schedule::ramp(config.start_rate.value_or(0), config.stages)
                        .shard(config.shard_index, config.shard_count);
-  } else if (config.rate > 0) {
-    run.schedule = Schedule::constant(config.rate, config.duration_s);
+  } else if (config.rate) {
+    run.schedule = Schedule::constant(*config.rate, config.duration_s.value_or(0));
   }
-  const double duration_s = run.schedule.paced() ? run.schedule.duration_s() : config.duration_s;
+  const double duration_s =
+      run.schedule.paced() ? run.schedule.duration_s() : config.duration_s.value_or(0);
   if (duration_s > 0) {
     run.end_by = started + std::chrono::duration_cast<Clock::duration>(
                                std::chrono::duration<double>(duration_s));

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -36,22 +37,23 @@ struct EngineConfig {
   // Redirects (301, 302, 303, 307, 308 with a Location) followed per request, HTTP/1.1 only; 0 =
   // none (a 3xx is the response). More hops, or a loop, fail the request as `redirect`.
   unsigned max_redirects = 10;
-  std::uint64_t requests =
-      0;  // n: exactly this many are sent, unless duration_s ends the run first
-  // Seconds after the start past which no request is due (0 = no limit). Requests in flight then
-  // complete (within the timeout).
-  double duration_s = 0;
-  // Requests per second in total (0 = closed model: each connection sends its next request as soon
-  // as the previous one completed). With a rate, request k is due at start + k / rate whether or
-  // not a connection is free then (open model), and its `total` counts from that scheduled time,
-  // so a stalled server shows in the latency instead of slowing the schedule (no coordinated
-  // omission).
-  double rate = 0;
-  // A ramping rate instead (--stages; then rate is 0, requests unbounded and duration_s 0): the
-  // rate moves linearly through each stage, from start_rate (requests per second) at the start;
-  // the run ends with the last stage.
+  // What is absent is nullopt, here as in stats::RunFacts (never 0 or UINT64_MAX).
+  // n: exactly this many are sent, unless duration_s ends the run first; none: unbounded.
+  std::optional<std::uint64_t> requests;
+  // Seconds after the start past which no request is due (none = no limit). Requests in flight
+  // then complete (within the timeout).
+  std::optional<double> duration_s;
+  // Requests per second in total (none = closed model: each connection sends its next request as
+  // soon as the previous one completed). With a rate, request k is due at start + k / rate whether
+  // or not a connection is free then (open model), and its `total` counts from that scheduled
+  // time, so a stalled server shows in the latency instead of slowing the schedule (no
+  // coordinated omission).
+  std::optional<double> rate;
+  // A ramping rate instead (--stages; then rate, requests and duration_s are none): the rate
+  // moves linearly through each stage, from start_rate (requests per second; none = 0) at the
+  // start; the run ends with the last stage.
   std::vector<Stage> stages;
-  double start_rate = 0;
+  std::optional<double> start_rate;
   // A shard of a distributed run with --stages: every shard_count-th slot of the ramp from
   // shard_index on (with --rate and -n the plan already holds this shard's share).
   unsigned shard_index = 0, shard_count = 1;

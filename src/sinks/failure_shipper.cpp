@@ -69,7 +69,8 @@ struct FailureShipper::Sink {
   std::thread thread;
 
   Sink(Kind k, const ShipperConfig& c) : kind(k), config(c) {
-    context = {config.target_url, config.method, config.run_id, config.targets};
+    const TargetName first = config.targets.empty() ? TargetName{} : config.targets.front();
+    context = {first.url, first.method, config.run_id, config.targets};
     outcome.sink = kind == Kind::betterstack ? "Betterstack" : "Grafana Loki";
     outcome.credential = kind == Kind::betterstack ? "LOGTAIL_TOKEN" : "LOKI_URL";
     outcome.deadline_s = config.flush_timeout_s;

@@ -33,7 +33,7 @@ TEST(PlanRun, CommandLineAndSettingsBecomeOnePlan) {
   EXPECT_EQ(plan.facts.targets,
             (std::vector<TargetName>{{"POST", "https://api.example:8443/v1/items?x=1"}}));
   EXPECT_EQ(plan.engine.requests, 500u);
-  EXPECT_DOUBLE_EQ(plan.engine.rate, 250);
+  EXPECT_DOUBLE_EQ(*plan.engine.rate, 250);
   EXPECT_DOUBLE_EQ(plan.engine.timeout_s, 7) << "the configuration's timeout";
   EXPECT_EQ(plan.facts.requested, 500u);
   EXPECT_EQ(plan.facts.concurrency, 20u);
@@ -64,8 +64,8 @@ TEST(PlanRun, ADurationBoundsTheRunInsteadOfACount) {
   command.requests = 0;
   command.duration_s = 30;
   const RunPlan plan = plan_run(command, {});
-  EXPECT_EQ(plan.engine.requests, UINT64_MAX);
-  EXPECT_DOUBLE_EQ(plan.engine.duration_s, 30);
+  EXPECT_FALSE(plan.engine.requests.has_value());
+  EXPECT_DOUBLE_EQ(*plan.engine.duration_s, 30);
   EXPECT_FALSE(plan.facts.requested.has_value());
   EXPECT_EQ(plan.facts.duration_limit_s, 30);
 }
@@ -135,7 +135,7 @@ TEST(PlanRun, ShippingWhenATokenOrLokiIsConfigured) {
   ASSERT_TRUE(plan.shipping.has_value());
   EXPECT_EQ(plan.shipping->logtail_token, "secret");
   EXPECT_DOUBLE_EQ(plan.shipping->flush_timeout_s, 3);
-  EXPECT_EQ(plan.shipping->target_url, "http://h/x");
+  EXPECT_EQ(plan.shipping->targets, (std::vector<TargetName>{{"GET", "http://h/x"}}));
 }
 
 TEST(PlanRun, AnUnusableUrlIsAUsageError) {
@@ -162,9 +162,9 @@ TEST(PlanRun, ShardsShareNAndCExactlyAndKeepOneEvenSchedule) {
     command.shard_count = 3;
     command.run_name = "x";
     const RunPlan plan = plan_run(command, {});
-    requests += plan.engine.requests;
+    requests += *plan.engine.requests;
     connections += plan.engine.concurrency;
-    rate += plan.engine.rate;
+    rate += *plan.engine.rate;
     EXPECT_EQ(plan.engine.requests, i == 0 ? 334u : 333u);
     EXPECT_DOUBLE_EQ(plan.shard_delay_s, i / 300.0) << "slot k of shard i is due at (3k + i) / R";
     EXPECT_EQ(plan.facts.shard, i);

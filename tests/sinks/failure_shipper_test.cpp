@@ -41,8 +41,7 @@ ShipperConfig betterstack_config(const std::string& url) {
   ShipperConfig config;
   config.logtail_url = url;
   config.logtail_token = kToken;
-  config.target_url = "http://target.test/flaky/10";
-  config.method = "GET";
+  config.targets = {{"GET", "http://target.test/flaky/10"}};
   config.run_id = 7;
   config.database = "load.db";
   config.batch_wait_s = 0.05;
