@@ -1,0 +1,311 @@
+// `ccload run` (and the seed's form, rewritten to it): its options and their checks.
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+
+#include "cli/distributed.hpp"
+#include "cli/seed_form.hpp"
+#include "cli/subcommands.hpp"
+#include "cli/targets_file.hpp"
+#include "cli/values.hpp"
+#include "net/url.hpp"
+
+namespace ccload::cli {
+
+namespace {
+
+// Record::target is 16 bits.
+constexpr std::size_t kMaxTargets = 65'536;
+
+}  // namespace
+
+RunOptions::RunOptions(CLI::App& app) {
+  app_ = app.add_subcommand(
+      "run", "Run a load test against one URL or several (or the targets of -f FILE).");
+  app_->add_option("url", in_.url_positional,
+                   "The URLs to test (http:// or https://); requests go to them in turn");
+  app_->add_option("-u,--url", in_.url_option, "The URL to test (the seed's spelling)");
+  app_->add_option("-f,--targets", in_.targets_file,
+                   "A targets file in vegeta's format instead of URLs: 'METHOD URL' lines, "
+                   "optional 'Name: value' header lines and an '@PATH' body line, targets "
+                   "separated by blank lines");
+  app_->add_option("--max-redirects", in_.max_redirects,
+                   "Redirects followed per request (default 10; 0 = none: a 3xx is the "
+                   "response)");
+  app_->add_option("-n,--requests", in_.requests,
+                   "Number of requests to send in total (default 200)");
+  app_->add_option("-z,--duration", in_.duration,
+                   "Send requests for this long instead of a number: 30s, 2m, 1.5 (seconds)");
+  app_->add_option("--rate", in_.rate,
+                   "Requests per second in total, on a fixed schedule (open model): latency "
+                   "counts from each request's scheduled time (default: as fast as -c allows)");
+  app_->add_option("--stages", in_.stages,
+                   "A ramping rate instead of --rate, -n and -z: DURATION:RATE stages, such as "
+                   "'30s:100,1m:500,30s:0'; over each stage the rate moves linearly to its "
+                   "RATE (requests/s); the run lasts the sum of the stages");
+  app_->add_option("--start-rate", in_.start_rate,
+                   "Requests per second where --stages begins (default 0)");
+  app_->add_option("-c,--concurrency", in_.concurrency,
+                   "Concurrent connections, each with one request in flight (default 50)");
+  app_->add_option("-m,--method", in_.method, "HTTP method (default GET)");
+  app_->add_option("-d,--data", in_.data,
+                   "JSON request body, or @FILE to read it from a file (sent with "
+                   "Content-Type: application/json)");
+  app_->add_option("-H,--header", in_.headers, "Extra header 'Name: value' (repeatable)");
+  app_->add_option("--timeout", in_.timeout,
+                   "Per-request timeout: 30, 1.5, 200ms, 5s; 0 = none (default: config "
+                   "`timeout`, else 30s)");
+  app_->add_flag("--insecure", run_.insecure, "Do not verify the server's TLS certificate");
+  app_->add_option("--cacert", run_.cacert, "Trust this PEM CA bundle for https");
+  app_->add_flag("--http2", run_.http2,
+                 "HTTP/2: ALPN h2 over https, prior knowledge (h2c) over http");
+  app_->add_option("--streams", in_.streams,
+                   "Requests in flight per HTTP/2 connection (default 1; needs --http2)");
+  app_->add_option("--cert", run_.cert,
+                   "Client certificate (PEM) to present when the server asks (needs --key)");
+  app_->add_option("--key", run_.key, "Private key (PEM) of the --cert certificate");
+  app_->add_option("--threads", in_.threads, "Worker threads (default: cores, at most -c)");
+  app_->add_flag(
+      "--details", run_.details,
+      "Show every request in the report (default: the first 20); keeps them all in memory");
+  app_->add_option("--json", run_.json_path, "Write a JSON summary to PATH ('-' = stdout)");
+  app_->add_option("--html", run_.html_path,
+                   "Write the report as a self-contained HTML page with a latency chart");
+  app_->add_option("--csv", run_.csv_path,
+                   "Append the run's summary as one CSV row to PATH (the header is written "
+                   "when the file is new)");
+  app_->add_option("--db", run_.database,
+                   "SQLite database for the results (default: DATABASE_URL, else load.db)");
+  app_->add_flag("--no-store", run_.no_store, "Do not store the requests in the database");
+  app_->add_option("--sink-timeout", in_.sink_timeout,
+                   "Deadline for shipping failures at the end of the run (default 10s)");
+  app_->add_flag("--progress", run_.progress,
+                 "Print a progress line every second on stderr even when it is not a terminal "
+                 "(on a terminal it is always shown)");
+  app_->add_option("--fail-on", in_.fail_on,
+                   "Fail the run (exit 3) unless it meets EXPR: p95<200ms, ttfb.p50<20ms, "
+                   "errors<1%, rps>=1000, status.5xx==0 (repeatable; or separated by commas)");
+  app_->add_option("--baseline", in_.baseline,
+                   "Compare this run at its end with a stored run: last (the last run of the "
+                   "same URL and method) or a run id");
+  app_->add_flag("--fail-on-regression", run_.fail_on_regression,
+                 "With --baseline: a regression against it is exit 3");
+  app_->add_option("--tolerance", in_.tolerance,
+                   "With --baseline: the relative change that counts (default 10%)");
+  app_->add_option("--shard", in_.shard,
+                   "Run the i-th of N equal shares of the run (of -n, -c and --rate): i/N, or "
+                   "auto/N from JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs)");
+  app_->add_option("--run-id", in_.run_name,
+                   "Name of a distributed run, shared by its shards: ccload report NAME "
+                   "merges them");
+  app_->add_option("--start-at", in_.start_at,
+                   "Start at this wall-clock time (RFC 3339, or +30s from now), so that agents "
+                   "start together");
+  app_->add_flag("--seed-form", run_.seed_form)->group("");
+}
+
+RunCommand RunOptions::finish() const {
+  const Inputs& in = in_;
+  RunCommand run = run_;
+  if (!in.url_positional.empty() && !in.url_option.empty()) {
+    throw UsageError(
+        "URLs given both as words and with -u: give them one way (ccload run URL1 URL2)");
+  }
+  run.urls = in.url_positional;
+  if (!in.url_option.empty()) run.urls.push_back(in.url_option);
+  if (!in.targets_file.empty() && !run.urls.empty()) {
+    throw UsageError(fmt::format(
+        "-f {} and a URL both name the targets: put every target in the file, or drop -f",
+        in.targets_file));
+  }
+  if (run.urls.empty() && in.targets_file.empty()) {
+    throw UsageError(fmt::format(
+        "missing the URL to test: for example {} (or -f FILE for a targets file)", kExample));
+  }
+  for (const auto& url : run.urls) {
+    try {
+      (void)net::parse_target(url);
+    } catch (const net::UrlError& error) {
+      throw UsageError(error.what());
+    }
+  }
+  if (!in.targets_file.empty()) {
+    if (!in.method.empty()) {
+      throw UsageError(fmt::format(
+          "-m {} with -f: the targets file names each target's method; drop -m", in.method));
+    }
+    if (!in.data.empty()) {
+      throw UsageError(
+          "-d with -f: give each target's body in the targets file (an @PATH line after its "
+          "headers)");
+    }
+    run.targets_file = in.targets_file;
+    run.file_targets = read_targets_file(in.targets_file);
+    if (run.file_targets.size() > kMaxTargets) {
+      throw UsageError(fmt::format("-f {}: {} targets, more than the {} one run can take",
+                                   in.targets_file, run.file_targets.size(), kMaxTargets));
+    }
+  }
+  if (run.urls.size() > kMaxTargets) {
+    throw UsageError(fmt::format("{} URLs, more than the {} one run can take: use fewer",
+                                 run.urls.size(), kMaxTargets));
+  }
+  if (!in.max_redirects.empty()) {
+    if (in.max_redirects == "0") {
+      run.max_redirects = 0;
+    } else {
+      run.max_redirects = static_cast<unsigned>(parse_positive(
+          in.max_redirects, "--max-redirects", "redirects followed per request; 0 = none", 100));
+    }
+  }
+  bool requests_given = !in.requests.empty();
+  bool concurrency_given = !in.concurrency.empty();
+  if (requests_given) {
+    run.requests = parse_positive(in.requests, "-n", "the number of requests", 1'000'000'000'000);
+  }
+  if (!in.duration.empty()) {
+    if (requests_given) {
+      throw UsageError(
+          "-n and -z both bound the run: give -n for a number of requests or -z for a duration");
+    }
+    run.duration_s = parse_duration(in.duration, "-z");
+    if (*run.duration_s <= 0 || *run.duration_s > 366.0 * 86400) {
+      throw UsageError(fmt::format(
+          "-z {} must be a duration longer than 0 and at most a year, for example -z 30s",
+          in.duration));
+    }
+    run.requests = 0;  // no count: the duration ends the run
+  }
+  if (!in.rate.empty()) run.rate = parse_rate(in.rate);
+  if (!in.stages.empty()) {
+    for (const auto& [given, flag] :
+         {std::pair{requests_given, "-n"}, std::pair{!in.duration.empty(), "-z"},
+          std::pair{!in.rate.empty(), "--rate"}}) {
+      if (given) {
+        throw UsageError(fmt::format(
+            "--stages and {} both set the run's length or rate: the stages alone set both; drop {}",
+            flag, flag));
+      }
+    }
+    run.stages = parse_stages(in.stages);
+    run.requests = 0;  // no count: the last stage ends the run
+  }
+  if (!in.start_rate.empty()) {
+    if (run.stages.empty()) {
+      throw UsageError(
+          "--start-rate is where --stages begins: add --stages (for example --stages "
+          "'30s:100,1m:500')");
+    }
+    double value = -1;
+    const std::string& t = in.start_rate;
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
+    if (t.empty() || ec != std::errc() || end != t.data() + t.size() || !std::isfinite(value) ||
+        value < 0 || value > 10'000'000) {
+      throw UsageError(fmt::format(
+          "--start-rate must be requests per second, 0 or more (for example --start-rate 10), "
+          "not '{}'",
+          t));
+    }
+    run.start_rate = value;
+  }
+  if (concurrency_given) {
+    run.concurrency = static_cast<unsigned>(
+        parse_positive(in.concurrency, "-c", "the number of concurrent requests", 100'000));
+  }
+  if (run.requests > 0 && run.concurrency > run.requests) {
+    if (concurrency_given) {
+      throw UsageError(fmt::format(
+          "-c {} is greater than -n {}: there cannot be more concurrent requests than requests; "
+          "lower -c or raise -n",
+          run.concurrency, run.requests));
+    }
+    run.concurrency = static_cast<unsigned>(run.requests);
+  }
+  if (!in.threads.empty()) {
+    run.threads =
+        static_cast<unsigned>(parse_positive(in.threads, "--threads", "worker threads", 1024));
+  }
+  if (!in.timeout.empty()) run.timeout_s = parse_duration(in.timeout, "--timeout");
+  if (!in.sink_timeout.empty())
+    run.sink_timeout_s = parse_duration(in.sink_timeout, "--sink-timeout");
+  if (!in.method.empty()) {
+    run.method = upper(in.method);
+    if (run.method.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos) {
+      throw UsageError(
+          fmt::format("-m '{}' is not an HTTP method: use GET, POST, PUT, PATCH, "
+                      "DELETE, HEAD or OPTIONS",
+                      in.method));
+    }
+  }
+  if (!in.data.empty()) {
+    run.body = read_body(in.data);
+    validate_json(run.body);
+  }
+  for (const auto& header : in.headers) run.headers.push_back(parse_header(header));
+  run.thresholds = parse_fail_on(in.fail_on);
+  if (!in.tolerance.empty()) run.tolerance = parse_tolerance(in.tolerance);
+  if (!in.baseline.empty()) run.baseline = in.baseline;
+  if (run.fail_on_regression && !run.baseline) {
+    throw UsageError(
+        "--fail-on-regression needs a run to compare with: add --baseline last (or --baseline "
+        "RUN)");
+  }
+  if (!in.shard.empty()) {
+    const Shard shard =
+        parse_shard(in.shard, [](const std::string& name) -> std::optional<std::string> {
+          const char* value = std::getenv(name.c_str());
+          return value ? std::optional<std::string>(value) : std::nullopt;
+        });
+    run.shard_index = shard.index;
+    run.shard_count = shard.count;
+    if (run.requests > 0 && run.requests < shard.count) {
+      throw UsageError(fmt::format("-n {} cannot be shared by {} shards: give -n {} or more",
+                                   run.requests, shard.count, shard.count));
+    }
+    if (run.concurrency < shard.count) {
+      throw UsageError(fmt::format("-c {} cannot be shared by {} shards: give -c {} or more",
+                                   run.concurrency, shard.count, shard.count));
+    }
+  }
+  if (!in.run_name.empty()) run.run_name = check_run_name(in.run_name);
+  if (run.shard_count > 1 && run.run_name.empty()) {
+    throw UsageError(
+        "--shard needs --run-id NAME, shared by every shard, so that ccload report NAME can merge "
+        "them");
+  }
+  if (!in.start_at.empty()) {
+    const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    run.start_at_ns = parse_start_at(in.start_at, now);
+  }
+  if (run.baseline && run.no_store) {
+    throw UsageError(
+        "--baseline reads the stored history, which --no-store leaves out: drop --no-store");
+  }
+  if (run.insecure && !run.cacert.empty()) {
+    throw UsageError(
+        "--insecure and --cacert contradict each other: verify with --cacert FILE, "
+        "or skip verification with --insecure");
+  }
+  if (!in.streams.empty()) {
+    if (!run.http2) {
+      throw UsageError(
+          "--streams needs --http2: HTTP/1.1 carries one request at a time per connection");
+    }
+    run.streams = static_cast<unsigned>(
+        parse_positive(in.streams, "--streams", "requests in flight per HTTP/2 connection", 1'000));
+  }
+  if (run.cert.empty() != run.key.empty()) {
+    throw UsageError(
+        "--cert and --key go together: give the client certificate and its private key (PEM "
+        "files)");
+  }
+  return run;
+}
+
+}  // namespace ccload::cli
