@@ -15,10 +15,6 @@ using boost::system::error_code;
 
 namespace {
 
-std::int64_t nanoseconds(Clock::duration duration) {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(duration).count();
-}
-
 // Where redirect hops that leave the connection's origin go: a connection of its own, plain or
 // TLS by the hop's scheme, opened only while the connection's own is closed (so a lane never
 // holds more than one socket, and c stays the limit). Created on the first such hop.

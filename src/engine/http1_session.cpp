@@ -5,14 +5,6 @@ namespace ccload::engine {
 namespace asio = boost::asio;
 using boost::system::error_code;
 
-namespace {
-
-std::int64_t nanoseconds(Clock::duration duration) {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(duration).count();
-}
-
-}  // namespace
-
 Http1Session::Http1Session(bool locations) : parser_(locations), buffer_(new char[kBufferSize]) {}
 
 template <class Transport>

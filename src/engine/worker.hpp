@@ -27,6 +27,11 @@ namespace ccload::engine {
 
 using Clock = std::chrono::steady_clock;
 
+// A steady-clock span in nanoseconds (the unit of every Record timing).
+inline std::int64_t nanoseconds(Clock::duration duration) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(duration).count();
+}
+
 struct Http2Request;
 
 // Where connections go: a resolved address (host, port, scheme and TLS name of `where`).
