@@ -72,11 +72,11 @@ int compare_stored_runs(const cli::CompareCommand& command) {
     print_error(error.what());
     return kExitFailed;
   }
-  if ((a.facts.url != b.facts.url || a.facts.method != b.facts.method) && !command.force) {
+  if (!stats::same_targets(a.facts, b.facts) && !command.force) {
     print_error(fmt::format(
-        "{} ({} {}) and {} ({} {}) tested different URLs or methods: add --force to compare them "
+        "{} ({}) and {} ({}) tested different URLs or methods: add --force to compare them "
         "anyway",
-        command.a, a.facts.method, a.facts.url, command.b, b.facts.method, b.facts.url));
+        command.a, stats::describe_targets(a.facts), command.b, stats::describe_targets(b.facts)));
     return kExitUsage;
   }
   const stats::RunComparison comparison = stats::compare_runs(a, b, command.tolerance);

@@ -64,12 +64,12 @@ std::optional<std::string> problem_before_sending(const RunPlan& plan) {
 std::optional<stats::RunSummary> load_baseline(const RunPlan& plan) {
   if (!plan.baseline) return std::nullopt;
   const std::string database = store::redact_database_url(*plan.database);
-  const std::string what = fmt::format("{} {}", plan.facts.method, plan.facts.url);
+  const std::string what = stats::describe_targets(plan.facts);
   try {
     store::StoredRuns runs(*plan.database);
     std::optional<store::RunRef> ref;
     if (*plan.baseline == "last") {
-      ref = runs.last_of(plan.facts.url, plan.facts.method);
+      ref = runs.last_of(stats::targets_of(plan.facts));
       if (!ref) {
         throw cli::UsageError(fmt::format(
             "--baseline last: no earlier run of {} in {}; run it once without --baseline first",
@@ -79,10 +79,11 @@ std::optional<stats::RunSummary> load_baseline(const RunPlan& plan) {
       ref = runs.resolve(*plan.baseline);
     }
     stats::RunSummary baseline = runs.load(*ref, 0);
-    if (baseline.facts.url != plan.facts.url || baseline.facts.method != plan.facts.method) {
+    if (!stats::same_targets(baseline.facts, plan.facts)) {
       throw cli::UsageError(fmt::format(
-          "--baseline {} is a run of {} {}, not of {}: give a run of the same URL and method",
-          *plan.baseline, baseline.facts.method, baseline.facts.url, what));
+          "--baseline {} is a run of {}, not of {}: give a run of the same targets (URLs and "
+          "methods)",
+          *plan.baseline, stats::describe_targets(baseline.facts), what));
     }
     return baseline;
   } catch (const store::RunNotFound& error) {

@@ -11,6 +11,23 @@ bool RunSummary::thresholds_failed() const {
                      [](const ThresholdVerdict& v) { return !v.passed; });
 }
 
+std::vector<TargetName> targets_of(const RunFacts& facts) {
+  if (!facts.targets.empty()) return facts.targets;
+  return {{facts.method, facts.url}};
+}
+
+bool same_targets(const RunFacts& a, const RunFacts& b) { return targets_of(a) == targets_of(b); }
+
+std::string describe_targets(const RunFacts& facts) {
+  const std::vector<TargetName> targets = targets_of(facts);
+  if (targets.size() == 1) return targets.front().method + " " + targets.front().url;
+  std::string out = std::to_string(targets.size()) + " targets (";
+  for (std::size_t i = 0; i < targets.size() && i < 2; ++i) {
+    out += (i ? ", " : "") + targets[i].method + " " + targets[i].url;
+  }
+  return out + (targets.size() > 2 ? ", ...)" : ")");
+}
+
 void apply_target_share(RunFacts& facts, std::size_t index, std::size_t count) {
   if (count == 0) return;
   if (facts.requested) {

@@ -142,6 +142,13 @@ struct RunSummary {
 // generator check from `generator`.
 RunSummary summarize(const RunStats& stats, RunFacts facts, const GeneratorLoad& generator = {});
 
+// Every target of a run, in order (its one url and method when the list is empty).
+std::vector<TargetName> targets_of(const RunFacts& facts);
+// Runs of the same targets (methods and URLs, in the same order): comparable without --force.
+bool same_targets(const RunFacts& a, const RunFacts& b);
+// "GET http://h/x", or "3 targets (GET http://h/a, POST http://h/b, ...)", for messages.
+std::string describe_targets(const RunFacts& facts);
+
 // Makes a copy of a run's facts the facts of target `index` of `count`: its share of -n (n / count,
 // the remainder to the first targets) and of --rate (rate / count), as round robin gives them.
 void apply_target_share(RunFacts& facts, std::size_t index, std::size_t count);

@@ -234,6 +234,18 @@ std::optional<RunRef> StoredRuns::last_of(const std::string& url, const std::str
   return RunRef{find.column_int(0), {}, {}, {}, {}};
 }
 
+std::optional<RunRef> StoredRuns::last_of(const std::vector<TargetName>& targets) {
+  if (targets.size() == 1) return last_of(targets.front().url, targets.front().method);
+  if (!db_->has_table("RUNS") || !db_->has_column("RUNS", "TARGET_URLS")) return std::nullopt;
+  auto find = db_->prepare(
+      "SELECT RUNID FROM RUNS WHERE TARGET_URLS = ? AND TARGET_COUNT = ? AND HIST_TOTAL IS NOT "
+      "NULL ORDER BY STARTED DESC, RUNID DESC LIMIT 1");
+  const std::string urls = target_urls_text(targets);
+  find.bind(1, std::string_view(urls)).bind(2, static_cast<std::int64_t>(targets.size()));
+  if (!find.step()) return std::nullopt;
+  return RunRef{find.column_int(0), {}, {}, {}, {}};
+}
+
 std::vector<StoredRequest> StoredRuns::requests(const RunRef& run, std::size_t limit,
                                                 std::uint64_t* total) {
   std::vector<StoredRequest> out;

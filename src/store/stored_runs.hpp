@@ -66,6 +66,9 @@ class StoredRuns {
   RunRef resolve(const std::string& spec);
   // The newest finished run of `url` and `method` alone (a run of several targets is none), if any.
   std::optional<RunRef> last_of(const std::string& url, const std::string& method);
+  // The newest finished run of exactly these targets (URLs in this order; the caller checks the
+  // methods with stats::same_targets), for --baseline last of a run of several.
+  std::optional<RunRef> last_of(const std::vector<TargetName>& targets);
 
   // The run's summary with its storage facts and first `detail_rows` requests. Throws StoreError
   // when its stored summary is damaged.

@@ -118,6 +118,30 @@ TEST_F(TargetsTest, ThreeTargetsOnTwoOriginsEachGetTheirShareInEveryOutput) {
   EXPECT_FALSE(contains(history.out, "3 targets")) << history.out;
 }
 
+TEST_F(TargetsTest, ABaselineOrAComparisonIsARunOfTheSameTargets) {
+  RecordingServer a, b;
+  const std::vector<std::string> run{"run", a.url("/x"), b.url("/y"), "-n", "40", "-c", "2"};
+  ProcessResult result = run_ccload(run, dir.path());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  // The same targets again: `--baseline last` finds the first run and compares with it.
+  std::vector<std::string> again = run;
+  again.insert(again.end(), {"--baseline", "last"});
+  result = run_ccload(again, dir.path());
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(contains(result.out, "run 1")) << result.out;
+  // One of them alone is another test: no baseline among the runs of two targets.
+  result =
+      run_ccload({"run", a.url("/x"), "-n", "10", "-c", "1", "--baseline", "last"}, dir.path());
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(contains(result.err, "no earlier run of GET " + a.url("/x"))) << result.err;
+  result = run_ccload({"run", a.url("/x"), "-n", "10", "-c", "1"}, dir.path());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  result = run_ccload({"compare", "1", "last"}, dir.path());
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(contains(result.err, "2 targets (GET " + a.url("/x"))) << result.err;
+  EXPECT_EQ(run_ccload({"compare", "1", "2"}, dir.path()).exit_code, 0);
+}
+
 TEST_F(TargetsTest, AVegetaFileSendsMethodsHeadersAndBodiesAsWritten) {
   RecordingServer server;
   std::ofstream(dir / "body.json") << R"({"order": 7})";
