@@ -79,5 +79,25 @@ TEST_F(HtmlInBrowser, TheReportRendersWithItsChartsAndTablesAndFetchesNothing) {
   EXPECT_NE(control_fetches[0].find("images.invalid"), std::string::npos) << control_fetches[0];
 }
 
+TEST_F(HtmlInBrowser, ARunOfSeveralTargetsRendersATableAndAChartPerTarget) {
+  server::TargetServer target({"127.0.0.1", 0, 1, "", ""});
+  const std::vector<std::string> urls{target.base_url() + "/get", target.base_url() + "/status/500",
+                                      target.base_url() + "/redirect/2"};
+  ProcessResult run = run_ccload({"run", urls[0], urls[1], urls[2], "-n", "90", "-c", "3",
+                                  "--no-store", "--html", "targets.html"},
+                                 dir.path());
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  RecordingServer proxy;
+  ProcessResult dom = chromium({"--dump-dom", "file://" + (dir / "targets.html").string()}, proxy);
+  ASSERT_EQ(dom.exit_code, 0) << dom.err;
+  const std::string& html = dom.out;
+  for (const auto& url : urls) {
+    EXPECT_NE(html.find("aria-label=\"latency by percentile: GET " + url + "\""), std::string::npos)
+        << url;
+  }
+  EXPECT_NE(html.find("<h2>Targets</h2>"), std::string::npos);
+  EXPECT_TRUE(page_fetches(proxy).empty());
+}
+
 }  // namespace
 }  // namespace ccload::test
