@@ -1,4 +1,5 @@
 #include "store/history.hpp"
+#include "support/local_time.hpp"
 
 #include <gtest/gtest.h>
 
@@ -16,6 +17,7 @@
 #include "store/run_writer.hpp"
 #include "store/schema.hpp"
 #include "store/store_support.hpp"
+#include "support/local_time.hpp"
 
 namespace ccload::store::test {
 namespace {
@@ -23,21 +25,7 @@ namespace {
 // Local time is UTC in these tests, so calendar periods can be computed by hand.
 class HistoryTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const char* tz = std::getenv("TZ");
-    saved_tz_ = tz ? std::optional<std::string>(tz) : std::nullopt;
-    ::setenv("TZ", "UTC", 1);
-    ::tzset();
-  }
-  void TearDown() override {
-    if (saved_tz_) {
-      ::setenv("TZ", saved_tz_->c_str(), 1);
-    } else {
-      ::unsetenv("TZ");
-    }
-    ::tzset();
-  }
-  std::optional<std::string> saved_tz_;
+  ccload::test::LocalTimeIsUtc utc_;  // local time is UTC in these tests
   TempDir dir_;
 };
 

@@ -14,6 +14,7 @@
 #include "store/history.hpp"
 #include "store/history_support.hpp"
 #include "store/store_support.hpp"
+#include "support/local_time.hpp"
 
 namespace ccload::store::test {
 namespace {
@@ -21,20 +22,7 @@ namespace {
 // Local time is UTC here, so weeks can be computed by hand.
 class HistoryForms : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const char* tz = std::getenv("TZ");
-    saved_tz_ = tz ? std::optional<std::string>(tz) : std::nullopt;
-    ::setenv("TZ", "UTC", 1);
-    ::tzset();
-  }
-  void TearDown() override {
-    if (saved_tz_) {
-      ::setenv("TZ", saved_tz_->c_str(), 1);
-    } else {
-      ::unsetenv("TZ");
-    }
-    ::tzset();
-  }
+  ccload::test::LocalTimeIsUtc utc_;  // local time is UTC in these tests
 
   struct Result {
     int code = -1;
@@ -57,7 +45,6 @@ class HistoryForms : public ::testing::Test {
     return std::string(std::istreambuf_iterator<char>(in), {});
   }
 
-  std::optional<std::string> saved_tz_;
   TempDir dir_;
 };
 

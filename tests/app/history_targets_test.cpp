@@ -14,6 +14,7 @@
 #include "store/history_data.hpp"
 #include "store/history_support.hpp"
 #include "store/targets_support.hpp"
+#include "support/local_time.hpp"
 
 namespace ccload::store::test {
 namespace {
@@ -21,11 +22,8 @@ namespace {
 // Local time is UTC here, so the ISO week is known: 2026-11-23 .. 2026-11-29 is 2026-W48.
 class HistoryTargets : public ::testing::Test {
  protected:
+  ccload::test::LocalTimeIsUtc utc_;  // local time is UTC in these tests
   void SetUp() override {
-    const char* tz = std::getenv("TZ");
-    saved_tz_ = tz ? std::optional<std::string>(tz) : std::nullopt;
-    ::setenv("TZ", "UTC", 1);
-    ::tzset();
     // Run 1: one target, a.test/one; run 2: the three targets (10 requests each; 5 of c.test's
     // failed); run 3: one target, z.test.
     single_ = store_run(db_, "http://a.test/one", utc(2026, 11, 24),
@@ -33,14 +31,6 @@ class HistoryTargets : public ::testing::Test {
     several_ = store_targets_run(db_.string(), utc(2026, 11, 25), 30).outcome.run_id;
     other_ = store_run(db_, "http://z.test/other", utc(2026, 11, 26),
                        std::vector<std::int64_t>(4, 1'000'000), {200});
-  }
-  void TearDown() override {
-    if (saved_tz_) {
-      ::setenv("TZ", saved_tz_->c_str(), 1);
-    } else {
-      ::unsetenv("TZ");
-    }
-    ::tzset();
   }
   std::vector<detail::RunLine> runs(const std::string& url = "") {
     sql::Database d(db_, sql::Database::Mode::read_only);
@@ -55,7 +45,6 @@ class HistoryTargets : public ::testing::Test {
     q.url_contains = url;
     return detail::list_periods(d, q);
   }
-  std::optional<std::string> saved_tz_;
   TempDir dir_;
   fs::path db_ = dir_ / "load.db";
   std::int64_t single_ = 0, several_ = 0, other_ = 0;

@@ -18,6 +18,7 @@
 #include "report/json_summary.hpp"
 #include "report/terminal.hpp"
 #include "summary_fixture.hpp"
+#include "support/local_time.hpp"
 
 namespace ccload::report {
 namespace {
@@ -26,20 +27,7 @@ namespace fs = std::filesystem;
 
 class Golden : public ::testing::Test {
  protected:
-  void SetUp() override {  // the request table shows local time: make it UTC
-    const char* tz = std::getenv("TZ");
-    saved_tz_ = tz ? std::optional<std::string>(tz) : std::nullopt;
-    ::setenv("TZ", "UTC", 1);
-    ::tzset();
-  }
-  void TearDown() override {
-    if (saved_tz_) {
-      ::setenv("TZ", saved_tz_->c_str(), 1);
-    } else {
-      ::unsetenv("TZ");
-    }
-    ::tzset();
-  }
+  ccload::test::LocalTimeIsUtc utc_;  // local time is UTC in these tests
 
   static void expect_golden(const std::string& name, const std::string& rendered) {
     const fs::path path = fs::path(CCLOAD_TEST_DATA) / "golden" / name;
@@ -54,8 +42,6 @@ class Golden : public ::testing::Test {
     golden << file.rdbuf();
     EXPECT_EQ(rendered, golden.str()) << name << " differs from its golden file";
   }
-
-  std::optional<std::string> saved_tz_;
 };
 
 TEST_F(Golden, Terminal) {
