@@ -1,5 +1,4 @@
 #include "store/history.hpp"
-#include "support/local_time.hpp"
 
 #include <gtest/gtest.h>
 
