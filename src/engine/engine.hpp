@@ -82,7 +82,7 @@ struct EngineConfig {
 
 struct EngineResult {
   stats::RunStats stats;  // merged over workers
-  // Per target, by index, merged over workers (empty for a run of one target); no timeline.
+  // Per target, by index, merged over workers (empty for a run of one target).
   std::vector<stats::RunStats> target_stats;
   std::vector<Record> kept;  // the first keep_records records, by request id
   std::int64_t started_unix_ns = 0;

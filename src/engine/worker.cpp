@@ -107,9 +107,14 @@ void Worker::on_connection_done() {
 void Worker::on_record(Record&& record, Clock::time_point finished) {
   last_completion_ = finished;
   stats_.add(record);
-  if (!target_stats_.empty()) target_stats_[record.target].add(record);
   const auto second = std::chrono::duration_cast<std::chrono::seconds>(finished - run_.started);
-  stats_.timeline.add(static_cast<std::size_t>(std::max<std::int64_t>(second.count(), 0)), record);
+  const auto index = static_cast<std::size_t>(std::max<std::int64_t>(second.count(), 0));
+  stats_.timeline.add(index, record);
+  if (!target_stats_.empty()) {
+    stats::RunStats& target = target_stats_[record.target];
+    target.add(record);
+    target.timeline.add(index, record);
+  }
   if (record.request_id <= run_.config.keep_records) kept_.push_back(record);
   if (run_.config.failures != nullptr && !record.succeeded()) failure_batch_.push_back(record);
   if (run_.config.store != nullptr) {

@@ -23,11 +23,15 @@ nlohmann::json summary_json(const stats::RunSummary& summary);
 // run (run_name, shard, shards, shard_count, start_at, start_late_s); the --fail-on verdicts,
 // judged on the whole (thresholds, thresholds_passed); the load generator's own machine
 // (generator); the sentences about the whole run, whose rate checks compare with the run's
-// target rate (findings); and the targets themselves (no nesting).
-inline constexpr std::array<std::string_view, 15> kRunOnlyKeys = {
-    "database",  "run_id",      "stored",   "fallback",     "run_name",   "shard",
-    "shards",    "shard_count", "start_at", "start_late_s", "thresholds", "thresholds_passed",
-    "generator", "findings",    "targets"};
+// target rate (findings); the connections, which serve an origin and not a target
+// (connections_opened); and the targets themselves (no nesting).
+inline constexpr std::array<std::string_view, 16> kRunOnlyKeys = {
+    "database",     "run_id",      "stored",
+    "fallback",     "run_name",    "shard",
+    "shards",       "shard_count", "start_at",
+    "start_late_s", "thresholds",  "thresholds_passed",
+    "generator",    "findings",    "connections_opened",
+    "targets"};
 
 // A comparison of two runs: {"a": id, "b": id, "tolerance": 0.1, "latency_test": {...},
 // "figures": [{"name", "unit", "a", "b", "change", "verdict"}], "regressed": bool}.
