@@ -172,16 +172,23 @@ json comparison_json(const stats::RunComparison& c) {
                        {"verdict", stats::to_string(f.verdict)},
                        {"judged", f.judged}});
   }
-  return {{"a", c.run_a},
-          {"b", c.run_b},
-          {"tolerance", c.tolerance},
-          {"latency_test",
-           {{"test", "two-sample Kolmogorov-Smirnov on total time, alpha 0.01"},
-            {"statistic", c.latency.statistic},
-            {"critical", c.latency.critical},
-            {"differ", c.latency.differ}}},
-          {"figures", figures},
-          {"regressed", c.regressed()}};
+  json out = {{"a", c.run_a},
+              {"b", c.run_b},
+              {"tolerance", c.tolerance},
+              {"latency_test",
+               {{"test", "two-sample Kolmogorov-Smirnov on total time, alpha 0.01"},
+                {"statistic", c.latency.statistic},
+                {"critical", c.latency.critical},
+                {"differ", c.latency.differ}}},
+              {"figures", figures},
+              {"regressed", c.regressed()}};
+  if (!c.target.empty()) out["target"] = c.target;
+  if (!c.targets.empty()) {
+    json targets = json::array();
+    for (const auto& own : c.targets) targets.push_back(comparison_json(own));
+    out["targets"] = std::move(targets);
+  }
+  return out;
 }
 
 }  // namespace ccload::report

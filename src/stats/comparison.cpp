@@ -78,7 +78,9 @@ KsTest ks_test(const Histogram& a, const Histogram& b) {
 
 bool RunComparison::regressed() const {
   return std::any_of(figures.begin(), figures.end(),
-                     [](const FigureChange& f) { return f.verdict == Verdict::regressed; });
+                     [](const FigureChange& f) { return f.verdict == Verdict::regressed; }) ||
+         std::any_of(targets.begin(), targets.end(),
+                     [](const RunComparison& t) { return t.regressed(); });
 }
 
 RunComparison compare_runs(const RunSummary& a, const RunSummary& b, double tolerance) {
@@ -118,6 +120,16 @@ RunComparison compare_runs(const RunSummary& a, const RunSummary& b, double tole
   failures.verdict = judge(failures.change, tolerance, true,
                            proportions_differ(a.failed, a.requests, b.failed, b.requests));
   out.figures.push_back(failures);
+  if (a.targets.size() > 1 && a.targets.size() == b.targets.size() &&
+      same_targets(a.facts, b.facts)) {
+    for (std::size_t t = 0; t < a.targets.size(); ++t) {
+      RunComparison& own =
+          out.targets.emplace_back(compare_runs(a.targets[t], b.targets[t], tolerance));
+      own.run_a = out.run_a;
+      own.run_b = out.run_b;
+      own.target = a.targets[t].facts.method + " " + a.targets[t].facts.url;
+    }
+  }
   return out;
 }
 

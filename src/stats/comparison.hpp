@@ -46,10 +46,15 @@ struct RunComparison {
   double tolerance = 0.10;            // relative change that counts (0.10 = 10%)
   KsTest latency;                     // on the total-time histograms
   std::vector<FigureChange> figures;  // p50, p90, p99, p99.9, mean, rps, failure rate
+  // Runs of the same several targets: each target compared on its own, in order (the same
+  // figures and tests; `target` names it). Empty otherwise.
+  std::vector<RunComparison> targets;
+  std::string target;  // "METHOD URL" in a target's comparison, empty for the whole
+  // A figure regressed, of the whole or of any target (a slower endpoint can hide in the whole).
   bool regressed() const;
 };
 
-// B against A (the baseline).
+// B against A (the baseline), and target by target when both ran the same several targets.
 RunComparison compare_runs(const RunSummary& a, const RunSummary& b, double tolerance);
 
 }  // namespace ccload::stats

@@ -139,7 +139,13 @@ TEST_F(TargetsTest, ABaselineOrAComparisonIsARunOfTheSameTargets) {
   result = run_ccload({"compare", "1", "last"}, dir.path());
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_TRUE(contains(result.err, "2 targets (GET " + a.url("/x"))) << result.err;
-  EXPECT_EQ(run_ccload({"compare", "1", "2"}, dir.path()).exit_code, 0);
+  // Runs of the same targets compare target by target too.
+  result = run_ccload({"compare", "1", "2", "--json", "-"}, dir.path());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto comparison = nlohmann::json::parse(result.out);
+  ASSERT_EQ(comparison["targets"].size(), 2u) << comparison.dump();
+  EXPECT_EQ(comparison["targets"][1]["target"], "GET " + b.url("/y"));
+  EXPECT_TRUE(contains(result.err, "Target 2: GET " + b.url("/y"))) << result.err;
 }
 
 TEST_F(TargetsTest, AVegetaFileSendsMethodsHeadersAndBodiesAsWritten) {

@@ -106,5 +106,41 @@ TEST(CompareRuns, MoreFailuresBeyondNoiseRegress) {
   EXPECT_EQ(figure(compare_runs(a, c, 0.10), "failure rate").verdict, Verdict::same);
 }
 
+// Three targets, 2000 responses each; the second target's totals start at `second_base` ns.
+RunSummary three_targets(std::int64_t second_base) {
+  RunSummary whole = run_of(6000, 1'000'000, 1'000'000);
+  for (int t = 0; t < 3; ++t) {
+    RunSummary own = run_of(2000, t == 1 ? second_base : 1'000'000, 1'000'000);
+    own.facts.method = "GET";
+    own.facts.url = "http://h/" + std::to_string(t);
+    whole.facts.targets.push_back({own.facts.method, own.facts.url});
+    whole.targets.push_back(std::move(own));
+  }
+  whole.facts.method = "GET";
+  whole.facts.url = "http://h/0";
+  return whole;
+}
+
+TEST(Compare, ASlowerTargetIsARegressionEvenWhenTheWholeIsNot) {
+  const RunSummary a = three_targets(1'000'000);
+  const RunSummary b = three_targets(3'000'000);  // only target 2 got slower (the whole: same)
+  const RunComparison c = compare_runs(a, b, 0.10);
+  EXPECT_EQ(figure(c, "p50").verdict, Verdict::same) << "the whole's figures are the same";
+  ASSERT_EQ(c.targets.size(), 3u);
+  EXPECT_EQ(c.targets[1].target, "GET http://h/1");
+  EXPECT_EQ(figure(c.targets[1], "p50").verdict, Verdict::regressed);
+  EXPECT_FALSE(c.targets[0].regressed());
+  EXPECT_FALSE(c.targets[2].regressed());
+  EXPECT_TRUE(c.regressed());
+  EXPECT_FALSE(compare_runs(a, a, 0.10).regressed());
+}
+
+TEST(Compare, RunsOfDifferentTargetsAreComparedAsWholesOnly) {
+  const RunSummary a = three_targets(1'000'000);
+  RunSummary b = three_targets(3'000'000);
+  b.facts.targets[2].url = "http://h/other";
+  EXPECT_TRUE(compare_runs(a, b, 0.10).targets.empty());
+}
+
 }  // namespace
 }  // namespace ccload::stats
