@@ -80,8 +80,21 @@ NginxProcess::~NginxProcess() {
 }
 
 std::size_t NginxProcess::requests_logged() const {
-  std::string text = read_file(dir_ / "logs/access.log");
-  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+  // nginx writes a request's line after its response went out, so the client may be done before
+  // the last lines are: read until the count has not changed for 100 ms (at most 3 s).
+  auto count = [&] {
+    const std::string text = read_file(dir_ / "logs/access.log");
+    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+  };
+  std::size_t last = count();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const std::size_t now = count();
+    if (now == last) break;
+    last = now;
+  }
+  return last;
 }
 
 }  // namespace ccload::test

@@ -25,7 +25,8 @@ class NginxProcess {
   NginxProcess& operator=(const NginxProcess&) = delete;
 
   std::uint16_t port() const { return port_; }
-  // Lines in the access log so far (nginx writes each request's line when it completes).
+  // Lines in the access log once it has settled (nginx writes a request's line after its
+  // response went out; this waits until no line was added for 100 ms, at most 3 s).
   std::size_t requests_logged() const;
 
  private:
