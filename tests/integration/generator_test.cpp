@@ -58,7 +58,10 @@ TEST_F(GeneratorTest, ASoftLimitBelowTheNeedIsRaisedToTheHardLimit) {
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(summary["requests"]["succeeded"], 1200);
   EXPECT_TRUE(summary["errors"].empty()) << summary["errors"].dump();
-  EXPECT_EQ(summary["connections_opened"], 400);
+  // More connections than the soft limit's 128 descriptors allowed. Not necessarily all 400: on a
+  // loaded machine one worker's connections may take all 1,200 requests before the other worker's
+  // thread has started.
+  EXPECT_GT(summary["connections_opened"].get<int>(), 128);
 }
 
 // Runs `script` in a fresh network namespace with 127.0.0.1 up and only two ephemeral ports, so
