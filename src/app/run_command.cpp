@@ -239,6 +239,12 @@ std::optional<std::string> finish_sinks(const RunPlan& plan, Execution& run,
           redirects));
     }
   }
+  if (plan.engine.targets.size() > kMaxTargetBreakdown) {
+    summary.notes.push_back(fmt::format(
+        "{} targets: figures per target are kept for runs of up to {}, so this report shows the "
+        "totals; every request's own URL is in the stored rows.",
+        plan.engine.targets.size(), kMaxTargetBreakdown));
+  }
   if (summary.facts.start_late_s && *summary.facts.start_late_s > 1.0) {
     summary.notes.push_back(fmt::format(
         "This agent started {:.3f} s after --start-at: its share of the load came late (a busy "

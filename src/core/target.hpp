@@ -3,6 +3,7 @@
 // the command line, or a targets file in vegeta's format). Requests go to the targets in turn:
 // request k (0-based) to target k mod T.
 
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,6 +11,10 @@
 namespace ccload {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+// Figures per target are kept for runs of up to this many targets (each costs every worker a set
+// of histograms); a run of more has its totals, and every request's own URL in the store.
+inline constexpr std::size_t kMaxTargetBreakdown = 100;
 
 // One target, complete: the request sent to it on every turn.
 struct TargetSpec {

@@ -17,10 +17,13 @@ namespace {
 
 // Where redirect hops that leave the connection's origin go: a connection of its own, plain or
 // TLS by the hop's scheme, opened only while the connection's own is closed (so a lane never
-// holds more than one socket, and c stays the limit). Created on the first such hop.
+// holds more than one socket, and c stays the limit). Created on the first such hop. It keeps
+// the address of the last origin it went to, so a target that always redirects to the same
+// other origin is resolved once per connection, not once per request.
 struct HopConnection {
   HopConnection(asio::io_context& io, const SharedRun& run)
       : plain(io, run), tls(io, run), session(true) {}
+  // Closes the socket (also from the watchdog, on a timeout).
   void close() {
     plain.close();
     tls.close();
@@ -31,26 +34,9 @@ struct HopConnection {
   TlsTransport tls;
   Http1Session session;
   Address address;
+  bool resolved = false;  // `address` holds a resolved origin
   bool open = false;
 };
-
-// The resolved address of a hop's origin: one of the run's origins, or resolved now (a blocking
-// lookup on the worker's thread, once per new origin of a hop; loopback and /etc/hosts names
-// answer at once).
-Address address_of(SharedRun& run, asio::io_context& io, const net::Target& where) {
-  asio::ssl::context* tls = where.tls ? run.hop_tls_context() : nullptr;
-  for (const Origin& origin : run.origins) {
-    if (same_origin(origin.address.where, where)) return {where, origin.address.endpoints, tls};
-  }
-  Address address{where, {}, tls};
-  asio::ip::tcp::resolver resolver(io);
-  error_code ec;
-  const auto results = resolver.resolve(where.host, std::to_string(where.port), ec);
-  if (!ec) {
-    for (const auto& entry : results) address.endpoints.push_back(entry.endpoint());
-  }
-  return address;
-}
 
 // An HTTP/1.1 keep-alive connection to one origin: one request at a time through Http1Session,
 // redirects followed up to --max-redirects hops.
@@ -86,6 +72,9 @@ class Http1Connection final : public Connection {
                       Clock::time_point& finished);
   Task<bool> hop_away(const net::Target& where, std::string_view request, bool head, Record& record,
                       Clock::time_point sent, Clock::time_point& finished);
+  // The hop connection's address for `where`: one of the run's origins, or looked up (counted in
+  // the hop's connect time; no endpoints when it fails, so the hop fails as `resolve`).
+  void resolve_hop(HopConnection& hop, const net::Target& where);
   Task<ErrorCategory> connect(Record& record);
   ErrorCategory classify(ErrorCategory otherwise) const {
     return timed_out_ ? ErrorCategory::timeout : otherwise;
@@ -144,7 +133,10 @@ Task<void> Http1Connection<Transport>::run() {
     Clock::time_point finished{};
     const TargetRoute& route = run_.targets[slot->target];
     // Sent here, not in a coroutine of its own: one coroutine frame per request, not two.
+    // `sending`: when the request is written, after any connect (first and last byte count from
+    // it); a redirect's hops count from the first send.
     bool complete = false;
+    Clock::time_point sending = sent;
     for (int attempt = 0;; ++attempt) {
       if (!open_) {
         record.error = co_await connect(record);
@@ -152,10 +144,11 @@ Task<void> Http1Connection<Transport>::run() {
           finished = Clock::now();
           break;
         }
+        sending = Clock::now();
       }
       const bool reused = requests_on_connection_ > 0;
-      const Http1Session::Outcome outcome =
-          co_await session_.exchange(transport_, route.request, route.head, record, sent, finished);
+      const Http1Session::Outcome outcome = co_await session_.exchange(
+          transport_, route.request, route.head, record, sending, finished);
       ++requests_on_connection_;
       complete = outcome == Http1Session::Outcome::complete;
       if (!complete) {
@@ -175,7 +168,7 @@ Task<void> Http1Connection<Transport>::run() {
     }
     if (complete && is_followed_redirect(record.status) && run_.config.max_redirects > 0 &&
         !session_.location().empty()) {
-      co_await follow_redirects(slot->target, record, sent, finished);
+      co_await follow_redirects(slot->target, record, sending, finished);
     }
     in_flight_ = false;
     record.total_ns = nanoseconds(finished - due);
@@ -263,8 +256,10 @@ Task<bool> Http1Connection<Transport>::hop_away(const net::Target& where, std::s
   if (!hop.open || !same_origin(hop.address.where, where)) {
     close();  // one socket per lane at a time
     hop.close();
-    hop.address = address_of(run_, worker_.io(), where);
     const Clock::time_point started = Clock::now();
+    if (!hop.resolved || !same_origin(hop.address.where, where)) {
+      resolve_hop(hop, where);
+    }
     const ErrorCategory error =
         where.tls ? co_await hop.tls.open(hop.address) : co_await hop.plain.open(hop.address);
     if (error != ErrorCategory::none) {
@@ -287,6 +282,29 @@ Task<bool> Http1Connection<Transport>::hop_away(const net::Target& where, std::s
   }
   if (!hop.session.keep_open()) hop.close();
   co_return true;
+}
+
+template <class Transport>
+void Http1Connection<Transport>::resolve_hop(HopConnection& hop, const net::Target& where) {
+  hop.address = Address{where, {}, where.tls ? run_.hop_tls_context() : nullptr};
+  hop.resolved = true;
+  for (const Origin& origin : run_.origins) {
+    if (same_origin(origin.address.where, where)) {
+      hop.address.endpoints = origin.address.endpoints;
+      return;
+    }
+  }
+  // A blocking lookup: the worker's io_context runs without locks (one thread), which Asio's
+  // asynchronous resolver (a thread of its own) cannot post to. Loopback addresses and
+  // /etc/hosts names answer at once; the result is kept for the connection's next hops there.
+  asio::ip::tcp::resolver resolver(worker_.io());
+  error_code ec;
+  const auto results = resolver.resolve(where.host, std::to_string(where.port), ec);
+  if (ec) {
+    hop.resolved = false;  // try again on the next hop there
+    return;
+  }
+  for (const auto& entry : results) hop.address.endpoints.push_back(entry.endpoint());
 }
 
 template <class Transport>

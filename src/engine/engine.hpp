@@ -82,7 +82,8 @@ struct EngineConfig {
 
 struct EngineResult {
   stats::RunStats stats;  // merged over workers
-  // Per target, by index, merged over workers (empty for a run of one target).
+  // Per target, by index, merged over workers (empty for a run of one target, or of more than
+  // kMaxTargetBreakdown).
   std::vector<stats::RunStats> target_stats;
   std::vector<Record> kept;  // the first keep_records records, by request id
   std::int64_t started_unix_ns = 0;

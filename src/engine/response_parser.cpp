@@ -64,14 +64,15 @@ void ResponseParser::start(bool head_request) {
   captured_.clear();
   location_.clear();
   field_matched_ = 0;
-  field_is_location_ = in_value_ = false;
+  field_is_location_ = in_value_ = location_done_ = false;
 }
 
 int ResponseParser::on_header_field(llhttp_t* parser, const char* data, std::size_t size) {
   const int status = parser->status_code;
   if (status < 300 || status >= 400) return 0;  // only redirects' fields are looked at
   ResponseParser& p = self(parser);
-  if (p.in_value_) {  // a new field begins
+  if (p.headers_done_) return 0;  // trailers of a chunked body carry no Location
+  if (p.in_value_) {              // a new field begins
     p.in_value_ = false;
     p.field_matched_ = 0;
   }
@@ -92,8 +93,10 @@ int ResponseParser::on_header_value(llhttp_t* parser, const char* data, std::siz
   const int status = parser->status_code;
   if (status < 300 || status >= 400) return 0;
   ResponseParser& p = self(parser);
+  if (p.headers_done_) return 0;
   p.in_value_ = true;
-  if (p.field_is_location_ && p.location_.size() < 8192) {
+  // The first Location field only (a second one is ignored, not appended to it).
+  if (p.field_is_location_ && !p.location_done_ && p.location_.size() < 8192) {
     p.location_.append(data, size);
   }
   return 0;
@@ -102,6 +105,7 @@ int ResponseParser::on_header_value(llhttp_t* parser, const char* data, std::siz
 int ResponseParser::on_header_value_complete(llhttp_t* parser) {
   ResponseParser& p = self(parser);
   p.in_value_ = true;  // the next field callback starts a new name
+  if (p.field_is_location_ && !p.headers_done_) p.location_done_ = true;
   return 0;
 }
 
@@ -169,6 +173,7 @@ ResponseParser::Step ResponseParser::parse(const char* data, std::size_t size, s
       headers_done_ = false;
       status_ = 0;
       location_.clear();
+      location_done_ = false;
       llhttp_reset(&parser_);
       parser_.settings = const_cast<void*>(static_cast<const void*>(base_));
     }

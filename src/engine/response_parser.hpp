@@ -81,6 +81,7 @@ class ResponseParser {
   std::size_t field_matched_ = 0;
   bool field_is_location_ = false;
   bool in_value_ = false;
+  bool location_done_ = false;  // the first Location field is complete
   std::string location_;
 };
 

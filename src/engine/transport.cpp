@@ -43,6 +43,7 @@ Task<ErrorCategory> TlsTransport::open(const Address& address) {
     close();
     co_return ErrorCategory::tls;
   }
+  tls_.reset();  // the last connection's stream: nothing is pending on it any more
   tls_.emplace(socket_, *address.tls);
   net::prepare_client_handshake(*tls_, address.where.host);
   error_code ec;

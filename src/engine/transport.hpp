@@ -76,10 +76,11 @@ class TlsTransport {
   Task<std::size_t> read_some(boost::asio::mutable_buffer space, boost::system::error_code& ec) {
     return tls_->async_read_some(space, into(ec));
   }
+  // Closes the socket only: an operation still pending on the TLS stream completes (aborted) with
+  // the stream alive; open() makes a fresh stream.
   void close() {
     boost::system::error_code ignored;
     socket_.close(ignored);
-    tls_.reset();
   }
   bool refused_http2() const { return refused_http2_; }
 

@@ -34,7 +34,8 @@ Worker::Worker(SharedRun& run, const std::vector<std::uint32_t>& origins, Finish
     connections_.push_back(make_connection(*this, run_, run_.origins[origin]));
   }
   if (run_.config.store != nullptr) store_batch_.reserve(kBatchSize);
-  if (run_.targets.size() > 1) target_stats_.resize(run_.targets.size());
+  const std::size_t targets = run_.targets.size();
+  if (targets > 1 && targets <= kMaxTargetBreakdown) target_stats_.resize(targets);
 }
 
 Worker::~Worker() {

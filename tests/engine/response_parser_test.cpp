@@ -56,6 +56,21 @@ TEST_P(WholeAndBytewise, NotesTheLocationOfARedirectOnlyWhenAsked) {
   plain.start(false);
   EXPECT_EQ(feed(plain, redirect, GetParam()).step, Step::done);
   EXPECT_EQ(plain.location(), "");
+
+  // Two Location fields: the first counts (not the two run together); a trailer named Location
+  // after a chunked body is no field of the head.
+  const std::string twice =
+      "HTTP/1.1 301 Moved\r\nLocation: /first\r\nLocation: /second\r\nTransfer-Encoding: "
+      "chunked\r\n\r\n3\r\nabc\r\n0\r\nLocation: /trailer\r\n\r\n";
+  noting.start(false);
+  EXPECT_EQ(feed(noting, twice, GetParam()).step, Step::done);
+  EXPECT_EQ(noting.location(), "/first");
+  const std::string trailer_only =
+      "HTTP/1.1 302 Found\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nLocation: "
+      "/trailer\r\n\r\n";
+  noting.start(false);
+  EXPECT_EQ(feed(noting, trailer_only, GetParam()).step, Step::done);
+  EXPECT_EQ(noting.location(), "");
 }
 
 TEST_P(WholeAndBytewise, ParsesAKeepAliveResponse) {

@@ -279,6 +279,29 @@ TEST_F(TargetsTest, AnHttpTargetRedirectedToHttpsVerifiesTheCertificate) {
   EXPECT_EQ(summary["errors"]["tls"], 2) << summary.dump();
 }
 
+TEST_F(TargetsTest, AnHttpsTargetOrHopThatHangsTimesOut) {
+  // The watchdog closes a TLS connection with a read pending (the stream must outlive it).
+  server::ServeConfig config;
+  config.port = 0;
+  config.threads = 1;
+  config.tls_cert = std::string(CCLOAD_TEST_DATA) + "/server.pem";
+  config.tls_key = std::string(CCLOAD_TEST_DATA) + "/server.key";
+  server::TargetServer secure(config);
+  const std::string ca = std::string(CCLOAD_TEST_DATA) + "/ca.pem";
+  auto summary = run_ccload_json({"run", secure.base_url() + "/hang", "-n", "4", "-c", "2",
+                                  "--timeout", "200ms", "--cacert", ca, "--no-store"},
+                                 dir.path());
+  EXPECT_EQ(summary["errors"]["timeout"], 4) << summary.dump();
+  RecordingServer plain([&](const ReceivedRequest&, std::uint64_t) {
+    return redirect_to(302, secure.base_url() + "/hang");
+  });
+  summary = run_ccload_json({"run", plain.url("/"), "-n", "4", "-c", "2", "--timeout", "200ms",
+                             "--cacert", ca, "--no-store"},
+                            dir.path());
+  EXPECT_EQ(summary["errors"]["timeout"], 4) << summary.dump();
+  EXPECT_EQ(summary["redirected"], 4);
+}
+
 TEST_F(TargetsTest, A303AfterAPostBecomesAGetWithoutItsBody) {
   RecordingServer server([&](const ReceivedRequest& request, std::uint64_t) {
     if (request.target == "/submit") return redirect_to(303, "/result");
