@@ -302,6 +302,44 @@ TEST_F(TargetsTest, AnHttpsTargetOrHopThatHangsTimesOut) {
   EXPECT_EQ(summary["redirected"], 4);
 }
 
+TEST_F(TargetsTest, FirstAndLastByteCountFromTheSendAfterTheConnect) {
+  // Not a timing assertion but an invariant: connect, then last byte after the send, fit in the
+  // total of every request (a last byte counted from before the connect would not).
+  server::ServeConfig config;
+  config.port = 0;
+  config.threads = 1;
+  config.tls_cert = std::string(CCLOAD_TEST_DATA) + "/server.pem";
+  config.tls_key = std::string(CCLOAD_TEST_DATA) + "/server.key";
+  server::TargetServer secure(config);
+  RecordingServer plain([&](const ReceivedRequest& request, std::uint64_t) {
+    if (request.target == "/go") return redirect_to(302, secure.base_url() + "/get");
+    ScriptedResponse response;
+    response.close_after = true;  // every request connects again
+    return response;
+  });
+  ProcessResult result =
+      run_ccload({"run", secure.base_url() + "/get", plain.url("/plain"), plain.url("/go"), "-n",
+                  "60", "-c", "3", "--cacert", std::string(CCLOAD_TEST_DATA) + "/ca.pem"},
+                 dir.path());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  Database db(dir / "load.db", Database::Mode::read_only);
+  auto rows = db.prepare(
+      "SELECT COUNT(*), SUM(CONNECT > 0), SUM(TTFB <= TTLB AND CONNECT + TTLB <= RESPONSETIME + "
+      "1e-6) FROM LOADTEST WHERE STATUS = 200 AND REDIRECTS = 0");
+  ASSERT_TRUE(rows.step());
+  EXPECT_EQ(rows.column_int(0), 40);
+  EXPECT_GE(rows.column_int(1), 20) << "the plain target connects every time";
+  EXPECT_EQ(rows.column_int(2), 40);
+  // A redirected request's first and last byte count from its first send, so they include the
+  // hop's connect; its connect sums the first connect and the hop's.
+  rows = db.prepare(
+      "SELECT COUNT(*), SUM(TTFB <= TTLB AND TTLB <= RESPONSETIME + 1e-6 AND CONNECT > 0) FROM "
+      "LOADTEST WHERE STATUS = 200 AND REDIRECTS = 1");
+  ASSERT_TRUE(rows.step());
+  EXPECT_EQ(rows.column_int(0), 20);
+  EXPECT_EQ(rows.column_int(1), 20);
+}
+
 TEST_F(TargetsTest, A303AfterAPostBecomesAGetWithoutItsBody) {
   RecordingServer server([&](const ReceivedRequest& request, std::uint64_t) {
     if (request.target == "/submit") return redirect_to(303, "/result");
