@@ -55,7 +55,10 @@ RunOptions::RunOptions(CLI::App& app) {
   app_->add_option("-d,--data", in_.data,
                    "JSON request body, or @FILE to read it from a file (sent with "
                    "Content-Type: application/json)");
-  app_->add_option("-H,--header", in_.headers, "Extra header 'Name: value' (repeatable)");
+  // Repeatable options take one value each time they are given, so that `-H 'A: b' URL` keeps
+  // URL a URL (CLI11 would otherwise give every following word to the option).
+  app_->add_option("-H,--header", in_.headers, "Extra header 'Name: value' (repeatable)")
+      ->allow_extra_args(false);
   app_->add_option("--timeout", in_.timeout,
                    "Per-request timeout: 30, 1.5, 200ms, 5s; 0 = none (default: config "
                    "`timeout`, else 30s)");
@@ -88,10 +91,11 @@ RunOptions::RunOptions(CLI::App& app) {
                  "(on a terminal it is always shown)");
   app_->add_option("--fail-on", in_.fail_on,
                    "Fail the run (exit 3) unless it meets EXPR: p95<200ms, ttfb.p50<20ms, "
-                   "errors<1%, rps>=1000, status.5xx==0 (repeatable; or separated by commas)");
+                   "errors<1%, rps>=1000, status.5xx==0 (repeatable; or separated by commas)")
+      ->allow_extra_args(false);
   app_->add_option("--baseline", in_.baseline,
                    "Compare this run at its end with a stored run: last (the last run of the "
-                   "same URL and method) or a run id");
+                   "same targets) or a run id");
   app_->add_flag("--fail-on-regression", run_.fail_on_regression,
                  "With --baseline: a regression against it is exit 3");
   app_->add_option("--tolerance", in_.tolerance,

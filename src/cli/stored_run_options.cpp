@@ -15,7 +15,8 @@ ReportOptions::ReportOptions(CLI::App& app) {
   app_->add_option("--db", report_.database,
                    "SQLite database (default: DATABASE_URL, else load.db)");
   app_->add_option("--fail-on", fail_on_,
-                   "Judge the stored run: exit 3 unless it meets EXPR (as with run)");
+                   "Judge the stored run: exit 3 unless it meets EXPR (as with run)")
+      ->allow_extra_args(false);
 }
 
 ReportCommand ReportOptions::finish() const {

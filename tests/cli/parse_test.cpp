@@ -281,6 +281,17 @@ TEST(ParseTargets, SeveralUrlsOnTheCommandLineKeepTheirOrder) {
   EXPECT_EQ(run.max_redirects, 10u);
 }
 
+TEST(ParseTargets, RepeatableOptionsTakeOneValueAndLeaveTheUrlsAlone) {
+  RunCommand run = parse_run(
+      {"run", "-H", "X-A: 1", "http://a/1", "--fail-on", "p95<1s", "http://b/2", "-H", "X-B: 2"});
+  EXPECT_EQ(run.urls, (std::vector<std::string>{"http://a/1", "http://b/2"}));
+  EXPECT_EQ(run.headers.size(), 2u);
+  EXPECT_EQ(run.thresholds.size(), 1u);
+  Command report = parse({"report", "--fail-on", "p95<1s", "7"});
+  ASSERT_TRUE(std::holds_alternative<ReportCommand>(report));
+  EXPECT_EQ(std::get<ReportCommand>(report).run, "7");
+}
+
 TEST(ParseTargets, MaxRedirectsTakesZeroToTurnThemOff) {
   EXPECT_EQ(parse_run({"run", "http://a/", "--max-redirects", "0"}).max_redirects, 0u);
   EXPECT_EQ(parse_run({"run", "http://a/", "--max-redirects", "3"}).max_redirects, 3u);
