@@ -6,18 +6,18 @@
 #include <set>
 
 #include "cli/command.hpp"
+#include "core/target.hpp"
 
 namespace ccload::cli {
 
 namespace {
 
 const std::set<std::string> kSubcommands = {"run", "history", "serve", "report", "compare"};
-const std::vector<std::string> kMethods = {"GET",    "POST", "PUT",    "PATCH",
-                                           "DELETE", "HEAD", "OPTIONS"};
 
 bool is_method_flag(const std::string& token) {
   return token.size() > 1 && token[0] == '-' &&
-         std::find(kMethods.begin(), kMethods.end(), token.substr(1)) != kMethods.end();
+         std::find(kHttpMethods.begin(), kHttpMethods.end(), std::string_view(token).substr(1)) !=
+             kHttpMethods.end();
 }
 
 bool contains(const std::vector<std::string>& args, const std::string& token) {

@@ -17,25 +17,7 @@ namespace ccload::cli {
 
 namespace {
 
-// The methods of `run -m` (kMethods in parse.cpp).
-constexpr std::array<std::string_view, 7> kMethods = {"GET",    "POST", "PUT",    "PATCH",
-                                                      "DELETE", "HEAD", "OPTIONS"};
-constexpr const char* kMethodList = "GET, POST, PUT, PATCH, DELETE, HEAD and OPTIONS";
 constexpr std::size_t kQuoteLimit = 80;
-
-// Text as it may stand in a one-line message: control bytes shown as \xNN.
-std::string printable(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) {
-      out += fmt::format("\\x{:02x}", byte);
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 // Offending text for a message: printable, and at most about kQuoteLimit characters.
 std::string shortened(std::string_view text) {
@@ -64,7 +46,7 @@ std::pair<std::string_view, std::string_view> split_word(std::string_view text) 
 }
 
 bool is_method(std::string_view word) {
-  return std::any_of(kMethods.begin(), kMethods.end(),
+  return std::any_of(kHttpMethods.begin(), kHttpMethods.end(),
                      [&](std::string_view method) { return iequals(word, method); });
 }
 
@@ -180,7 +162,7 @@ class Parser {
     }
     if (!is_method(method)) {
       fail(number, fmt::format("'{}' is not 'METHOD URL': the methods are {}", shortened(text),
-                               kMethodList));
+                               kHttpMethodList));
     }
     if (!extra.empty()) {
       fail(number, fmt::format("'{}' has text after the URL: write 'METHOD URL' alone on the "

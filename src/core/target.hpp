@@ -3,14 +3,21 @@
 // the command line, or a targets file in vegeta's format). Requests go to the targets in turn:
 // request k (0-based) to target k mod T.
 
+#include <array>
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace ccload {
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+// The HTTP methods ccload sends (-m, the seed's -GET ..., a targets file), upper case.
+inline constexpr std::array<std::string_view, 7> kHttpMethods = {
+    "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"};
+inline constexpr const char* kHttpMethodList = "GET, POST, PUT, PATCH, DELETE, HEAD and OPTIONS";
 
 // Figures per target are kept for runs of up to this many targets (each costs every worker a set
 // of histograms); a run of more has its totals, and every request's own URL in the store.

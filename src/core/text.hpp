@@ -15,6 +15,25 @@ inline bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
+// Text as it may stand in a one-line message: control bytes (line breaks among them) shown as
+// \xNN, everything else as it is.
+inline std::string printable(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 // Standard base64 (RFC 4648) with padding, for HTTP Basic credentials.
 inline std::string base64(std::string_view bytes) {
   static constexpr char kAlphabet[] =

@@ -7,6 +7,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/text.hpp"
+
 namespace ccload::stats {
 
 namespace {
@@ -15,20 +17,6 @@ constexpr const char* kFigures =
     "figures: [total.|ttfb.|ttlb.|connect.](mean|min|max|pN) with us/ms/s, errors, failed, "
     "succeeded, requests (a count, or with % a share), status.CODE or status.Nxx, "
     "error.CATEGORY, rps; for example p95<200ms, errors<1%, rps>=1000";
-
-// The expression as it may be quoted in a one-line message: control bytes shown as \xNN.
-std::string printable(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) {
-      out += fmt::format("\\x{:02x}", byte);
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 [[noreturn]] void fail(std::string_view expression, std::string_view problem) {
   throw ThresholdError(

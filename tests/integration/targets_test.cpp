@@ -37,6 +37,21 @@ ScriptedResponse redirect_to(int status, std::string location) {
   return response;
 }
 
+// The built-in server on a free port, one thread; over https with the test CA's certificate.
+server::ServeConfig plain_server() {
+  server::ServeConfig config;
+  config.port = 0;
+  config.threads = 1;
+  return config;
+}
+server::ServeConfig https_server() {
+  server::ServeConfig config = plain_server();
+  config.tls_cert = std::string(CCLOAD_TEST_DATA) + "/server.pem";
+  config.tls_key = std::string(CCLOAD_TEST_DATA) + "/server.key";
+  return config;
+}
+std::string test_ca() { return std::string(CCLOAD_TEST_DATA) + "/ca.pem"; }
+
 class TargetsTest : public ::testing::Test {
  protected:
   TempDir dir;
@@ -259,18 +274,13 @@ TEST_F(TargetsTest, ARedirectToAnotherOriginUsesAConnectionOfItsOwn) {
 }
 
 TEST_F(TargetsTest, AnHttpTargetRedirectedToHttpsVerifiesTheCertificate) {
-  server::ServeConfig config;
-  config.port = 0;
-  config.threads = 1;
-  config.tls_cert = std::string(CCLOAD_TEST_DATA) + "/server.pem";
-  config.tls_key = std::string(CCLOAD_TEST_DATA) + "/server.key";
-  server::TargetServer secure(config);
+  server::TargetServer secure(https_server());
   RecordingServer plain([&](const ReceivedRequest&, std::uint64_t) {
     return redirect_to(308, secure.base_url() + "/get");
   });
-  auto summary = run_ccload_json({"run", plain.url("/"), "-n", "6", "-c", "1", "--cacert",
-                                  std::string(CCLOAD_TEST_DATA) + "/ca.pem", "--no-store"},
-                                 dir.path());
+  auto summary = run_ccload_json(
+      {"run", plain.url("/"), "-n", "6", "-c", "1", "--cacert", test_ca(), "--no-store"},
+      dir.path());
   EXPECT_EQ(summary["status_codes"]["200"], 6) << summary.dump();
   EXPECT_EQ(summary["redirected"], 6);
   // Without the CA the hop's certificate is not trusted: a tls failure, not a success.
@@ -281,13 +291,8 @@ TEST_F(TargetsTest, AnHttpTargetRedirectedToHttpsVerifiesTheCertificate) {
 
 TEST_F(TargetsTest, AnHttpsTargetOrHopThatHangsTimesOut) {
   // The watchdog closes a TLS connection with a read pending (the stream must outlive it).
-  server::ServeConfig config;
-  config.port = 0;
-  config.threads = 1;
-  config.tls_cert = std::string(CCLOAD_TEST_DATA) + "/server.pem";
-  config.tls_key = std::string(CCLOAD_TEST_DATA) + "/server.key";
-  server::TargetServer secure(config);
-  const std::string ca = std::string(CCLOAD_TEST_DATA) + "/ca.pem";
+  server::TargetServer secure(https_server());
+  const std::string ca = test_ca();
   auto summary = run_ccload_json({"run", secure.base_url() + "/hang", "-n", "4", "-c", "2",
                                   "--timeout", "200ms", "--cacert", ca, "--no-store"},
                                  dir.path());
@@ -305,12 +310,7 @@ TEST_F(TargetsTest, AnHttpsTargetOrHopThatHangsTimesOut) {
 TEST_F(TargetsTest, FirstAndLastByteCountFromTheSendAfterTheConnect) {
   // Not a timing assertion but an invariant: connect, then last byte after the send, fit in the
   // total of every request (a last byte counted from before the connect would not).
-  server::ServeConfig config;
-  config.port = 0;
-  config.threads = 1;
-  config.tls_cert = std::string(CCLOAD_TEST_DATA) + "/server.pem";
-  config.tls_key = std::string(CCLOAD_TEST_DATA) + "/server.key";
-  server::TargetServer secure(config);
+  server::TargetServer secure(https_server());
   RecordingServer plain([&](const ReceivedRequest& request, std::uint64_t) {
     if (request.target == "/go") return redirect_to(302, secure.base_url() + "/get");
     ScriptedResponse response;
@@ -319,7 +319,7 @@ TEST_F(TargetsTest, FirstAndLastByteCountFromTheSendAfterTheConnect) {
   });
   ProcessResult result =
       run_ccload({"run", secure.base_url() + "/get", plain.url("/plain"), plain.url("/go"), "-n",
-                  "60", "-c", "3", "--cacert", std::string(CCLOAD_TEST_DATA) + "/ca.pem"},
+                  "60", "-c", "3", "--cacert", test_ca()},
                  dir.path());
   ASSERT_EQ(result.exit_code, 0) << result.err;
   Database db(dir / "load.db", Database::Mode::read_only);
@@ -396,10 +396,7 @@ TEST_F(TargetsTest, ALoopAndTooManyHopsFailAsRedirect) {
   EXPECT_EQ(server.request_count(), 10u) << "/ping, /pong, then the loop is seen";
   EXPECT_TRUE(contains(result.out, "redirect")) << result.out;
 
-  server::ServeConfig config;
-  config.port = 0;
-  config.threads = 1;
-  server::TargetServer target(config);
+  server::TargetServer target(plain_server());
   summary = run_ccload_json({"run", target.base_url() + "/redirect/5", "-n", "4", "-c", "1",
                              "--max-redirects", "3", "--no-store"},
                             dir.path());
@@ -424,10 +421,7 @@ TEST_F(TargetsTest, MaxRedirectsZeroTakesTheRedirectAsTheResponse) {
 }
 
 TEST_F(TargetsTest, SeveralTargetsOverHttp2) {
-  server::ServeConfig config;
-  config.port = 0;
-  config.threads = 1;
-  server::TargetServer one(config), two(config);
+  server::TargetServer one(plain_server()), two(plain_server());
   auto summary = run_ccload_json({"run", one.base_url() + "/get", two.base_url() + "/status/201",
                                   "-n", "41", "-c", "2", "--http2", "--streams", "3", "--no-store"},
                                  dir.path());
