@@ -7,7 +7,7 @@ namespace ccload::stats {
 bool generator_limited(const TimingSummary& loop_lag, const std::vector<WorkerLoad>& workers) {
   if (loop_lag.count > 0 && loop_lag.p99 > kLagLimit_s) return true;
   return std::any_of(workers.begin(), workers.end(), [](const WorkerLoad& w) {
-    return w.wall_s > 0 && w.saturated_s > kSaturatedShare * w.wall_s;
+    return w.wall_s >= kMinWatched_s && w.saturated_s > kSaturatedShare * w.wall_s;
   });
 }
 

@@ -26,8 +26,11 @@ struct WorkerLoad {
 inline constexpr double kBusyFraction = 0.90;
 // A run is generator-limited when the loop-lag p99 is above this (seconds) ...
 inline constexpr double kLagLimit_s = 0.001;
-// ... or some worker was saturated for more than this fraction of its wall time.
+// ... or some worker was saturated for more than this fraction of its wall time, when it was
+// watched for at least kMinWatched_s (two monitor ticks: over a run of a fraction of a millisecond,
+// against a dead server say, any thread is busy all the time, which says nothing).
 inline constexpr double kSaturatedShare = 0.20;
+inline constexpr double kMinWatched_s = 0.02;
 
 struct GeneratorLoad {
   Histogram loop_lag;  // ns: how late each monitor tick woke, over every worker

@@ -44,6 +44,11 @@ TEST(GeneratorCheck, SaturatedForMoreThanAFifthOfTheRunIsLimited) {
   EXPECT_FALSE(check_generator(load).limited);
   load.workers[1].saturated_s = 2.1;
   EXPECT_TRUE(check_generator(load).limited);
+  // A worker watched for 0.2 ms (a run against a dead server) is busy all of it: no verdict.
+  load.workers = {{0.0002, 0.0002, 0.0002}};
+  EXPECT_FALSE(check_generator(load).limited);
+  load.workers = {{0.02, 0.02, 0.02}};
+  EXPECT_TRUE(check_generator(load).limited);
 }
 
 RunSummary paced_summary(ErrorCategory error, const GeneratorLoad& load) {
