@@ -314,7 +314,13 @@ TEST_F(StorageTest, AStoreStillDrainingAfterTheLoadShowsItsProgress) {
     Database d(db, Database::Mode::read_write);
     d.busy_timeout(5000);
     const auto give_up = std::chrono::steady_clock::now() + 20s;
-    while (query_int(db, "SELECT COUNT(*) FROM RUNS") < 2) {
+    // Polled on this connection, which waits out a lock (busy timeout) instead of throwing: the
+    // run opening the database may hold it for a moment, and a throw here would end the process.
+    auto runs = [&] {
+      auto count = d.prepare("SELECT COUNT(*) FROM RUNS");
+      return count.step() ? count.column_int(0) : 0;
+    };
+    while (runs() < 2) {
       if (std::chrono::steady_clock::now() > give_up) return;
       std::this_thread::sleep_for(5ms);
     }
