@@ -37,7 +37,18 @@ struct RunFacts {
   std::optional<double> start_rate;        // --start-rate with --stages, requests per second
   std::int64_t started_unix_ns = 0;        // wall clock when the first request was due
   double duration_s = 0;                   // first request due -> last response (or the stop)
-  bool interrupted = false;                // Ctrl-C
+  // Stopped before its end: by a signal (stop_signal), or its process died before writing its
+  // end (cut_short, known only to a stored run).
+  bool interrupted = false;
+  // The signal that stopped the run: "SIGINT", "SIGTERM" or "SIGHUP"; empty when none did.
+  std::string stop_signal;
+  // Read back from a database: the run's process never wrote its end (killed, OOM, a drained
+  // node); its figures are computed from the rows it had committed.
+  bool cut_short = false;
+  // Requests whose scheduled time came (--rate, --stages) but that could not be sent before -z
+  // or the last stage ended: the server (or -c) could not keep up with the rate. Never sent,
+  // never in `requests`.
+  std::uint64_t dropped = 0;
   std::uint64_t connections_opened = 0;
   std::string protocol = "HTTP/1.1";  // "HTTP/1.1" or "HTTP/2" (--http2)
   unsigned streams = 1;               // requests in flight per connection at most (--streams)
