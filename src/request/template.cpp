@@ -180,7 +180,7 @@ Template Template::compile(std::string_view text, const TemplateOptions& options
   t.escape_ = options.escape;
   t.data_ = options.data;
   auto fail = [&](std::size_t at, std::string_view problem) {
-    throw TemplateError(fmt::format("{}: {} at {}", options.part, problem, position(text, at)));
+    throw TemplateError(fmt::format("{} at {}: {}", options.part, position(text, at), problem));
   };
   std::size_t pos = 0;
   while (pos < text.size()) {

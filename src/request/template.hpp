@@ -14,9 +14,10 @@
 //
 // Contracts:
 // - compile() runs once per run (at the edge: it throws TemplateError, a one-line message naming
-//   the part, the problem and its column, or line and column for text with line breaks). The
-//   environment is read only there, through the lookup it is given, so an {{env}} field is text
-//   from then on.
+//   the part, where (the field's column, or line and column in text with line breaks), the
+//   problem and the fix: "the body at line 3, column 9: unknown field {{user}}; the fields are
+//   ..."). The environment is read only there, through the lookup it is given, so an {{env}}
+//   field is text from then on.
 // - fill() appends to the caller's buffer and never allocates once the buffer holds
 //   max_filled_size() bytes (reserve that once per connection). It is const: one Template serves
 //   every worker at once; the random fields draw from the caller's (per-worker) Rng, in the order

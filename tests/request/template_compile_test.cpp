@@ -92,9 +92,9 @@ TEST(TemplateCompile, MaxFilledSizeBoundsEveryField) {
 
 TEST(TemplateCompile, UnknownField) {
   EXPECT_EQ(error_of("{\"id\": \"{{user}}\"}"),
-            "the body: unknown field {{user}}; the fields are {{seq}}, {{uuid}}, {{randint A B}}, "
-            "{{randstr N}}, {{now_ms}}, {{env NAME}} and {{col NAME}} (write {{{{ for a literal "
-            "{{) at column 9");
+            "the body at column 9: unknown field {{user}}; the fields are {{seq}}, {{uuid}}, "
+            "{{randint A B}}, {{randstr N}}, {{now_ms}}, {{env NAME}} and {{col NAME}} (write {{{{ "
+            "for a literal {{)");
   EXPECT_NE(error_of("{{}}").find("unknown field {{}}"), std::string::npos);
   EXPECT_NE(error_of("{{ SEQ }}").find("unknown field {{ SEQ }}"), std::string::npos);
   EXPECT_NE(error_of("{{{seq}}}").find("unknown field {{{seq}}"), std::string::npos);
@@ -113,53 +113,54 @@ TEST(TemplateCompile, PositionIsLineAndColumnInTextWithLineBreaks) {
 
 TEST(TemplateCompile, UnclosedField) {
   EXPECT_EQ(error_of("id={{seq", Escape::none, &users(), "the URL"),
-            "the URL: {{ is never closed; end the field with }}, or write {{{{ for a literal {{ at "
-            "column 4");
+            "the URL at column 4: {{ is never closed; end the field with }}, or write {{{{ for a "
+            "literal {{");
   EXPECT_NE(error_of("{{seq}} {{").find("never closed"), std::string::npos);
   EXPECT_NE(error_of("{{seq} }").find("never closed"), std::string::npos);
 }
 
 TEST(TemplateCompile, ArgumentsOfFieldsWithoutThem) {
-  EXPECT_EQ(error_of("{{seq 1}}"), "the body: {{seq}} takes no arguments at column 1");
-  EXPECT_EQ(error_of("x{{uuid v4}}"), "the body: {{uuid}} takes no arguments at column 2");
-  EXPECT_EQ(error_of("{{now_ms s}}"), "the body: {{now_ms}} takes no arguments at column 1");
+  EXPECT_EQ(error_of("{{seq 1}}"), "the body at column 1: {{seq}} takes no arguments");
+  EXPECT_EQ(error_of("x{{uuid v4}}"), "the body at column 2: {{uuid}} takes no arguments");
+  EXPECT_EQ(error_of("{{now_ms s}}"), "the body at column 1: {{now_ms}} takes no arguments");
 }
 
 TEST(TemplateCompile, Randint) {
   EXPECT_EQ(error_of("{{randint 9 1}}"),
-            "the body: {{randint A B}} needs A <= B, not 9 > 1 at column 1");
+            "the body at column 1: {{randint A B}} needs A <= B, not 9 > 1");
   const std::string needs =
-      "the body: {{randint A B}} needs two whole numbers, as in {{randint 1 100}}, not ";
-  EXPECT_EQ(error_of("{{randint}}"), needs + "{{randint}} at column 1");
-  EXPECT_EQ(error_of("{{randint 1}}"), needs + "{{randint 1}} at column 1");
-  EXPECT_EQ(error_of("{{randint 1 2 3}}"), needs + "{{randint 1 2 3}} at column 1");
-  EXPECT_EQ(error_of("{{randint a 2}}"), needs + "{{randint a 2}} at column 1");
-  EXPECT_EQ(error_of("{{randint 1 2.5}}"), needs + "{{randint 1 2.5}} at column 1");
-  EXPECT_EQ(error_of("{{randint +1 2}}"), needs + "{{randint +1 2}} at column 1");
+      "the body at column 1: {{randint A B}} needs two whole numbers, as in {{randint 1 100}}, "
+      "not ";
+  EXPECT_EQ(error_of("{{randint}}"), needs + "{{randint}}");
+  EXPECT_EQ(error_of("{{randint 1}}"), needs + "{{randint 1}}");
+  EXPECT_EQ(error_of("{{randint 1 2 3}}"), needs + "{{randint 1 2 3}}");
+  EXPECT_EQ(error_of("{{randint a 2}}"), needs + "{{randint a 2}}");
+  EXPECT_EQ(error_of("{{randint 1 2.5}}"), needs + "{{randint 1 2.5}}");
+  EXPECT_EQ(error_of("{{randint +1 2}}"), needs + "{{randint +1 2}}");
   EXPECT_EQ(error_of("{{randint 1 99999999999999999999}}"),
-            needs + "{{randint 1 99999999999999999999}} at column 1");
+            needs + "{{randint 1 99999999999999999999}}");
   (void)compile("{{randint -9223372036854775808 9223372036854775807}}");
   (void)compile("{{randint 5 5}}");
 }
 
 TEST(TemplateCompile, Randstr) {
   const std::string needs =
-      "the body: {{randstr N}} needs a length N from 1 to 65536, as in {{randstr 12}}, not ";
-  EXPECT_EQ(error_of("{{randstr}}"), needs + "{{randstr}} at column 1");
-  EXPECT_EQ(error_of("{{randstr 0}}"), needs + "{{randstr 0}} at column 1");
-  EXPECT_EQ(error_of("{{randstr 65537}}"), needs + "{{randstr 65537}} at column 1");
-  EXPECT_EQ(error_of("{{randstr -1}}"), needs + "{{randstr -1}} at column 1");
-  EXPECT_EQ(error_of("{{randstr 1 2}}"), needs + "{{randstr 1 2}} at column 1");
+      "the body at column 1: {{randstr N}} needs a length N from 1 to 65536, as in {{randstr 12}}, "
+      "not ";
+  EXPECT_EQ(error_of("{{randstr}}"), needs + "{{randstr}}");
+  EXPECT_EQ(error_of("{{randstr 0}}"), needs + "{{randstr 0}}");
+  EXPECT_EQ(error_of("{{randstr 65537}}"), needs + "{{randstr 65537}}");
+  EXPECT_EQ(error_of("{{randstr -1}}"), needs + "{{randstr -1}}");
+  EXPECT_EQ(error_of("{{randstr 1 2}}"), needs + "{{randstr 1 2}}");
   EXPECT_EQ(compile("{{randstr 65536}}").max_filled_size(), 65536u);
 }
 
 TEST(TemplateCompile, Env) {
   EXPECT_EQ(error_of("{{env}}"),
-            "the body: {{env NAME}} needs a variable name, as in "
-            "{{env API_TOKEN}} at column 1");
+            "the body at column 1: {{env NAME}} needs a variable name, as in {{env API_TOKEN}}");
   EXPECT_EQ(error_of("{{env MISSING}}"),
-            "the body: the environment variable MISSING is not set (for {{env MISSING}}); set it, "
-            "or write the text itself at column 1");
+            "the body at column 1: the environment variable MISSING is not set (for {{env "
+            "MISSING}}); set it, or write the text itself");
   // Without a lookup no variable is set.
   try {
     (void)Template::compile("{{env TOKEN}}", {});
@@ -168,8 +169,8 @@ TEST(TemplateCompile, Env) {
     EXPECT_NE(std::string(error.what()).find("TOKEN is not set"), std::string::npos);
   }
   EXPECT_EQ(error_of("{{env NEWLINE}}", Escape::header, &users(), "header X-Token"),
-            "header X-Token: the environment variable NEWLINE holds a line break or another "
-            "control byte, which a header value cannot hold at column 1");
+            "header X-Token at column 1: the environment variable NEWLINE holds a line break or "
+            "another control byte, which a header value cannot hold");
   EXPECT_EQ(compile("{{env NEWLINE}}", Escape::json).static_text(), "a\\r\\nb");
 }
 
@@ -189,34 +190,33 @@ TEST(TemplateCompile, EnvIsReadOnceAtCompileTime) {
 
 TEST(TemplateCompile, Col) {
   EXPECT_EQ(error_of("{{col}}"),
-            "the body: {{col NAME}} needs a column name, as in {{col email}} "
-            "at column 1");
+            "the body at column 1: {{col NAME}} needs a column name, as in {{col email}}");
   EXPECT_EQ(
       error_of("{{col email}}", Escape::none, nullptr),
-      "the body: {{col email}} needs a data file (--data FILE.csv or FILE.jsonl) at column 1");
+      "the body at column 1: {{col email}} needs a data file (--data FILE.csv or FILE.jsonl)");
   EXPECT_EQ(error_of("{{col emial}}"),
-            "the body: the data file has no column 'emial'; its columns are: id, email, first name "
-            "at column 1");
+            "the body at column 1: the data file has no column 'emial'; its columns are: id, "
+            "email, first name");
   EXPECT_NE(error_of("{{col Email}}").find("no column 'Email'"), std::string::npos);
   EXPECT_NE(error_of("{{col first  name}}").find("no column 'first  name'"), std::string::npos);
 }
 
 TEST(TemplateCompile, UrlFieldsOnlyInThePathOrQuery) {
-  const std::string origin =
-      "the URL: a field cannot stand in the scheme, host or port (a run's connections go to one "
-      "origin); put it in the path or the query at column ";
+  auto origin = [](int column) {
+    return "the URL at column " + std::to_string(column) +
+           ": a field cannot stand in the scheme, host or port (a run's connections go to one "
+           "origin); put it in the path or the query";
+  };
   auto url_error = [](std::string_view text) {
     return error_of(text, Escape::url, &users(), "the URL");
   };
-  EXPECT_EQ(url_error("{{env TOKEN}}://h/"), origin + "1");
-  EXPECT_EQ(url_error("http://{{col id}}.example.com/"), origin + "8");
-  EXPECT_EQ(url_error("http://h:{{randint 1 9}}/"), origin + "10");
-  EXPECT_EQ(url_error("http://h"
-                      "{{seq}}"),
-            origin + "9");
+  EXPECT_EQ(url_error("{{env TOKEN}}://h/"), origin(1));
+  EXPECT_EQ(url_error("http://{{col id}}.example.com/"), origin(8));
+  EXPECT_EQ(url_error("http://h:{{randint 1 9}}/"), origin(10));
+  EXPECT_EQ(url_error("http://h{{seq}}"), origin(9));
   EXPECT_EQ(url_error("http://h/a#{{seq}}"),
-            "the URL: a field after # is never sent (the fragment stays in the client); put it in "
-            "the path or the query at column 12");
+            "the URL at column 12: a field after # is never sent (the fragment stays in the "
+            "client); put it in the path or the query");
   (void)compile("http://h/{{seq}}", Escape::url);
   (void)compile("http://h?id={{seq}}", Escape::url);
   (void)compile("https://h:8443/a/{{col id}}/b?x={{uuid}}&y={{randstr 4}}", Escape::url);
