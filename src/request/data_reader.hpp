@@ -16,7 +16,8 @@ namespace ccload::request {
 // Collects the header and the values of a data file into a DataSet's arena and offsets.
 class DataSet::Builder {
  public:
-  explicit Builder(std::string_view name);
+  // `needs` ends the message for an empty file: what a file of this format needs.
+  Builder(std::string_view name, std::string_view needs);
 
   // The header: columns in order. Throws on an empty name or one given twice.
   void add_column(std::string name, std::size_t line);
@@ -41,13 +42,14 @@ class DataSet::Builder {
 
  private:
   std::string name_;
+  std::string_view needs_;
   DataSet set_;
   std::size_t in_row_ = 0;
 };
 
 class CsvReader {
  public:
-  explicit CsvReader(std::string_view name) : out_(name) {}
+  explicit CsvReader(std::string_view name) : out_(name, "a header line and at least one row") {}
   void feed(std::string_view chunk);
   DataSet finish();
 
@@ -69,7 +71,8 @@ class CsvReader {
 
 class JsonlReader {
  public:
-  explicit JsonlReader(std::string_view name) : out_(name) {}
+  explicit JsonlReader(std::string_view name)
+      : out_(name, "one JSON object a line, such as {\"id\": 1}") {}
   void feed(std::string_view chunk);
   DataSet finish();
 

@@ -30,7 +30,8 @@ std::string DataSet::column_list() const {
   return list;
 }
 
-DataSet::Builder::Builder(std::string_view name) : name_(printable(name)) {
+DataSet::Builder::Builder(std::string_view name, std::string_view needs)
+    : name_(printable(name)), needs_(needs) {
   set_.offsets_.push_back(0);
 }
 
@@ -89,7 +90,7 @@ std::vector<std::string> DataSet::Builder::take_row() {
 
 DataSet DataSet::Builder::finish(bool empty_input) {
   if (empty_input || set_.names_.empty()) {
-    throw DataError(fmt::format("{} is empty; it needs a header line and at least one row", name_));
+    throw DataError(fmt::format("{} is empty; it needs {}", name_, needs_));
   }
   if (set_.rows_ == 0) {
     throw DataError(

@@ -110,9 +110,9 @@ TEST_F(DataFile, OverTheLimitWhileStreamingIsRefused) {
 TEST_F(DataFile, ErrorsNameTheFileAsGiven) {
   const auto path = write("bad.csv", "a,b\n1\n");
   EXPECT_EQ(error_of(path).rfind(path + " line 2: 1 value", 0), 0u);
-  EXPECT_EQ(
-      error_of(write("empty.jsonl", "")),
-      (dir_ / "empty.jsonl").string() + " is empty; it needs a header line and at least one row");
+  EXPECT_EQ(error_of(write("empty.jsonl", "")),
+            (dir_ / "empty.jsonl").string() +
+                " is empty; it needs one JSON object a line, such as {\"id\": 1}");
 }
 
 }  // namespace

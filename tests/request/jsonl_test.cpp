@@ -57,8 +57,10 @@ TEST(Jsonl, BlankLinesCrlfAndNoFinalLineBreak) {
 }
 
 TEST(Jsonl, EmptyFileAndNoRows) {
-  EXPECT_EQ(error_of(""), "users.jsonl is empty; it needs a header line and at least one row");
-  EXPECT_EQ(error_of("\n \n"), "users.jsonl is empty; it needs a header line and at least one row");
+  EXPECT_EQ(error_of(""),
+            "users.jsonl is empty; it needs one JSON object a line, such as {\"id\": 1}");
+  EXPECT_EQ(error_of("\n \n"),
+            "users.jsonl is empty; it needs one JSON object a line, such as {\"id\": 1}");
   EXPECT_EQ(error_of("{}\n"),
             "users.jsonl line 1: an empty object; the first line's keys name the columns");
 }
