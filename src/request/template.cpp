@@ -27,6 +27,23 @@ bool url_unreserved(unsigned char c) {
          c == '.' || c == '_' || c == '~';
 }
 
+// A byte JSON keeps as it is inside a string.
+bool json_plain(unsigned char c) { return c >= 0x20 && c != '"' && c != '\\'; }
+
+// Appends `value`: runs of bytes that are `plain` as they are, each other byte through `escape`.
+template <typename Plain, typename EscapeByte>
+void append_escaped(std::string& out, std::string_view value, Plain plain, EscapeByte escape) {
+  std::size_t from = 0;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(value[i]);
+    if (plain(byte)) continue;
+    out.append(value.data() + from, i - from);
+    escape(byte);
+    from = i + 1;
+  }
+  out.append(value.data() + from, value.size() - from);
+}
+
 // Bytes one value byte can take once escaped: \u00XX in JSON, %XX in a URL.
 std::size_t expansion(Escape escape) {
   switch (escape) {
@@ -54,52 +71,44 @@ bool append_value(std::string& out, std::string_view value, Escape escape) {
       out.append(value);
       return true;
     case Escape::url:
-      for (const char c : value) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (url_unreserved(byte)) {
-          out.push_back(c);
-        } else {
-          out.push_back('%');
-          out.push_back(kHex[byte >> 4]);
-          out.push_back(kHex[byte & 15]);
-        }
-      }
+      append_escaped(out, value, url_unreserved, [&](unsigned char byte) {
+        const char encoded[3] = {'%', kHex[byte >> 4], kHex[byte & 15]};
+        out.append(encoded, 3);
+      });
       return true;
     case Escape::json:
-      for (const char c : value) {
-        const auto byte = static_cast<unsigned char>(c);
-        switch (c) {
+      append_escaped(out, value, json_plain, [&](unsigned char byte) {
+        const char* named = nullptr;
+        switch (byte) {
           case '"':
-            out.append("\\\"", 2);
+            named = "\\\"";
             break;
           case '\\':
-            out.append("\\\\", 2);
+            named = "\\\\";
             break;
           case '\n':
-            out.append("\\n", 2);
+            named = "\\n";
             break;
           case '\r':
-            out.append("\\r", 2);
+            named = "\\r";
             break;
           case '\t':
-            out.append("\\t", 2);
+            named = "\\t";
             break;
           case '\b':
-            out.append("\\b", 2);
+            named = "\\b";
             break;
           case '\f':
-            out.append("\\f", 2);
+            named = "\\f";
             break;
-          default:
-            if (byte < 0x20) {
-              out.append("\\u00", 4);
-              out.push_back(kLowerHex[byte >> 4]);
-              out.push_back(kLowerHex[byte & 15]);
-            } else {
-              out.push_back(c);
-            }
         }
-      }
+        if (named != nullptr) {
+          out.append(named, 2);
+        } else {
+          const char encoded[6] = {'\\', 'u', '0', '0', kLowerHex[byte >> 4], kLowerHex[byte & 15]};
+          out.append(encoded, 6);
+        }
+      });
       return true;
   }
   return true;
