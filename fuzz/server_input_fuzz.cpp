@@ -81,10 +81,12 @@ void http2(std::string_view input, std::size_t read_size) {
     if (!session.receive(reinterpret_cast<const std::uint8_t*>(input.data() + fed), n)) return;
     fed += n;
     drain();
-    io.poll();  // the timers already due (/trickle/0)
+    io.restart();  // an io_context that ran out of work stays stopped until restarted
+    io.poll();     // the timers already due (/trickle/0)
     drain();
   }
   for (int i = 0; i < 16; ++i) {
+    io.restart();
     io.poll();
     drain();
   }
