@@ -11,7 +11,8 @@ scripts/install-deps.sh
 seconds=${FUZZ_SECONDS:-30}
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] ||
-  targets=(response_parser env_file command_line url thresholds targets_file template data_file)
+  targets=(response_parser env_file command_line url thresholds targets_file template data_file
+           server_input)
 
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCCLOAD_FUZZ=ON -DBUILD_TESTING=OFF >/dev/null

@@ -6,15 +6,13 @@
 
 #include "cli/subcommands.hpp"
 #include "cli/values.hpp"
+#include "server/endpoints.hpp"
 
 namespace ccload::cli {
 
 ServeOptions::ServeOptions(CLI::App& app) {
   app_ = app.add_subcommand(
-      "serve",
-      "Run the built-in target server (/get, /status/CODE, /delay/MS, /bytes/N, /post, "
-      "/anything, /flaky/N, /redirect/N; faults: /reset, /close, /malformed, /trickle/MS, /hang, "
-      "/headers/N).");
+      "serve", "Run the built-in target server (" + server::serve_endpoint_names() + ").");
   app_->add_option("--host", serve_.host, "Address to listen on (default 127.0.0.1)");
   app_->add_option("--port", port_, "Port to listen on; 0 picks a free one (default 8080)");
   app_->add_option("--threads", threads_, "Threads (default: cores)");

@@ -1,6 +1,7 @@
 #pragma once
-// The connection side of the fault endpoints (/reset, /close, /malformed, /trickle/MS, /hang):
-// writes a Response whose `fault` is set, in the way Response::Fault describes. A template on the
+// The HTTP/1.1 connection side of the fault endpoints (/reset, /close, /malformed, /trickle/MS,
+// /hang): writes a Response whose `fault` is set, in the way Response::Fault describes for
+// HTTP/1.1. (HTTP/2 acts them out in h2_session.cpp.) A template on the
 // stream type, like the server's connection loop, so it serves plain and TLS connections alike.
 
 #include <algorithm>
@@ -16,15 +17,18 @@
 #include <boost/beast/core/stream_traits.hpp>
 #include <boost/system/error_code.hpp>
 
-#include "server/router.hpp"
+#include "server/http1.hpp"
+#include "server/response.hpp"
 
 namespace ccload::server {
 
-// Writes `res` (res.fault != none). Returns an error when the connection must not be used again:
-// after /reset, /close, /malformed and /hang always, after /trickle only when a write failed.
-// /reset leaves the socket closed (with a reset); the others leave closing to the caller.
+// Writes `res` (res.fault != none), whose HTTP/1.1 head is `head` (append_http1_head()). Returns an
+// error when the connection must not be used again: after /reset, /close, /malformed and /hang
+// always, after /trickle only when a write failed. /reset leaves the socket closed (with a reset);
+// the others leave closing to the caller.
 template <class Stream>
-boost::asio::awaitable<boost::system::error_code> write_fault(Stream& stream, const Response& res) {
+boost::asio::awaitable<boost::system::error_code> write_fault(Stream& stream, const Response& res,
+                                                              const std::string& head) {
   namespace asio = boost::asio;
   using boost::system::error_code;
   constexpr auto tok = asio::as_tuple(asio::use_awaitable);
@@ -34,13 +38,13 @@ boost::asio::awaitable<boost::system::error_code> write_fault(Stream& stream, co
     case Response::Fault::close:
       co_return closed;
     case Response::Fault::malformed: {
-      auto [ec, n] = co_await asio::async_write(stream, asio::buffer(res.body), tok);
+      auto [ec, n] = co_await asio::async_write(stream, asio::buffer(kHttp1Garbage), tok);
       (void)n;
       co_return ec ? ec : closed;
     }
     case Response::Fault::reset: {
       const std::array<asio::const_buffer, 2> part{
-          asio::buffer(res.head), asio::buffer(res.body.data(), res.body.size() / 2)};
+          asio::buffer(head), asio::buffer(res.body.data(), res.body.size() / 2)};
       auto [ec, n] = co_await asio::async_write(stream, part, tok);
       (void)n;
       auto& socket = boost::beast::get_lowest_layer(stream);
@@ -50,7 +54,7 @@ boost::asio::awaitable<boost::system::error_code> write_fault(Stream& stream, co
       co_return ec ? ec : asio::error::connection_reset;
     }
     case Response::Fault::trickle: {
-      auto [ec, n] = co_await asio::async_write(stream, asio::buffer(res.head), tok);
+      auto [ec, n] = co_await asio::async_write(stream, asio::buffer(head), tok);
       (void)n;
       if (ec || res.head_only) co_return ec;
       asio::steady_timer timer(stream.get_executor());

@@ -1,7 +1,10 @@
 #pragma once
-// HTTP/2 for the built-in target server, on nghttp2's server API: the same endpoints (route()),
-// one request per stream, many streams at once. /delay/MS delays its own stream with a timer and
-// never holds up the others. ServerState counts the streams open at once (http2_streams_max).
+// HTTP/2 for the built-in target server: the socket loops around an H2Session (h2_session.hpp),
+// which answers every endpoint and acts out every fault, one request per stream, many streams at
+// once. /delay/MS delays its own stream with a timer and never holds up the others. ServerState
+// counts the streams open at once (http2_streams_max). A session that has nothing more to send
+// (after a GOAWAY, or /malformed's frame) waits up to 5 s for the client to close the connection,
+// so that the client reads the last frames before the close.
 //
 // The connection decides the protocol before any request is parsed:
 //   cleartext: the client preface "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" (prior knowledge, h2c),

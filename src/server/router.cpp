@@ -6,32 +6,33 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "server/endpoints.hpp"
+
 namespace ccload::server {
 
 namespace http = boost::beast::http;
 
 namespace {
 
-constexpr std::string_view kIndex =
-    "ccload target server\n"
-    "\n"
-    "GET  /              this list\n"
-    "ANY  /get           200, JSON {url, method, headers}\n"
-    "ANY  /status/CODE   that status (200-599)\n"
-    "ANY  /delay/MS      200 after MS milliseconds (at most 60000)\n"
-    "ANY  /bytes/N       N bytes of body (at most 100 MB)\n"
-    "ANY  /post          echo: JSON {method, path, query, headers, body, json}\n"
-    "ANY  /anything[/*]  echo, like /post\n"
-    "ANY  /flaky/N       every Nth request (server-wide) gets 500, the others 200\n"
-    "ANY  /redirect/N    302 to /redirect/N-1, and /redirect/1 to /get (N at most 100)\n"
-    "\n"
-    "Faults:\n"
-    "ANY  /reset         head and half the body, then a TCP reset\n"
-    "ANY  /close         the connection closed before the status line\n"
-    "ANY  /malformed     garbage instead of a status line, then closed\n"
-    "ANY  /trickle/MS    a 10-byte body, one byte every MS milliseconds (at most 60000)\n"
-    "ANY  /hang          never answers\n"
-    "ANY  /headers/N     a 200 whose head is N bytes (at most 1 MiB)\n";
+// The "/" page: the endpoint table, one line each.
+const std::string& index_page() {
+  static const std::string page = [] {
+    std::string out = "ccload target server (HTTP/1.1 and HTTP/2; any method)\n\n";
+    bool faults = false;
+    for (const Endpoint& e : kEndpoints) {
+      if (e.fault && !faults) {
+        faults = true;
+        out.append("\nFaults:\n");
+      }
+      out.append(e.usage);
+      out.append(e.usage.size() < 14 ? 14 - e.usage.size() : 1, ' ');
+      out.append(e.summary);
+      out.push_back('\n');
+    }
+    return out;
+  }();
+  return page;
+}
 
 // /reset announces this many bytes and sends half of them.
 constexpr std::size_t kResetBodySize = 1000;
@@ -54,38 +55,21 @@ std::optional<std::uint64_t> parse_uint(std::string_view s) {
   return v;
 }
 
-bool starts_with(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && s.substr(0, prefix.size()) == prefix;
-}
-
-// Writes the head for a response whose body is already in `out` (body or shared).
+// Sets the status and the fields for a response whose body is already in `out` (body or shared).
 void finish(const RequestData& req, int status, std::string_view content_type, Response& out) {
   out.close = out.close || !req.keep_alive();
   out.head_only = req.verb() == http::verb::head;
-  std::string& h = out.head;
-  h.append("HTTP/1.1 ");
-  append_number(h, static_cast<std::uint64_t>(status));
-  h.push_back(' ');
-  h.append(http::obsolete_reason(static_cast<http::status>(status)));
-  h.append("\r\nServer: ccload\r\n");
+  out.status = status;
+  out.add_field("Server", "ccload");
   if (status == 204 || status == 304) {
     // No body allowed; RFC 9110 forbids Content-Length on 204.
     out.body.clear();
     out.use_shared = false;
-    if (status == 304) h.append("Content-Length: 0\r\n");
+    if (status == 304) out.add_field("Content-Length", std::uint64_t{0});
   } else {
-    h.append("Content-Type: ");
-    h.append(content_type);
-    h.append("\r\nContent-Length: ");
-    append_number(h, out.body_size());
-    h.append("\r\n");
+    out.add_field("Content-Type", content_type);
+    out.add_field("Content-Length", static_cast<std::uint64_t>(out.body_size()));
   }
-  if (out.close) {
-    h.append("Connection: close\r\n");
-  } else if (req.version() == 10) {
-    h.append("Connection: keep-alive\r\n");
-  }
-  h.append("\r\n");
 }
 
 void text(const RequestData& req, int status, std::string_view body, Response& out) {
@@ -184,7 +168,7 @@ void redirect(const RequestData& req, std::string_view arg, Response& out) {
     append_number(location, *n - 1);
   }
   text(req, 302, "redirecting to " + location + "\n", out);
-  out.head.insert(out.head.size() - 2, "Location: " + location + "\r\n");
+  out.add_field("Location", location);
 }
 
 void delay(const RequestData& req, std::string_view arg, Response& out) {
@@ -248,12 +232,6 @@ void fault_without_response(Response::Fault fault, Response& out) {
   out.close = true;
 }
 
-void malformed(Response& out) {
-  out.body.assign("SPAM/9 this is not a status line\r\nnor: a header\r\n\r\n");
-  out.fault = Response::Fault::malformed;
-  out.close = true;
-}
-
 void trickle(const RequestData& req, std::string_view arg, Response& out) {
   auto ms = parse_uint(arg);
   if (!ms) {
@@ -266,9 +244,7 @@ void trickle(const RequestData& req, std::string_view arg, Response& out) {
   text(req, 200, kTrickleBody, out);
 }
 
-// A 200 whose head (status line, fields and the blank line) is exactly `arg` bytes, made up with
-// X-Fill fields of at most 1000 bytes; fewer bytes than a field needs are spaces after the reason
-// phrase. Asked for less than the plain head, it sends the plain head.
+// A 200 whose header section the protocol pads to `arg` bytes (Response::header_bytes).
 void headers(const RequestData& req, std::string_view arg, Response& out) {
   auto n = parse_uint(arg);
   if (!n) {
@@ -276,25 +252,7 @@ void headers(const RequestData& req, std::string_view arg, Response& out) {
     return;
   }
   text(req, 200, "headers\n", out);
-  std::string& h = out.head;
-  const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(*n, kMaxHeadBytes));
-  if (wanted <= h.size()) return;
-  std::size_t missing = wanted - h.size();
-  constexpr std::string_view kName = "X-Fill: ";
-  constexpr std::size_t kFieldOverhead = kName.size() + 2;  // name, CRLF
-  constexpr std::size_t kMaxField = 1000;
-  std::string fill;
-  while (missing >= kFieldOverhead) {
-    std::size_t field = std::min(missing, kMaxField);
-    // Leave either nothing or enough for one more field.
-    if (missing - field != 0 && missing - field < kFieldOverhead) field = missing - kFieldOverhead;
-    fill.append(kName);
-    fill.append(field - kFieldOverhead, 'f');
-    fill.append("\r\n");
-    missing -= field;
-  }
-  h.insert(h.size() - 2, fill);
-  h.insert(h.find("\r\n"), missing, ' ');
+  out.header_bytes = static_cast<std::size_t>(std::min<std::uint64_t>(*n, kMaxHeadBytes));
 }
 
 }  // namespace
@@ -349,36 +307,50 @@ void append_json_escaped(std::string& out, std::string_view s) {
 void error_response(int status, std::string_view message, Response& out) {
   out.clear();
   out.close = true;
+  out.status = status;
   out.body.assign(message);
-  std::string& h = out.head;
-  h.append("HTTP/1.1 ");
-  append_number(h, static_cast<std::uint64_t>(status));
-  h.push_back(' ');
-  h.append(http::obsolete_reason(static_cast<http::status>(status)));
-  h.append("\r\nServer: ccload\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ");
-  append_number(h, out.body.size());
-  h.append("\r\nConnection: close\r\n\r\n");
+  out.add_field("Server", "ccload");
+  out.add_field("Content-Type", "text/plain; charset=utf-8");
+  out.add_field("Content-Length", static_cast<std::uint64_t>(out.body.size()));
 }
 
 void route(const RequestData& req, ServerState& state, Response& out) {
   out.clear();
   const std::string_view path = req.path();
-  if (path == "/get") return get(req, state, out);
-  if (starts_with(path, "/bytes/")) return bytes(req, path.substr(7), state, out);
-  if (starts_with(path, "/status/")) return status(req, path.substr(8), out);
-  if (starts_with(path, "/delay/")) return delay(req, path.substr(7), out);
-  if (starts_with(path, "/flaky/")) return flaky(req, path.substr(7), state, out);
-  if (starts_with(path, "/redirect/")) return redirect(req, path.substr(10), out);
-  if (path == "/post" || path == "/anything" || starts_with(path, "/anything/")) {
-    return echo(req, out);
+  const Endpoint* endpoint = find_endpoint(path);
+  if (endpoint == nullptr) return text(req, 404, "not found\n", out);
+  const std::string_view arg = endpoint->prefix ? path.substr(endpoint->path.size()) : "";
+  switch (endpoint->id) {
+    case EndpointId::index:
+      return text(req, 200, index_page(), out);
+    case EndpointId::get:
+      return get(req, state, out);
+    case EndpointId::status:
+      return status(req, arg, out);
+    case EndpointId::delay:
+      return delay(req, arg, out);
+    case EndpointId::bytes:
+      return bytes(req, arg, state, out);
+    case EndpointId::post:
+    case EndpointId::anything:
+      return echo(req, out);
+    case EndpointId::flaky:
+      return flaky(req, arg, state, out);
+    case EndpointId::redirect:
+      return redirect(req, arg, out);
+    case EndpointId::reset:
+      return reset(req, out);
+    case EndpointId::close:
+      return fault_without_response(Response::Fault::close, out);
+    case EndpointId::malformed:
+      return fault_without_response(Response::Fault::malformed, out);
+    case EndpointId::trickle:
+      return trickle(req, arg, out);
+    case EndpointId::hang:
+      return fault_without_response(Response::Fault::hang, out);
+    case EndpointId::headers:
+      return headers(req, arg, out);
   }
-  if (path == "/reset") return reset(req, out);
-  if (path == "/close") return fault_without_response(Response::Fault::close, out);
-  if (path == "/malformed") return malformed(out);
-  if (starts_with(path, "/trickle/")) return trickle(req, path.substr(9), out);
-  if (path == "/hang") return fault_without_response(Response::Fault::hang, out);
-  if (starts_with(path, "/headers/")) return headers(req, path.substr(9), out);
-  if (path == "/") return text(req, 200, kIndex, out);
   text(req, 404, "not found\n", out);
 }
 

@@ -1,6 +1,8 @@
 #pragma once
-// The endpoints of the built-in target server, as a pure function of (request, server state) into a
-// response that the connection then writes. No sockets here, so every endpoint is unit-testable.
+// The endpoints of the built-in target server (the table in endpoints.hpp), as a pure function of
+// (request, server state) into a protocol-neutral Response that the connection then writes in
+// HTTP/1.1 (http1.hpp) or HTTP/2 (h2_session.hpp). No sockets here, so every endpoint is
+// unit-testable.
 
 #include <atomic>
 #include <chrono>
@@ -12,6 +14,7 @@
 #include <string_view>
 
 #include "server/http_request.hpp"
+#include "server/response.hpp"
 
 namespace ccload::server {
 
@@ -41,50 +44,12 @@ struct ServerState {
   std::atomic<std::uint64_t> http2_requests{0};  // HTTP/2 requests answered (or being delayed)
 };
 
-// The response a connection writes. Reused per connection: clear() keeps the capacity.
-struct Response {
-  std::string head;  // status line and header fields, ending with the blank line
-  std::string body;  // the body, unless `shared` is set
-  // When use_shared, the body is the first shared_size bytes of *shared (/bytes/N). `shared` is
-  // kept across clear() so the next /bytes request on this connection can reuse it without a lock.
-  std::shared_ptr<const std::string> shared;
-  std::size_t shared_size = 0;
-  bool use_shared = false;
-  std::chrono::milliseconds delay{0};  // wait this long before writing anything
-  bool close = false;                  // close the connection after writing
-  bool head_only = false;              // HEAD request: send the head (with Content-Length) only
-
-  // The fault endpoints: how the connection departs from writing `head` and then the body.
-  enum class Fault : std::uint8_t {
-    none,
-    reset,      // the head and half the body, then a TCP reset (SO_LINGER 0, close)
-    close,      // nothing: the connection is closed before the status line
-    malformed,  // `body` alone (not HTTP), then the connection is closed
-    trickle,    // the head, then the body one byte every `trickle_interval`
-    hang,       // nothing, ever: the request's bytes are read and dropped until the peer closes
-  };
-  Fault fault = Fault::none;
-  std::chrono::milliseconds trickle_interval{0};
-
-  void clear() {
-    head.clear();
-    body.clear();
-    shared_size = 0;
-    use_shared = false;
-    delay = std::chrono::milliseconds{0};
-    close = false;
-    head_only = false;
-    fault = Fault::none;
-    trickle_interval = std::chrono::milliseconds{0};
-  }
-  std::size_t body_size() const { return use_shared ? shared_size : body.size(); }
-};
-
 // Fills `out` (after out.clear()) with the answer to `req`. Keeps out.shared when it is long
 // enough.
 void route(const RequestData& req, ServerState& state, Response& out);
 
-// A complete error response for a request that could not be parsed (always closes).
+// A complete error response (text `message`) for a request that could not be parsed or taken
+// (always closes under HTTP/1.1).
 void error_response(int status, std::string_view message, Response& out);
 
 // Appends `s` to `out` as the inside of a JSON string (quotes not included).

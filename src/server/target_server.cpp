@@ -15,7 +15,6 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/stream_traits.hpp>
-#include <boost/beast/http/error.hpp>
 #include <csignal>
 #include <mutex>
 #include <optional>
@@ -25,6 +24,7 @@
 
 #include "server/fault_writer.hpp"
 #include "server/h2_connection.hpp"
+#include "server/http1.hpp"
 #include "server/http_request.hpp"
 #include "server/router.hpp"
 
@@ -40,8 +40,6 @@ using error_code = boost::system::error_code;
 namespace {
 
 constexpr auto kTok = asio::as_tuple(asio::use_awaitable);
-constexpr std::uint64_t kBodyLimit = 32u * 1024u * 1024u;
-constexpr std::uint32_t kHeaderLimit = 64u * 1024u;
 constexpr std::size_t kReadSize = 16u * 1024u;
 
 template <class Stream>
@@ -53,12 +51,10 @@ void close_stream(Stream& stream) {
 }
 
 template <class Stream>
-asio::awaitable<error_code> write_response(Stream& stream, const Response& res) {
-  std::array<asio::const_buffer, 2> buffers{asio::buffer(res.head), asio::const_buffer{}};
-  if (!res.head_only) {
-    buffers[1] =
-        res.use_shared ? asio::buffer(res.shared->data(), res.shared_size) : asio::buffer(res.body);
-  }
+asio::awaitable<error_code> write_response(Stream& stream, const Response& res,
+                                           const std::string& head) {
+  std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::const_buffer{}};
+  if (!res.head_only) buffers[1] = asio::buffer(res.body_data(), res.body_size());
   auto [ec, n] = co_await asio::async_write(stream, buffers, kTok);
   (void)n;
   co_return ec;
@@ -70,57 +66,35 @@ template <class Stream>
 asio::awaitable<void> serve_requests(Stream& stream, ServerState& state) {
   beast::flat_buffer buffer;
   RequestData req;
+  Http1Reader reader(req);
   Response res;
-  std::optional<RequestParser> parser;
+  std::string head;
   std::optional<asio::steady_timer> timer;
-  static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
   for (;;) {
-    parser.emplace(req, kBodyLimit, kHeaderLimit);
-    bool need_read = buffer.size() == 0;
-    bool sent_continue = false;
-    error_code ec;
-    while (!parser->is_done()) {
-      if (need_read) {
-        auto [rec, n] = co_await stream.async_read_some(buffer.prepare(kReadSize), kTok);
-        if (rec) {
-          close_stream(stream);
-          co_return;  // closed by the peer (between or in the middle of requests) or failed
-        }
-        buffer.commit(n);
-      }
-      const std::size_t used = parser->put(buffer.data(), ec);
-      buffer.consume(used);
-      if (ec == http::error::need_more) {
-        ec = {};
-        need_read = true;
-        continue;
-      }
-      if (ec) break;
-      need_read = used == 0 || buffer.size() == 0;
-      if (!sent_continue && req.expect_continue() && req.version() >= 11 &&
-          parser->is_header_done() && !parser->is_done()) {
-        sent_continue = true;
-        auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(kContinue), kTok);
+    reader.next();
+    for (Http1Reader::Step step = reader.parse(buffer); step != Http1Reader::Step::respond;
+         step = reader.parse(buffer)) {
+      if (step == Http1Reader::Step::write_continue) {
+        auto [wec, wn] =
+            co_await asio::async_write(stream, asio::buffer(Http1Reader::kContinue), kTok);
         (void)wn;
         if (wec) {
           close_stream(stream);
           co_return;
         }
+        continue;
       }
-    }
-
-    if (ec) {
-      if (ec == http::error::body_limit) {
-        error_response(413, "request body too large\n", res);
-      } else if (ec == http::error::header_limit) {
-        error_response(431, "request header too large\n", res);
-      } else {
-        error_response(400, fmt::format("bad request: {}\n", ec.message()), res);
+      auto [rec, n] = co_await stream.async_read_some(buffer.prepare(kReadSize), kTok);
+      if (rec) {
+        close_stream(stream);
+        co_return;  // closed by the peer (between or in the middle of requests) or failed
       }
-    } else {
-      route(req, state, res);
+      buffer.commit(n);
     }
+    reader.answer(state, res);
+    head.clear();
+    append_http1_head(res, req.version(), head);
 
     if (res.delay.count() > 0) {
       if (!timer) timer.emplace(stream.get_executor());
@@ -129,9 +103,9 @@ asio::awaitable<void> serve_requests(Stream& stream, ServerState& state) {
     }
     error_code wec;
     if (res.fault == Response::Fault::none) {
-      wec = co_await write_response(stream, res);
+      wec = co_await write_response(stream, res, head);
     } else {
-      wec = co_await write_fault(stream, res);
+      wec = co_await write_fault(stream, res, head);
     }
     if (wec || res.close) {
       close_stream(stream);

@@ -1,28 +1,10 @@
 #pragma once
-// The built-in target server (`ccload serve`): a small, fast httpbin-like HTTP/1.1 server for the
-// quick start, the tests and the benchmarks.
+// The built-in target server (`ccload serve`): a small, fast httpbin-like HTTP/1.1 and HTTP/2
+// server for the quick start, the tests and the benchmarks.
 //
-// Endpoints (any method unless stated):
-//   /            200, a short text list of the endpoints
-//   /get         200, JSON {"url","method","headers"}
-//   /status/C    status C (200-599; anything else 400) with a short text body
-//   /delay/MS    200 after MS milliseconds (capped at 60000; timer, not a blocked thread)
-//   /bytes/N     N bytes of body (capped at 100 MB)
-//   /post, /anything, /anything/...   echo: JSON {"method","path","query","headers","body","json"}
-//   /flaky/N     a server-wide counter k: 500 {"error":"flaky failure","request":k} when
-//                k % N == 0, else 200
-//   other        404
-//
-// Fault endpoints, for testing clients (each request's bytes are read in full first):
-//   /reset       a 200 head announcing a 1000-byte body, 500 bytes of it, then a TCP reset
-//                (SO_LINGER 0 and close): the client sees ECONNRESET in the middle of the body
-//   /close       the connection is closed (FIN) before the status line
-//   /malformed   a line of garbage instead of a status line, then the connection is closed
-//   /trickle/MS  a 200 with a 10-byte body sent one byte every MS ms (at most 60000); keep-alive
-//   /hang        never answers; the connection stays open until the client closes it
-//   /headers/N   a 200 whose head (status line, fields, blank line) is exactly N bytes, from
-//                X-Fill fields of at most 1000 bytes (at most 1 MiB; less than a plain head: the
-//                plain head)
+// The endpoints, normal and faulty, are the table in endpoints.hpp (also the "/" page and
+// `ccload serve --help`); how each protocol acts out a fault is Response::Fault (response.hpp).
+// Each request's bytes are read in full before it is answered.
 // HTTP/1.1 keep-alive (and HTTP/1.0 with Connection: keep-alive), pipelining, Expect: 100-continue,
 // chunked request bodies (up to 32 MB). Every response has "Server: ccload" and a Content-Length
 // (except 204, which must not have one).

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <string>
 
+#include "server/http1.hpp"
 #include "server/http_request.hpp"
 #include "server/router.hpp"
 #include "server/target_server.hpp"
@@ -36,6 +37,13 @@ Response route_get(const std::string& target) {
   return res;
 }
 
+// The HTTP/1.1 head the connection would write for `res`.
+std::string head_of(const Response& res) {
+  std::string head;
+  append_http1_head(res, 11, head);
+  return head;
+}
+
 TEST(FaultRoutes, EachFaultPathSetsItsFault) {
   EXPECT_EQ(route_get("/reset").fault, Response::Fault::reset);
   EXPECT_EQ(route_get("/close").fault, Response::Fault::close);
@@ -45,24 +53,24 @@ TEST(FaultRoutes, EachFaultPathSetsItsFault) {
   EXPECT_EQ(trickle.fault, Response::Fault::trickle);
   EXPECT_EQ(trickle.trickle_interval, std::chrono::milliseconds(kMaxDelayMs));
   EXPECT_EQ(trickle.body.size(), 10u);
-  EXPECT_EQ(route_get("/trickle/x").head.rfind("HTTP/1.1 400 ", 0), 0u);
-  EXPECT_EQ(route_get("/headers/x").head.rfind("HTTP/1.1 400 ", 0), 0u);
+  EXPECT_EQ(head_of(route_get("/trickle/x")).rfind("HTTP/1.1 400 ", 0), 0u);
+  EXPECT_EQ(head_of(route_get("/headers/x")).rfind("HTTP/1.1 400 ", 0), 0u);
   EXPECT_EQ(route_get("/get").fault, Response::Fault::none);
 }
 
 TEST(FaultRoutes, HeadersMakesTheHeadExactlyNBytes) {
-  const std::size_t plain = route_get("/headers/0").head.size();
+  const std::size_t plain = head_of(route_get("/headers/0")).size();
   for (std::size_t n : {plain, plain + 1, plain + 9, plain + 10, plain + 11, plain + 999,
                         plain + 1000, plain + 1005, plain + 1009, plain + 1010, std::size_t{16384},
                         std::size_t{16385}, std::size_t{100000}}) {
-    const Response res = route_get("/headers/" + std::to_string(n));
-    EXPECT_EQ(res.head.size(), n);
-    EXPECT_EQ(res.head.rfind("HTTP/1.1 200 OK", 0), 0u);
-    EXPECT_TRUE(res.head.ends_with("\r\n\r\n"));
-    EXPECT_EQ(res.head.find("\r\n\r\n"), n - 4) << "one blank line, at the end";
+    const std::string head = head_of(route_get("/headers/" + std::to_string(n)));
+    EXPECT_EQ(head.size(), n);
+    EXPECT_EQ(head.rfind("HTTP/1.1 200 OK", 0), 0u);
+    EXPECT_TRUE(head.ends_with("\r\n\r\n"));
+    EXPECT_EQ(head.find("\r\n\r\n"), n - 4) << "one blank line, at the end";
   }
-  EXPECT_EQ(route_get("/headers/5").head.size(), plain) << "less than a plain head: plain";
-  EXPECT_EQ(route_get("/headers/99999999").head.size(), kMaxHeadBytes);
+  EXPECT_EQ(head_of(route_get("/headers/5")).size(), plain) << "less than a plain head: plain";
+  EXPECT_EQ(head_of(route_get("/headers/99999999")).size(), kMaxHeadBytes);
 }
 
 class FaultEndpointsTest : public ::testing::Test {

@@ -1,4 +1,4 @@
-// The endpoints as pure functions: request bytes in, response bytes out, no sockets.
+// The endpoints as pure functions: request bytes in, a protocol-neutral Response out, no sockets.
 
 #include "server/router.hpp"
 
@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "server/endpoints.hpp"
 #include "server/http_request.hpp"
 
 namespace ccload::server {
@@ -49,9 +50,11 @@ TEST(Router, GetCombinesRepeatedHeaders) {
   route(data, state, res);
   auto j = nlohmann::json::parse(res.body);
   EXPECT_EQ(j["headers"]["X-A"], "1, 2");
-  EXPECT_NE(res.head.find("Content-Length: " + std::to_string(res.body.size()) + "\r\n"),
-            std::string::npos);
-  EXPECT_EQ(res.head.rfind("HTTP/1.1 200 OK\r\n", 0), 0u);
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(res.field("Content-Length"), std::to_string(res.body.size()));
+  EXPECT_EQ(res.field("Content-Type"), "application/json");
+  EXPECT_EQ(res.field("Server"), "ccload");
+  EXPECT_EQ(res.fault, Response::Fault::none);
   EXPECT_FALSE(res.close);
 }
 
@@ -61,15 +64,16 @@ TEST(Router, RedirectCountsDownToGet) {
   Response res;
   parse("GET /redirect/3 HTTP/1.1\r\nHost: h\r\n\r\n", data);
   route(data, state, res);
-  EXPECT_EQ(res.head.rfind("HTTP/1.1 302 Found\r\n", 0), 0u) << res.head;
-  EXPECT_NE(res.head.find("\r\nLocation: /redirect/2\r\n"), std::string::npos) << res.head;
-  EXPECT_TRUE(res.head.ends_with("\r\n\r\n"));
+  EXPECT_EQ(res.status, 302);
+  EXPECT_EQ(res.field("Location"), "/redirect/2");
   parse("GET /redirect/1 HTTP/1.1\r\nHost: h\r\n\r\n", data);
   route(data, state, res);
-  EXPECT_NE(res.head.find("\r\nLocation: /get\r\n"), std::string::npos) << res.head;
+  EXPECT_EQ(res.field("Location"), "/get");
+  EXPECT_EQ(res.field_count(), 4u) << "Server, Content-Type, Content-Length, Location";
   parse("GET /redirect/0 HTTP/1.1\r\nHost: h\r\n\r\n", data);
   route(data, state, res);
-  EXPECT_EQ(res.head.rfind("HTTP/1.1 400", 0), 0u);
+  EXPECT_EQ(res.status, 400);
+  EXPECT_EQ(res.field("Location"), "") << "nothing of the previous answer is left";
 }
 
 TEST(Router, BytesReusesTheSharedBuffer) {
@@ -105,8 +109,73 @@ TEST(Router, NoContentHasNoContentLength) {
   Response res;
   parse("GET /status/204 HTTP/1.1\r\nHost: h\r\n\r\n", data);
   route(data, state, res);
-  EXPECT_EQ(res.head.find("Content-Length"), std::string::npos);
+  EXPECT_EQ(res.status, 204);
+  EXPECT_EQ(res.field("Content-Length"), "");
+  EXPECT_EQ(res.field_count(), 1u) << "Server only";
   EXPECT_EQ(res.body_size(), 0u);
+  parse("GET /status/304 HTTP/1.1\r\nHost: h\r\n\r\n", data);
+  route(data, state, res);
+  EXPECT_EQ(res.field("Content-Length"), "0");
+  EXPECT_EQ(res.body_size(), 0u);
+}
+
+TEST(Router, EveryEndpointOfTheTableIsRouted) {
+  RequestData data;
+  ServerState state;
+  Response res;
+  for (const Endpoint& e : kEndpoints) {
+    const std::string path = std::string(e.path) + (e.prefix ? "1" : "");
+    parse("GET " + path + " HTTP/1.1\r\nHost: h\r\n\r\n", data);
+    route(data, state, res);
+    EXPECT_NE(res.status, 404) << path;
+    EXPECT_EQ(res.fault != Response::Fault::none, e.fault && e.id != EndpointId::headers) << path;
+  }
+  parse("GET /nowhere HTTP/1.1\r\nHost: h\r\n\r\n", data);
+  route(data, state, res);
+  EXPECT_EQ(res.status, 404);
+  parse("GET /gets HTTP/1.1\r\nHost: h\r\n\r\n", data);
+  route(data, state, res);
+  EXPECT_EQ(res.status, 404) << "exact paths match exactly";
+}
+
+TEST(Router, TheIndexPageAndTheHelpListTheTable) {
+  RequestData data;
+  ServerState state;
+  Response res;
+  parse("GET / HTTP/1.1\r\nHost: h\r\n\r\n", data);
+  route(data, state, res);
+  const std::string names = serve_endpoint_names();
+  for (const Endpoint& e : kEndpoints) {
+    EXPECT_NE(res.body.find(std::string(e.usage) + " "), std::string::npos) << e.usage;
+    if (e.id != EndpointId::index && e.usage != "/anything/*") {
+      EXPECT_NE(names.find(e.usage), std::string::npos) << e.usage;
+    }
+  }
+  EXPECT_EQ(names.find("/get, /status/CODE, "), 0u) << names;
+  EXPECT_NE(names.find("; faults: /reset, /close, /malformed, /trickle/MS, /hang, /headers/N"),
+            std::string::npos)
+      << names;
+}
+
+TEST(Router, HeadRequestsAnnounceTheBodyTheyDoNotGet) {
+  RequestData data;
+  ServerState state;
+  Response res;
+  parse("HEAD /bytes/300 HTTP/1.1\r\nHost: h\r\n\r\n", data);
+  route(data, state, res);
+  EXPECT_TRUE(res.head_only);
+  EXPECT_EQ(res.field("Content-Length"), "300");
+}
+
+TEST(Router, ErrorResponseClosesAndSaysWhy) {
+  Response res;
+  res.add_field("X-Old", "1");
+  error_response(413, "request body too large\n", res);
+  EXPECT_EQ(res.status, 413);
+  EXPECT_TRUE(res.close);
+  EXPECT_EQ(res.field("X-Old"), "");
+  EXPECT_EQ(res.body, "request body too large\n");
+  EXPECT_EQ(res.field("Content-Length"), std::to_string(res.body.size()));
 }
 
 TEST(JsonEscape, EscapesQuotesBackslashesAndControls) {
