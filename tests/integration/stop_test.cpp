@@ -223,5 +223,24 @@ TEST_F(StopTest, DurationBoundsAPacedRunAndCountsWhatWasDropped) {
   EXPECT_EQ(row.substr(row.rfind(",total,")), ",total,," + std::to_string(dropped)) << row;
 }
 
+TEST_F(StopTest, Http2StreamsDropWhatTheyCannotSendInTimeToo) {
+  // 2 connections x 2 streams to 100 ms responses: about 40 of --rate 100 are served.
+  server::TargetServer target({"127.0.0.1", 0, 1, "", ""});
+  ProcessResult result;
+  const auto started = std::chrono::steady_clock::now();
+  const nlohmann::json summary =
+      run_ccload_json({"run", target.base_url() + "/delay/100", "-z", "2s", "--rate", "100", "-c",
+                       "2", "--http2", "--streams", "2", "--timeout", "2s", "--no-store"},
+                      dir.path(), &result);
+  const auto took = std::chrono::steady_clock::now() - started;
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_LT(took, 7s);
+  const std::uint64_t requests = summary["requests"]["total"];
+  const std::uint64_t dropped = summary["dropped"];
+  EXPECT_GT(dropped, 50u);
+  EXPECT_EQ(requests + dropped, 200u);
+  EXPECT_EQ(target.http2_requests(), requests) << "the server saw exactly the requests counted";
+}
+
 }  // namespace
 }  // namespace ccload::test
