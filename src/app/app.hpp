@@ -13,7 +13,7 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;      // the run could not be carried out, or not stored
 inline constexpr int kExitUsage = 2;       // bad command line or configuration; nothing sent
 inline constexpr int kExitThresholds = 3;  // a --fail-on threshold failed, or a regression
-inline constexpr int kExitInterrupted = 130;
+// Stopped by SIGINT, SIGTERM or SIGHUP: 128 + the signal's number (app/interrupt.hpp).
 
 // Where `ccload history` writes besides the terminal, and how the terminal draws trends.
 struct HistoryOutputs {

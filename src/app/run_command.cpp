@@ -104,7 +104,7 @@ std::int64_t planned_start_ns(const RunPlan& plan) {
 }
 
 // Sleeps until the planned start (no coordinator: every agent waits for the same wall-clock
-// moment). False when Ctrl-C came first.
+// moment). False when a stop signal came first.
 bool wait_for_start(const RunPlan& plan, const std::atomic<bool>& stop) {
   const std::int64_t start = planned_start_ns(plan);
   while (!stop.load()) {
@@ -140,7 +140,7 @@ void run_engine(RunPlan& plan, Execution& run, report::StatusLine& status, bool 
     config.failures = &*run.shipper;
   }
   config.stop = &install_interrupt_handler();
-  if (plan.start_at_ns && !wait_for_start(plan, *config.stop)) return;
+  if (plan.start_at_ns) (void)wait_for_start(plan, *config.stop);  // a stop is handled below
   if (status_wanted) {
     // How long the run is planned to last: -z, or the sum of the stages.
     double planned_s = plan.facts.duration_limit_s.value_or(0);
@@ -150,7 +150,7 @@ void run_engine(RunPlan& plan, Execution& run, report::StatusLine& status, bool 
                                         planned_s));
     };
   }
-  if (config.stop->load()) {  // Ctrl-C while waiting for --start-at: nothing was sent
+  if (config.stop->load()) {  // a signal while waiting for --start-at: nothing was sent
     run.result.interrupted = true;
     run.result.started_unix_ns = now_unix_ns();
     status.clear();
@@ -189,10 +189,13 @@ stats::RunSummary summarize_run(const RunPlan& plan, const Execution& run) {
   facts.started_unix_ns = run.result.started_unix_ns;
   facts.duration_s = run.result.duration_s;
   facts.interrupted = run.result.interrupted;
+  if (facts.interrupted) facts.stop_signal = signal_name(stop_signal_number());
+  facts.dropped = run.result.dropped;
   facts.connections_opened = run.result.connections_opened;
   facts.protocol = run.result.protocol;
   facts.streams = run.result.streams;
-  if (plan.start_at_ns) {
+  // None when a signal came before --start-at (nothing was due, so nothing was late).
+  if (plan.start_at_ns && run.result.started_unix_ns >= planned_start_ns(plan)) {
     facts.start_late_s =
         static_cast<double>(run.result.started_unix_ns - planned_start_ns(plan)) / 1e9;
   }
@@ -331,7 +334,9 @@ int run_load_test(const cli::RunCommand& command) {
   if (baseline) comparison = stats::compare_runs(*baseline, summary, plan.tolerance);
   const bool written = write_outputs(summary, comparison, plan.outputs, human, store_error);
 
-  if (summary.facts.interrupted) return kExitInterrupted;
+  // A stop signal (also one that came after the load, while storing): 128 + its number, once
+  // everything was written.
+  if (const int signal = stop_signal_number(); signal != 0) return exit_code_of_signal(signal);
   if (store_error || !written) return kExitFailed;
   if (summary.thresholds_failed()) return kExitThresholds;
   if (comparison && comparison->regressed() && plan.fail_on_regression) return kExitThresholds;

@@ -47,7 +47,8 @@ constexpr const char* kDescription =
     "Exit codes: 0 the run completed (whatever its failures); 1 the run could not be carried out\n"
     "or its results could not be stored; 2 bad usage or configuration (nothing was sent);\n"
     "3 a --fail-on threshold failed, or --fail-on-regression found a regression;\n"
-    "130 interrupted by Ctrl-C (after printing what completed).";
+    "130, 143, 129 stopped by SIGINT (Ctrl-C), SIGTERM, SIGHUP (after printing, storing and\n"
+    "writing what completed; a second signal more than 1 s later quits at once).";
 
 }  // namespace
 

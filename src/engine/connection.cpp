@@ -108,19 +108,17 @@ Task<void> Http1Connection<Transport>::run() {
   for (;;) {
     // `due`: when the request was due (its scheduled time with a rate); `sent`: when it goes out.
     // Three clock reads per request on a kept-alive connection: now, first byte, last byte.
-    const std::optional<DueSlot> slot = run_.take_slot(origin_);
+    const Clock::time_point now = Clock::now();
+    const std::optional<DueSlot> slot = run_.take_slot(origin_, worker_.dropped(), now);
     if (!slot) break;
-    const Clock::time_point due = slot->due;
-    Clock::time_point sent = due;
-    if (run_.paced()) {
+    const Clock::time_point due = slot->due;  // `now` in the closed model
+    Clock::time_point sent = now;
+    if (due > sent) {  // paced, and not due yet
+      error_code ec;
+      pacer_.expires_at(due);
+      co_await pacer_.async_wait(into(ec));
+      if (run_.stopping()) break;
       sent = Clock::now();
-      if (due > sent) {
-        error_code ec;
-        pacer_.expires_at(due);
-        co_await pacer_.async_wait(into(ec));
-        if (run_.stopping()) break;
-        sent = Clock::now();
-      }
     }
     Record record;
     record.request_id = slot->slot + 1;

@@ -248,6 +248,7 @@ EngineResult run_load(const EngineConfig& config) {
     result.generator.loop_lag.merge(worker->monitor().lag());
     result.generator.workers.push_back(worker->monitor().load());
     result.http2_refused += worker->http2_refused();
+    result.dropped += worker->dropped();
     auto& kept = worker->kept();
     std::move(kept.begin(), kept.end(), std::back_inserter(result.kept));
   }

@@ -40,8 +40,9 @@ struct EngineConfig {
   // What is absent is nullopt, here as in stats::RunFacts (never 0 or UINT64_MAX).
   // n: exactly this many are sent, unless duration_s ends the run first; none: unbounded.
   std::optional<std::uint64_t> requests;
-  // Seconds after the start past which no request is due (none = no limit). Requests in flight
-  // then complete (within the timeout).
+  // Seconds after the start past which no request is sent (none = no limit). Requests in flight
+  // then complete (within the timeout). With a rate, requests due before then that could not be
+  // sent by then are dropped (EngineResult::dropped).
   std::optional<double> duration_s;
   // Requests per second in total (none = closed model: each connection sends its next request as
   // soon as the previous one completed). With a rate, request k is due at start + k / rate whether
@@ -95,6 +96,10 @@ struct EngineResult {
   unsigned streams = 1;               // requests in flight per connection at most
   // TLS handshakes in which the server did not agree to HTTP/2 by ALPN (each a tls failure).
   std::uint64_t http2_refused = 0;
+  // Paced runs: slots whose time came but that no connection could send before duration_s (or
+  // the last stage) ended; never sent, not in `stats`. A run that reached its end without a stop
+  // has stats.requests + dropped == the schedule's slot count (capped by n).
+  std::uint64_t dropped = 0;
 };
 
 // The targets' origins (scheme, host, port), in order of first use, each with the indices of its

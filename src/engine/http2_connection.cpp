@@ -133,13 +133,14 @@ Task<void> Http2Connection<Transport>::run() {
         if (run_.stopping()) break;
         continue;
       }
-      const std::optional<DueSlot> slot = run_.take_slot(origin_);
+      const Clock::time_point now = Clock::now();
+      const std::optional<DueSlot> slot = run_.take_slot(origin_, worker_.dropped(), now);
       if (!slot) {
         no_more_slots = true;
         continue;
       }
-      const Clock::time_point due = slot->due;
-      sent = run_.paced() ? Clock::now() : due;
+      const Clock::time_point due = slot->due;  // `now` in the closed model
+      sent = now;
       if (due > sent) {
         error_code ec;
         pacer_.expires_at(due);

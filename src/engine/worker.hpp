@@ -69,7 +69,7 @@ struct DueSlot {
 };
 
 // What every worker reads during a run. Only the origins' slot counters change (one relaxed
-// fetch_add per request).
+// fetch_add per request, and one exchange when a lane is closed past end_by).
 struct SharedRun {
   const EngineConfig& config;
   std::vector<TargetRoute> targets{};  // in the run's order
@@ -88,22 +88,52 @@ struct SharedRun {
   }
 
   // The next slot of `origin`'s lane and when it is due, or nothing when its share of n is taken,
-  // -z has ended (closed model) or a stop was requested. Closed model: due now (one clock read).
-  std::optional<DueSlot> take_slot(Origin& origin) {
+  // -z has ended or a stop was requested. Closed model: due `now`. Paced: a slot taken at or after
+  // end_by (its time came, but no connection was free to send it before -z or the last stage
+  // ended) is dropped, never sent, and so is every slot left in the lane: they are added to
+  // `dropped` (the caller's worker's count) and the lane is closed. So every slot of a paced run
+  // that reaches end_by is either returned once or counted as dropped once.
+  std::optional<DueSlot> take_slot(Origin& origin, std::uint64_t& dropped, Clock::time_point now) {
     if (stopping()) return std::nullopt;
-    Clock::time_point due{};
-    if (!paced()) {
-      due = Clock::now();
-      if (due >= end_by) return std::nullopt;
-    }
+    if (!paced() && now >= end_by) return std::nullopt;
     const std::uint64_t taken = origin.next_slot.fetch_add(1, std::memory_order_relaxed);
+    if (taken >= kLaneClosed) return std::nullopt;
     const std::uint64_t lanes = origin.lane.size();
     const std::uint32_t target = origin.lane[taken % lanes];
     const std::uint64_t slot = (taken / lanes) * targets.size() + target;
     if (slot >= slot_limit) return std::nullopt;
-    if (paced()) due = timetable.due(slot);  // the slot limit keeps every slot within -z
-    return DueSlot{slot, target, due};
+    if (!paced()) return DueSlot{slot, target, now};
+    if (now >= end_by) {
+      dropped += 1 + close_lane(origin);
+      return std::nullopt;
+    }
+    return DueSlot{slot, target, timetable.due(slot)};  // the slot limit keeps it within -z
   }
+  std::optional<DueSlot> take_slot(Origin& origin, std::uint64_t& dropped) {
+    return take_slot(origin, dropped, Clock::now());
+  }
+
+  // Slots of `origin`'s lane below slot_limit that no one has taken, now never to be: the lane
+  // is closed (later takes get nothing). 0 when another connection closed it first.
+  std::uint64_t close_lane(Origin& origin) {
+    const std::uint64_t from = origin.next_slot.exchange(kLaneClosed, std::memory_order_relaxed);
+    if (from >= kLaneClosed) return 0;
+    const std::uint64_t total = lane_slots(origin);
+    return total > from ? total - from : 0;
+  }
+
+  // How many of the run's slot_limit slots `origin`'s lane holds: target l's slots are l, l + T,
+  // l + 2T, ... (T targets).
+  std::uint64_t lane_slots(const Origin& origin) const {
+    const std::uint64_t count = targets.size();
+    std::uint64_t total = 0;
+    for (const std::uint32_t l : origin.lane) {
+      if (slot_limit > l) total += (slot_limit - l - 1) / count + 1;
+    }
+    return total;
+  }
+  // Origin::next_slot from when its lane is closed (far below where fetch_add could wrap).
+  static constexpr std::uint64_t kLaneClosed = std::uint64_t{1} << 62;
 
   bool paced() const { return schedule.paced(); }
 
@@ -157,6 +187,8 @@ class Worker {
   void on_http2_refused() { ++http2_refused_; }
   void on_connection_done();
   boost::asio::io_context& io() { return io_; }
+  // Paced slots this worker's connections dropped past end_by (SharedRun::take_slot adds to it).
+  std::uint64_t& dropped() { return dropped_; }
 
   // Read after join().
   const stats::RunStats& stats() const { return stats_; }
@@ -203,6 +235,7 @@ class Worker {
   Clock::time_point last_completion_{};
   std::uint64_t connections_opened_ = 0;
   std::uint64_t http2_refused_ = 0;
+  std::uint64_t dropped_ = 0;
   // The counts as of the last watchdog tick, for the progress line.
   std::atomic<std::uint64_t> published_completed_{0}, published_failed_{0};
 };

@@ -65,12 +65,15 @@ std::string one_row(const stats::RunSummary& s, const std::string& target, bool 
   row += fmt::format(",{},{},{}", s.waited,
                      s.generator.measured ? (s.generator.limited ? "1" : "0") : "",
                      field(stages_text(facts.stages)));
-  return row + fmt::format(",{},{}", s.redirected, target);
+  return row + fmt::format(",{},{},{},{}", s.redirected, target, facts.stop_signal, facts.dropped);
 }
+
+// The header before stop_signal and dropped (several targets, redirects).
+std::string targets_header() { return leading_columns() + ",redirected,target"; }
 
 }  // namespace
 
-std::string csv_header() { return leading_columns() + ",redirected,target"; }
+std::string csv_header() { return targets_header() + ",stop_signal,dropped"; }
 
 std::vector<std::string> csv_rows(const stats::RunSummary& s) {
   std::vector<std::string> rows{one_row(s, "total", s.targets.empty())};
@@ -101,6 +104,13 @@ std::optional<std::string> csv_header_problem(const std::string& path) {
         "runs of several targets): rows of this version would not line up under them; give a new "
         "file, or add \",redirected,target\" to its first line and \",,total\" to every other "
         "line",
+        path);
+  }
+  if (first == targets_header()) {
+    return fmt::format(
+        "--csv '{}' has the columns of an older ccload (without stop_signal and dropped): rows of "
+        "this version would not line up under them; give a new file, or add "
+        "\",stop_signal,dropped\" to its first line and \",,0\" to every other line",
         path);
   }
   return fmt::format(

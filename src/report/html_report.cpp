@@ -12,6 +12,7 @@
 #include "report/svg_chart.hpp"
 #include "report/terminal.hpp"
 #include "report/time_text.hpp"
+#include "stats/run_end.hpp"
 
 namespace ccload::report {
 
@@ -325,16 +326,17 @@ std::string html_report(const stats::RunSummary& s) {
   html += fmt::format("<p class=\"meta\">Started {} · {} · -c {} · {:.3f} s wall time</p>\n",
                       utc_text(facts.started_unix_ns, "%Y-%m-%d %H:%M:%S UTC"), html_escape(bound),
                       facts.concurrency, facts.duration_s);
-  if (facts.interrupted) {
-    html +=
-        "<p class=\"interrupted\">Interrupted by Ctrl-C: these are the requests that "
-        "completed.</p>\n";
+  if (auto early = stats::early_end_sentence(s)) {
+    html += fmt::format("<p class=\"interrupted\">{}</p>\n", html_escape(*early));
   }
   html += "<section class=\"cards\">\n";
   html += fmt::format("<div><b>{}</b><span>requests</span></div>\n", s.requests);
   html += fmt::format("<div><b>{}</b><span>succeeded</span></div>\n", s.succeeded);
   html += fmt::format("<div{}><b>{}</b><span>failed</span></div>\n",
                       s.failed > 0 ? " class=\"bad\"" : "", s.failed);
+  if (facts.dropped > 0) {
+    html += fmt::format("<div class=\"bad\"><b>{}</b><span>dropped</span></div>\n", facts.dropped);
+  }
   html += fmt::format("<div><b>{:.1f}</b><span>requests/s</span></div>\n", s.rps);
   html +=
       fmt::format("<div><b>{}</b><span>ms p99 total</span></div>\n",

@@ -113,6 +113,8 @@ json summary_json(const stats::RunSummary& s) {
       {"rps", s.rps},
       {"duration_s", facts.duration_s},
       {"interrupted", facts.interrupted},
+      {"stop_signal", facts.stop_signal.empty() ? json(nullptr) : json(facts.stop_signal)},
+      {"dropped", facts.dropped},
       {"connections_opened", facts.connections_opened},
       {"bytes", s.bytes},
       {"timeline", timeline_json(s.timeline)},

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "report/time_text.hpp"
+#include "stats/run_end.hpp"
 
 namespace ccload::report {
 
@@ -63,16 +64,8 @@ void header(std::ostream& out, const stats::RunSummary& s) {
   counter(out, "Failed Requests:", s.failed);
   out << fmt::format("{:<28}{:>12.3f}\n", "Wall Time (seconds):", facts.duration_s);
   out << fmt::format("{:<28}{:>12.1f}\n", "Requests per Second:", s.rps);
-  if (facts.interrupted) {
-    if (facts.requested) {
-      out << fmt::format("Interrupted: {} of {} requests completed before Ctrl-C.\n", s.requests,
-                         *facts.requested);
-    } else {
-      out << fmt::format(
-          "Interrupted: {} requests completed before Ctrl-C, {:.3f} s into {:.3f} s.\n", s.requests,
-          facts.duration_s, facts.duration_limit_s.value_or(0));
-    }
-  }
+  if (facts.dropped > 0) counter(out, "Dropped Requests:", facts.dropped);
+  if (auto early = stats::early_end_sentence(s)) out << *early << "\n";
   out << kRule << "\n";
   if (s.failed > 0) {
     out << fmt::format("{} of {} requests failed (status codes and errors below).\n", s.failed,

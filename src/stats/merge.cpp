@@ -22,6 +22,8 @@ RunSummary merge_parts(const std::vector<RunSummary>& shards, unsigned expected)
   m.facts.concurrency = 0;
   m.facts.connections_opened = 0;
   m.facts.interrupted = false;
+  m.facts.stop_signal.clear();  // each shard's own report names the signal that stopped it
+  m.facts.dropped = 0;
   m.facts.start_late_s.reset();
   std::uint64_t requested = 0;
   bool all_requested = true;
@@ -45,6 +47,7 @@ RunSummary merge_parts(const std::vector<RunSummary>& shards, unsigned expected)
     m.facts.concurrency += f.concurrency;
     m.facts.connections_opened += f.connections_opened;
     m.facts.interrupted = m.facts.interrupted || f.interrupted;
+    m.facts.dropped += f.dropped;
     m.requests += s.requests;
     m.succeeded += s.succeeded;
     m.failed += s.failed;
@@ -87,7 +90,7 @@ RunSummary merge_parts(const std::vector<RunSummary>& shards, unsigned expected)
   if (rate > 0) m.facts.rate = rate;
   m.facts.started_unix_ns = first_start;
   m.facts.duration_s = static_cast<double>(last_end - first_start) / 1e9;
-  m.rps = m.facts.duration_s > 0 ? static_cast<double>(m.requests) / m.facts.duration_s : 0;
+  m.rps = requests_per_second(m.requests, m.facts.duration_s);
   for (Timing* t : {&m.total, &m.ttfb, &m.ttlb, &m.connect, &m.wait, &m.service}) {
     t->figures = summarize(t->histogram);
   }

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "stats/run_end.hpp"
+
 namespace ccload::stats {
 
 bool RunSummary::thresholds_failed() const {
@@ -37,6 +39,10 @@ void apply_target_share(RunFacts& facts, std::size_t index, std::size_t count) {
   if (facts.rate) facts.rate = *facts.rate / static_cast<double>(count);
 }
 
+double requests_per_second(std::uint64_t requests, double duration_s) {
+  return duration_s > 0 ? static_cast<double>(requests) / duration_s : 0;
+}
+
 RunSummary summarize(const RunStats& stats, RunFacts facts, const GeneratorLoad& generator) {
   RunSummary s;
   s.facts = std::move(facts);
@@ -45,7 +51,7 @@ RunSummary summarize(const RunStats& stats, RunFacts facts, const GeneratorLoad&
   s.failed = stats.failed;
   s.bytes = stats.bytes;
   s.redirected = stats.redirected;
-  s.rps = s.facts.duration_s > 0 ? static_cast<double>(s.requests) / s.facts.duration_s : 0;
+  s.rps = requests_per_second(s.requests, s.facts.duration_s);
   s.status_codes = stats.status_counts();
   s.errors = stats.by_error;
   s.errors[0] = 0;
@@ -134,6 +140,7 @@ std::vector<std::string> findings(const RunSummary& s) {
     out.push_back(fmt::format("Achieved {:.1f} req/s, {:.0f}% of the target {:.1f} req/s: {}.",
                               s.rps, s.rps / *target * 100, *target, why));
   }
+  if (auto dropped = dropped_sentence(s)) out.push_back(std::move(*dropped));
   if (s.paced()) {
     out.push_back(
         "Total time counts from each request's scheduled time (what a user of the service saw); "

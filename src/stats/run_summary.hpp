@@ -108,7 +108,7 @@ struct RunSummary {
   RunFacts facts;
   std::uint64_t requests = 0, succeeded = 0, failed = 0;
   std::uint64_t bytes = 0;  // response bytes received
-  double rps = 0;           // requests / duration_s (0 when the duration is 0)
+  double rps = 0;           // requests_per_second(requests, facts.duration_s)
 
   // Every response by its status (any three digits, so none is lost), and every transport error
   // by category (index = ErrorCategory; index 0 unused). Their sum is `requests`.
@@ -148,6 +148,11 @@ struct RunSummary {
   }
   bool thresholds_failed() const;
 };
+
+// The one definition of a run's rate: requests (completed or failed, never dropped) / duration_s
+// (RunFacts: from the first request due to the last response, or the stop); 0 when the duration
+// is 0.
+double requests_per_second(std::uint64_t requests, double duration_s);
 
 // The figures of each timing from its histogram, the counts, rate and timeline from `stats`, the
 // generator check from `generator`.

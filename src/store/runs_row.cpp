@@ -283,6 +283,8 @@ RunsRow summary_columns(const stats::RunSummary& s, std::int64_t ended_unix_ns) 
     row.set("GENERATOR_LIMITED", std::int64_t{s.generator.limited ? 1 : 0});
   }
   row.set("INTERRUPTED", std::int64_t{s.facts.interrupted ? 1 : 0});
+  if (!s.facts.stop_signal.empty()) row.set("STOP_SIGNAL", s.facts.stop_signal);
+  row.set("DROPPED", static_cast<std::int64_t>(s.facts.dropped));
   row.set("CONNECTIONS", static_cast<std::int64_t>(s.facts.connections_opened));
   row.set("TIMELINE", timeline_text(s.timeline));
   if (!s.thresholds.empty()) row.set("THRESHOLDS", thresholds_text(s.thresholds));
@@ -323,6 +325,8 @@ stats::RunSummary summary_from_row(const RunsRow& row) {
       row.integer("STARTED_NS").value_or(std::llround(row.real("STARTED").value_or(0) * 1e9));
   f.duration_s = row.real("DURATION").value_or(0);
   f.interrupted = row.integer("INTERRUPTED").value_or(0) != 0;
+  f.stop_signal = row.text("STOP_SIGNAL").value_or("");
+  f.dropped = static_cast<std::uint64_t>(row.integer("DROPPED").value_or(0));
   f.connections_opened = static_cast<std::uint64_t>(row.integer("CONNECTIONS").value_or(0));
   f.run_name = row.text("RUN_NAME").value_or("");
   f.protocol = row.text("PROTOCOL").value_or("HTTP/1.1");
@@ -337,7 +341,7 @@ stats::RunSummary summary_from_row(const RunsRow& row) {
   s.succeeded = static_cast<std::uint64_t>(row.integer("SUCCEEDED").value_or(0));
   s.failed = static_cast<std::uint64_t>(row.integer("FAILED").value_or(0));
   s.bytes = static_cast<std::uint64_t>(row.integer("BYTES").value_or(0));
-  s.rps = f.duration_s > 0 ? static_cast<double>(s.requests) / f.duration_s : 0;
+  s.rps = stats::requests_per_second(s.requests, f.duration_s);
   s.total = timing_from(row, "HIST_TOTAL");
   s.ttfb = timing_from(row, "HIST_TTFB");
   s.ttlb = timing_from(row, "HIST_TTLB");

@@ -129,6 +129,9 @@ const std::vector<Column> kRunsAdded = {
     {"TARGETS", "TEXT"},
     {"REDIRECTED", "INTEGER"},     // requests that followed at least one redirect
     {"MAX_REDIRECTS", "INTEGER"},  // --max-redirects: hops followed per request at most
+    // Version 6: how a run stopped.
+    {"STOP_SIGNAL", "TEXT"},  // "SIGINT", "SIGTERM" or "SIGHUP" that stopped it; NULL: none did
+    {"DROPPED", "INTEGER"},   // paced requests due before -z ended that could not be sent by then
 };
 
 constexpr std::string_view kIndexes =

@@ -70,7 +70,7 @@ stats::RunSummary summary_from_requests(const std::vector<StoredRequest>& rows) 
   s.connect = stats::timing_from_samples(connect);
   s.facts.started_unix_ns = to_ns(first);
   s.facts.duration_s = std::max(0.0, last - first);
-  s.rps = s.facts.duration_s > 0 ? static_cast<double>(s.requests) / s.facts.duration_s : 0;
+  s.rps = stats::requests_per_second(s.requests, s.facts.duration_s);
   for (const auto& r : rows) {  // by the second in which each request completed
     const auto second = static_cast<std::size_t>(
         std::max(0.0, std::floor(r.timestamp + r.total_s.value_or(0) - first)));
@@ -103,7 +103,7 @@ stats::RunSummary summary_from_requests(const std::vector<StoredRequest>& rows,
     // The run's span, as a live target summary has (its rate is over the run's duration).
     target.facts.started_unix_ns = s.facts.started_unix_ns;
     target.facts.duration_s = s.facts.duration_s;
-    target.rps = s.rps > 0 ? static_cast<double>(target.requests) / s.facts.duration_s : 0;
+    target.rps = stats::requests_per_second(target.requests, s.facts.duration_s);
     target.facts.url = targets[i].url;
     target.facts.method = targets[i].method;
     s.targets.push_back(std::move(target));

@@ -68,10 +68,11 @@ TEST(SlotLanes, EveryOriginTakesItsTargetsSlotsInOrderAndTogetherExactlyN) {
   run.slot_limit = 10;
   std::multiset<std::uint64_t> taken;
   std::vector<std::size_t> per_target(4);
+  std::uint64_t dropped = 0;
   for (Origin& origin : run.origins) {
     std::uint64_t last = 0;
     bool first = true;
-    while (auto slot = run.take_slot(origin)) {
+    while (auto slot = run.take_slot(origin, dropped)) {
       EXPECT_EQ(slot->slot % 4, slot->target) << "round robin over the run's slots";
       EXPECT_TRUE(first || slot->slot > last);
       first = false;
@@ -81,6 +82,7 @@ TEST(SlotLanes, EveryOriginTakesItsTargetsSlotsInOrderAndTogetherExactlyN) {
     }
   }
   EXPECT_EQ(taken.size(), 10u);
+  EXPECT_EQ(dropped, 0u) << "a closed model drops nothing";
   for (std::uint64_t k = 0; k < 10; ++k) EXPECT_EQ(taken.count(k), 1u) << k;
   EXPECT_EQ(per_target, (std::vector<std::size_t>{3, 3, 2, 2}));
 }

@@ -298,8 +298,9 @@ TEST_F(LoadTest, CtrlCPrintsThePartialSummaryAndExits130) {
                                  &result, options);
   EXPECT_EQ(result.exit_code, 130) << result.err;
   EXPECT_NE(result.out.find("Load Test Results"), std::string::npos);
-  EXPECT_NE(result.out.find("Interrupted:"), std::string::npos);
+  EXPECT_NE(result.out.find("Interrupted by SIGINT:"), std::string::npos);
   EXPECT_TRUE(summary["interrupted"].get<bool>());
+  EXPECT_EQ(summary["stop_signal"], "SIGINT");
   std::uint64_t total = summary["requests"]["total"];
   EXPECT_GT(total, 10u);
   EXPECT_LT(total, 1000000u);
@@ -307,20 +308,27 @@ TEST_F(LoadTest, CtrlCPrintsThePartialSummaryAndExits130) {
   EXPECT_LE(server.request_count(), total + 4) << "at most c requests were in flight";
 }
 
-TEST_F(LoadTest, SecondCtrlCExitsAtOnce) {
+TEST_F(LoadTest, ASecondCtrlCWithinASecondIsTheSameStop) {
+  // A terminal's Ctrl-C and `timeout`'s forwarded copy: one graceful stop, not a quit.
   RecordingServer server([](const ReceivedRequest&, std::uint64_t) {
     ScriptedResponse response;
-    response.hang = true;  // requests stay in flight: the first Ctrl-C would wait a second
+    response.hang = true;  // requests stay in flight: the stop waits its second, then abandons
     return response;
   });
   ProcessOptions options;
   options.interrupt_after = 300ms;
   options.second_interrupt_after = 400ms;
-  ProcessResult result =
-      run_ccload({"run", server.url("/"), "-n", "100", "-c", "2", "--timeout", "0", "--no-store"},
-                 dir.path(), options);
+  ProcessResult result;
+  auto summary = run_ccload_json(
+      {"run", server.url("/"), "-n", "100", "-c", "2", "--timeout", "0", "--no-store"}, dir.path(),
+      &result, options);
   EXPECT_EQ(result.exit_code, 130) << result.err;
-  EXPECT_EQ(result.out.find("Load Test Results"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("Load Test Results"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("Interrupted by SIGINT: 0 of 100 requests completed."),
+            std::string::npos)
+      << result.out;
+  EXPECT_EQ(result.err.find("quitting now"), std::string::npos) << result.err;
+  EXPECT_EQ(summary["stop_signal"], "SIGINT");
   server.stop();
 }
 

@@ -169,7 +169,7 @@ TEST_F(ModesTest, CtrlCEndsADurationRunAndAPacedRunPromptly) {
     EXPECT_EQ(result.exit_code, 130) << mode[0] << ": " << result.err;
     EXPECT_TRUE(summary["interrupted"].get<bool>()) << mode[0];
     EXPECT_GE(summary["requests"]["total"].get<std::uint64_t>(), 1u) << mode[0];
-    EXPECT_NE(result.out.find("Interrupted:"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("Interrupted by SIGINT:"), std::string::npos) << result.out;
     EXPECT_LT(took, 10s) << mode[0] << " did not stop";
   }
 }

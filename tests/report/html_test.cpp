@@ -38,11 +38,17 @@ TEST(HtmlReport, ShowsTheRunAndEscapesWhatItQuotes) {
 TEST(HtmlReport, ADurationRunAndAnInterruptedOne) {
   stats::RunFacts facts = test::facts_of("http://h/", "POST");
   facts.interrupted = true;
+  facts.stop_signal = "SIGTERM";
   facts.duration_limit_s = 30;
   facts.rate = 50;
+  facts.dropped = 17;
   const std::string html = html_report(stats::summarize(test::stats_with(3, 0), facts));
   EXPECT_NE(html.find("-z 30 s at 50 requests/s"), std::string::npos);
-  EXPECT_NE(html.find("Interrupted by Ctrl-C"), std::string::npos);
+  EXPECT_NE(html.find("Interrupted by SIGTERM: 4 requests completed, 2.000 s into 30.000 s."),
+            std::string::npos);
+  EXPECT_EQ(html.find("Ctrl-C"), std::string::npos);
+  EXPECT_NE(html.find("<b>17</b><span>dropped</span>"), std::string::npos);
+  EXPECT_NE(html.find("Dropped 17 requests"), std::string::npos) << "the sentence, in the notes";
 }
 
 TEST(HtmlReport, ARunOfSeveralSecondsGetsItsTimeCharts) {

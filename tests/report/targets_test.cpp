@@ -247,8 +247,11 @@ TEST(Targets, CsvHasTheTotalRowThenOneRowPerTarget) {
     }
     return values[static_cast<std::size_t>(it - header.begin())];
   };
-  EXPECT_EQ(header.back(), "target");
-  EXPECT_EQ(header[header.size() - 2], "redirected");
+  ASSERT_GE(header.size(), 4u);
+  EXPECT_EQ(header[header.size() - 4], "redirected");
+  EXPECT_EQ(header[header.size() - 3], "target");
+  EXPECT_EQ(header[header.size() - 2], "stop_signal");
+  EXPECT_EQ(header.back(), "dropped");
   EXPECT_EQ(at(0, "target"), "total");
   EXPECT_EQ(at(0, "url"), "") << "the whole of several targets is no one target's";
   EXPECT_EQ(at(0, "method"), "");
@@ -271,14 +274,16 @@ TEST(Targets, CsvOfOneTargetIsOneTotalRowNamingIt) {
   const std::vector<std::string> rows = csv_rows(test::golden_summary());
   ASSERT_EQ(rows.size(), 1u);
   const std::vector<std::string> values = cells(rows[0]);
-  EXPECT_EQ(values.back(), "total");
+  ASSERT_GE(values.size(), 3u);
+  EXPECT_EQ(values[values.size() - 3], "total") << "then stop_signal and dropped";
   EXPECT_EQ(values[1], "http://127.0.0.1:8080/get?page=1&size=20");
 }
 
 TEST(Targets, ACsvFileWithTheOlderHeaderGetsItsOwnMessage) {
   const std::string path = ::testing::TempDir() + "ccload_targets_test.csv";
   std::string old_header = csv_header();
-  old_header.erase(old_header.size() - std::string(",redirected,target").size());
+  old_header.erase(old_header.size() -
+                   std::string(",redirected,target,stop_signal,dropped").size());
   const auto problem_with = [&](const std::string& content) {
     std::ofstream(path, std::ios::binary) << content;
     return csv_header_problem(path);
@@ -287,6 +292,14 @@ TEST(Targets, ACsvFileWithTheOlderHeaderGetsItsOwnMessage) {
   ASSERT_TRUE(old.has_value());
   EXPECT_NE(old->find("older ccload"), std::string::npos) << *old;
   EXPECT_NE(old->find("redirected,target"), std::string::npos) << *old;
+  // The header of several targets, before stop_signal and dropped.
+  std::string targets_header = csv_header();
+  targets_header.erase(targets_header.size() - std::string(",stop_signal,dropped").size());
+  const auto before_stop = problem_with(targets_header + "\n2026-11-29T14:41:36.123Z,h\n");
+  ASSERT_TRUE(before_stop.has_value());
+  EXPECT_NE(before_stop->find("older ccload"), std::string::npos) << *before_stop;
+  EXPECT_NE(before_stop->find("\",stop_signal,dropped\" to its first line"), std::string::npos)
+      << *before_stop;
   EXPECT_EQ(problem_with(csv_header() + "\n"), std::nullopt);
   EXPECT_EQ(problem_with("\xEF\xBB\xBF" + csv_header() + "\r\n"), std::nullopt);
   const auto other = problem_with("a,b,c\n");

@@ -67,11 +67,11 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
   while (open_fds > 0) {
     auto elapsed = std::chrono::steady_clock::now() - start;
     if (!interrupted && elapsed >= options.interrupt_after) {
-      kill(pid, SIGINT);
+      kill(pid, options.interrupt_signal);
       interrupted = true;
     }
     if (interrupted && !interrupted_twice && elapsed >= options.second_interrupt_after) {
-      kill(pid, SIGINT);
+      kill(pid, options.interrupt_signal);
       interrupted_twice = true;
     }
     if (!killed && elapsed >= options.timeout) {

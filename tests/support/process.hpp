@@ -2,6 +2,7 @@
 // Runs a program (the real ccload binary, usually) and captures its output and exit code.
 
 #include <chrono>
+#include <csignal>
 #include <map>
 #include <string>
 #include <vector>
@@ -19,10 +20,11 @@ struct ProcessOptions {
   std::map<std::string, std::string> env;     // added to (or overriding) the environment
   std::vector<std::string> unset_env;         // removed from the environment
   std::chrono::milliseconds timeout{120000};  // killed (SIGKILL) after this
-  // When > 0: send SIGINT this long after start (Ctrl-C tests).
+  // When > 0: send `interrupt_signal` this long after start (Ctrl-C, SIGTERM, SIGHUP tests).
   std::chrono::milliseconds interrupt_after{0};
-  // When > 0: send a second SIGINT this long after start.
+  // When > 0: send `interrupt_signal` again this long after start.
   std::chrono::milliseconds second_interrupt_after{0};
+  int interrupt_signal = SIGINT;
   // run_ccload only: the binary runs through this command, e.g. {"prlimit", "--nofile=64:64"}.
   std::vector<std::string> wrapper;
 };
