@@ -28,5 +28,29 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# No package installed here starts its service (nginx, PostgreSQL): the tests run their own
+# servers with their own configuration. A policy-rc.d that answers 101 ("action forbidden") is what
+# invoke-rc.d and deb-systemd-invoke ask; one the machine already has (a container's) is kept.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  trap '"${as_root[@]}" rm -f "$policy"' EXIT
+  printf '#!/bin/sh\n# scripts/install-deps.sh: no service starts during the install\nexit 101\n' |
+    "${as_root[@]}" tee "$policy" >/dev/null
+  "${as_root[@]}" chmod 755 "$policy"
+fi
 "${as_root[@]}" apt-get update -q
 "${as_root[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+# Whatever policy-rc.d said, no service of a package just installed is left running.
+installed=" ${missing[*]} "
+for service in nginx postgresql; do
+  case "$service:$installed" in
+    nginx:*" nginx "* | nginx:*" nginx-light "* | nginx:*" nginx-full "*) ;;
+    postgresql:*" postgresql "* | postgresql:*" postgresql-15 "*) ;;
+    *) continue ;;
+  esac
+  if [ -d /run/systemd/system ]; then
+    "${as_root[@]}" systemctl stop "$service" 2>/dev/null || true
+  elif [ -x "/etc/init.d/$service" ]; then
+    "${as_root[@]}" "/etc/init.d/$service" stop >/dev/null 2>&1 || true
+  fi
+done

@@ -6,8 +6,9 @@
 #   scripts/package.sh           build the package
 #   scripts/package.sh --check   build it, then install it into a fresh Debian 12 root (debootstrap
 #                                minbase, like /work/shared/tools/fresh-debian; needs root and
-#                                Debian's archive) and run `ccload --version`, `man -w ccload` and
-#                                a short run against `ccload serve` there
+#                                the Debian mirror this machine's apt uses, scripts/apt-mirror.sh)
+#                                and run `ccload --version`, `man -w ccload` and a short run
+#                                against `ccload serve` there
 set -euo pipefail
 cd "$(dirname "$0")/.."
 check=0
@@ -40,9 +41,9 @@ command -v debootstrap >/dev/null || scripts/install-deps.sh debootstrap
 base=/tmp/fresh/bookworm-minbase.tar
 if [ ! -s "$base" ]; then
   mkdir -p /tmp/fresh
+  mirror=$(scripts/apt-mirror.sh bookworm)   # this machine's own apt sources name it
   making=$(mktemp -d /tmp/fresh/base.XXXXXX)
-  debootstrap --variant=minbase bookworm "$making/root" http://deb.debian.org/debian \
-    >"$making/debootstrap.log"
+  debootstrap --variant=minbase bookworm "$making/root" "$mirror" >"$making/debootstrap.log"
   tar -C "$making/root" -cf "$making/base.tar" . && mv -n "$making/base.tar" "$base"
   rm -rf "$making"
 fi

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/text.hpp"
+#include "core/version.hpp"
 
 namespace ccload::engine {
 
@@ -22,7 +23,7 @@ std::string build_request(std::string_view method, const net::Target& where,
                           std::string_view content_type) {
   std::string request = fmt::format("{} {} HTTP/1.1\r\n", method, where.request_target);
   if (!has_header(headers, "Host")) request += fmt::format("Host: {}\r\n", where.host_header);
-  if (!has_header(headers, "User-Agent")) request += "User-Agent: ccload/" CCLOAD_VERSION "\r\n";
+  if (!has_header(headers, "User-Agent")) request += fmt::format("User-Agent: {}\r\n", kUserAgent);
   if (!has_header(headers, "Accept")) request += "Accept: */*\r\n";
   if (!body.empty() && !content_type.empty() && !has_header(headers, "Content-Type")) {
     request += fmt::format("Content-Type: {}\r\n", content_type);

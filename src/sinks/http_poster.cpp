@@ -19,6 +19,8 @@
 #include <boost/beast/http/write.hpp>
 #include <optional>
 
+#include "core/version.hpp"
+
 namespace ccload::sinks {
 
 namespace asio = boost::asio;
@@ -112,7 +114,7 @@ struct HttpPoster::Impl {
                                           std::string& retry_after) {
     http::request<http::string_body> request{http::verb::post, target.request_target, 11};
     request.set(http::field::host, target.host_header);
-    request.set(http::field::user_agent, "ccload");
+    request.set(http::field::user_agent, kUserAgent);
     for (const auto& [name, value] : headers) request.set(name, value);
     request.keep_alive(true);
     request.body() = body;

@@ -64,7 +64,8 @@ std::string rewrite_placeholders(std::string_view sql, std::map<std::string, int
         number = ++count;
       }
       count = std::max(count, number);
-      out += "$" + std::to_string(number);
+      out += '$';
+      out += std::to_string(number);
       i = j - 1;
     } else if (c == ':' && i + 1 < sql.size() &&
                (std::isalpha(static_cast<unsigned char>(sql[i + 1])) || sql[i + 1] == '_') &&
@@ -77,7 +78,8 @@ std::string rewrite_placeholders(std::string_view sql, std::map<std::string, int
       const std::string name(sql.substr(i, j - i));
       auto [it, inserted] = names.try_emplace(name, count + 1);
       if (inserted) ++count;
-      out += "$" + std::to_string(it->second);
+      out += '$';
+      out += std::to_string(it->second);
       i = j - 1;
     } else {
       out += c;

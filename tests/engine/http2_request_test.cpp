@@ -45,7 +45,7 @@ TEST(Http2Request, PseudoHeadersFirstCustomHeadersLowercasedConnectionHeadersDro
   EXPECT_EQ(rest.find("content-type")->second, "application/json");
   EXPECT_EQ(rest.count("content-length"), 1u);
   EXPECT_EQ(rest.find("content-length")->second, "8");
-  EXPECT_EQ(rest.find("user-agent")->second, "ccload/0.1");
+  EXPECT_EQ(rest.find("user-agent")->second, "ccload/" CCLOAD_VERSION);
   EXPECT_EQ(request->body, config.body);
 }
 
