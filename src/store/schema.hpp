@@ -25,7 +25,7 @@
 
 namespace ccload::store::schema {
 
-inline constexpr int kVersion = 5;
+inline constexpr int kVersion = 6;
 inline constexpr int kBusyTimeoutMs = 5000;
 
 // Creates or migrates the tables. SQLite: sets WAL, the busy timeout and synchronous=NORMAL

@@ -90,7 +90,7 @@ TEST(Targets, EachRowKeepsItsTargetAndRunsKnowsTheTargets) {
   expect_stored_targets(
       run.outcome.run_id, run.summary, [&](const std::string& sql) { return sqlite_int(db, sql); },
       [&](const std::string& sql) { return sqlite_text(db, sql); });
-  EXPECT_EQ(query_int(db, "PRAGMA user_version"), 5);
+  EXPECT_EQ(query_int(db, "PRAGMA user_version"), schema::kVersion);
 }
 
 TEST(Targets, ARunOfOneTargetHasTargetZeroAndNoTargetsJson) {
@@ -298,7 +298,7 @@ TEST(Targets, AVersion4DatabaseMigrates) {
     ASSERT_FALSE(d.has_column("RUNS", "TARGETS"));
   }
   const auto run = store_targets_run(db.string(), kStart, kRequests);
-  EXPECT_EQ(query_int(db, "PRAGMA user_version"), 5);
+  EXPECT_EQ(query_int(db, "PRAGMA user_version"), schema::kVersion);
   expect_stored_targets(
       run.outcome.run_id, run.summary, [&](const std::string& sql) { return sqlite_int(db, sql); },
       [&](const std::string& sql) { return sqlite_text(db, sql); });
