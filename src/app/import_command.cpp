@@ -20,14 +20,13 @@ std::string outcome_line(const store::FallbackContents& file, const store::Impor
     return fmt::format("Nothing to import from {}: its {} requests are already in run {} of {}{}.",
                        file.path.string(), out.already, out.run_id, out.database, damaged);
   }
-  const std::string holds =
-      out.requests > 0 ? fmt::format("{} of its {} requests", out.rows, out.requests)
-                       : fmt::format("{} requests", out.rows);
-  return fmt::format("Imported {} requests from {} into {}run {} of {}: it now holds {}{}{}.",
-                     out.added, file.path.string(), out.new_run ? "a new " : "", out.run_id,
-                     out.database, holds,
-                     out.already > 0 ? fmt::format(" ({} were already there)", out.already) : "",
-                     damaged);
+  const std::string holds = out.requests > 0
+                                ? fmt::format("{} of its {} requests", out.rows, out.requests)
+                                : fmt::format("{} requests", out.rows);
+  return fmt::format(
+      "Imported {} requests from {} into {}run {} of {}: it now holds {}{}{}.", out.added,
+      file.path.string(), out.new_run ? "a new " : "", out.run_id, out.database, holds,
+      out.already > 0 ? fmt::format(" ({} were already there)", out.already) : "", damaged);
 }
 
 }  // namespace

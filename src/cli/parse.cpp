@@ -73,8 +73,8 @@ Command parse_command_line(int argc, const char* const* argv) {
   try {
     app.parse(reversed);
   } catch (const CLI::CallForHelp&) {
-    for (CLI::App* sub : {run.app(), history.app(), serve.app(), report.app(), compare.app(),
-                          import.app()}) {
+    for (CLI::App* sub :
+         {run.app(), history.app(), serve.app(), report.app(), compare.app(), import.app()}) {
       if (sub->parsed()) return InfoCommand{sub->help()};
     }
     return InfoCommand{app.help()};
@@ -84,8 +84,8 @@ Command parse_command_line(int argc, const char* const* argv) {
     return InfoCommand{std::string(kVersionLine) + "\n"};
   } catch (const CLI::ParseError& error) {
     std::string command;
-    for (CLI::App* sub : {run.app(), history.app(), serve.app(), report.app(), compare.app(),
-                          import.app()}) {
+    for (CLI::App* sub :
+         {run.app(), history.app(), serve.app(), report.app(), compare.app(), import.app()}) {
       if (sub->parsed()) command = sub->get_name();
     }
     throw UsageError(one_line(error, command));

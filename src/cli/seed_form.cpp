@@ -12,8 +12,8 @@ namespace ccload::cli {
 
 namespace {
 
-const std::set<std::string> kSubcommands = {"run", "history", "serve", "report", "compare",
-                                            "import"};
+const std::set<std::string> kSubcommands = {"run",    "history", "serve",
+                                            "report", "compare", "import"};
 
 bool is_method_flag(const std::string& token) {
   return token.size() > 1 && token[0] == '-' &&

@@ -164,10 +164,9 @@ void print_run_view(std::ostream& out, const stats::RunSummary& s,
                        total);
   }
   if (s.storage.run_id != 0 && !s.storage.stored) {
-    out << fmt::format("({} of {} requests reached the database; the rest went to {})\n", total,
-                       s.requests,
-                       s.storage.fallback.empty() ? std::string("a fallback file")
-                                                  : s.storage.fallback);
+    out << fmt::format(
+        "({} of {} requests reached the database; the rest went to {})\n", total, s.requests,
+        s.storage.fallback.empty() ? std::string("a fallback file") : s.storage.fallback);
   }
 }
 

@@ -108,9 +108,9 @@ std::int64_t find_run(sql::Connection& db, const FallbackContents& file) {
   if (by_key.step()) return by_key.column_int(0);
   if (file.run_id == 0 || !file.identity.has("URL")) return 0;
   // An old file's run: its RUNS row if it has the same first target and no key of its own.
-  auto by_id =
-      db.prepare("SELECT RUNID FROM RUNS WHERE RUNID = ? AND URL = ? AND METHOD = ? AND RUN_KEY "
-                 "IS NULL");
+  auto by_id = db.prepare(
+      "SELECT RUNID FROM RUNS WHERE RUNID = ? AND URL = ? AND METHOD = ? AND RUN_KEY "
+      "IS NULL");
   const std::string url = *file.identity.text("URL");
   const std::string method = file.identity.text("METHOD").value_or("GET");
   by_id.bind(1, file.run_id).bind(2, std::string_view(url)).bind(3, std::string_view(method));
@@ -212,8 +212,8 @@ FallbackContents read_fallback_file(const fs::path& path) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    throw ImportFileError(
-        fmt::format("{} cannot be read ({}): make it readable", path.string(), std::strerror(errno)));
+    throw ImportFileError(fmt::format("{} cannot be read ({}): make it readable", path.string(),
+                                      std::strerror(errno)));
   }
   FallbackContents out;
   out.path = path;
@@ -230,8 +230,8 @@ FallbackContents read_fallback_file(const fs::path& path) {
           out.run_id = j.value("run_id", std::int64_t{0});
           out.identity = runs_row_from_json_text(j.at("run").dump());
         } catch (const std::exception& error) {
-          throw ImportFileError(not_a_fallback_file(path, std::string("damaged first line: ") +
-                                                              error.what()));
+          throw ImportFileError(
+              not_a_fallback_file(path, std::string("damaged first line: ") + error.what()));
         }
         if (out.run_key.empty() || !out.identity.has("URL")) {
           throw ImportFileError(not_a_fallback_file(path, "its first line names no run"));

@@ -54,12 +54,12 @@ FallbackContents read_fallback_file(const std::filesystem::path& path);
 
 struct ImportOutcome {
   std::int64_t run_id = 0;
-  bool new_run = false;          // the RUNS row was made by this import
-  std::uint64_t added = 0;       // rows inserted
-  std::uint64_t already = 0;     // rows of the file already in the database (skipped)
-  std::uint64_t rows = 0;        // the run's rows in the database now
-  std::uint64_t requests = 0;    // the run's requests (its summary's), 0 when unknown
-  std::string database;          // as shown in messages
+  bool new_run = false;        // the RUNS row was made by this import
+  std::uint64_t added = 0;     // rows inserted
+  std::uint64_t already = 0;   // rows of the file already in the database (skipped)
+  std::uint64_t rows = 0;      // the run's rows in the database now
+  std::uint64_t requests = 0;  // the run's requests (its summary's), 0 when unknown
+  std::string database;        // as shown in messages
 };
 
 // `database`: a SQLite path (created when missing) or a postgresql:// URL. Throws

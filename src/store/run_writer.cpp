@@ -38,7 +38,7 @@ double seconds(std::int64_t ns) { return static_cast<double>(ns) / 1e9; }
 struct RunWriter::Impl {
   fs::path database;
   stats::RunFacts facts;
-  std::int64_t started_unix_ns = 0;  // STARTED until the summary's
+  std::int64_t started_unix_ns = 0;     // STARTED until the summary's
   std::string run_key = new_run_key();  // RUNS.RUN_KEY, and the fallback file's header
 
   // Database state: used by the constructor, then only by the writer thread, then by finish().
@@ -88,8 +88,8 @@ struct RunWriter::Impl {
       failed(e);
       if (run_id == 0) backend->close();
     }
-    fallback.set_header(fallback_header_line(run_key, run_id,
-                                             redact_database_url(database.string()), identity));
+    fallback.set_header(
+        fallback_header_line(run_key, run_id, redact_database_url(database.string()), identity));
   }
 
   void to_fallback(const std::deque<std::vector<Record>>& work, std::size_t from) {

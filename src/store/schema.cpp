@@ -130,9 +130,9 @@ const std::vector<Column> kRunsAdded = {
     {"REDIRECTED", "INTEGER"},     // requests that followed at least one redirect
     {"MAX_REDIRECTS", "INTEGER"},  // --max-redirects: hops followed per request at most
     // Version 6: a run whose rows did not all reach the database (store/fallback_file.hpp).
-    {"RUN_KEY", "TEXT"},            // random id naming the run in its fallback file (`import`)
-    {"FALLBACK_FILE", "TEXT"},      // the fallback file holding the rows not stored, if any
-    {"FALLBACK_ROWS", "INTEGER"},   // how many rows that file holds
+    {"RUN_KEY", "TEXT"},           // random id naming the run in its fallback file (`import`)
+    {"FALLBACK_FILE", "TEXT"},     // the fallback file holding the rows not stored, if any
+    {"FALLBACK_ROWS", "INTEGER"},  // how many rows that file holds
 };
 
 constexpr std::string_view kIndexes =
