@@ -119,6 +119,14 @@ void expect_completed_by_import(
             std::string::npos)
       << report.out;
   EXPECT_EQ(report.out.find("Stored in "), std::string::npos) << report.out;
+  ProcessResult list = ccload({"history"});
+  EXPECT_NE(list.out.find(fmt::format("{} rows not stored", elsewhere)), std::string::npos)
+      << list.out;
+  EXPECT_NE(list.out.find(fmt::format("(run 1: {} rows not stored are in {}; `ccload import {}` "
+                                      "stores them)",
+                                      elsewhere, file, file)),
+            std::string::npos)
+      << list.out;
   ProcessResult one = ccload({"history", "--run", "1", "--limit", "1"});
   EXPECT_NE(one.out.find("the rest went to " + file), std::string::npos) << one.out;
 
@@ -138,6 +146,7 @@ void expect_completed_by_import(
   ProcessResult history = ccload({"history"});
   EXPECT_EQ(history.exit_code, 0) << history.err;
   EXPECT_EQ(occurrences(history.out, web.url("/get")), 1u) << history.out;
+  EXPECT_EQ(history.out.find("not stored"), std::string::npos) << history.out;
   report = ccload({"report", "1"});
   EXPECT_NE(report.out.find(fmt::format("Stored in {} (run 1).", shown)), std::string::npos)
       << report.out;
