@@ -24,6 +24,9 @@ int main(int argc, char** argv) {
     if (auto* compare = std::get_if<cli::CompareCommand>(&command)) {
       return app::compare_stored_runs(*compare);
     }
+    if (auto* import = std::get_if<cli::ImportCommand>(&command)) {
+      return app::import_fallback_files(*import);
+    }
     return app::serve(std::get<cli::ServeCommand>(command));
   } catch (const cli::UsageError& error) {
     app::print_error(error.what());

@@ -36,6 +36,10 @@ int print_history(const std::string& database, const store::HistoryQuery& query,
 int show_report(const cli::ReportCommand& command);
 int compare_stored_runs(const cli::CompareCommand& command);
 int serve(const cli::ServeCommand& command);
+// `ccload import`: 0 when every file is in the database (also when it already was); 2 for a
+// missing or foreign file or a database that cannot be written (nothing imported from that file
+// on); 1 when rows were stored but the run's summary could not be rebuilt.
+int import_fallback_files(const cli::ImportCommand& command);
 
 // "ccload: error: " + message, one line on stderr. Secrets never reach it.
 void print_error(const std::string& message);

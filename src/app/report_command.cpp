@@ -45,8 +45,10 @@ int show_report(const cli::ReportCommand& command) {
     print_error(error.what());
     return kExitFailed;
   }
-  summary.notes.push_back(
-      fmt::format("Stored in {} (run {}).", summary.storage.database, summary.storage.run_id));
+  if (summary.storage.stored) {  // else the stored run's own note says what is where
+    summary.notes.push_back(
+        fmt::format("Stored in {} (run {}).", summary.storage.database, summary.storage.run_id));
+  }
   if (!command.thresholds.empty())
     summary.thresholds = stats::evaluate(command.thresholds, summary);
 

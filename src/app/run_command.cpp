@@ -118,17 +118,14 @@ bool wait_for_start(const RunPlan& plan, const std::atomic<bool>& stop) {
 // The run as it happened: the engine's result and where its records went.
 struct Execution {
   engine::EngineResult result;
-  std::optional<store::RunWriter> writer;
+  std::unique_ptr<store::RunWriter> writer;  // opened (and checked) before anything is sent
   std::optional<sinks::FailureShipper> shipper;
   bool started = true;  // false: the engine could not start (one line was printed)
 };
 
 void run_engine(RunPlan& plan, Execution& run, report::StatusLine& status, bool status_wanted) {
   engine::EngineConfig& config = plan.engine;
-  if (plan.database) {
-    run.writer.emplace(*plan.database, plan.facts);
-    config.store = &*run.writer;
-  }
+  if (run.writer) config.store = run.writer.get();
   // Failed requests go to Betterstack and/or Loki from their own threads (never slowing the run).
   if (plan.shipping) {
     sinks::ShipperConfig ship = *plan.shipping;
@@ -275,8 +272,10 @@ std::optional<std::string> finish_sinks(const RunPlan& plan, Execution& run,
           outcome.fallback_path.empty()
               ? fmt::format("The requests could not all be stored in {} (see the error below).",
                             database)
-              : fmt::format("The requests could not be stored in {}: they are in {}.", database,
-                            outcome.fallback_path.string()));
+              : fmt::format("{} requests are stored in {} (run {}); the other {} are in {}: "
+                            "`ccload import {}` stores them there.",
+                            outcome.rows_stored, database, outcome.run_id, outcome.fallback_rows,
+                            outcome.fallback_path.string(), outcome.fallback_path.string()));
       store_error = outcome.error;
     }
   } else {
@@ -316,6 +315,15 @@ int run_load_test(const cli::RunCommand& command) {
     return kExitUsage;
   }
   const std::optional<stats::RunSummary> baseline = load_baseline(plan);
+  Execution run;
+  if (plan.database) {  // opened, migrated and written once before anything is sent
+    std::string problem;
+    run.writer = store::RunWriter::open(*plan.database, plan.facts, problem);
+    if (!run.writer) {
+      print_error(problem);
+      return kExitUsage;
+    }
+  }
 
   // The JSON summary to stdout moves the human report to stderr.
   std::ostream& human = plan.outputs.json == "-" ? std::cerr : std::cout;
@@ -323,7 +331,6 @@ int run_load_test(const cli::RunCommand& command) {
   const bool status_wanted = terminal || plan.progress;
   report::StatusLine status(terminal);
   human << "Running....\n" << std::flush;
-  Execution run;
   run_engine(plan, run, status, status_wanted);
   stats::RunSummary summary = summarize_run(plan, run);
   const std::optional<std::string> store_error =

@@ -90,6 +90,12 @@ struct HistoryCommand {
   std::string html_path;                // --html: the history as a page with charts
 };
 
+// `ccload import FILE... [--db PATH|URL]`: fallback files read back into the database.
+struct ImportCommand {
+  std::vector<std::string> files;       // in the order given; at least one
+  std::optional<std::string> database;  // --db
+};
+
 struct ServeCommand {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
@@ -104,7 +110,7 @@ struct InfoCommand {
 };
 
 using Command = std::variant<RunCommand, HistoryCommand, ServeCommand, InfoCommand, ReportCommand,
-                             CompareCommand>;
+                             CompareCommand, ImportCommand>;
 
 // Parses argv (argv[0] is the program name). Throws UsageError.
 Command parse_command_line(int argc, const char* const* argv);

@@ -39,6 +39,7 @@ constexpr const char* kDescription =
     "  ccload serve [--host H] [--port P]   (the built-in target server)\n"
     "  ccload report [RUN|last] [--json PATH|-] [--html PATH] [--csv PATH]   (a stored run)\n"
     "  ccload compare A B [--tolerance 10%] [--force]   (B against A: regressed, improved, same)\n"
+    "  ccload import FILE...   (store the fallback files a run wrote when its database failed)\n"
     "  Thresholds: ccload run URL --fail-on 'p95<200ms,errors<1%' (exit 3 when one fails)\n"
     "\n"
     "Configuration: PYLOAD_CONFIG, else ./config.env, else ./.env (DATABASE_URL, timeout,\n"
@@ -66,13 +67,15 @@ Command parse_command_line(int argc, const char* const* argv) {
   ServeOptions serve(app);
   ReportOptions report(app);
   CompareOptions compare(app);
+  ImportOptions import(app);
 
   // CLI11 takes its arguments in reverse order (it pops them from the back of the vector).
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {
     app.parse(reversed);
   } catch (const CLI::CallForHelp&) {
-    for (CLI::App* sub : {run.app(), history.app(), serve.app(), report.app(), compare.app()}) {
+    for (CLI::App* sub :
+         {run.app(), history.app(), serve.app(), report.app(), compare.app(), import.app()}) {
       if (sub->parsed()) return InfoCommand{sub->help()};
     }
     return InfoCommand{app.help()};
@@ -82,7 +85,8 @@ Command parse_command_line(int argc, const char* const* argv) {
     return InfoCommand{std::string(kVersionLine) + "\n"};
   } catch (const CLI::ParseError& error) {
     std::string command;
-    for (CLI::App* sub : {run.app(), history.app(), serve.app(), report.app(), compare.app()}) {
+    for (CLI::App* sub :
+         {run.app(), history.app(), serve.app(), report.app(), compare.app(), import.app()}) {
       if (sub->parsed()) command = sub->get_name();
     }
     throw UsageError(one_line(error, command));
@@ -91,6 +95,7 @@ Command parse_command_line(int argc, const char* const* argv) {
   if (run.app()->parsed()) return run.finish();
   if (report.app()->parsed()) return report.finish();
   if (compare.app()->parsed()) return compare.finish();
+  if (import.app()->parsed()) return import.finish();
   if (history.app()->parsed()) return history.finish();
   return serve.finish();
 }

@@ -12,7 +12,8 @@ namespace ccload::cli {
 
 namespace {
 
-const std::set<std::string> kSubcommands = {"run", "history", "serve", "report", "compare"};
+const std::set<std::string> kSubcommands = {"run",    "history", "serve",
+                                            "report", "compare", "import"};
 
 bool is_method_flag(const std::string& token) {
   return token.size() > 1 && token[0] == '-' &&

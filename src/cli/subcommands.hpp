@@ -71,6 +71,17 @@ class CompareOptions {
   std::string tolerance_;
 };
 
+class ImportOptions {
+ public:
+  explicit ImportOptions(CLI::App& app);
+  CLI::App* app() const { return app_; }
+  ImportCommand finish() const { return import_; }
+
+ private:
+  CLI::App* app_ = nullptr;
+  ImportCommand import_;
+};
+
 class ServeOptions {
  public:
   explicit ServeOptions(CLI::App& app);

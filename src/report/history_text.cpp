@@ -41,6 +41,7 @@ void print_runs(std::ostream& out, const std::vector<store::detail::RunLine>& li
     if (l.thresholds_failed) note += "  thresholds failed";
     if (l.generator_limited) note += "  generator-limited";
     if (!l.protocol.empty() && l.protocol != "HTTP/1.1") note += "  " + l.protocol;
+    if (l.fallback_rows > 0) note += fmt::format("  {} rows not stored", l.fallback_rows);
     pseudo = pseudo || l.run_id == 0;
     // A run of several targets: one line for the whole run, its URL column counting them.
     const std::string url =
@@ -53,6 +54,11 @@ void print_runs(std::ostream& out, const std::vector<store::detail::RunLine>& li
   }
   if (pseudo) {
     out << "(day: requests stored by PyLoad without a run, grouped per day, URL and method)\n";
+  }
+  for (const auto& l : lines) {
+    if (l.fallback_rows == 0) continue;
+    out << fmt::format("(run {}: {} rows not stored are in {}; `ccload import {}` stores them)\n",
+                       l.run_id, l.fallback_rows, l.fallback_file, l.fallback_file);
   }
 }
 
@@ -165,8 +171,8 @@ void print_run_view(std::ostream& out, const stats::RunSummary& s,
   }
   if (s.storage.run_id != 0 && !s.storage.stored) {
     out << fmt::format(
-        "({} of {} requests reached the database; the rest went to a fallback file)\n", total,
-        s.requests);
+        "({} of {} requests reached the database; the rest went to {})\n", total, s.requests,
+        s.storage.fallback.empty() ? std::string("a fallback file") : s.storage.fallback);
   }
 }
 

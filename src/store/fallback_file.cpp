@@ -10,6 +10,8 @@
 #include <cstring>
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <random>
+#include <stdexcept>
 
 namespace ccload::store {
 namespace fs = std::filesystem;
@@ -20,7 +22,73 @@ std::string json_text(const std::string& text) {
   return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+nlohmann::json row_json(const RunsRow& row) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [column, value] : row.values()) {
+    if (const auto* i = std::get_if<std::int64_t>(&value)) {
+      out[column] = *i;
+    } else if (const auto* d = std::get_if<double>(&value)) {
+      out[column] = *d;
+    } else if (const auto* t = std::get_if<std::string>(&value)) {
+      out[column] = *t;
+    } else {
+      out[column] = nullptr;
+    }
+  }
+  return out;
+}
+
+std::string dump(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace
+
+std::string runs_row_json_text(const RunsRow& row) { return dump(row_json(row)); }
+
+RunsRow runs_row_from_json_text(const std::string& object) {
+  const nlohmann::json j = nlohmann::json::parse(object, nullptr, false);
+  if (!j.is_object()) throw std::invalid_argument("not a JSON object of RUNS columns");
+  RunsRow row;
+  for (const auto& [column, value] : j.items()) {
+    if (value.is_number_integer()) {
+      row.set(column, value.get<std::int64_t>());
+    } else if (value.is_number()) {
+      row.set(column, value.get<double>());
+    } else if (value.is_string()) {
+      row.set(column, value.get<std::string>());
+    } else if (value.is_null()) {
+      row.set(column, std::monostate{});
+    } else {
+      throw std::invalid_argument("the RUNS column " + column + " is neither a number nor text");
+    }
+  }
+  return row;
+}
+
+std::string fallback_header_line(const std::string& run_key, std::int64_t run_id,
+                                 const std::string& database, const RunsRow& identity) {
+  nlohmann::json j = nlohmann::json::object();
+  j["ccload_fallback"] = 1;
+  j["run_key"] = run_key;
+  j["run_id"] = run_id;
+  j["database"] = database;
+  j["run"] = row_json(identity);
+  return dump(j);
+}
+
+std::string fallback_end_line(const RunsRow& summary) {
+  nlohmann::json j = nlohmann::json::object();
+  j["run_end"] = row_json(summary);
+  return dump(j);
+}
+
+std::string new_run_key() {
+  std::random_device device;
+  std::string key;
+  for (int i = 0; i < 4; ++i) key += fmt::format("{:08x}", device());
+  return key;
+}
 
 FallbackFile::FallbackFile(fs::path database, const std::vector<TargetName>& targets)
     : database_(std::move(database)) {
@@ -58,6 +126,12 @@ bool FallbackFile::open() {
       std::setvbuf(file_, nullptr, _IOFBF, 1 << 20);
       path_ = fs::absolute(candidate, ec).lexically_normal();  // "/db/dir/x", not "/db/dir/./x"
       if (ec) path_ = candidate;
+      if (!header_.empty()) {
+        header_ += '\n';
+        if (std::fwrite(header_.data(), 1, header_.size(), file_) != header_.size()) {
+          error_ = path_.string() + ": " + std::strerror(errno);
+        }
+      }
       return true;
     }
     if (!reasons.empty()) reasons += ", ";
@@ -103,6 +177,16 @@ bool FallbackFile::write(const std::vector<Record>& records, std::int64_t run_id
     const auto unsure = std::min<std::uint64_t>(written_, records.size());
     written_ -= unsure;
     lost_ += unsure;
+    return false;
+  }
+  return true;
+}
+
+bool FallbackFile::write_end(const std::string& line) {
+  if (!file_) return true;
+  const std::string text = line + '\n';
+  if (std::fwrite(text.data(), 1, text.size(), file_) != text.size() || std::fflush(file_) != 0) {
+    if (error_.empty()) error_ = path_.string() + ": " + std::strerror(errno);
     return false;
   }
   return true;

@@ -1,11 +1,19 @@
 #pragma once
-// Where records go when the database cannot take them: one JSON object per line (NDJSON).
+// Where records go when the database cannot take them: one JSON object per line (NDJSON). The
+// first line names the run, every line after it is one record, and the last (written when the
+// run ended normally) holds the run's summary, so that `ccload import` can rebuild the run:
+//   {"ccload_fallback":1,"run_key":"9f..","run_id":7,"database":"load.db","run":{"URL":..}}
 //   {"run_id":0,"request_id":1,"timestamp":1795544018.185497,"url":"http://h/","method":"GET",
 //    "status":200,"response_time":0.0123,"ttfb":0.011,"ttlb":0.012,"connect":0.0004,"wait":0,
 //    "bytes":512,"error":"none","target":0,"redirects":0,"final_url":null}
 // Times in seconds, timestamp in UTC epoch seconds (as in the database). url and method are the
 // record's target's; target its 0-based index; final_url the last hop's URL when redirects > 0,
 // else null (LOADTEST's columns).
+//   {"run_end":{"REQUESTS":600,"HIST_TOTAL":"..",...}}
+// "run" holds the RUNS columns written when the run began (store/runs_row.hpp identity_columns,
+// with RUN_KEY, the id that finds the run again in a database), "run_end" those written when it
+// ended (summary_columns); run_id is the RUNS row in `database` (0 when there was none); database
+// is shown as in messages (a PostgreSQL URL without its password).
 
 #include <cstdint>
 #include <cstdio>
@@ -16,6 +24,7 @@
 
 #include "core/record.hpp"
 #include "core/target.hpp"
+#include "store/runs_row.hpp"
 
 namespace ccload::store {
 
@@ -26,6 +35,12 @@ class FallbackFile {
   ~FallbackFile();
   FallbackFile(const FallbackFile&) = delete;
   FallbackFile& operator=(const FallbackFile&) = delete;
+
+  // The first line, written when the file is created: fallback_header_line(). Without it the
+  // file holds the records alone (as before version 6).
+  void set_header(std::string line) { header_ = std::move(line); }
+  // Appends the run's end line (fallback_end_line()) when the file exists; false on a write error.
+  bool write_end(const std::string& line);
 
   // The database's folder is on a full disk: try the temporary folder first.
   void prefer_temporary_folder() { prefer_temporary_ = true; }
@@ -45,6 +60,7 @@ class FallbackFile {
   bool open();
 
   std::filesystem::path database_;
+  std::string header_;
   // Each target's url and method as JSON strings, by index.
   std::vector<std::pair<std::string, std::string>> target_json_;
   std::filesystem::path path_;
@@ -54,5 +70,18 @@ class FallbackFile {
   std::uint64_t written_ = 0, lost_ = 0;
   std::string error_;
 };
+
+// The header and end lines (without their newline).
+std::string fallback_header_line(const std::string& run_key, std::int64_t run_id,
+                                 const std::string& database, const RunsRow& identity);
+std::string fallback_end_line(const RunsRow& summary);
+
+// A RUNS row as a JSON object's text (column -> null, number or text), and back. Throws
+// std::invalid_argument when `object` is not an object of such values.
+std::string runs_row_json_text(const RunsRow& row);
+RunsRow runs_row_from_json_text(const std::string& object);
+
+// A new random RUN_KEY: 32 hexadecimal digits.
+std::string new_run_key();
 
 }  // namespace ccload::store

@@ -77,7 +77,9 @@ std::vector<RunLine> list_runs(sql::Connection& db, const HistoryQuery& q) {
         std::string(layout.thresholds ? "THRESHOLDS" : "NULL") + ", HIST_TOTAL, " +
         std::string(layout.generator ? "GENERATOR_LIMITED" : "NULL") + ", " +
         std::string(layout.protocol ? "PROTOCOL" : "NULL") + ", " +
-        std::string(layout.targets ? "TARGET_COUNT, TARGETS" : "NULL, NULL") +
+        std::string(layout.targets ? "TARGET_COUNT, TARGETS" : "NULL, NULL") + ", " +
+        std::string(db.has_column("RUNS", "FALLBACK_ROWS") ? "FALLBACK_ROWS, FALLBACK_FILE"
+                                                           : "NULL, NULL") +
         " FROM RUNS WHERE 1=1" + runs_url_filter(db, layout, q) +
         " ORDER BY STARTED DESC, RUNID DESC");
     if (!q.url_contains.empty()) stmt.bind(1, std::string_view(q.url_contains));
@@ -105,6 +107,10 @@ std::vector<RunLine> list_runs(sql::Connection& db, const HistoryQuery& q) {
         } catch (const std::invalid_argument&) {
           // Damaged: the line shows the run's first target, as for one.
         }
+      }
+      if (!stmt.is_null(18) && !stmt.is_null(19)) {  // version 6: rows not in the database
+        line.fallback_rows = static_cast<std::uint64_t>(stmt.column_int(18));
+        line.fallback_file = stmt.column_text(19);
       }
       if (stmt.column_int(10) != 0) {
         without_summary.push_back(lines.size());

@@ -60,6 +60,9 @@ struct RunLine : TrendLine {
   bool thresholds_failed = false;  // a --fail-on threshold of the run failed
   bool generator_limited = false;  // ccload itself was saturated during the run
   std::string protocol;            // "HTTP/2" when --http2 was given ("" or "HTTP/1.1" otherwise)
+  // Rows the database did not take, in this fallback file (0 and empty: none; see `import`).
+  std::uint64_t fallback_rows = 0;
+  std::string fallback_file;
 };
 
 // One line of -weekly / -monthly / -yearly: one URL's requests in one period. A run of several

@@ -1,6 +1,7 @@
 #include "store/postgres_backend.hpp"
 
 #include <fmt/format.h>
+#include <libpq-fe.h>
 
 #include <charconv>
 #include <utility>
@@ -136,9 +137,17 @@ class PostgresBackend final : public Backend {
         rows_);
   }
 
+  // A server that went away during the run (restarted, failed over) may be back: the summary is
+  // worth one new connection.
   void end_run(const RunsRow& summary) override {
     if (!db_ || run_id_ == 0) return;
-    update_row(*db_, "RUNS", "RUNID", run_id_, summary);
+    try {
+      update_row(*db_, "RUNS", "RUNID", run_id_, summary);
+    } catch (const sql::Error&) {
+      if (PQstatus(db_->handle()) == CONNECTION_OK) throw;
+      db_ = std::make_unique<sql::PgConnection>(url_);
+      update_row(*db_, "RUNS", "RUNID", run_id_, summary);
+    }
   }
 
   std::string describe(const sql::Error& e) const override {

@@ -9,6 +9,7 @@
 
 #include "store/backend.hpp"
 #include "store/fallback_file.hpp"
+#include "store/postgres.hpp"
 #include "store/runs_row.hpp"
 #include "store/schema.hpp"
 #include "store/sqlite.hpp"
@@ -37,7 +38,8 @@ double seconds(std::int64_t ns) { return static_cast<double>(ns) / 1e9; }
 struct RunWriter::Impl {
   fs::path database;
   stats::RunFacts facts;
-  std::int64_t started_unix_ns = 0;  // STARTED until the summary's
+  std::int64_t started_unix_ns = 0;     // STARTED until the summary's
+  std::string run_key = new_run_key();  // RUNS.RUN_KEY, and the fallback file's header
 
   // Database state: used by the constructor, then only by the writer thread, then by finish().
   std::unique_ptr<Backend> backend;
@@ -77,14 +79,17 @@ struct RunWriter::Impl {
   }
 
   void open() {
+    RunsRow identity = identity_columns(facts, started_unix_ns);
+    identity.set("RUN_KEY", run_key);
     try {
-      run_id = backend->begin_run(identity_columns(facts, started_unix_ns),
-                                  RunIdentity{run_targets(facts)});
+      run_id = backend->begin_run(identity, RunIdentity{run_targets(facts)});
       db_ok = true;
     } catch (const sql::Error& e) {
       failed(e);
       if (run_id == 0) backend->close();
     }
+    fallback.set_header(
+        fallback_header_line(run_key, run_id, redact_database_url(database.string()), identity));
   }
 
   void to_fallback(const std::deque<std::vector<Record>>& work, std::size_t from) {
@@ -151,7 +156,6 @@ struct RunWriter::Impl {
   }
 
   void write_summary(const RunEnd& end) {
-    if (run_id == 0) return;
     try {
       RunsRow row;
       if (end.summary != nullptr) {
@@ -163,7 +167,14 @@ struct RunWriter::Impl {
         row.set("FAILED", static_cast<std::int64_t>(records_failed));
         row.set("INTERRUPTED", std::int64_t{1});
       }
+      // The file, when there is one, holds the summary too: `ccload import` restores it.
+      if (fallback.written() > 0) fallback.write_end(fallback_end_line(row));
+      if (run_id == 0) return;
       row.set("ROWS_STORED", static_cast<std::int64_t>(rows_stored));
+      if (fallback.written() > 0) {
+        row.set("FALLBACK_FILE", fallback.path().string());
+        row.set("FALLBACK_ROWS", static_cast<std::int64_t>(fallback.written()));
+      }
       backend->end_run(row);
     } catch (const sql::Error& e) {
       if (error.empty()) error = backend->describe(e);
@@ -183,6 +194,18 @@ RunWriter::RunWriter(fs::path database, const stats::RunFacts& facts)
     }
     impl->done.notify_all();
   });
+}
+
+std::unique_ptr<RunWriter> RunWriter::open(fs::path database, const stats::RunFacts& facts,
+                                           std::string& problem) {
+  auto writer = std::make_unique<RunWriter>(std::move(database), facts);
+  if (writer->run_id() != 0) return writer;
+  problem = writer->impl_->error;
+  // Nothing was submitted: finishing writes nothing and creates no fallback file.
+  RunEnd end;
+  end.ended_unix_ns = Impl::now_unix_ns();
+  writer->finish(end);
+  return nullptr;
 }
 
 RunWriter::~RunWriter() {
@@ -242,6 +265,7 @@ StoreOutcome RunWriter::finish(const RunEnd& end, const DrainProgress& on_progre
     out.error = m.error.empty() ? "some records could not be stored" : m.error;
     if (m.fallback.written() > 0) {
       out.fallback_path = m.fallback.path();
+      out.fallback_rows = m.fallback.written();
       out.error += "; " + std::to_string(m.fallback.written()) + " records saved to " +
                    m.fallback.path().string();
     }

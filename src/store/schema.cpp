@@ -132,6 +132,10 @@ const std::vector<Column> kRunsAdded = {
     // Version 6: how a run stopped.
     {"STOP_SIGNAL", "TEXT"},  // "SIGINT", "SIGTERM" or "SIGHUP" that stopped it; NULL: none did
     {"DROPPED", "INTEGER"},   // paced requests due before -z ended that could not be sent by then
+    // Also version 6: a run whose rows did not all reach the database (store/fallback_file.hpp).
+    {"RUN_KEY", "TEXT"},           // random id naming the run in its fallback file (`import`)
+    {"FALLBACK_FILE", "TEXT"},     // the fallback file holding the rows not stored, if any
+    {"FALLBACK_ROWS", "INTEGER"},  // how many rows that file holds
 };
 
 constexpr std::string_view kIndexes =

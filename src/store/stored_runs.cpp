@@ -357,9 +357,25 @@ stats::RunSummary StoredRuns::load(const RunRef& run, std::size_t detail_rows) {
   }
   s.storage.database = shown_;
   s.storage.run_id = run.run_id;
+  // A run without a stored summary has the figures of its rows: every one of them is stored.
   const std::uint64_t stored_rows =
-      row ? static_cast<std::uint64_t>(row->integer("ROWS_STORED").value_or(0)) : s.requests;
+      row && row->has("HIST_TOTAL")
+          ? static_cast<std::uint64_t>(row->integer("ROWS_STORED").value_or(0))
+          : s.requests;
   s.storage.stored = run.run_id == 0 || stored_rows >= s.requests;
+  if (!s.storage.stored) {
+    // Where the rows the database does not hold went (version 6), said once for every reader.
+    s.storage.fallback = row->text("FALLBACK_FILE").value_or("");
+    const auto elsewhere = row->integer("FALLBACK_ROWS").value_or(0);
+    s.notes.push_back(
+        s.storage.fallback.empty()
+            ? fmt::format("Only {} of the {} requests of {} are stored in {}.", stored_rows,
+                          s.requests, run.label(), shown_)
+            : fmt::format("Only {} of the {} requests of {} are stored in {}: the other {} are in "
+                          "{} (`ccload import {}` stores them).",
+                          stored_rows, s.requests, run.label(), shown_, elsewhere,
+                          s.storage.fallback, s.storage.fallback));
+  }
   std::uint64_t total = 0;
   for (const auto& r : requests(run, detail_rows, &total)) {
     stats::DetailRow d;

@@ -325,5 +325,17 @@ TEST(ParseTargets, BadCombinationsAreOneLineErrors) {
   EXPECT_NE(body.find("-d is not valid JSON"), std::string::npos) << body;
 }
 
+TEST(ParseCommandLine, ImportTakesFallbackFilesInOrderAndADatabase) {
+  auto one = std::get<ImportCommand>(parse({"import", "a.ndjson"}));
+  EXPECT_EQ(one.files, std::vector<std::string>{"a.ndjson"});
+  EXPECT_FALSE(one.database);
+  auto two = std::get<ImportCommand>(parse({"import", "b.ndjson", "a.ndjson", "--db", "x.db"}));
+  EXPECT_EQ(two.files, (std::vector<std::string>{"b.ndjson", "a.ndjson"}));
+  EXPECT_EQ(two.database, "x.db");
+  EXPECT_NE(usage_error({"import"}).find("files"), std::string::npos);
+  EXPECT_NE(std::get<InfoCommand>(parse({"--help"})).text.find("ccload import FILE"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace ccload::cli

@@ -123,30 +123,19 @@ fs::path fallback_path(const ProcessResult& result) {
   return {};
 }
 
-// A store fault: the report is printed, the fallback file holds every request, exit 1.
-void expect_fallback(const ProcessResult& result, std::size_t requests) {
-  EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
-  EXPECT_NE(result.out.find("Load Test Results"), std::string::npos) << result.out;
-  const fs::path path = fallback_path(result);
-  ASSERT_FALSE(path.empty()) << "no fallback path printed\nstdout:\n"
-                             << result.out << "\nstderr:\n"
-                             << result.err;
-  EXPECT_EQ(path, path.lexically_normal()) << "a clean absolute path";
-  EXPECT_NE(result.out.find(path.string()), std::string::npos)
-      << "the report names the fallback file\n"
-      << result.out;
-  const std::string text = read_file(path);
-  EXPECT_EQ(count_lines(text), requests) << path;
-  std::istringstream lines(text);
-  std::set<std::uint64_t> ids;
-  for (std::string line; std::getline(lines, line);) {
-    const auto record = nlohmann::json::parse(line);
-    ids.insert(record.at("request_id").get<std::uint64_t>());
-    EXPECT_EQ(record.at("status"), 200) << line;
-  }
-  EXPECT_EQ(ids.size(), requests);
-  std::error_code ignored;
-  fs::remove(path, ignored);
+// A database that cannot be used, found before the run: one error line, exit 2, no report, no
+// request sent, no fallback file.
+void expect_refused(const ProcessResult& result, const RecordingServer& server,
+                    const std::string& names) {
+  EXPECT_EQ(result.exit_code, 2) << result.out << result.err;
+  EXPECT_EQ(server.request_count(), 0u) << "nothing is sent";
+  EXPECT_EQ(result.out.find("Load Test Results"), std::string::npos) << result.out;
+  EXPECT_EQ(result.out.find("Running"), std::string::npos) << result.out;
+  EXPECT_EQ(count_lines(result.err), 1u) << result.err;
+  EXPECT_EQ(result.err.rfind("ccload: error: ", 0), 0u) << result.err;
+  EXPECT_NE(result.err.find(names), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("fix:"), std::string::npos) << result.err;
+  EXPECT_TRUE(fallback_path(result).empty()) << result.err;
 }
 
 // Runs ccload as an unprivileged user (nobody through setpriv when we are root), so that file
@@ -407,34 +396,30 @@ TEST_F(StorageTest, CtrlCStoresWhatCompletedAndMarksTheRunInterrupted) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Faults: the report, the fallback file, exit 1
+// Faults found before the run: one line, exit 2, nothing sent
 
-TEST_F(StorageTest, DatabaseInAMissingFolderGoesToTheFallbackFile) {
+TEST_F(StorageTest, ADatabaseInAMissingFolderIsRefusedBeforeAnythingIsSent) {
   RecordingServer server;
-  ProcessResult result = run_ccload({"run", server.url("/"), "-n", "7", "-c", "2", "--db",
-                                     (dir / "no/such/folder/load.db").string()},
-                                    dir.path());
-  EXPECT_EQ(server.request_count(), 7u);
-  expect_fallback(result, 7);
-  EXPECT_NE(result.err.find("ccload: error: "), std::string::npos) << result.err;
+  const std::string db = (dir / "no/such/folder/load.db").string();
+  ProcessResult result =
+      run_ccload({"run", server.url("/"), "-n", "7", "-c", "2", "--db", db}, dir.path());
+  expect_refused(result, server, db);
   EXPECT_FALSE(fs::exists(dir / "no"));
+  EXPECT_EQ(files_in(dir.path()), std::vector<std::string>{});
 }
 
-TEST_F(StorageTest, AFileThatIsNotADatabaseIsLeftAloneAndTheFallbackFileHoldsTheRequests) {
+TEST_F(StorageTest, AFileThatIsNotADatabaseIsRefusedBeforeAnythingIsSentAndLeftAlone) {
   RecordingServer server;
   const std::string junk = "these are my notes, not a database\n" + std::string(5000, 'x');
   write_text(dir / "load.db", junk);
-  ProcessResult result;
-  auto summary =
-      run_ccload_json({"run", server.url("/"), "-n", "9", "-c", "3"}, dir.path(), &result);
-  expect_fallback(result, 9);
-  EXPECT_NE(result.err.find("is not a SQLite database"), std::string::npos) << result.err;
+  ProcessResult result =
+      run_ccload({"run", server.url("/"), "-n", "9", "-c", "3", "--json", "out.json"}, dir.path());
+  expect_refused(result, server, "load.db is not a SQLite database");
   EXPECT_EQ(read_file(dir / "load.db"), junk);
-  EXPECT_EQ(summary["stored"], false);
-  EXPECT_EQ(summary["requests"]["total"], 9);
+  EXPECT_EQ(files_in(dir.path()), std::vector<std::string>{"load.db"});
 }
 
-TEST_F(StorageTest, ReadOnlyFolderGoesToTheFallbackFile) {
+TEST_F(StorageTest, AReadOnlyFolderIsRefusedBeforeAnythingIsSent) {
   RecordingServer server;
   fs::permissions(dir.path(), fs::perms::all);
   fs::create_directory(dir / "ro");
@@ -446,24 +431,25 @@ TEST_F(StorageTest, ReadOnlyFolderGoesToTheFallbackFile) {
                         dir.path(), result)) {
     GTEST_SKIP() << "cannot drop privileges (no setpriv)";
   }
-  EXPECT_EQ(server.request_count(), 6u) << result.err;
-  expect_fallback(result, 6);
+  expect_refused(result, server, "ro/load.db");
   EXPECT_TRUE(files_in(dir / "ro").empty());
 }
 
-TEST_F(StorageTest, ReadOnlyDatabaseFileGoesToTheFallbackFileAndKeepsItsRows) {
-  RecordingServer server;
+TEST_F(StorageTest, AReadOnlyDatabaseFileIsRefusedBeforeAnythingIsSentAndKeepsItsRows) {
   fs::permissions(dir.path(), fs::perms::all);
-  ASSERT_EQ(run_ccload({"run", server.url("/"), "-n", "3", "-c", "1"}, dir.path()).exit_code, 0);
+  {
+    RecordingServer first;
+    ASSERT_EQ(run_ccload({"run", first.url("/"), "-n", "3", "-c", "1"}, dir.path()).exit_code, 0);
+  }
   const fs::path db = dir / "load.db";
   ASSERT_EQ(query_int(db, "SELECT COUNT(*) FROM LOADTEST"), 3);
   fs::permissions(db, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  RecordingServer server;
   ProcessResult result;
   if (!run_unprivileged({"run", server.url("/"), "-n", "5", "-c", "1"}, dir.path(), result)) {
     GTEST_SKIP() << "cannot drop privileges (no setpriv)";
   }
-  expect_fallback(result, 5);
-  EXPECT_NE(result.err.find("read-only"), std::string::npos) << result.err;
+  expect_refused(result, server, "read-only");
   EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM LOADTEST"), 3);
   EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM RUNS"), 1);
 }

@@ -51,7 +51,7 @@ StoreOutcome run_records(const fs::path& db, std::uint64_t count) {
 // Every line of the fallback file is a complete record of the run, and all are there.
 ::testing::AssertionResult fallback_holds(const StoreOutcome& out, std::uint64_t count) {
   if (out.fallback_path.empty()) return ::testing::AssertionFailure() << "no fallback path";
-  const auto lines = read_lines(out.fallback_path);
+  const auto lines = record_lines(out.fallback_path);
   if (lines.size() != count) {
     return ::testing::AssertionFailure() << lines.size() << " lines instead of " << count;
   }
@@ -171,11 +171,46 @@ TEST(Faults, LockedLongerThanTheBusyTimeout) {
   EXPECT_FALSE(out.ok);
   EXPECT_EQ(out.rows_stored, 100u);
   EXPECT_NE(out.error.find("locked"), std::string::npos) << out.error;
-  const auto lines = read_lines(out.fallback_path);
+  const auto lines = record_lines(out.fallback_path);
   EXPECT_EQ(lines.size(), 200u);
   EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM LOADTEST"), 100);
   EXPECT_EQ(query_int(db, "SELECT ROWS_STORED FROM RUNS"), 100);  // the summary still written
   EXPECT_EQ(query_int(db, "SELECT REQUESTS FROM RUNS"), 300);
+  // RUNS says where the other rows are; the file names the run first and ends with its summary.
+  EXPECT_EQ(query_int(db, "SELECT FALLBACK_ROWS FROM RUNS"), 200);
+  EXPECT_EQ(query_text(db, "SELECT FALLBACK_FILE FROM RUNS"), out.fallback_path.string());
+  const auto all = read_lines(out.fallback_path);
+  ASSERT_EQ(all.size(), 202u);
+  const auto header = nlohmann::json::parse(all.front());
+  EXPECT_EQ(header.at("run_id"), writer.run_id());
+  EXPECT_EQ(header.at("run_key"), query_text(db, "SELECT RUN_KEY FROM RUNS"));
+  EXPECT_EQ(header.at("run").at("URL"), info().url);
+  EXPECT_EQ(nlohmann::json::parse(all.back()).at("run_end").at("REQUESTS"), 300);
+}
+
+// The checked opening a run uses before it sends: a problem is one line naming the path, and
+// nothing is created (no database, no fallback file).
+TEST(Faults, OpeningFailsBeforeTheRunWithOneLineAndLeavesNothing) {
+  TempDir dir;
+  std::ofstream(dir / "notes.db") << std::string(8192, 'z');
+  for (const fs::path& db : {dir / "no/such/folder/load.db", dir / "notes.db"}) {
+    std::string problem;
+    EXPECT_EQ(RunWriter::open(db, info(), problem), nullptr) << db;
+    EXPECT_NE(problem.find(db.string()), std::string::npos) << problem;
+    EXPECT_NE(problem.find("fix:"), std::string::npos) << problem;
+    EXPECT_EQ(problem.find('\n'), std::string::npos) << problem;
+  }
+  EXPECT_FALSE(fs::exists(dir / "no"));
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir.path())) {
+    names.push_back(entry.path().filename().string());
+  }
+  EXPECT_EQ(names, std::vector<std::string>{"notes.db"});
+  std::string problem;
+  auto writer = RunWriter::open(dir / "good.db", info(), problem);
+  ASSERT_NE(writer, nullptr) << problem;
+  EXPECT_EQ(writer->run_id(), 1);
+  EXPECT_EQ(query_int(dir / "good.db", "SELECT COUNT(*) FROM RUNS"), 1);
 }
 
 // A disk that fills up in the middle of a run (a 256 KiB tmpfs in a private mount namespace; needs
@@ -195,7 +230,7 @@ TEST(Faults, DiskFull) {
         if (out.ok) return 1;
         if (out.error.find("full") == std::string::npos) return 2;
         if (out.rows_stored >= kCount) return 3;
-        if (read_lines(out.fallback_path).size() != kCount - out.rows_stored) return 4;
+        if (record_lines(out.fallback_path).size() != kCount - out.rows_stored) return 4;
         if (out.fallback_path.parent_path() != fs::temp_directory_path()) return 5;
         fs::remove(out.fallback_path);
         return 0;

@@ -98,6 +98,17 @@ inline std::vector<std::string> read_lines(const fs::path& path) {
   return lines;
 }
 
+// The record lines of a fallback file: without its first line (the run) and its last (the run's
+// end), which store/fallback_file.hpp describes.
+inline std::vector<std::string> record_lines(const fs::path& path) {
+  std::vector<std::string> lines;
+  for (auto& line : read_lines(path)) {
+    if (line.rfind("{\"ccload_fallback\"", 0) == 0 || line.rfind("{\"run_end\"", 0) == 0) continue;
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
 // The seed's exact table, as PyLoad creates it.
 inline constexpr const char* kSeedSchema =
     "CREATE TABLE LOADTEST(\n"

@@ -319,7 +319,7 @@ TEST(Targets, TheFallbackFileCarriesEachRecordsTarget) {
   writer.submit(std::move(batch));
   const StoreOutcome out = writer.finish({start + 1'000'000'000, nullptr});
   EXPECT_FALSE(out.ok);
-  const auto lines = read_lines(out.fallback_path);
+  const auto lines = record_lines(out.fallback_path);
   ASSERT_EQ(lines.size(), 6u);
   for (const auto& line : lines) {
     const json j = json::parse(line);

@@ -58,17 +58,35 @@ PostgresServer::PostgresServer() {
   }
   for (int attempt = 0; attempt < 3 && !started_; ++attempt) {
     port_ = unused_port();
-    ProcessResult start = run_process(
-        as_postgres({std::string(kBin) + "pg_ctl", "-D", dir_ + "/data", "-l", dir_ + "/log", "-w",
-                     "-o",
-                     "-p " + std::to_string(port_) + " -k " + dir_ +
-                         " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
-                         "-c full_page_writes=off",
-                     "start"}),
-        options);
-    started_ = start.exit_code == 0;
-    if (!started_) why_ = "pg_ctl start failed: " + start.out + start.err;
+    start();
   }
+}
+
+bool PostgresServer::start() {
+  ProcessOptions options;
+  options.timeout = std::chrono::seconds(120);
+  ProcessResult start = run_process(
+      as_postgres({std::string(kBin) + "pg_ctl", "-D", dir_ + "/data", "-l", dir_ + "/log", "-w",
+                   "-o",
+                   "-p " + std::to_string(port_) + " -k " + dir_ +
+                       " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
+                       "-c full_page_writes=off",
+                   "start"}),
+      options);
+  started_ = start.exit_code == 0;
+  if (!started_) why_ = "pg_ctl start failed: " + start.out + start.err;
+  return started_;
+}
+
+bool PostgresServer::stop() {
+  ProcessOptions options;
+  options.timeout = std::chrono::seconds(120);
+  const bool stopped = run_process(as_postgres({std::string(kBin) + "pg_ctl", "-D", dir_ + "/data",
+                                                "-m", "fast", "-w", "stop"}),
+                                   options)
+                           .exit_code == 0;
+  if (stopped) started_ = false;
+  return stopped;
 }
 
 PostgresServer::~PostgresServer() {

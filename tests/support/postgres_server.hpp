@@ -30,6 +30,10 @@ class PostgresServer {
   int psql(const std::string& sql, const std::string& database = "postgres") const;
   // Creates a fresh database owned by ccload and returns its URL.
   std::string create_database(const std::string& name) const;
+  // Stops the server (fast shutdown: every connection is closed), and starts it again on the same
+  // port with the same data. True when it worked.
+  bool stop();
+  bool start();
 
  private:
   std::string dir_;
