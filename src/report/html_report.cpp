@@ -325,7 +325,12 @@ std::string html_report(const stats::RunSummary& s) {
   html += fmt::format("<p class=\"meta\">Started {} · {} · -c {} · {:.3f} s wall time</p>\n",
                       utc_text(facts.started_unix_ns, "%Y-%m-%d %H:%M:%S UTC"), html_escape(bound),
                       facts.concurrency, facts.duration_s);
-  if (facts.interrupted) {
+  if (facts.cut_short) {
+    html += fmt::format(
+        "<p class=\"interrupted\">Cut short: a process of this run stopped before the run ended "
+        "(killed, or still running); these figures are its {} stored requests.</p>\n",
+        s.requests);
+  } else if (facts.interrupted) {
     html +=
         "<p class=\"interrupted\">Interrupted by Ctrl-C: these are the requests that "
         "completed.</p>\n";

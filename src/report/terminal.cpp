@@ -63,7 +63,12 @@ void header(std::ostream& out, const stats::RunSummary& s) {
   counter(out, "Failed Requests:", s.failed);
   out << fmt::format("{:<28}{:>12.3f}\n", "Wall Time (seconds):", facts.duration_s);
   out << fmt::format("{:<28}{:>12.1f}\n", "Requests per Second:", s.rps);
-  if (facts.interrupted) {
+  if (facts.cut_short) {
+    out << fmt::format(
+        "Cut short: a process of this run stopped before the run ended (killed, or\n"
+        "still running); these figures are its {} stored requests.\n",
+        s.requests);
+  } else if (facts.interrupted) {
     if (facts.requested) {
       out << fmt::format("Interrupted: {} of {} requests completed before Ctrl-C.\n", s.requests,
                          *facts.requested);
