@@ -15,7 +15,8 @@
 # Servers run on CPU 0, clients on CPU 1 (taskset). Knobs (environment): CCLOAD (binary; default
 # ./build/ccload, built with scripts/build.sh when missing), BENCH_N (200000), BENCH_ROUNDS (3),
 # BENCH_BUDGET (seconds per mode before remaining rounds are skipped, 290), BENCH_SERVER_SECS (5),
-# SOAK_SECONDS (600), SOAK_INTERVAL (10).
+# SOAK_SECONDS (600), SOAK_INTERVAL (10), BENCH_CLIENTS (compare's clients; default all five:
+# "wrk ccload-nostore ccload-sqlite h2load ab"; the storage case is "wrk ccload-nostore ccload-sqlite").
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,7 +32,7 @@ SERVER_CPU=0
 CLIENT_CPU=1
 RUN_TIMEOUT=120          # hard cap for any single client run
 
-usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 case "$MODE" in compare|callgrind|memory|startup|server|postgres|soak|http2) ;; -h|--help|help) usage ;; *) usage ;; esac
 case "$TARGETS" in nginx|builtin|both) ;; *) usage ;; esac
 
@@ -205,7 +206,8 @@ calibrate_wrk() {
 # ---------------------------------------------------------------- modes
 mode_compare() {
   RESULTS="$T/compare.tsv"; : > "$RESULTS"
-  local targets=() target url round i clients base=(wrk ccload-nostore ccload-sqlite h2load ab)
+  local targets=() target url round i clients base
+  read -r -a base <<<"${BENCH_CLIENTS:-wrk ccload-nostore ccload-sqlite h2load ab}"
   case "$TARGETS" in both) targets=(nginx builtin) ;; *) targets=("$TARGETS") ;; esac
   for target in "${targets[@]}"; do
     if [ "$target" = nginx ]; then start_nginx; url="$NGINX_URL/100b"; else start_builtin; url="$BUILTIN_URL/get"; fi

@@ -13,6 +13,10 @@ namespace {
 
 // Records go to the sinks in batches of this many (fewer at the end of the run).
 constexpr std::size_t kBatchSize = 1024;
+// A record waits in a worker's store batch at most this long plus one watchdog tick (at most
+// 100 ms), and then the writer commits it within its own delay (run_writer.cpp): a record is in
+// the database about 250 ms after it completed at the latest, so a killed run loses only that.
+constexpr auto kStoreFlushAge = std::chrono::milliseconds(100);
 // Failed records wait at most this long in a worker before they reach the failure sink.
 constexpr auto kFailureFlushInterval = std::chrono::milliseconds(250);
 
@@ -94,6 +98,7 @@ void Worker::schedule_watchdog() {
     if (!failure_batch_.empty() && now - last_failure_flush_ >= kFailureFlushInterval) {
       flush_failures();
     }
+    if (!store_batch_.empty() && now - store_batch_oldest_ >= kStoreFlushAge) flush_store();
     schedule_watchdog();
   });
 }
@@ -119,6 +124,7 @@ void Worker::on_record(Record&& record, Clock::time_point finished) {
   if (record.request_id <= run_.config.keep_records) kept_.push_back(record);
   if (run_.config.failures != nullptr && !record.succeeded()) failure_batch_.push_back(record);
   if (run_.config.store != nullptr) {
+    if (store_batch_.empty()) store_batch_oldest_ = finished;
     store_batch_.push_back(std::move(record));
     if (store_batch_.size() >= kBatchSize) flush_store();
   }

@@ -232,6 +232,7 @@ class Worker {
   std::vector<Record> store_batch_;
   std::vector<Record> failure_batch_;
   Clock::time_point last_failure_flush_{};
+  Clock::time_point store_batch_oldest_{};  // when the first record of store_batch_ completed
   Clock::time_point last_completion_{};
   std::uint64_t connections_opened_ = 0;
   std::uint64_t http2_refused_ = 0;

@@ -110,7 +110,9 @@ void print_run_view(std::ostream& out, const stats::RunSummary& s,
   }
   out << fmt::format("Started {} (local), n={} c={}, {:.3f} s{}\n", local_time(f.started_unix_ns),
                      f.requested.value_or(0), f.concurrency, f.duration_s,
-                     f.interrupted ? ", interrupted" : "");
+                     f.cut_short     ? ", cut short"
+                     : f.interrupted ? ", interrupted"
+                                     : "");
   out << fmt::format("Requests {}, succeeded {}, failed {}, {} bytes, {:.1f} req/s\n", s.requests,
                      s.succeeded, s.failed, s.bytes, s.rps);
   const stats::TimingSummary& t = s.total.figures;

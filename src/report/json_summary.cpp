@@ -119,6 +119,8 @@ json summary_json(const stats::RunSummary& s) {
       {"bytes", s.bytes},
       {"timeline", timeline_json(s.timeline)},
   };
+  // A stored run whose process never wrote its end (only then, so other outputs keep their shape).
+  if (facts.cut_short) out["cut_short"] = true;
   if (!s.storage.database.empty()) {
     out["database"] = s.storage.database;
     out["run_id"] = s.storage.run_id;

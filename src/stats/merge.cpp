@@ -24,6 +24,7 @@ RunSummary merge_parts(const std::vector<RunSummary>& shards, unsigned expected)
   m.facts.interrupted = false;
   m.facts.stop_signal.clear();  // each shard's own report names the signal that stopped it
   m.facts.dropped = 0;
+  m.facts.cut_short = false;
   m.facts.start_late_s.reset();
   std::uint64_t requested = 0;
   bool all_requested = true;
@@ -48,6 +49,7 @@ RunSummary merge_parts(const std::vector<RunSummary>& shards, unsigned expected)
     m.facts.connections_opened += f.connections_opened;
     m.facts.interrupted = m.facts.interrupted || f.interrupted;
     m.facts.dropped += f.dropped;
+    m.facts.cut_short = m.facts.cut_short || f.cut_short;
     m.requests += s.requests;
     m.succeeded += s.succeeded;
     m.failed += s.failed;
@@ -81,7 +83,7 @@ RunSummary merge_parts(const std::vector<RunSummary>& shards, unsigned expected)
       t.total_ns_max = std::max(t.total_ns_max, o.total_ns_max);
     }
     m.shard_lines.push_back({f.shard, s.storage.run_id, s.requests, s.failed, f.duration_s,
-                             f.start_late_s, !f.interrupted || s.total.histogram.count() > 0});
+                             f.start_late_s, !f.cut_short});
     if (f.start_late_s && (!m.facts.start_late_s || *f.start_late_s > *m.facts.start_late_s)) {
       m.facts.start_late_s = f.start_late_s;  // the latest shard's lateness
     }
@@ -150,10 +152,10 @@ RunSummary merge_shards(const std::vector<RunSummary>& shards, unsigned expected
     std::string late;
     if (line.start_late_s)
       late = fmt::format(", started {:.3f} s after --start-at", *line.start_late_s);
-    m.notes.push_back(fmt::format("Shard {}/{}: run {}, {} requests, {} failed, {:.3f} s{}{}.",
-                                  line.shard, expected, line.run_id, line.requests, line.failed,
-                                  line.duration_s, late,
-                                  line.finished ? "" : "; it did not finish"));
+    m.notes.push_back(
+        fmt::format("Shard {}/{}: run {}, {} requests, {} failed, {:.3f} s{}{}.", line.shard,
+                    expected, line.run_id, line.requests, line.failed, line.duration_s, late,
+                    line.finished ? "" : "; it was cut short (from its stored rows)"));
   }
   return m;
 }

@@ -22,9 +22,9 @@ std::optional<std::string> early_end_sentence(const RunSummary& s) {
   const RunFacts& facts = s.facts;
   if (facts.cut_short) {
     return fmt::format(
-        "Cut short: its process ended before writing its summary; figures from its {} stored "
-        "{}.",
-        s.requests, s.requests == 1 ? "row" : "rows");
+        "Cut short: a process of this run stopped before the run ended (killed, or still "
+        "running); these figures are its {} stored {}.",
+        s.requests, requests_word(s.requests));
   }
   if (!facts.interrupted) return std::nullopt;
   const std::string by = facts.stop_signal.empty() ? "" : " by " + facts.stop_signal;

@@ -11,7 +11,8 @@
 namespace ccload::stats {
 
 // Why the run stopped early, one sentence; none for a run that reached its end. A cut-short run:
-// "Cut short: its process ended before writing its summary; figures from its N stored rows." A
+// "Cut short: a process of this run stopped before the run ended (killed, or still running);
+// these figures are its N stored requests." A
 // run stopped by a signal: "Interrupted by SIGTERM: 37 of 1000 requests completed." (or "... 37
 // requests completed, 1.234 s into 10.000 s.").
 std::optional<std::string> early_end_sentence(const RunSummary& summary);

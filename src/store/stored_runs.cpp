@@ -29,7 +29,10 @@ std::optional<double> optional_column(const sql::Statement& s, int column) {
 }
 
 // A summary built from a run's stored requests: exact percentiles, counts by status and error.
-stats::RunSummary summary_from_requests(const std::vector<StoredRequest>& rows) {
+// Its clock starts at the first request's start, or at `origin_ns` (Unix ns) when given and not
+// later: the run's wall time and its timeline's seconds count from there.
+stats::RunSummary summary_from_requests(const std::vector<StoredRequest>& rows,
+                                        std::optional<std::int64_t> origin_ns = std::nullopt) {
   stats::RunSummary s;
   std::vector<std::int64_t> total, ttfb, ttlb, connect;
   double first = 0, last = 0;
@@ -69,6 +72,11 @@ stats::RunSummary summary_from_requests(const std::vector<StoredRequest>& rows) 
   s.ttlb = stats::timing_from_samples(ttlb);
   s.connect = stats::timing_from_samples(connect);
   s.facts.started_unix_ns = to_ns(first);
+  if (origin_ns && (rows.empty() || *origin_ns <= s.facts.started_unix_ns)) {
+    s.facts.started_unix_ns = *origin_ns;
+    first = static_cast<double>(*origin_ns) / 1e9;
+    if (rows.empty()) last = first;
+  }
   s.facts.duration_s = std::max(0.0, last - first);
   s.rps = stats::requests_per_second(s.requests, s.facts.duration_s);
   for (const auto& r : rows) {  // by the second in which each request completed
@@ -91,15 +99,16 @@ stats::RunSummary summary_from_requests(const std::vector<StoredRequest>& rows) 
 // A run of several targets rebuilt from its stored requests: the whole, and one summary per
 // target (its requests, by TARGET) whose facts name it.
 stats::RunSummary summary_from_requests(const std::vector<StoredRequest>& rows,
-                                        const std::vector<TargetName>& targets) {
-  stats::RunSummary s = summary_from_requests(rows);
+                                        const std::vector<TargetName>& targets,
+                                        std::optional<std::int64_t> origin_ns) {
+  stats::RunSummary s = summary_from_requests(rows, origin_ns);
   if (targets.size() < 2) return s;
   std::vector<std::vector<StoredRequest>> by_target(targets.size());
   for (const auto& r : rows) {
     if (r.target < targets.size()) by_target[r.target].push_back(r);
   }
   for (std::size_t i = 0; i < targets.size(); ++i) {
-    stats::RunSummary target = summary_from_requests(by_target[i]);
+    stats::RunSummary target = summary_from_requests(by_target[i], origin_ns);
     // The run's span, as a live target summary has (its rate is over the run's duration).
     target.facts.started_unix_ns = s.facts.started_unix_ns;
     target.facts.duration_s = s.facts.duration_s;
@@ -331,20 +340,30 @@ stats::RunSummary StoredRuns::load(const RunRef& run, std::size_t detail_rows) {
     if (row && row->has("HIST_TOTAL")) {
       s = summary_from_row(*row);
     } else {
-      // No stored summary: PyLoad's rows, or a run whose process never wrote its end.
+      // No stored summary: PyLoad's rows, or a run whose process never wrote its end (killed:
+      // cut short). Its figures are its committed rows'; what was asked comes from its RUNS row.
       stats::RunSummary identity;
       if (row) identity = summary_from_row(*row);
-      s = summary_from_requests(requests(run, 0, nullptr), identity.facts.targets);
+      // A shard of a distributed run counts its time from the shared --start-at, as the others.
+      const std::optional<std::int64_t> origin = identity.facts.start_at_ns;
+      s = summary_from_requests(requests(run, 0, nullptr), identity.facts.targets, origin);
       if (row) {
-        s.facts.targets = identity.facts.targets;
-        s.facts.max_redirects = identity.facts.max_redirects;
-        s.facts.concurrency = identity.facts.concurrency;
-        s.facts.requested = identity.facts.requested;
-        s.facts.duration_limit_s = identity.facts.duration_limit_s;
-        s.facts.rate = identity.facts.rate;
-        s.facts.started_unix_ns = identity.facts.started_unix_ns;
+        const stats::RunFacts& asked = identity.facts;
+        s.facts.targets = asked.targets;
+        s.facts.max_redirects = asked.max_redirects;
+        s.facts.concurrency = asked.concurrency;
+        s.facts.requested = asked.requested;
+        s.facts.duration_limit_s = asked.duration_limit_s;
+        s.facts.rate = asked.rate;
+        s.facts.stages = asked.stages;
+        s.facts.start_rate = asked.start_rate;
+        s.facts.run_name = asked.run_name;
+        s.facts.shard = asked.shard;
+        s.facts.shards = asked.shards;
+        s.facts.start_at_ns = asked.start_at_ns;
+        if (s.requests == 0 && !origin) s.facts.started_unix_ns = asked.started_unix_ns;
         s.facts.interrupted = true;  // it never finished
-        s.notes.push_back("This run never finished: its figures come from its stored requests.");
+        s.facts.cut_short = true;
       }
       s.facts.url = row ? row->text("URL").value_or(run.url) : run.url;
       s.facts.method = row ? row->text("METHOD").value_or(run.method) : run.method;
@@ -362,7 +381,7 @@ stats::RunSummary StoredRuns::load(const RunRef& run, std::size_t detail_rows) {
       row && row->has("HIST_TOTAL")
           ? static_cast<std::uint64_t>(row->integer("ROWS_STORED").value_or(0))
           : s.requests;
-  s.storage.stored = run.run_id == 0 || stored_rows >= s.requests;
+  s.storage.stored = run.run_id == 0 || s.facts.cut_short || stored_rows >= s.requests;
   if (!s.storage.stored) {
     // Where the rows the database does not hold went (version 6), said once for every reader.
     s.storage.fallback = row->text("FALLBACK_FILE").value_or("");

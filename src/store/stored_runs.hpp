@@ -70,8 +70,10 @@ class StoredRuns {
   // methods with stats::same_targets), for --baseline last of a run of several.
   std::optional<RunRef> last_of(const std::vector<TargetName>& targets);
 
-  // The run's summary with its storage facts and first `detail_rows` requests. Throws StoreError
-  // when its stored summary is damaged.
+  // The run's summary with its storage facts and first `detail_rows` requests. A run whose process
+  // never wrote its end (killed) is cut short (facts.cut_short, and interrupted): its figures come
+  // from its stored rows, its clock from --start-at when it had one, and it keeps its shard. Throws
+  // StoreError when its stored summary is damaged.
   stats::RunSummary load(const RunRef& run, std::size_t detail_rows = 20);
   // The run's stored requests in order, at most `limit` (all when 0); `total` gets their count.
   std::vector<StoredRequest> requests(const RunRef& run, std::size_t limit, std::uint64_t* total);

@@ -50,8 +50,8 @@ TEST(RunEnd, ARunCutShortSaysItsFiguresComeFromItsRows) {
   facts.cut_short = true;
   facts.interrupted = true;
   EXPECT_EQ(early_end_sentence(summary_of(612, facts)),
-            "Cut short: its process ended before writing its summary; figures from its 612 stored "
-            "rows.");
+            "Cut short: a process of this run stopped before the run ended (killed, or still "
+            "running); these figures are its 612 stored requests.");
 }
 
 TEST(RunEnd, DroppedRequestsSayTheRateWasNotKept) {

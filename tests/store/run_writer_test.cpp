@@ -194,6 +194,25 @@ TEST(RunWriter, FinishWithoutStatsCountsTheRecords) {
   EXPECT_EQ(query_int(db, "SELECT INTERRUPTED FROM RUNS"), 1);
 }
 
+// A few records, far fewer than the writer wakes for by count, are committed by time while the run
+// goes on (before finish()): what a killed run keeps.
+TEST(RunWriter, RecordsAreCommittedBeforeTheRunEnds) {
+  TempDir dir;
+  const fs::path db = dir / "load.db";
+  RunWriter writer(db, info());
+  writer.submit({make_record(1, unix_ns(kStart), 1000, 200)});
+  writer.submit({make_record(2, unix_ns(kStart), 1000, 200)});
+  std::int64_t committed = 0;
+  for (int i = 0; i < 500 && committed < 2; ++i) {  // bounded: at most about 10 s
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    committed = query_int(db, "SELECT COUNT(*) FROM LOADTEST");
+  }
+  EXPECT_EQ(committed, 2);
+  EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM RUNS WHERE ENDED IS NULL"), 1) << "still running";
+  stats::RunStats s;
+  EXPECT_TRUE(finish_of(writer, s).ok);
+}
+
 TEST(RunWriter, SecondFinishReturnsTheSameOutcome) {
   TempDir dir;
   RunWriter writer(dir / "load.db", info());
