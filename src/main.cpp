@@ -1,6 +1,7 @@
 // ccload: parse the command line, dispatch, map errors to exit codes.
 
 #include <fmt/format.h>
+#include <signal.h>
 
 #include <iostream>
 
@@ -9,6 +10,9 @@
 
 int main(int argc, char** argv) {
   using namespace ccload;
+  // A closed pipe (`ccload ... | tee log` whose tee was stopped with it) is an EPIPE to carry on
+  // past, not a death: the files and the database still get everything measured.
+  signal(SIGPIPE, SIG_IGN);
   try {
     cli::Command command = cli::parse_command_line(argc, argv);
     if (auto* info = std::get_if<cli::InfoCommand>(&command)) {

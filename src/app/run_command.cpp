@@ -186,7 +186,8 @@ stats::RunSummary summarize_run(const RunPlan& plan, const Execution& run) {
   facts.started_unix_ns = run.result.started_unix_ns;
   facts.duration_s = run.result.duration_s;
   facts.interrupted = run.result.interrupted;
-  if (facts.interrupted) facts.stop_signal = signal_name(stop_signal_number());
+  // Named whenever a signal came (the exit code says it too), also after the load was sent.
+  if (stop_signal_number() != 0) facts.stop_signal = signal_name(stop_signal_number());
   facts.dropped = run.result.dropped;
   facts.connections_opened = run.result.connections_opened;
   facts.protocol = run.result.protocol;
@@ -315,6 +316,8 @@ int run_load_test(const cli::RunCommand& command) {
     return kExitUsage;
   }
   const std::optional<stats::RunSummary> baseline = load_baseline(plan);
+  // From here on a signal is a graceful stop (opening the database may wait on its lock).
+  (void)install_interrupt_handler();
   Execution run;
   if (plan.database) {  // opened, migrated and written once before anything is sent
     std::string problem;

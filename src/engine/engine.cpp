@@ -252,6 +252,11 @@ EngineResult run_load(const EngineConfig& config) {
     auto& kept = worker->kept();
     std::move(kept.begin(), kept.end(), std::back_inserter(result.kept));
   }
+  // A stop that came after -z ended found paced slots that were due but not yet taken (the
+  // connections were still busy): those were dropped too, not silently lost.
+  if (run.paced() && stop_seen && *stop_seen >= run.end_by) {
+    for (Origin& origin : run.origins) result.dropped += run.close_lane(origin);
+  }
   // A stop interrupted the run when it abandoned requests in flight, or kept requests from being
   // sent: not when it came after the last slot was taken or the duration ended and everything in
   // flight completed within the grace.

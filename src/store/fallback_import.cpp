@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 
+#include "core/text.hpp"
 #include "store/backend.hpp"
 #include "store/fallback_file.hpp"
 #include "store/loadtest_sql.hpp"
@@ -106,6 +107,8 @@ std::int64_t find_run(sql::Connection& db, const FallbackContents& file) {
   auto by_key = db.prepare("SELECT RUNID FROM RUNS WHERE RUN_KEY = ?");
   by_key.bind(1, std::string_view(file.run_key));
   if (by_key.step()) return by_key.column_int(0);
+  // A file with a header names its run by its key alone: its RUNID may be another database's.
+  if (!file.run_key.starts_with("file:")) return 0;
   if (file.run_id == 0 || !file.identity.has("URL")) return 0;
   // An old file's run: its RUNS row if it has the same first target and no key of its own.
   auto by_id = db.prepare(
@@ -197,6 +200,23 @@ void store_rows(sql::Connection& db, const FallbackContents& file, ImportOutcome
   }
 }
 
+// The RUNS columns a file's header or end line sets, checked against the schema: a damaged or
+// crafted file can neither name a column that does not exist nor set the row's bookkeeping (the
+// import sets RUNID, RUN_KEY, ROWS_AFTER, ROWS_STORED and FALLBACK_* itself).
+RunsRow checked_runs_columns(const fs::path& path, const RunsRow& row, std::string_view line) {
+  RunsRow out;
+  for (const auto& [name, value] : row.values()) {
+    if (schema::importable_runs_column(name)) {
+      out.set(name, value);
+    } else if (!schema::bookkeeping_runs_column(name)) {
+      throw ImportFileError(not_a_fallback_file(
+          path, fmt::format("its {} line sets {}, which is not a column of a run", line,
+                            printable(name))));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 FallbackContents read_fallback_file(const fs::path& path) {
@@ -228,7 +248,8 @@ FallbackContents read_fallback_file(const fs::path& path) {
         try {
           out.run_key = j.at("run_key").get<std::string>();
           out.run_id = j.value("run_id", std::int64_t{0});
-          out.identity = runs_row_from_json_text(j.at("run").dump());
+          out.identity =
+              checked_runs_columns(path, runs_row_from_json_text(j.at("run").dump()), "first");
         } catch (const std::exception& error) {
           throw ImportFileError(
               not_a_fallback_file(path, std::string("damaged first line: ") + error.what()));
@@ -249,11 +270,14 @@ FallbackContents read_fallback_file(const fs::path& path) {
       continue;
     }
     if (j.is_object() && j.contains("run_end")) {
+      RunsRow end;
       try {
-        out.end = runs_row_from_json_text(j.at("run_end").dump());
+        end = runs_row_from_json_text(j.at("run_end").dump());
       } catch (const std::exception&) {
         ++out.damaged;
+        continue;
       }
+      out.end = checked_runs_columns(path, std::move(end), "last");
       continue;
     }
     FallbackRow row;

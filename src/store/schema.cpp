@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string_view>
 #include <thread>
@@ -266,6 +267,23 @@ void prepare_for_writing(sql::Connection& connection) {
     }
     throw;
   }
+}
+
+bool bookkeeping_runs_column(std::string_view name) {
+  for (const std::string_view own :
+       {"RUNID", "ROWS_AFTER", "RUN_KEY", "ROWS_STORED", "FALLBACK_FILE", "FALLBACK_ROWS"}) {
+    if (name == own) return true;
+  }
+  return false;
+}
+
+bool importable_runs_column(std::string_view name) {
+  if (bookkeeping_runs_column(name)) return false;
+  for (const std::string_view base : {"STARTED", "URL", "METHOD", "N", "C"}) {
+    if (name == base) return true;
+  }
+  return std::any_of(kRunsAdded.begin(), kRunsAdded.end(),
+                     [&](const Column& column) { return column.name == name; });
 }
 
 }  // namespace ccload::store::schema

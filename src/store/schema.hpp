@@ -21,6 +21,8 @@
 //   followed and FINAL_URL the last hop's URL (NULL unless REDIRECTS > 0). Version 5.
 // Migrations only add tables, columns and indexes: they never drop or rewrite a row.
 
+#include <string_view>
+
 #include "store/sqlite.hpp"
 
 namespace ccload::store::schema {
@@ -34,5 +36,12 @@ void prepare_for_writing(sql::Connection& db);
 
 // The CREATE statements of a new database (for documentation and tests).
 std::string create_statements();
+
+// Whether a fallback file may set RUNS column `name` on import: a column of the schema that
+// describes the run (its facts or its summary), never the row's bookkeeping (RUNID, ROWS_AFTER,
+// RUN_KEY, ROWS_STORED, FALLBACK_FILE, FALLBACK_ROWS), which the import sets itself.
+bool importable_runs_column(std::string_view name);
+// One of those bookkeeping columns.
+bool bookkeeping_runs_column(std::string_view name);
 
 }  // namespace ccload::store::schema

@@ -298,5 +298,48 @@ TEST_F(DatabaseFailureTest, ImportRefusesAMissingOrForeignFileAndADatabaseItCann
   EXPECT_EQ(ccload({"report", "1"}).exit_code, 0);
 }
 
+// A file that names its run by key goes to that run or a new one, never to an older run that
+// happens to have the same RUNID and URL in another database; and a header that names a column
+// the schema does not have is refused, not spliced into SQL.
+TEST_F(DatabaseFailureTest, ImportNeverJoinsAFileToAnUnrelatedRunAndChecksItsColumns) {
+  const std::string request =
+      "{\"run_id\":1,\"request_id\":1,\"timestamp\":1000000000.5,\"url\":\"http://127.0.0.1:9/\","
+      "\"method\":\"GET\",\"status\":200,\"response_time\":0.01,\"ttfb\":0.009,\"ttlb\":0.01,"
+      "\"connect\":0,\"wait\":0,\"bytes\":10,\"error\":\"none\",\"target\":0,\"redirects\":0,"
+      "\"final_url\":null}\n";
+  const std::string run =
+      "\"run\":{\"URL\":\"http://127.0.0.1:9/\",\"METHOD\":\"GET\",\"N\":1,\"C\":1,"
+      "\"STARTED\":1.0e9,\"STARTED_NS\":1000000000000000000";
+  // An older run 1 of the same URL, without a key (as a file of records only stores it).
+  std::ofstream(dir / "old.ndjson") << request;
+  ASSERT_EQ(ccload({"import", "old.ndjson"}).exit_code, 0);
+  ASSERT_EQ(sqlite_int(dir / "load.db",
+                       "SELECT COUNT(*) FROM RUNS WHERE RUN_KEY IS NULL OR "
+                       "RUN_KEY LIKE 'file:%'"),
+            1);
+  // A new file whose run had RUNID 1 in some other database.
+  std::ofstream(dir / "new.ndjson")
+      << "{\"ccload_fallback\":1,\"run_key\":\"k2\",\"run_id\":1,\"database\":\"other.db\"," << run
+      << ",\"RUN_KEY\":\"k2\"}}\n"
+      << request;
+  ProcessResult joined = ccload({"import", "new.ndjson"});
+  EXPECT_EQ(joined.exit_code, 0) << joined.err;
+  EXPECT_NE(joined.out.find("into a new run 2 of load.db"), std::string::npos) << joined.out;
+  EXPECT_EQ(sqlite_int(dir / "load.db", "SELECT COUNT(*) FROM RUNS"), 2);
+  EXPECT_EQ(sqlite_int(dir / "load.db", "SELECT COUNT(*) FROM LOADTEST WHERE RUNID = 2"), 1);
+  EXPECT_EQ(sqlite_int(dir / "load.db", "SELECT COUNT(*) FROM LOADTEST WHERE RUNID = 1"), 1);
+
+  // A column that is not one of RUNS: one line, exit 2, nothing written.
+  std::ofstream(dir / "crafted.ndjson")
+      << "{\"ccload_fallback\":1,\"run_key\":\"k3\",\"run_id\":0,\"database\":\"x.db\"," << run
+      << ",\"URL = 'x' --\":1}}\n"
+      << request;
+  ProcessResult crafted = ccload({"import", "crafted.ndjson"});
+  EXPECT_EQ(crafted.exit_code, 2) << crafted.err;
+  EXPECT_EQ(occurrences(crafted.err, "\n"), 1u) << crafted.err;
+  EXPECT_NE(crafted.err.find("not a column of a run"), std::string::npos) << crafted.err;
+  EXPECT_EQ(sqlite_int(dir / "load.db", "SELECT COUNT(*) FROM RUNS"), 2);
+}
+
 }  // namespace
 }  // namespace ccload::test

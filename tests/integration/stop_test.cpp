@@ -223,6 +223,28 @@ TEST_F(StopTest, DurationBoundsAPacedRunAndCountsWhatWasDropped) {
   EXPECT_EQ(row.substr(row.rfind(",total,")), ",total,," + std::to_string(dropped)) << row;
 }
 
+TEST_F(StopTest, ASignalAfterTheDurationEndedStillCountsTheSlotsItDropped) {
+  // Two connections busy for 6 s with the first two slots of --rate 50 -z 2s: when SIGTERM comes
+  // at 4 s, -z has ended with the other 98 slots due and never taken. They are dropped, not lost.
+  server::TargetServer target({"127.0.0.1", 0, 1, "", ""});
+  ProcessOptions options;
+  options.interrupt_signal = SIGTERM;
+  options.interrupt_after = 4s;
+  ProcessResult result;
+  const nlohmann::json summary =
+      run_ccload_json({"run", target.base_url() + "/delay/6000", "-z", "2s", "--rate", "50", "-c",
+                       "2", "--timeout", "10s"},
+                      dir.path(), &result, options);
+  EXPECT_EQ(result.exit_code, 143) << result.err;
+  const std::uint64_t requests = summary["requests"]["total"];
+  const std::uint64_t dropped = summary["dropped"];
+  EXPECT_GE(dropped, 90u) << result.out;
+  EXPECT_LE(requests + dropped, 100u) << "no slot both sent and dropped";
+  EXPECT_EQ(summary["stop_signal"], "SIGTERM");
+  EXPECT_EQ(query_int(db(), "SELECT DROPPED FROM RUNS WHERE RUNID = 1"),
+            static_cast<std::int64_t>(dropped));
+}
+
 TEST_F(StopTest, Http2StreamsDropWhatTheyCannotSendInTimeToo) {
   // 2 connections x 2 streams to 100 ms responses: about 40 of --rate 100 are served.
   server::TargetServer target({"127.0.0.1", 0, 1, "", ""});
