@@ -99,6 +99,7 @@ int compare_stored_runs(const cli::CompareCommand& command) {
       return kExitFailed;
     }
   }
+  if (command.fail_on_regression && comparison.regressed()) return kExitThresholds;
   return kExitOk;
 }
 

@@ -60,38 +60,47 @@ std::optional<std::string> problem_before_sending(const RunPlan& plan) {
 }
 
 // The stored run `--baseline` names, read before the run starts (so a missing one sends
-// nothing). Throws cli::UsageError.
+// nothing). "last" is the last run of the same targets that passed its thresholds, "last-any" the
+// last of them; when there is none the run sets the first baseline (a line on stderr, no
+// comparison), unless --baseline-required. Throws cli::UsageError.
 std::optional<stats::RunSummary> load_baseline(const RunPlan& plan) {
   if (!plan.baseline) return std::nullopt;
+  const std::string& spec = *plan.baseline;
+  const bool last = spec == "last" || spec == "last-any";
   const std::string database = store::redact_database_url(*plan.database);
   const std::string what = stats::describe_targets(plan.facts);
+  const auto none = [&]() -> std::optional<stats::RunSummary> {
+    const std::string which = spec == "last" ? " that passed its thresholds" : "";
+    if (plan.baseline_required) {
+      throw cli::UsageError(fmt::format(
+          "--baseline {}: no earlier run of {}{} in {}; run it once without --baseline first "
+          "(or drop --baseline-required)",
+          spec, what, which, database));
+    }
+    std::cerr << fmt::format(
+        "ccload: --baseline {}: no earlier run of {}{} in {}: this run sets the first baseline\n",
+        spec, what, which, database);
+    return std::nullopt;
+  };
   try {
     store::StoredRuns runs(*plan.database);
     std::optional<store::RunRef> ref;
-    if (*plan.baseline == "last") {
-      ref = runs.last_of(stats::targets_of(plan.facts));
-      if (!ref) {
-        throw cli::UsageError(fmt::format(
-            "--baseline last: no earlier run of {} in {}; run it once without --baseline first",
-            what, database));
-      }
+    if (last) {
+      ref = runs.last_of(stats::targets_of(plan.facts), spec == "last");
+      if (!ref) return none();
     } else {
-      ref = runs.resolve(*plan.baseline);
+      ref = runs.resolve(spec);
     }
     stats::RunSummary baseline = runs.load(*ref, 0);
     if (!stats::same_targets(baseline.facts, plan.facts)) {
       throw cli::UsageError(fmt::format(
           "--baseline {} is a run of {}, not of {}: give a run of the same targets (URLs and "
           "methods)",
-          *plan.baseline, stats::describe_targets(baseline.facts), what));
+          spec, stats::describe_targets(baseline.facts), what));
     }
     return baseline;
   } catch (const store::RunNotFound& error) {
-    if (*plan.baseline == "last") {
-      throw cli::UsageError(fmt::format(
-          "--baseline last: no earlier run of {} in {}; run it once without --baseline first", what,
-          database));
-    }
+    if (last) return none();
     throw cli::UsageError(fmt::format("--baseline: {}", error.what()));
   } catch (const store::StoreError& error) {
     throw cli::UsageError(fmt::format("--baseline: {}", error.what()));

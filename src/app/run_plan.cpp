@@ -134,6 +134,7 @@ RunPlan plan_run(const cli::RunCommand& command, const config::Settings& setting
   plan.outputs = {command.json_path, command.html_path, command.csv_path};
   plan.thresholds = command.thresholds;
   plan.baseline = command.baseline;
+  plan.baseline_required = command.baseline_required;
   plan.fail_on_regression = command.fail_on_regression;
   plan.tolerance = command.tolerance;
   plan.all_details = command.details;

@@ -32,7 +32,8 @@ struct RunPlan {
   std::optional<sinks::ShipperConfig> shipping;  // failed requests to Betterstack / Loki
   OutputPaths outputs;
   std::vector<stats::Threshold> thresholds;
-  std::optional<std::string> baseline;  // a run spec: "last" or an id
+  std::optional<std::string> baseline;  // a run spec: "last", "last-any" or an id
+  bool baseline_required = false;       // no run for "last"/"last-any" is exit 2
   bool fail_on_regression = false;
   double tolerance = 0.10;
   bool all_details = false;

@@ -55,7 +55,8 @@ struct RunCommand {
   bool seed_form = false;                // written as `-u URL ... -GET`
   bool progress = false;  // --progress: a progress line every second even when stderr is no tty
   std::vector<stats::Threshold> thresholds;  // --fail-on, in the order given
-  std::optional<std::string> baseline;       // --baseline last|RUN: compare at the end
+  std::optional<std::string> baseline;       // --baseline last|last-any|RUN: compare at the end
+  bool baseline_required = false;            // --baseline-required: no baseline is exit 2
   bool fail_on_regression = false;           // --fail-on-regression: a regression is exit 3
   double tolerance = 0.10;                   // --tolerance, as a fraction (10% = 0.10)
   // A distributed run: this agent runs shard_index of shard_count equal shares (of -n, -c and
@@ -77,7 +78,8 @@ struct ReportCommand {
 struct CompareCommand {
   std::string a, b;
   double tolerance = 0.10;
-  bool force = false;  // compare runs of different URLs or methods
+  bool force = false;               // compare runs of different URLs or methods
+  bool fail_on_regression = false;  // --fail-on-regression: a regression of B is exit 3
   std::string json_path;
   std::optional<std::string> database;
 };

@@ -95,7 +95,10 @@ RunOptions::RunOptions(CLI::App& app) {
       ->allow_extra_args(false);
   app_->add_option("--baseline", in_.baseline,
                    "Compare this run at its end with a stored run: last (the last run of the "
-                   "same targets) or a run id");
+                   "same targets that passed its --fail-on thresholds), last-any (the last run of "
+                   "them) or a run id; with none stored yet, this run sets the first baseline");
+  app_->add_flag("--baseline-required", run_.baseline_required,
+                 "With --baseline last|last-any: no earlier run is exit 2 (nothing sent)");
   app_->add_flag("--fail-on-regression", run_.fail_on_regression,
                  "With --baseline: a regression against it is exit 3");
   app_->add_option("--tolerance", in_.tolerance,
@@ -253,6 +256,10 @@ RunCommand RunOptions::finish() const {
   run.thresholds = parse_fail_on(in.fail_on);
   if (!in.tolerance.empty()) run.tolerance = parse_tolerance(in.tolerance);
   if (!in.baseline.empty()) run.baseline = in.baseline;
+  if (run.baseline_required && !run.baseline) {
+    throw UsageError(
+        "--baseline-required needs a baseline: add --baseline last (or --baseline RUN)");
+  }
   if (run.fail_on_regression && !run.baseline) {
     throw UsageError(
         "--fail-on-regression needs a run to compare with: add --baseline last (or --baseline "

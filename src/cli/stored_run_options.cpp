@@ -35,6 +35,8 @@ CompareOptions::CompareOptions(CLI::App& app) {
   app_->add_option("b", compare_.b, "The run to judge (default: last)");
   app_->add_option("--tolerance", tolerance_, "The relative change that counts (default 10%)");
   app_->add_flag("--force", compare_.force, "Compare runs of different URLs or methods");
+  app_->add_flag("--fail-on-regression", compare_.fail_on_regression,
+                 "Exit 3 when B regressed against A (for CI)");
   app_->add_option("--json", compare_.json_path, "Write the comparison as JSON ('-' = stdout)");
   app_->add_option("--db", compare_.database,
                    "SQLite database (default: DATABASE_URL, else load.db)");

@@ -1,6 +1,10 @@
 #include "engine/loop_monitor.hpp"
 
+#include <fcntl.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <cstdlib>
 
 namespace ccload::engine {
 
@@ -16,8 +20,26 @@ std::int64_t thread_cpu_ns() {
   return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
+std::int64_t thread_run_delay_ns() {
+  // "<cpu ns> <run-queue delay ns> <timeslices>\n"; read at the start and the end of a run only.
+  const int fd = ::open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  char text[96];
+  const ssize_t n = ::read(fd, text, sizeof text - 1);
+  ::close(fd);
+  if (n <= 0) return -1;
+  text[n] = '\0';
+  char* end = nullptr;
+  (void)std::strtoll(text, &end, 10);
+  if (end == text) return -1;
+  char* delay_end = nullptr;
+  const long long delay = std::strtoll(end, &delay_end, 10);
+  return delay_end == end || delay < 0 ? -1 : static_cast<std::int64_t>(delay);
+}
+
 void LoopMonitor::start() {
   running_ = true;
+  started_delay_ns_ = thread_run_delay_ns();
   started_ = last_wall_ = std::chrono::steady_clock::now();
   started_cpu_ns_ = last_cpu_ns_ = thread_cpu_ns();
   arm();
@@ -28,6 +50,10 @@ void LoopMonitor::stop() {
   running_ = false;
   timer_.cancel();
   sample(std::chrono::steady_clock::now());
+  const std::int64_t delay = thread_run_delay_ns();
+  if (started_delay_ns_ >= 0 && delay >= started_delay_ns_) {
+    load_.waited_s = static_cast<double>(delay - started_delay_ns_) / 1e9;
+  }
 }
 
 void LoopMonitor::arm() {

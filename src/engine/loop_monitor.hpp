@@ -37,11 +37,15 @@ class LoopMonitor {
   bool running_ = false;
   std::chrono::steady_clock::time_point started_{}, last_wall_{};
   std::int64_t started_cpu_ns_ = 0, last_cpu_ns_ = 0;
+  std::int64_t started_delay_ns_ = -1;
   stats::Histogram lag_;  // ns
   stats::WorkerLoad load_;
 };
 
 // This thread's CPU time (user + system) in nanoseconds.
 std::int64_t thread_cpu_ns();
+// This thread's time runnable but waiting for a CPU, in nanoseconds (the run-queue delay of
+// /proc/thread-self/schedstat); -1 when the kernel does not say.
+std::int64_t thread_run_delay_ns();
 
 }  // namespace ccload::engine

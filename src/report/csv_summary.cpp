@@ -63,7 +63,7 @@ std::string one_row(const stats::RunSummary& s, const std::string& target, bool 
   }
   // generator_limited: empty for a run stored before the generator was measured.
   row += fmt::format(",{},{},{}", s.waited,
-                     s.generator.measured ? (s.generator.limited ? "1" : "0") : "",
+                     s.generator.measured ? (s.generator.limited() ? "1" : "0") : "",
                      field(stages_text(facts.stages)));
   return row + fmt::format(",{},{},{},{}", s.redirected, target, facts.stop_signal, facts.dropped);
 }

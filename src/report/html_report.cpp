@@ -390,10 +390,15 @@ std::string html_report(const stats::RunSummary& s) {
       cpu += fmt::format("{:.0f}%", w.wall_s > 0 ? w.cpu_s / w.wall_s * 100 : 0.0);
     }
     html += fmt::format(
-        "<h2>The generator</h2>\n<p>Event-loop lag p50 {:.3f} ms, p99 {:.3f} ms; CPU per worker "
-        "{}; {}.</p>\n",
-        s.generator.loop_lag.p50 * 1e3, s.generator.loop_lag.p99 * 1e3, cpu,
-        s.generator.limited ? "<b>generator-limited</b>" : "not limited");
+        "<h2>The generator</h2>\n<p>Event-loop lag p50 {:.3f} ms, p99 {:.3f} ms over {} "
+        "ticks{}; CPU per worker {}; {}.</p>\n",
+        s.generator.loop_lag.p50 * 1e3, s.generator.loop_lag.p99 * 1e3, s.generator.loop_lag.count,
+        s.generator.lag_share
+            ? fmt::format(", {:.0f}% of the service-time p50", *s.generator.lag_share * 100)
+            : "",
+        cpu,
+        s.generator.limited() ? "<b>" + stats::verdict_text(s.generator) + "</b>"
+                              : stats::verdict_text(s.generator));
   }
 
   html += timeline_section(s.timeline, facts.duration_s);

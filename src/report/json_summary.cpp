@@ -45,9 +45,19 @@ json generator_json(const stats::GeneratorCheck& g) {
     workers.push_back({{"cpu_s", w.cpu_s},
                        {"wall_s", w.wall_s},
                        {"cpu_share", w.wall_s > 0 ? w.cpu_s / w.wall_s : 0.0},
-                       {"saturated_s", w.saturated_s}});
+                       {"saturated_s", w.saturated_s},
+                       {"waited_s", w.waited_s},
+                       {"busy_share", w.busy_share()}});
   }
-  return {{"loop_lag", timing(g.loop_lag)}, {"workers", workers}, {"limited", g.limited}};
+  json lag_share = nullptr;
+  if (g.lag_share) lag_share = *g.lag_share;
+  return {{"loop_lag", timing(g.loop_lag)},
+          {"workers", workers},
+          {"limited", g.limited()},
+          {"verdict", std::string(stats::to_string(g.verdict))},
+          {"judged_on", std::string(stats::to_string(g.quiet))},
+          {"service_p50", g.latency_p50_s},
+          {"lag_share", lag_share}};
 }
 
 json stages_json(const std::vector<Stage>& stages) {

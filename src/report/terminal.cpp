@@ -92,10 +92,13 @@ void generator_line(std::ostream& out, const stats::GeneratorCheck& g) {
     if (!cpu.empty()) cpu += ", ";
     cpu += fmt::format("{:.0f}%", w.wall_s > 0 ? w.cpu_s / w.wall_s * 100 : 0.0);
   }
+  const std::string share =
+      g.lag_share ? fmt::format(", {:.0f}% of the service-time p50", *g.lag_share * 100) : "";
   out << fmt::format(
-      "Generator: event-loop lag p50 {:.3f} ms, p99 {:.3f} ms; CPU per worker {}; {}\n",
-      g.loop_lag.p50 * 1e3, g.loop_lag.p99 * 1e3, cpu,
-      g.limited ? "generator-limited" : "not limited");
+      "Generator: event-loop lag p50 {:.3f} ms, p99 {:.3f} ms over {} ticks{}; CPU per worker {}; "
+      "{}\n",
+      g.loop_lag.p50 * 1e3, g.loop_lag.p99 * 1e3, g.loop_lag.count, share, cpu,
+      stats::verdict_text(g));
 }
 
 void counts(std::ostream& out, const stats::RunSummary& s) {

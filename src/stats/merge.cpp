@@ -64,12 +64,12 @@ RunSummary merge_parts(const std::vector<RunSummary>& shards, unsigned expected)
     m.service.histogram.merge(s.service.histogram);
     m.waited += s.waited;
     m.redirected += s.redirected;
-    // The generator check of the whole: every agent's loop lag and workers; limited when one was.
+    // The generator check of the whole: every agent's loop lag and workers, judged below on the
+    // merged figures (so the verdict never contradicts the figures printed with it).
     m.generator.loop_lag_histogram.merge(s.generator.loop_lag_histogram);
     m.generator.workers.insert(m.generator.workers.end(), s.generator.workers.begin(),
                                s.generator.workers.end());
     m.generator.measured = m.generator.measured || s.generator.measured;
-    m.generator.limited = m.generator.limited || s.generator.limited;
     // Timelines aligned on the earliest start, to the second.
     const auto shift = static_cast<std::size_t>((f.started_unix_ns - first_start) / 1'000'000'000);
     for (std::size_t i = 0; i < s.timeline.size(); ++i) {
@@ -96,7 +96,10 @@ RunSummary merge_parts(const std::vector<RunSummary>& shards, unsigned expected)
   for (Timing* t : {&m.total, &m.ttfb, &m.ttlb, &m.connect, &m.wait, &m.service}) {
     t->figures = summarize(t->histogram);
   }
-  m.generator.loop_lag = summarize(m.generator.loop_lag_histogram);
+  if (m.generator.measured) {
+    m.generator = check_generator({m.generator.loop_lag_histogram, m.generator.workers},
+                                  m.service.figures.p50);
+  }
   std::sort(m.shard_lines.begin(), m.shard_lines.end(),
             [](const ShardLine& a, const ShardLine& b) { return a.shard < b.shard; });
   m.storage = shards.front().storage;

@@ -70,7 +70,7 @@ RunSummary summarize(const RunStats& stats, RunFacts facts, const GeneratorLoad&
   }
   s.timeline = stats.timeline.seconds();
   s.waited = stats.waited;
-  s.generator = check_generator(generator);
+  s.generator = check_generator(generator, s.service.figures.p50);
   return s;
 }
 
@@ -86,6 +86,12 @@ std::optional<double> target_rate(const RunFacts& facts) {
   return duration > 0 ? requests / duration : 0;
 }
 
+std::string lag_against_latency(const GeneratorCheck& g) {
+  if (!g.lag_share) return "with no response time to weigh it against";
+  return fmt::format("{:.0f}% of the service-time p50 ({:.3f} ms)", *g.lag_share * 100,
+                     g.latency_p50_s * 1e3);
+}
+
 std::vector<std::string> findings(const RunSummary& s) {
   std::vector<std::string> out;
   const std::uint64_t client = s.errors[static_cast<std::size_t>(ErrorCategory::client)];
@@ -97,31 +103,24 @@ std::vector<std::string> findings(const RunSummary& s) {
         client, client == 1 ? "request" : "requests"));
   }
   const GeneratorCheck& g = s.generator;
-  if (g.limited) {
-    double busiest_cpu = 0, busiest_saturated = 0;
-    for (const WorkerLoad& w : g.workers) {
-      if (w.wall_s <= 0) continue;
-      busiest_cpu = std::max(busiest_cpu, w.cpu_s / w.wall_s);
-      busiest_saturated = std::max(busiest_saturated, w.saturated_s / w.wall_s);
-    }
-    if (busiest_saturated > kSaturatedShare) {
-      out.push_back(fmt::format(
-          "The load generator was saturated (generator-limited): its busiest worker used {:.0f}% "
-          "CPU and was saturated {:.0f}% of the run, event-loop lag p99 {:.3f} ms; the figures "
-          "partly measure ccload, not the server. Use more --threads, fewer connections (-c) or "
-          "more machines.",
-          busiest_cpu * 100, busiest_saturated * 100, g.loop_lag.p99 * 1e3));
-    } else {
-      // Late wake-ups without a thread busy tick after tick: the OS did not run the thread in time,
-      // or one long burst of work (thousands of connects at the start) blocked the loop.
-      out.push_back(fmt::format(
-          "The load generator was held up (generator-limited): event-loop lag p99 {:.3f} ms while "
-          "its busiest worker used {:.0f}% CPU, so ccload's event loop woke late (the machine did "
-          "not run its threads on time, or a burst of its own work such as opening many "
-          "connections at once blocked it); the figures partly measure that delay. Run ccload on "
-          "a quieter machine with cores to spare, or use more machines.",
-          g.loop_lag.p99 * 1e3, busiest_cpu * 100));
-    }
+  if (g.verdict == GeneratorVerdict::saturated) {
+    out.push_back(fmt::format(
+        "The load generator was saturated (generator-limited: saturated): its busiest worker "
+        "was busy {:.0f}% of the time it was not waiting for a CPU ({:.0f}% of a core; over 90% "
+        "of a core {:.0f}% of the run) while its event loop lagged, p99 {:.3f} ms over {} ticks, "
+        "{}; the figures partly measure ccload, not the server. Use more --threads, fewer "
+        "connections (-c) or more machines.",
+        g.busiest_busy_share * 100, g.busiest_cpu_share * 100, g.busiest_saturated_share * 100,
+        g.loop_lag.p99 * 1e3, g.loop_lag.count, lag_against_latency(g)));
+  } else if (g.verdict == GeneratorVerdict::delayed) {
+    out.push_back(fmt::format(
+        "The load generator was delayed (generator-limited: delayed): its event loop woke late, "
+        "p99 {:.3f} ms over {} ticks, {}, while its busiest worker used only {:.0f}% CPU (busy "
+        "{:.0f}% of the time it was not waiting for a CPU), so other processes took the CPU; "
+        "timings below {:.3f} ms are not to be trusted. Quiet the machine (or run ccload on one "
+        "with cores to spare).",
+        g.loop_lag.p99 * 1e3, g.loop_lag.count, lag_against_latency(g), g.busiest_cpu_share * 100,
+        g.busiest_busy_share * 100, g.loop_lag.p99 * 1e3));
   }
   if (s.paced() && s.waited > 0) {
     out.push_back(
@@ -132,7 +131,10 @@ std::vector<std::string> findings(const RunSummary& s) {
   if (const auto target = target_rate(s.facts); target && *target > 0 && s.facts.duration_s > 0 &&
                                                 s.rps < 0.95 * *target && !s.facts.interrupted) {
     const std::string why =
-        g.limited      ? "the generator could not keep up (ccload is the limit: see above)"
+        g.verdict == GeneratorVerdict::saturated
+            ? "the generator could not keep up (ccload is the limit: see above)"
+        : g.verdict == GeneratorVerdict::delayed
+            ? "the generator's event loop was delayed by other processes (see above)"
         : s.waited > 0 ? "every connection was busy waiting for the server (the server is the "
                          "limit; more -c helps only if it can take more)"
                        : "no request waited for a connection, so the time to the last responses "

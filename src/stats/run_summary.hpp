@@ -123,7 +123,7 @@ struct RunSummary {
   Timing wait, service;
   std::uint64_t waited = 0;  // requests that waited more than 1 ms for a connection
 
-  GeneratorCheck generator;  // loop lag and CPU per worker; `limited` when ccload was saturated
+  GeneratorCheck generator;  // loop lag and CPU per worker, and the verdict (saturated, delayed)
 
   std::vector<SecondStats> timeline;  // by the second of the run in which requests completed
 
@@ -172,6 +172,9 @@ void apply_target_share(RunFacts& facts, std::size_t index, std::size_t count);
 // The requests per second the schedule asked for on average (--rate, or the stages' integral over
 // their duration); none for a run that was not paced.
 std::optional<double> target_rate(const RunFacts& facts);
+
+// "85% of the service-time p50 (4.900 ms)": the loop-lag p99 against the latencies measured.
+std::string lag_against_latency(const GeneratorCheck& g);
 
 // Plain sentences about how far the numbers can be trusted, for every report: failures of the
 // generator's own machine, a generator-limited run, requests that waited for a connection, an

@@ -68,18 +68,22 @@ stats::Timing timing_from(const RunsRow& row, const std::string& column) {
 
 std::string generator_text(const stats::GeneratorCheck& check) {
   json workers = json::array();
-  for (const auto& w : check.workers) workers.push_back({w.cpu_s, w.wall_s, w.saturated_s});
+  for (const auto& w : check.workers) {
+    workers.push_back({w.cpu_s, w.wall_s, w.saturated_s, w.waited_s});
+  }
   return json{{"loop_lag", check.loop_lag_histogram.serialize()}, {"workers", workers}}.dump();
 }
 
-stats::GeneratorCheck generator_from(const std::string& text) {
+stats::GeneratorCheck generator_from(const std::string& text, double latency_p50_s) {
   const json j = json::parse(text);
   stats::GeneratorLoad load;
   load.loop_lag = stats::Histogram::deserialize(j.at("loop_lag").get<std::string>());
   for (const auto& w : j.at("workers")) {
-    load.workers.push_back({w.at(0).get<double>(), w.at(1).get<double>(), w.at(2).get<double>()});
+    // [cpu_s, wall_s, saturated_s] before version 6, then waited_s.
+    load.workers.push_back({w.at(0).get<double>(), w.at(1).get<double>(), w.at(2).get<double>(),
+                            w.size() > 3 ? w.at(3).get<double>() : 0.0});
   }
-  return stats::check_generator(load);
+  return stats::check_generator(load, latency_p50_s);
 }
 
 // A RUNS row's values as a JSON object's members (column name -> null, number or text).
@@ -280,7 +284,7 @@ RunsRow summary_columns(const stats::RunSummary& s, std::int64_t ended_unix_ns) 
   row.set("WAITED", static_cast<std::int64_t>(s.waited));
   if (s.generator.measured) {
     row.set("GENERATOR", generator_text(s.generator));
-    row.set("GENERATOR_LIMITED", std::int64_t{s.generator.limited ? 1 : 0});
+    row.set("GENERATOR_LIMITED", std::int64_t{s.generator.limited() ? 1 : 0});
   }
   row.set("INTERRUPTED", std::int64_t{s.facts.interrupted ? 1 : 0});
   if (!s.facts.stop_signal.empty()) row.set("STOP_SIGNAL", s.facts.stop_signal);
@@ -380,7 +384,8 @@ stats::RunSummary summary_from_row(const RunsRow& row) {
       }
     }
     if (auto text = row.text("STAGES")) f.stages = stages_from_json_text(*text);
-    if (auto text = row.text("GENERATOR")) s.generator = generator_from(*text);
+    if (auto text = row.text("GENERATOR"))
+      s.generator = generator_from(*text, s.service.figures.p50);
     if (auto text = row.text("THRESHOLDS")) {
       const json verdicts = json::parse(*text);
       for (const auto& v : verdicts) {

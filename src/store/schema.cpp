@@ -117,8 +117,8 @@ const std::vector<Column> kRunsAdded = {
     {"HIST_SERVICE", "TEXT"},  // total - wait, over the requests that got a response
     {"WAITED", "INTEGER"},     // requests that waited more than 1 ms for a connection
     {"GENERATOR", "TEXT"},     // JSON {"loop_lag": Histogram::serialize(), "workers": [[cpu_s,
-                               // wall_s, saturated_s], ...]}
-    {"GENERATOR_LIMITED", "INTEGER"},  // 1: ccload itself was saturated; NULL: not measured
+                               // wall_s, saturated_s(, waited_s)], ...]}
+    {"GENERATOR_LIMITED", "INTEGER"},  // 1: saturated or delayed; 0: neither; NULL: not measured
     {"STAGES", "TEXT"},                // JSON [[duration_s, target_rate], ...] of --stages
     {"START_RATE", "REAL"},            // requests per second (--start-rate)
     // Version 5: several targets and redirects.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 #include "stats/merge.hpp"
 #include "store/history_data.hpp"
@@ -230,29 +231,53 @@ RunRef StoredRuns::resolve(const std::string& spec) {
       fmt::format("run {} is not in {}: {} (ccload history lists the runs)", id, shown_, newest));
 }
 
-std::optional<RunRef> StoredRuns::last_of(const std::string& url, const std::string& method) {
+namespace {
+
+// Whether a RUNS.THRESHOLDS text (JSON [{"passed": bool, ...}], or none) has every verdict passed.
+bool thresholds_passed(const sql::Statement& stmt, int column) {
+  if (stmt.is_null(column)) return true;
+  try {
+    const nlohmann::json verdicts = nlohmann::json::parse(stmt.column_text(column));
+    return std::all_of(verdicts.begin(), verdicts.end(),
+                       [](const nlohmann::json& v) { return v.value("passed", true); });
+  } catch (const nlohmann::json::exception&) {
+    return false;  // a damaged verdict is no baseline to trust
+  }
+}
+
+// The first row of `find` (RUNID, THRESHOLDS), newest first, whose thresholds passed if `passed`.
+std::optional<RunRef> first_run(sql::Statement& find, bool passed) {
+  while (find.step()) {
+    if (!passed || thresholds_passed(find, 1)) return RunRef{find.column_int(0), {}, {}, {}, {}};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<RunRef> StoredRuns::last_of(const std::string& url, const std::string& method,
+                                          bool passed) {
   if (!db_->has_table("RUNS")) return std::nullopt;
   // A run of several targets is no baseline of one of them (its URL is only its first target's).
   const bool counted = db_->has_column("RUNS", "TARGET_COUNT");
+  const char* thresholds = db_->has_column("RUNS", "THRESHOLDS") ? "THRESHOLDS" : "NULL";
   auto find = db_->prepare(fmt::format(
-      "SELECT RUNID FROM RUNS WHERE URL = ? AND METHOD = ? AND HIST_TOTAL IS NOT NULL{} "
-      "ORDER BY STARTED DESC, RUNID DESC LIMIT 1",
-      counted ? " AND COALESCE(TARGET_COUNT, 1) = 1" : ""));
+      "SELECT RUNID, {} FROM RUNS WHERE URL = ? AND METHOD = ? AND HIST_TOTAL IS NOT NULL{} "
+      "ORDER BY STARTED DESC, RUNID DESC",
+      thresholds, counted ? " AND COALESCE(TARGET_COUNT, 1) = 1" : ""));
   find.bind(1, std::string_view(url)).bind(2, std::string_view(method));
-  if (!find.step()) return std::nullopt;
-  return RunRef{find.column_int(0), {}, {}, {}, {}};
+  return first_run(find, passed);
 }
 
-std::optional<RunRef> StoredRuns::last_of(const std::vector<TargetName>& targets) {
-  if (targets.size() == 1) return last_of(targets.front().url, targets.front().method);
+std::optional<RunRef> StoredRuns::last_of(const std::vector<TargetName>& targets, bool passed) {
+  if (targets.size() == 1) return last_of(targets.front().url, targets.front().method, passed);
   if (!db_->has_table("RUNS") || !db_->has_column("RUNS", "TARGET_URLS")) return std::nullopt;
   auto find = db_->prepare(
-      "SELECT RUNID FROM RUNS WHERE TARGET_URLS = ? AND TARGET_COUNT = ? AND HIST_TOTAL IS NOT "
-      "NULL ORDER BY STARTED DESC, RUNID DESC LIMIT 1");
+      "SELECT RUNID, THRESHOLDS FROM RUNS WHERE TARGET_URLS = ? AND TARGET_COUNT = ? AND "
+      "HIST_TOTAL IS NOT NULL ORDER BY STARTED DESC, RUNID DESC");
   const std::string urls = target_urls_text(targets);
   find.bind(1, std::string_view(urls)).bind(2, static_cast<std::int64_t>(targets.size()));
-  if (!find.step()) return std::nullopt;
-  return RunRef{find.column_int(0), {}, {}, {}, {}};
+  return first_run(find, passed);
 }
 
 std::vector<StoredRequest> StoredRuns::requests(const RunRef& run, std::size_t limit,

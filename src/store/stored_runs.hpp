@@ -64,11 +64,13 @@ class StoredRuns {
   // "last" (the newest run), "last~N" (N runs before it), a run id, or the name of a distributed
   // run (--run-id). Throws RunNotFound naming the newest run.
   RunRef resolve(const std::string& spec);
-  // The newest finished run of `url` and `method` alone (a run of several targets is none), if any.
-  std::optional<RunRef> last_of(const std::string& url, const std::string& method);
+  // The newest finished run of `url` and `method` alone (a run of several targets is none), if any;
+  // with `passed`, the newest whose --fail-on thresholds all passed (a run without any passes).
+  std::optional<RunRef> last_of(const std::string& url, const std::string& method,
+                                bool passed = false);
   // The newest finished run of exactly these targets (URLs in this order; the caller checks the
-  // methods with stats::same_targets), for --baseline last of a run of several.
-  std::optional<RunRef> last_of(const std::vector<TargetName>& targets);
+  // methods with stats::same_targets), for --baseline last of a run of several; `passed` as above.
+  std::optional<RunRef> last_of(const std::vector<TargetName>& targets, bool passed = false);
 
   // The run's summary with its storage facts and first `detail_rows` requests. A run whose process
   // never wrote its end (killed) is cut short (facts.cut_short, and interrupted): its figures come

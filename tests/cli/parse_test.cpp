@@ -274,6 +274,24 @@ std::string write_targets(const std::string& name, const std::string& text) {
   return path.string();
 }
 
+TEST(ParseCommandLine, BaselinesAndRegressionGates) {
+  const RunCommand first = parse_run({"run", "http://h/", "--baseline", "last"});
+  EXPECT_EQ(first.baseline, "last");
+  EXPECT_FALSE(first.baseline_required);
+  const RunCommand required = parse_run({"run", "http://h/", "--baseline", "last-any",
+                                         "--baseline-required", "--fail-on-regression"});
+  EXPECT_EQ(required.baseline, "last-any");
+  EXPECT_TRUE(required.baseline_required);
+  EXPECT_TRUE(required.fail_on_regression);
+  EXPECT_NE(usage_error({"run", "http://h/", "--baseline-required"}).find("add --baseline last"),
+            std::string::npos);
+
+  const Command gate = parse({"compare", "1", "2", "--fail-on-regression"});
+  ASSERT_TRUE(std::holds_alternative<CompareCommand>(gate));
+  EXPECT_TRUE(std::get<CompareCommand>(gate).fail_on_regression);
+  EXPECT_FALSE(std::get<CompareCommand>(parse({"compare", "1", "2"})).fail_on_regression);
+}
+
 TEST(ParseTargets, SeveralUrlsOnTheCommandLineKeepTheirOrder) {
   RunCommand run = parse_run({"run", "http://a/1", "http://b/2", "http://a/3", "-n", "9"});
   EXPECT_EQ(run.urls, (std::vector<std::string>{"http://a/1", "http://b/2", "http://a/3"}));

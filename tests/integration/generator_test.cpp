@@ -150,7 +150,8 @@ TEST_F(GeneratorTest, RateModeWaitShowsAStallThatServiceTimeDoesNot) {
 
 TEST_F(GeneratorTest, ASaturatedGeneratorIsMarkedEverywhere) {
   // The worker pinned to a core that a busy loop keeps busy, and asked for far more than it can
-  // send (60,000 requests due within 60 ms): its loop wakes late and the rate falls short.
+  // send (150,000 requests due within 150 ms, a few seconds of work: enough ticks to judge): its
+  // loop wakes late and the rate falls short.
   ServeProcess server({"--threads", "1"});
   ProcessOptions options;
   options.wrapper = {"/bin/sh", "-c",
@@ -158,18 +159,32 @@ TEST_F(GeneratorTest, ASaturatedGeneratorIsMarkedEverywhere) {
                      "/usr/bin/taskset -c 0 \"$0\" \"$@\"; status=$?; kill $hog; exit $status"};
   ProcessResult result;
   auto summary = run_ccload_json({"run", server.base_url() + "/get", "--rate", "1000000", "-n",
-                                  "60000", "-c", "64", "--threads", "1"},
+                                  "150000", "-c", "64", "--threads", "1"},
                                  dir.path(), &result, options);
   ASSERT_EQ(result.exit_code, 0) << result.err;
   const auto& generator = summary["generator"];
   ASSERT_TRUE(generator.is_object()) << summary.dump();
+  // The worker had far more work than its share of the core: the run is marked. Which cause is
+  // named depends on how the machine shares its cores out (the busy loop is another process
+  // taking the worker's CPU, and on a loaded machine the worker also waits for the server), so
+  // the verdicts themselves are tested from given measurements (tests/stats/generator_test.cpp);
+  // here the verdict must be one of the two, judged on enough ticks, and said the same way
+  // everywhere.
   EXPECT_TRUE(generator["limited"].get<bool>()) << generator.dump();
+  const std::string verdict = generator["verdict"].get<std::string>();
+  EXPECT_TRUE(verdict == "saturated" || verdict == "delayed") << generator.dump();
+  EXPECT_EQ(generator["judged_on"], "judged") << generator.dump();
   EXPECT_EQ(generator["workers"].size(), 1u);
-  EXPECT_GT(generator["loop_lag"]["count"].get<int>(), 50);
-  EXPECT_TRUE(contains(result.out, "(generator-limited): event-loop lag p99") ||
-              contains(result.out, "(generator-limited): its busiest worker used"))
-      << result.out;
-  EXPECT_TRUE(contains(result.out, "the generator could not keep up (ccload is the limit"))
+  EXPECT_GT(generator["workers"][0]["waited_s"].get<double>(), 0) << "it shared its core";
+  EXPECT_GE(generator["loop_lag"]["count"].get<int>(), 100);
+  EXPECT_GT(generator["loop_lag"]["p99"].get<double>(), 0.001) << generator.dump();
+  EXPECT_TRUE(contains(result.out, "(generator-limited: " + verdict + ")")) << result.out;
+  EXPECT_TRUE(contains(result.out, "; generator-limited: " + verdict + "\n")) << result.out;
+  EXPECT_EQ(contains(result.out, "more --threads"), verdict == "saturated") << result.out;
+  EXPECT_EQ(contains(result.out, "Quiet the machine"), verdict == "delayed") << result.out;
+  EXPECT_TRUE(contains(result.out, verdict == "saturated"
+                                       ? "the generator could not keep up (ccload is the limit"
+                                       : "the generator's event loop was delayed by other"))
       << result.out;
 
   Database db(dir / "load.db", Database::Mode::read_only);
@@ -180,27 +195,47 @@ TEST_F(GeneratorTest, ASaturatedGeneratorIsMarkedEverywhere) {
   const ProcessResult history = run_ccload({"history"}, dir.path());
   EXPECT_TRUE(contains(history.out, "generator-limited")) << history.out;
   const ProcessResult report = run_ccload({"report", "last"}, dir.path());
-  EXPECT_TRUE(contains(report.out, "generator-limited")) << report.out;
+  EXPECT_TRUE(contains(report.out, "generator-limited: " + verdict)) << report.out;
 }
 
-TEST_F(GeneratorTest, AQuietRunAtALowRateIsNotMarked) {
-  // At real-time priority, so that other processes on a shared test machine (whose load would
-  // rightly mark the run as held up) cannot delay ccload's threads.
+TEST_F(GeneratorTest, AnIdleWorkerIsNeverSaturatedAndEveryOutputSaysTheSame) {
+  // At 20 req/s the worker is idle: whatever else runs on the machine (which may rightly make the
+  // verdict `delayed`: the verdicts themselves are tested from given measurements in
+  // tests/stats/generator_test.cpp), it is never `saturated`, and the JSON, the Generator line,
+  // RUNS, history and the stored report all say the same.
   RecordingServer server;
-  ProcessOptions options;
-  if (run_process({"/usr/bin/chrt", "-f", "10", "/bin/true"}).exit_code == 0) {
-    options.wrapper = {"/usr/bin/chrt", "-f", "10"};
-  }
   ProcessResult result;
   auto summary = run_ccload_json(
       {"run", server.url("/"), "--rate", "20", "-z", "2s", "-c", "2", "--threads", "1"}, dir.path(),
-      &result, options);
+      &result);
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_FALSE(summary["generator"]["limited"].get<bool>()) << summary["generator"].dump();
-  EXPECT_FALSE(contains(result.out, "generator-limited)")) << result.out;
-  EXPECT_TRUE(contains(result.out, "not limited")) << result.out;
+  const auto& generator = summary["generator"];
+  const std::string verdict = generator["verdict"].get<std::string>();
+  EXPECT_NE(verdict, "saturated") << generator.dump();
+  EXPECT_LT(generator["workers"][0]["cpu_share"].get<double>(), 0.25) << generator.dump();
+  EXPECT_LT(generator["workers"][0]["busy_share"].get<double>(), 0.5) << generator.dump();
+  EXPECT_GE(generator["loop_lag"]["count"].get<int>(), 150) << "2 s at a tick per 10 ms";
+  const bool limited = generator["limited"].get<bool>();
+  EXPECT_EQ(limited, verdict != "none") << generator.dump();
+  if (limited) {
+    EXPECT_GT(generator["loop_lag"]["p99"].get<double>(), 0.001) << generator.dump();
+    EXPECT_TRUE(contains(result.out, "(generator-limited: delayed)")) << result.out;
+    EXPECT_TRUE(contains(result.out, "; generator-limited: delayed\n")) << result.out;
+  } else {
+    EXPECT_FALSE(contains(result.out, "generator-limited")) << result.out;
+    EXPECT_TRUE(contains(result.out, "; not limited")) << result.out;
+  }
+  EXPECT_FALSE(contains(result.out, "more --threads")) << result.out;
+
+  Database db(dir / "load.db", Database::Mode::read_only);
+  auto run = db.prepare("SELECT GENERATOR_LIMITED FROM RUNS");
+  ASSERT_TRUE(run.step());
+  EXPECT_EQ(run.column_int(0), limited ? 1 : 0);
   const ProcessResult history = run_ccload({"history"}, dir.path());
-  EXPECT_FALSE(contains(history.out, "generator-limited")) << history.out;
+  EXPECT_EQ(contains(history.out, "generator-limited"), limited) << history.out;
+  const ProcessResult report = run_ccload({"report", "last", "--json", "-"}, dir.path());
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_EQ(nlohmann::json::parse(report.out)["generator"], generator);
 }
 
 TEST_F(GeneratorTest, StagesRampTheRateAndTheTimelineFollows) {

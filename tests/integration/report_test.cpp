@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <fstream>
@@ -18,6 +19,10 @@ namespace {
 
 using namespace std::chrono_literals;
 using nlohmann::json;
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 class ReportTest : public ::testing::Test {
  protected:
@@ -128,16 +133,76 @@ TEST_F(ReportTest, RunsThatDoNotExistAreExitTwoNamingTheNewest) {
   EXPECT_EQ(ccload({"report", "abc"}).exit_code, 2);
 }
 
-TEST_F(ReportTest, BaselineLastWithoutAnEarlierRunSendsNothing) {
+// The first CI job of a new service: no database yet, --baseline last --fail-on-regression.
+TEST_F(ReportTest, TheFirstRunWithBaselineLastSetsTheFirstBaseline) {
   RecordingServer server;
-  ProcessResult result =
-      ccload({"run", server.url("/x"), "-n", "5", "-c", "1", "--baseline", "last"});
-  EXPECT_EQ(result.exit_code, 2);
-  EXPECT_NE(result.err.find("no earlier run of GET " + server.url("/x")), std::string::npos)
-      << result.err;
+  ProcessResult first = ccload({"run", server.url("/x"), "-n", "5", "-c", "1", "--baseline", "last",
+                                "--fail-on-regression", "--json", "a.json"});
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_TRUE(contains(first.err, "ccload: --baseline last: no earlier run of GET " +
+                                      server.url("/x") +
+                                      " that passed its thresholds in load.db: this run sets "
+                                      "the first baseline\n"))
+      << first.err;
+  EXPECT_EQ(server.request_count(), 5u);
+  EXPECT_EQ(runs_stored(), 1);
+  EXPECT_FALSE(read_json("a.json").contains("baseline"));
+  // The second run has its baseline: the first.
+  ProcessResult second = ccload(
+      {"run", server.url("/x"), "-n", "5", "-c", "1", "--baseline", "last", "--json", "b.json"});
+  EXPECT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_FALSE(contains(second.err, "first baseline")) << second.err;
+  EXPECT_EQ(read_json("b.json")["baseline"]["a"], 1);
+  // Another URL in the same database: last-any sets its first baseline too.
+  ProcessResult other =
+      ccload({"run", server.url("/y"), "-n", "5", "-c", "1", "--baseline", "last-any"});
+  EXPECT_EQ(other.exit_code, 0) << other.err;
+  EXPECT_TRUE(contains(other.err, "--baseline last-any: no earlier run of GET " + server.url("/y") +
+                                      " in load.db: this run sets"))
+      << other.err;
+  EXPECT_EQ(runs_stored(), 3);
+}
+
+TEST_F(ReportTest, BaselineRequiredWithoutAnEarlierRunSendsNothing) {
+  RecordingServer server;
+  for (const std::string spec : {"last", "last-any"}) {
+    ProcessResult result = ccload(
+        {"run", server.url("/x"), "-n", "5", "-c", "1", "--baseline", spec, "--baseline-required"});
+    EXPECT_EQ(result.exit_code, 2) << spec;
+    EXPECT_TRUE(contains(result.err, "no earlier run of GET " + server.url("/x"))) << result.err;
+    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+  }
   EXPECT_EQ(server.request_count(), 0u);
   EXPECT_EQ(runs_stored(), 0);
   EXPECT_EQ(ccload({"run", server.url("/x"), "--fail-on-regression"}).exit_code, 2);
+  EXPECT_EQ(ccload({"run", server.url("/x"), "--baseline-required"}).exit_code, 2);
+  // A run named by its id that is not there is exit 2 as before, with or without the flag.
+  ASSERT_EQ(ccload({"run", server.url("/x"), "-n", "5", "-c", "1"}).exit_code, 0);
+  EXPECT_EQ(ccload({"run", server.url("/x"), "-n", "5", "-c", "1", "--baseline", "7"}).exit_code,
+            2);
+  EXPECT_EQ(server.request_count(), 5u);
+}
+
+// --baseline last skips runs that failed their --fail-on; last-any takes the newest whatever.
+TEST_F(ReportTest, BaselineLastIsTheLastRunThatPassedItsThresholds) {
+  RecordingServer server;
+  const std::vector<std::string> run{"run", server.url("/x"), "-n", "10", "-c", "1"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = run;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return ccload(args);
+  };
+  ASSERT_EQ(with({"--fail-on", "errors==0"}).exit_code, 0);  // run 1 passes
+  ASSERT_EQ(with({"--fail-on", "p50<1us"}).exit_code, 3);    // run 2, newer, fails
+  ProcessResult last = with({"--baseline", "last", "--fail-on", "p50<1us", "--json", "c.json"});
+  EXPECT_EQ(last.exit_code, 3) << "run 3 fails its own threshold" << last.err;
+  EXPECT_EQ(read_json("c.json")["baseline"]["a"], 1) << "run 2 failed: the baseline is run 1";
+  ProcessResult any = with({"--baseline", "last-any", "--json", "d.json"});
+  EXPECT_EQ(any.exit_code, 0) << any.err;
+  EXPECT_EQ(read_json("d.json")["baseline"]["a"], 3);
+  ProcessResult passing = with({"--baseline", "last", "--json", "e.json"});
+  EXPECT_EQ(passing.exit_code, 0) << passing.err;
+  EXPECT_EQ(read_json("e.json")["baseline"]["a"], 4) << "run 4 had no thresholds: it passed";
 }
 
 TEST_F(ReportTest, TheSameServerTwiceIsTheSameAndARunAgainstItselfToo) {
@@ -195,6 +260,17 @@ TEST_F(ReportTest, ARegressionAgainstTheBaselineIsExitThree) {
   ProcessResult without =
       ccload({"run", server.url("/api"), "-n", "100", "-c", "5", "--baseline", "1"});
   EXPECT_EQ(without.exit_code, 0) << "a regression alone is reported, not failed";
+
+  // The same gate between two stored runs: compare A B --fail-on-regression.
+  ProcessResult gate = ccload({"compare", "1", "2", "--fail-on-regression"});
+  EXPECT_EQ(gate.exit_code, 3) << gate.out << gate.err;
+  EXPECT_NE(gate.out.find("Verdict: regressed."), std::string::npos) << gate.out;
+  EXPECT_EQ(ccload({"compare", "1", "2"}).exit_code, 0) << "without the flag: reported only";
+  ProcessResult json_gate = ccload({"compare", "1", "2", "--fail-on-regression", "--json", "-"});
+  EXPECT_EQ(json_gate.exit_code, 3);
+  EXPECT_EQ(json::parse(json_gate.out)["regressed"], true);
+  EXPECT_EQ(ccload({"compare", "2", "2", "--fail-on-regression"}).exit_code, 0) << "no regression";
+  EXPECT_EQ(ccload({"compare", "2", "1", "--fail-on-regression"}).exit_code, 0) << "faster";
 }
 
 // A PyLoad database has no runs: its rows are summarised with exact percentiles.

@@ -145,8 +145,9 @@ TEST_F(TargetsTest, ABaselineOrAComparisonIsARunOfTheSameTargets) {
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_TRUE(contains(result.out, "run 1")) << result.out;
   // One of them alone is another test: no baseline among the runs of two targets.
-  result =
-      run_ccload({"run", a.url("/x"), "-n", "10", "-c", "1", "--baseline", "last"}, dir.path());
+  result = run_ccload(
+      {"run", a.url("/x"), "-n", "10", "-c", "1", "--baseline", "last", "--baseline-required"},
+      dir.path());
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_TRUE(contains(result.err, "no earlier run of GET " + a.url("/x"))) << result.err;
   result = run_ccload({"run", a.url("/x"), "-n", "10", "-c", "1"}, dir.path());

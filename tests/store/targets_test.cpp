@@ -245,6 +245,41 @@ TEST(Targets, TheLastRunOfAUrlIsARunOfThatUrlAlone) {
   EXPECT_EQ(last->run_id, single);
 }
 
+// --baseline last: the newest run whose thresholds all passed (one without any passes);
+// --baseline last-any: the newest, whatever its verdicts.
+TEST(Targets, TheLastPassingRunSkipsRunsThatFailedTheirThresholds) {
+  TempDir dir;
+  const fs::path db = dir / "load.db";
+  const auto store = [&](const std::string& url, std::int64_t at,
+                         std::vector<bool> verdicts) -> std::int64_t {
+    stats::RunFacts facts;
+    facts.url = url;
+    facts.method = "GET";
+    facts.started_unix_ns = unix_ns(at);
+    RunWriter writer(db, facts);
+    stats::RunStats stats;
+    Record r = make_record(1, facts.started_unix_ns, 1'000'000);
+    stats.add(r);
+    writer.submit({r});
+    stats::RunFacts end;
+    end.duration_s = 1;
+    stats::RunSummary summary = stats::summarize(stats, end);
+    for (bool passed : verdicts) summary.thresholds.push_back({"p50<1s", "s", 0.001, 1, passed});
+    return writer.finish({unix_ns(at + 1), &summary}).run_id;
+  };
+  const std::int64_t passed = store("http://a.test/one", kStart - 300, {true, true});
+  const std::int64_t none = store("http://a.test/one", kStart - 200, {});
+  const std::int64_t failed = store("http://a.test/one", kStart - 100, {true, false});
+  store("http://a.test/two", kStart - 50, {false});
+  ASSERT_LT(passed, none);
+  StoredRuns runs(db);
+  EXPECT_EQ(runs.last_of("http://a.test/one", "GET", true)->run_id, none);
+  EXPECT_EQ(runs.last_of("http://a.test/one", "GET")->run_id, failed);
+  EXPECT_FALSE(runs.last_of("http://a.test/two", "GET", true)) << "its only run failed";
+  EXPECT_TRUE(runs.last_of("http://a.test/two", "GET"));
+  EXPECT_EQ(runs.last_of({{"GET", "http://a.test/one"}}, true)->run_id, none);
+}
+
 // A run whose summary was never written is rebuilt from its rows, per target too.
 TEST(Targets, AnUnfinishedRunIsRebuiltPerTargetFromItsRows) {
   TempDir dir;
