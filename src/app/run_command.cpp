@@ -236,18 +236,12 @@ std::optional<std::string> finish_sinks(const RunPlan& plan, Execution& run,
         "as tls. Run without --http2 to test it over HTTP/1.1.",
         run.result.http2_refused));
   }
-  if (plan.engine.http2 && plan.engine.max_redirects > 0) {
-    std::uint64_t redirects = 0;
-    for (const int code : {301, 302, 303, 307, 308}) {
-      const auto it = summary.status_codes.find(code);
-      if (it != summary.status_codes.end()) redirects += it->second;
-    }
-    if (redirects > 0) {
-      summary.notes.push_back(fmt::format(
-          "{} responses were redirects: HTTP/2 runs do not follow redirects yet, so they are "
-          "counted as they came. Test the URL they lead to, or run without --http2.",
-          redirects));
-    }
+  if (run.result.server_streams) {
+    summary.notes.push_back(fmt::format(
+        "The server allows {} concurrent streams per connection (SETTINGS_MAX_CONCURRENT_STREAMS), "
+        "fewer than --streams {}: {} were used, and the time requests waited for a stream is in "
+        "their wait, not in their first and last byte.",
+        *run.result.server_streams, plan.engine.streams, run.result.streams));
   }
   if (plan.engine.targets.size() > kMaxTargetBreakdown) {
     summary.notes.push_back(fmt::format(

@@ -111,7 +111,7 @@ RunPlan plan_run(const cli::RunCommand& command, const config::Settings& setting
   f.url = e.targets.front().url;
   f.method = e.targets.front().method;
   f.targets = target_names(e.targets);
-  f.max_redirects = command.http2 ? 0 : command.max_redirects;
+  f.max_redirects = command.max_redirects;
   if (command.requests > 0) f.requested = command.requests;
   f.concurrency = command.concurrency;
   f.duration_limit_s = command.duration_s;

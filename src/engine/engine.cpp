@@ -248,6 +248,10 @@ EngineResult run_load(const EngineConfig& config) {
     result.generator.loop_lag.merge(worker->monitor().lag());
     result.generator.workers.push_back(worker->monitor().load());
     result.http2_refused += worker->http2_refused();
+    if (const auto limit = worker->server_streams()) {
+      result.server_streams = std::min(result.server_streams.value_or(*limit), unsigned{*limit});
+      result.streams = std::min(result.streams, unsigned{*limit});
+    }
     result.dropped += worker->dropped();
     auto& kept = worker->kept();
     std::move(kept.begin(), kept.end(), std::back_inserter(result.kept));

@@ -34,8 +34,8 @@ struct EngineConfig {
   // the remainder to the first ones). URLs are checked before (net::parse_target must accept
   // them); at most 65,536 targets.
   std::vector<TargetSpec> targets;
-  // Redirects (301, 302, 303, 307, 308 with a Location) followed per request, HTTP/1.1 only; 0 =
-  // none (a 3xx is the response). More hops, or a loop, fail the request as `redirect`.
+  // Redirects (301, 302, 303, 307, 308 with a Location) followed per request; 0 = none (a 3xx is
+  // the response). More hops, or a loop, fail the request as `redirect`.
   unsigned max_redirects = 10;
   // What is absent is nullopt, here as in stats::RunFacts (never 0 or UINT64_MAX).
   // n: exactly this many are sent, unless duration_s ends the run first; none: unbounded.
@@ -93,7 +93,12 @@ struct EngineResult {
   std::uint64_t connections_opened = 0;
   stats::GeneratorLoad generator;     // loop lag and thread CPU of every worker
   std::string protocol = "HTTP/1.1";  // "HTTP/1.1" or "HTTP/2"
-  unsigned streams = 1;               // requests in flight per connection at most
+  // Requests in flight per connection at most: 1 over HTTP/1.1; over HTTP/2 --streams, or the
+  // server's SETTINGS_MAX_CONCURRENT_STREAMS when that was lower (server_streams).
+  unsigned streams = 1;
+  // HTTP/2: the lowest SETTINGS_MAX_CONCURRENT_STREAMS below --streams a server announced (then
+  // requests waited for a stream: that is in their wait, not in their first and last byte).
+  std::optional<unsigned> server_streams;
   // TLS handshakes in which the server did not agree to HTTP/2 by ALPN (each a tls failure).
   std::uint64_t http2_refused = 0;
   // Paced runs: slots whose time came but that no connection could send before duration_s (or

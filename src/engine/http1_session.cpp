@@ -8,18 +8,22 @@ using boost::system::error_code;
 Http1Session::Http1Session(bool locations) : parser_(locations), buffer_(new char[kBufferSize]) {}
 
 template <class Transport>
-Task<Http1Session::Outcome> Http1Session::exchange(Transport& transport, std::string_view request,
-                                                   bool head, Record& record,
-                                                   Clock::time_point written,
-                                                   Clock::time_point& finished) {
+Task<ExchangeOutcome> Http1Session::exchange(Transport& transport, std::string_view request,
+                                             bool head, Record& record, ExchangeTimes& times) {
   error_code ec;
-  keep_open_ = false;
+  const bool reused = requests_++ > 0;
+  times.sent = Clock::now();
+  const Clock::time_point written = times.from == Clock::time_point{} ? times.sent : times.from;
+  // Closes the connection after a failure; `retryable` when nothing of a response came.
+  auto fail = [&](ErrorCategory error, bool before_response) {
+    record.error = error;
+    times.finished = Clock::now();
+    transport.close();
+    reset();
+    return before_response && reused ? ExchangeOutcome::retryable : ExchangeOutcome::failed;
+  };
   co_await transport.write(asio::buffer(request), ec);
-  if (ec) {
-    record.error = ErrorCategory::write;
-    finished = Clock::now();
-    co_return Outcome::failed_before_response;
-  }
+  if (ec) co_return fail(ErrorCategory::write, true);
 
   parser_.start(head);
   bool first_byte = false;
@@ -30,11 +34,7 @@ Task<Http1Session::Outcome> Http1Session::exchange(Transport& transport, std::st
       const ResponseParser::Step step = parser_.parse(buffer_.get() + begin_, end_ - begin_, used);
       begin_ += used;
       if (step == ResponseParser::Step::done) break;
-      if (step == ResponseParser::Step::failed) {
-        record.error = ErrorCategory::protocol;
-        finished = Clock::now();
-        co_return Outcome::failed;
-      }
+      if (step == ResponseParser::Step::failed) co_return fail(ErrorCategory::protocol, false);
     }
     begin_ = end_ = 0;  // the parser consumed everything it was given
     std::size_t got =
@@ -46,10 +46,9 @@ Task<Http1Session::Outcome> Http1Session::exchange(Transport& transport, std::st
         break;
       }
       // A TLS alert (a client certificate the server refused, say) is a TLS failure.
-      record.error = ec.category() == asio::error::get_ssl_category() ? ErrorCategory::tls
-                                                                      : ErrorCategory::read;
-      finished = Clock::now();
-      co_return first_byte ? Outcome::failed : Outcome::failed_before_response;
+      co_return fail(ec.category() == asio::error::get_ssl_category() ? ErrorCategory::tls
+                                                                      : ErrorCategory::read,
+                     !first_byte);
     }
     if (!first_byte) {
       first_byte = true;
@@ -58,17 +57,21 @@ Task<Http1Session::Outcome> Http1Session::exchange(Transport& transport, std::st
     end_ += got;
     record.bytes += got;
   }
-  finished = Clock::now();
-  record.ttlb_ns = nanoseconds(finished - written);
+  times.finished = Clock::now();
+  record.ttlb_ns = nanoseconds(times.finished - written);
   record.status = static_cast<std::uint16_t>(parser_.status());
   if (!is_success_status(parser_.status())) record.body = parser_.take_failure_body();
-  keep_open_ = !server_closed && parser_.keep_alive();
-  co_return Outcome::complete;
+  if (server_closed || !parser_.keep_alive()) {
+    transport.close();
+    reset();
+  }
+  co_return ExchangeOutcome::complete;
 }
 
-template Task<Http1Session::Outcome> Http1Session::exchange<PlainTransport>(
-    PlainTransport&, std::string_view, bool, Record&, Clock::time_point, Clock::time_point&);
-template Task<Http1Session::Outcome> Http1Session::exchange<TlsTransport>(
-    TlsTransport&, std::string_view, bool, Record&, Clock::time_point, Clock::time_point&);
+template Task<ExchangeOutcome> Http1Session::exchange<PlainTransport>(PlainTransport&,
+                                                                      std::string_view, bool,
+                                                                      Record&, ExchangeTimes&);
+template Task<ExchangeOutcome> Http1Session::exchange<TlsTransport>(TlsTransport&, std::string_view,
+                                                                    bool, Record&, ExchangeTimes&);
 
 }  // namespace ccload::engine

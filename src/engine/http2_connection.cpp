@@ -1,11 +1,15 @@
-// The HTTP/2 connection of a worker (h2load's Client for HTTP/2): the submitting loop, the reader
-// and the writer over one transport, with Http2Session as the protocol.
+// The HTTP/2 connection of a worker (h2load's Client for HTTP/2): one request lane per stream
+// (--streams) over one Http2Session, with a reader and a writer coroutine while the connection
+// is open. All of them run on the worker's thread, so they share state without locks; timers
+// serve as wake-ups (their expiry stays at the far future: waiters wait, cancel() wakes them all).
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
 #include "engine/connection.hpp"
+#include "engine/hop_connection.hpp"
 #include "engine/http2_session.hpp"
+#include "engine/request_lane.hpp"
 #include "engine/transport.hpp"
 
 namespace ccload::engine {
@@ -15,67 +19,106 @@ using boost::system::error_code;
 
 namespace {
 
-// One HTTP/2 connection: a submitting loop (this coroutine: takes slots while a stream is free),
-// a reader and a writer coroutine while the connection is open. All three run on the worker's
-// thread, so they share state without locks; timers serve as wake-ups.
+Task<void> until_woken(Timer& timer) {
+  error_code ec;
+  co_await timer.async_wait(into(ec));
+}
+
 template <class Transport>
 class Http2Connection final : public Connection {
  public:
+  // One lane and its stream: the lane's Env (request_lane.hpp).
+  class Lane {
+   public:
+    Lane(Http2Connection& connection, Http2Stream& stream)
+        : connection_(connection),
+          stream_(stream),
+          pacer_(connection.worker_.io()),
+          wake_(connection.worker_.io(), Clock::time_point::max()) {
+      stream_.wake = &wake_;
+    }
+
+    SharedRun& shared() { return connection_.run_; }
+    Origin& origin() { return connection_.origin_; }
+    std::uint64_t& dropped() { return connection_.worker_.dropped(); }
+    Clock::time_point now() const { return Clock::now(); }
+    Task<bool> pace_until(Clock::time_point due) {
+      error_code ec;
+      pacer_.expires_at(due);
+      co_await pacer_.async_wait(into(ec));
+      co_return !connection_.run_.stopping();
+    }
+    // A free stream, and no lane queued for one before this one.
+    bool ready() const { return connection_.has_free_stream() && connection_.queued_ == 0; }
+    Task<ErrorCategory> open(Record& record) { return connection_.open(*this, record); }
+    Task<ExchangeOutcome> exchange(const RequestRef& request, Record& record, ExchangeTimes& times);
+    Task<ExchangeOutcome> exchange_away(const net::Target& where, const RequestRef& request,
+                                        Record& record, ExchangeTimes& times) {
+      return connection_.exchange_away(*this, where, request, record, times);
+    }
+    const std::string& location() const { return stream_.location; }
+    const std::string& away_location() const { return connection_.hop_->location(); }
+    void end_hops() {}
+    void abort() { connection_.abort(*this); }
+    void on_record(Record&& record, Clock::time_point finished) {
+      connection_.worker_.on_record(std::move(record), finished);
+    }
+
+    RequestLane<Lane>& lane() { return lane_; }
+    Http2Stream& stream() { return stream_; }
+    Timer& pacer() { return pacer_; }
+    Timer& wake() { return wake_; }
+
+   private:
+    Http2Connection& connection_;
+    Http2Stream& stream_;
+    Timer pacer_;  // the next request's scheduled time (rate mode)
+    Timer wake_;   // wakes the lane: its stream's exchange is over
+    RequestLane<Lane> lane_{*this};
+  };
+
   Http2Connection(Worker& worker, SharedRun& run, Origin& origin)
       : worker_(worker),
         run_(run),
         origin_(origin),
         transport_(worker.io(), run),
-        pacer_(worker.io()),
-        wake_(worker.io()),
-        write_wake_(worker.io()),
+        wake_(worker.io(), Clock::time_point::max()),
+        write_wake_(worker.io(), Clock::time_point::max()),
         session_(worker, run, run.config.streams),
         input_(new std::uint8_t[kReadSize]) {
     output_.reserve(64 * 1024);
+    for (Http2Stream& stream : session_.streams()) {
+      lanes_.push_back(std::make_unique<Lane>(*this, stream));
+    }
   }
 
   Task<void> run() override;
 
   void expire_if_due(Clock::time_point now) override {
-    if (connecting_ != nullptr && !connect_timed_out_ && now >= connecting_->deadline) {
-      connect_timed_out_ = true;
-      transport_.close();
-    }
-    bool cancelled = false;
-    unsigned live = 0;
-    for (auto& stream : session_.streams()) {
-      if (stream.state != Http2Stream::State::submitted) continue;
-      if (!stream.timed_out && now >= stream.deadline) {
-        stream.timed_out = true;
-        session_.fail(stream, ErrorCategory::timeout, now);
-        session_.cancel(stream);
-        cancelled = true;
-      } else {
-        ++live;
-      }
-    }
-    if (cancelled) {
-      // Nothing left alive on this connection (the server may be stuck): drop it.
-      if (live == 0) transport_.close();
-      write_wake_.cancel();
-      wake_.cancel();
-    }
+    for (auto& lane : lanes_) lane->lane().expire_if_due(now);
   }
 
   void stop_waiting() override {
-    pacer_.cancel();
+    for (auto& lane : lanes_) lane->pacer().cancel();
     wake_.cancel();
   }
 
  private:
   static constexpr std::size_t kReadSize = 16 * 1024;
 
-  Task<void> wait(Timer& timer) {
-    error_code ec;
-    timer.expires_at(Clock::time_point::max());
-    co_await timer.async_wait(into(ec));
-  }
-  Task<ErrorCategory> connect(Http2Stream& stream);
+  // Open, not draining after a GOAWAY, and not being shut.
+  bool usable() const { return open_ && !shutting_ && !session_.draining(); }
+  bool has_free_stream() const { return usable() && session_.submitted() < session_.capacity(); }
+  // Nothing of a connection is left (reader and writer ended): a new one may be opened.
+  bool closed() const { return !open_ && !reading_ && !writing_ && !connecting_ && !shutting_; }
+
+  Task<void> run_lane(Lane& lane);
+  Task<ErrorCategory> open(Lane& lane, Record& record);
+  Task<ErrorCategory> connect(Lane& lane, Record& record);
+  Task<ExchangeOutcome> exchange_away(Lane& lane, const net::Target& where,
+                                      const RequestRef& request, Record& record,
+                                      ExchangeTimes& times);
+  void abort(Lane& lane);
   Task<void> read_loop();
   Task<void> write_loop();
   // Closes the transport and waits until the reader and the writer have ended.
@@ -85,123 +128,155 @@ class Http2Connection final : public Connection {
   SharedRun& run_;
   Origin& origin_;
   Transport transport_;
-  Timer pacer_;       // the next request's scheduled time (rate mode)
-  Timer wake_;        // wakes the submitting loop: a stream ended, the connection closed
+  Timer wake_;        // wakes lanes waiting for the connection or a stream, and run()
   Timer write_wake_;  // wakes the writer: frames to send
   Http2Session session_;
+  std::vector<std::unique_ptr<Lane>> lanes_;
+  unsigned lanes_running_ = 0;
+  unsigned queued_ = 0;  // lanes waiting in open() for a free stream
   std::unique_ptr<std::uint8_t[]> input_;
   std::vector<char> output_;
   bool open_ = false;
-  bool reading_ = false, writing_ = false;
+  bool reading_ = false, writing_ = false, shutting_ = false;
   ErrorCategory lost_ = ErrorCategory::none;  // why the connection ended, for streams in flight
-  Http2Stream* connecting_ = nullptr;
-  bool connect_timed_out_ = false;
+  Lane* connecting_ = nullptr;                // the lane opening the connection
+  // Redirect hops to other origins, over HTTP/1.1, one lane at a time (so a connection holds at
+  // most one socket beside its own).
+  std::unique_ptr<HopConnection> hop_;
+  Lane* hopping_ = nullptr;
 };
 
 template <class Transport>
 Task<void> Http2Connection<Transport>::run() {
-  const double timeout_s = run_.config.timeout_s;
-  const auto timeout = std::chrono::duration_cast<Clock::duration>(
-      std::chrono::duration<double>(timeout_s > 0 ? timeout_s : 0));
-  bool no_more_slots = false;  // every slot is taken (or -z ended): finish what is in flight
-  for (;;) {
-    // Wait for a free stream, or for a connection that GOAWAY drained to empty.
-    while (open_ && (session_.full() || session_.draining())) {
-      if (session_.draining() && session_.submitted() == 0) {
-        co_await shut();
-        break;
-      }
-      co_await wait(wake_);
-      if (run_.stopping() && !session_.draining()) break;
-    }
-    Http2Stream* stream = session_.draining() ? nullptr : session_.take_retry();
-    Clock::time_point sent;
-    if (stream == nullptr && no_more_slots) {
-      // Streams in flight may still come back as retries (GOAWAY, REFUSED_STREAM).
-      if (open_ && session_.submitted() > 0) {
-        co_await wait(wake_);
-        continue;
-      }
-      if (session_.has_retry() && !run_.stopping()) {
-        if (open_) co_await shut();
-        continue;
-      }
-      break;
-    }
-    if (stream == nullptr) {
-      if (session_.full()) {
-        if (run_.stopping()) break;
-        continue;
-      }
-      const Clock::time_point now = Clock::now();
-      const std::optional<DueSlot> slot = run_.take_slot(origin_, worker_.dropped(), now);
-      if (!slot) {
-        no_more_slots = true;
-        continue;
-      }
-      const Clock::time_point due = slot->due;  // `now` in the closed model
-      sent = now;
-      if (due > sent) {
-        error_code ec;
-        pacer_.expires_at(due);
-        co_await pacer_.async_wait(into(ec));
-        if (run_.stopping()) break;
-        sent = Clock::now();
-      }
-      stream = session_.allocate();
-      stream->due = due;
-      stream->record.request_id = slot->slot + 1;
-      stream->record.target = static_cast<std::uint16_t>(slot->target);
-      stream->record.start_unix_ns = worker_.unix_ns(due);
-      stream->record.wait_ns = nanoseconds(sent - due);
-    } else {
-      sent = Clock::now();
-      stream->record.connect_ns = 0;
-    }
-    stream->deadline = timeout_s > 0 ? sent + timeout : Clock::time_point::max();
-    if (!open_) {
-      const ErrorCategory error = co_await connect(*stream);
-      if (error != ErrorCategory::none) {
-        session_.fail(*stream, error, Clock::now());
-        continue;
-      }
-      sent = Clock::now();
-    }
-    stream->written = sent;
-    session_.submit(*stream);
-    write_wake_.cancel();
+  lanes_running_ = static_cast<unsigned>(lanes_.size());
+  for (auto& lane : lanes_) {
+    asio::co_spawn(worker_.io().get_executor(), run_lane(*lane), asio::detached);
   }
-  // Stopped (or no slot left): let the streams in flight finish.
-  while (open_ && session_.submitted() > 0) co_await wait(wake_);
+  while (lanes_running_ > 0) co_await until_woken(wake_);
   co_await shut();
-  session_.fail_all(ErrorCategory::read, false);  // retries that never found a connection
   worker_.on_connection_done();
 }
 
 template <class Transport>
-Task<ErrorCategory> Http2Connection<Transport>::connect(Http2Stream& stream) {
+Task<void> Http2Connection<Transport>::run_lane(Lane& lane) {
+  co_await lane.lane().run();
+  --lanes_running_;
+  wake_.cancel();
+}
+
+template <class Transport>
+Task<ErrorCategory> Http2Connection<Transport>::open(Lane& lane, Record& record) {
+  // A wait for a free stream (the server's limit, or --streams) is wait; reconnecting is not.
+  // Lanes queued for a stream go first (`queued_`): a lane whose request just ended does not take
+  // the stream it freed from them.
+  Clock::time_point waiting_since{};
+  bool waited = false;
+  for (;;) {
+    if (lane.lane().timed_out()) co_return ErrorCategory::timeout;
+    if (usable()) {
+      if (has_free_stream() && (queued_ == 0 || waited)) break;
+      if (waiting_since == Clock::time_point{}) waiting_since = Clock::now();
+      ++queued_;
+      co_await until_woken(wake_);
+      --queued_;
+      waited = true;
+      continue;
+    }
+    if (waiting_since != Clock::time_point{}) {
+      record.wait_ns += nanoseconds(Clock::now() - waiting_since);
+      waiting_since = {};
+    }
+    if (closed()) {
+      const ErrorCategory error = co_await connect(lane, record);
+      if (error != ErrorCategory::none) co_return error;
+      continue;
+    }
+    if (open_ && !shutting_ && session_.submitted() == 0) {
+      co_await shut();  // drained after a GOAWAY
+      continue;
+    }
+    co_await until_woken(wake_);  // streams still in flight, or the connection closing or opening
+  }
+  if (waiting_since != Clock::time_point{}) {
+    record.wait_ns += nanoseconds(Clock::now() - waiting_since);
+  }
+  co_return ErrorCategory::none;
+}
+
+template <class Transport>
+Task<ExchangeOutcome> Http2Connection<Transport>::Lane::exchange(const RequestRef& request,
+                                                                 Record& record,
+                                                                 ExchangeTimes& times) {
+  Http2Connection& c = connection_;
+  if (!c.session_.submit(stream_, *request.http2, record, times.from)) {
+    times.sent = times.finished = stream_.finished;
+    co_return ExchangeOutcome::failed;
+  }
+  c.write_wake_.cancel();
+  while (stream_.state == Http2Stream::State::submitted) co_await until_woken(wake_);
+  times.sent = stream_.sent;
+  times.finished = stream_.finished;
+  co_return stream_.outcome;
+}
+
+template <class Transport>
+Task<ExchangeOutcome> Http2Connection<Transport>::exchange_away(Lane& lane,
+                                                                const net::Target& where,
+                                                                const RequestRef& request,
+                                                                Record& record,
+                                                                ExchangeTimes& times) {
+  while (hopping_ != nullptr) {
+    if (lane.lane().timed_out()) {
+      record.error = ErrorCategory::timeout;
+      times.finished = Clock::now();
+      co_return ExchangeOutcome::failed;
+    }
+    co_await until_woken(wake_);
+  }
+  hopping_ = &lane;
+  if (!hop_) hop_ = std::make_unique<HopConnection>(worker_, run_);
+  const ExchangeOutcome outcome = co_await hop_->exchange(where, request, record, times);
+  hop_->close();  // one hop at a time, and no socket left open beside the connection's own
+  hopping_ = nullptr;
+  wake_.cancel();
+  co_return outcome;
+}
+
+template <class Transport>
+void Http2Connection<Transport>::abort(Lane& lane) {
+  if (connecting_ == &lane) transport_.close();
+  if (hopping_ == &lane) hop_->close();
+  if (lane.stream().state == Http2Stream::State::submitted) {
+    session_.abandon(lane.stream());
+    // Nothing left alive on this connection (the server may be stuck): drop it.
+    if (session_.submitted() == 0 && open_) transport_.close();
+    write_wake_.cancel();
+  }
+  wake_.cancel();
+}
+
+template <class Transport>
+Task<ErrorCategory> Http2Connection<Transport>::connect(Lane& lane, Record& record) {
   const Clock::time_point started = Clock::now();
-  connecting_ = &stream;
-  connect_timed_out_ = false;
+  connecting_ = &lane;
   ErrorCategory error = co_await transport_.open(origin_.address);
   connecting_ = nullptr;
-  if (error == ErrorCategory::none && connect_timed_out_) error = ErrorCategory::timeout;
+  if (error == ErrorCategory::none && lane.lane().timed_out()) error = ErrorCategory::timeout;
+  if (error == ErrorCategory::none && !session_.open()) error = ErrorCategory::protocol;
   if (error != ErrorCategory::none) {
     if (transport_.refused_http2()) worker_.on_http2_refused();
     transport_.close();
-    co_return connect_timed_out_ ? ErrorCategory::timeout : error;
+    wake_.cancel();
+    co_return error;
   }
-  if (!session_.open()) {
-    transport_.close();
-    co_return ErrorCategory::protocol;
-  }
-  stream.record.connect_ns = nanoseconds(Clock::now() - started);
+  record.connect_ns += nanoseconds(Clock::now() - started);
   open_ = true;
   lost_ = ErrorCategory::none;
   worker_.on_connection_opened();
   reading_ = writing_ = true;
   asio::co_spawn(worker_.io().get_executor(), read_loop(), asio::detached);
   asio::co_spawn(worker_.io().get_executor(), write_loop(), asio::detached);
+  wake_.cancel();
   co_return ErrorCategory::none;
 }
 
@@ -224,11 +299,11 @@ Task<void> Http2Connection<Transport>::read_loop() {
     }
     if (session_.protocol_error() && lost_ == ErrorCategory::none) lost_ = ErrorCategory::protocol;
     write_wake_.cancel();
-    wake_.cancel();
+    if (session_.take_changed()) wake_.cancel();
   }
   open_ = false;
   transport_.close();
-  session_.fail_all(lost_, true);  // retries wait for the next connection
+  session_.fail_all(lost_);
   reading_ = false;
   write_wake_.cancel();
   wake_.cancel();
@@ -253,7 +328,7 @@ Task<void> Http2Connection<Transport>::write_loop() {
         transport_.close();
         break;
       }
-      co_await wait(write_wake_);
+      co_await until_woken(write_wake_);
       continue;
     }
     error_code ec;
@@ -270,14 +345,18 @@ Task<void> Http2Connection<Transport>::write_loop() {
 
 template <class Transport>
 Task<void> Http2Connection<Transport>::shut() {
+  while (shutting_) co_await until_woken(wake_);
+  shutting_ = true;
   transport_.close();
-  write_wake_.cancel();
   while (reading_ || writing_) {
     write_wake_.cancel();
-    co_await wait(wake_);
+    co_await until_woken(wake_);
   }
   open_ = false;
+  session_.fail_all(ErrorCategory::read);
   session_.close();
+  shutting_ = false;
+  wake_.cancel();
 }
 
 }  // namespace

@@ -98,6 +98,7 @@ bool Http2Session::open() {
   close();
   draining_ = false;
   protocol_error_ = false;
+  settings_received_ = false;
   goaway_last_id_ = 0;
   if (nghttp2_session_client_new(&session_, callbacks_, this) != 0) return false;
   const nghttp2_settings_entry settings[] = {
@@ -115,72 +116,55 @@ void Http2Session::close() {
   draining_ = false;
 }
 
-Http2Stream* Http2Session::allocate() {
-  for (auto& stream : pool_) {
-    if (stream.state == Http2Stream::State::free) {
-      stream.state = Http2Stream::State::waiting;
-      stream.retried = false;
-      stream.record = Record{};
-      return &stream;
-    }
-  }
-  return nullptr;
-}
-
-Http2Stream* Http2Session::take_retry() {
-  for (auto& stream : pool_) {
-    if (stream.state == Http2Stream::State::retry) {
-      stream.state = Http2Stream::State::waiting;
-      return &stream;
-    }
-  }
-  return nullptr;
-}
-
 bool Http2Session::finished() const {
   return session_ != nullptr && nghttp2_session_want_read(session_) == 0 &&
          nghttp2_session_want_write(session_) == 0;
 }
 
-int Http2Session::on_frame_send(nghttp2_session*, const nghttp2_frame* frame, void* self) {
+unsigned Http2Session::capacity() const {
+  if (session_ == nullptr || !settings_received_) return 1;
+  const std::uint32_t limit =
+      nghttp2_session_get_remote_settings(session_, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS);
+  return static_cast<unsigned>(std::min<std::uint64_t>(pool_.size(), limit));
+}
+
+Http2Stream* Http2Session::stream_of(nghttp2_session* session, std::int32_t id) {
+  auto* stream = static_cast<Http2Stream*>(nghttp2_session_get_stream_user_data(session, id));
+  if (stream == nullptr || stream->id != id || stream->state != Http2Stream::State::submitted) {
+    return nullptr;
+  }
+  return stream;
+}
+
+int Http2Session::on_frame_send(nghttp2_session* session, const nghttp2_frame* frame, void* self) {
   if (frame->hd.type == NGHTTP2_GOAWAY && frame->goaway.error_code != NGHTTP2_NO_ERROR) {
     static_cast<Http2Session*>(self)->protocol_error_ = true;
   }
+  if (frame->hd.type != NGHTTP2_HEADERS) return 0;
+  Http2Stream* stream = stream_of(session, frame->hd.stream_id);
+  if (stream == nullptr || stream->headers_sent) return 0;
+  // The request is sent: what it waited for a stream the server allows is wait, not service.
+  stream->headers_sent = true;
+  stream->sent = Clock::now();
+  stream->record->wait_ns += nanoseconds(stream->sent - stream->submitted_at);
+  if (stream->from == Clock::time_point{}) stream->from = stream->sent;
   return 0;
 }
 
-bool Http2Session::has_retry() const {
-  for (const auto& stream : pool_) {
-    if (stream.state == Http2Stream::State::retry) return true;
-  }
-  return false;
-}
-
-bool Http2Session::full() const {
-  for (const auto& stream : pool_) {
-    if (stream.state == Http2Stream::State::free) return false;
-  }
-  return true;
-}
-
-unsigned Http2Session::submitted() const {
-  unsigned n = 0;
-  for (const auto& stream : pool_) {
-    n += stream.state == Http2Stream::State::submitted ||
-         stream.state == Http2Stream::State::recorded;
-  }
-  return n;
-}
-
-bool Http2Session::submit(Http2Stream& stream) {
-  const Http2Request& request = *run_.targets[stream.record.target].http2;
-  stream.got_headers = stream.ended = stream.timed_out = false;
+bool Http2Session::submit(Http2Stream& stream, const Http2Request& request, Record& record,
+                          Clock::time_point from) {
+  stream.got_headers = stream.ended = stream.headers_sent = false;
+  stream.request = &request;
+  stream.record = &record;
   stream.body_sent = 0;
   stream.body_bytes = 0;
-  stream.record.ttfb_ns = stream.record.ttlb_ns = 0;
-  stream.record.bytes = 0;
-  stream.record.status = 0;
-  stream.record.body.clear();
+  stream.location.clear();
+  stream.from = from;
+  stream.submitted_at = Clock::now();
+  stream.outcome = ExchangeOutcome::failed;
+  record.ttfb_ns = record.ttlb_ns = 0;
+  record.status = 0;
+  record.body.clear();
   nghttp2_data_provider provider{};
   provider.source.ptr = &stream;
   provider.read_callback = read_body;
@@ -189,11 +173,13 @@ bool Http2Session::submit(Http2Stream& stream) {
       nghttp2_submit_request(session_, nullptr, request.nva.data(), request.nva.size(),
                              with_body ? &provider : nullptr, &stream);
   if (id < 0) {
-    fail(stream, ErrorCategory::protocol, Clock::now());
+    record.error = ErrorCategory::protocol;
+    stream.finished = Clock::now();
     return false;
   }
   stream.id = id;
   stream.state = Http2Stream::State::submitted;
+  ++submitted_;
   return true;
 }
 
@@ -212,78 +198,77 @@ bool Http2Session::take_output(std::vector<char>& out) {
   return true;
 }
 
-void Http2Session::cancel(Http2Stream& stream) {
+void Http2Session::finish(Http2Stream& stream, ExchangeOutcome outcome, ErrorCategory error,
+                          Clock::time_point finished) {
+  if (stream.state != Http2Stream::State::submitted) return;
+  Record& record = *stream.record;
+  if (outcome != ExchangeOutcome::complete) {
+    record.error = error;
+    record.ttlb_ns = 0;
+    record.status = 0;
+    record.body.clear();
+  }
+  stream.outcome = outcome;
+  stream.finished = finished;
+  if (!stream.headers_sent) stream.sent = finished;
+  stream.state = Http2Stream::State::idle;
+  stream.record = nullptr;
+  --submitted_;
+  changed_ = true;
+  if (stream.wake != nullptr) stream.wake->cancel();
+}
+
+void Http2Session::abandon(Http2Stream& stream) {
+  if (stream.state != Http2Stream::State::submitted) return;
   if (session_ != nullptr && stream.id > 0) {
     nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream.id, NGHTTP2_CANCEL);
+    nghttp2_session_set_stream_user_data(session_, stream.id, nullptr);
   }
+  finish(stream, ExchangeOutcome::failed, ErrorCategory::timeout, Clock::now());
 }
 
-void Http2Session::fail(Http2Stream& stream, ErrorCategory error, Clock::time_point finished) {
-  stream.record.error = error;
-  stream.record.ttlb_ns = 0;
-  stream.record.status = 0;
-  stream.record.body.clear();
-  stream.record.total_ns = nanoseconds(finished - stream.due);
-  const bool held = stream.state == Http2Stream::State::submitted && session_ != nullptr;
-  stream.state = held ? Http2Stream::State::recorded : Http2Stream::State::free;
-  worker_.on_record(std::move(stream.record), finished);
-  stream.record = Record{};
-}
-
-void Http2Session::fail_all(ErrorCategory error, bool keep_retries) {
+void Http2Session::fail_all(ErrorCategory error) {
   const Clock::time_point now = Clock::now();
   for (auto& stream : pool_) {
-    using State = Http2Stream::State;
-    if (stream.state == State::submitted && draining_ && stream.id > goaway_last_id_ &&
-        !stream.retried && !stream.timed_out) {
-      stream.retried = true;  // above GOAWAY's last stream id: never processed, retried once
-      stream.state = State::retry;
-      stream.id = -1;
-    } else if (stream.state == State::submitted ||
-               (stream.state == State::retry && !keep_retries)) {
-      fail(stream, stream.timed_out ? ErrorCategory::timeout : error, now);
-      stream.state = State::free;
-    } else if (stream.state == State::recorded) {
-      stream.state = State::free;
-    }
+    if (stream.state != Http2Stream::State::submitted) continue;
+    // Never seen by the server (its HEADERS never went out), or above GOAWAY's last stream id:
+    // not processed, so safe to send again.
+    const bool unprocessed = !stream.headers_sent || (draining_ && stream.id > goaway_last_id_);
+    finish(stream, unprocessed ? ExchangeOutcome::retryable : ExchangeOutcome::failed, error, now);
   }
-}
-
-void Http2Session::complete(Http2Stream& stream, Clock::time_point finished) {
-  Record& record = stream.record;
-  record.ttlb_ns = nanoseconds(finished - stream.written);
-  record.total_ns = nanoseconds(finished - stream.due);
-  if (!is_success_status(record.status) && stream.body_bytes > record.body.size()) {
-    record.body += "\n[ccload: body cut at " + std::to_string(record.body.size()) + " of " +
-                   std::to_string(stream.body_bytes) + " bytes]";
-  }
-  stream.state = Http2Stream::State::free;
-  worker_.on_record(std::move(record), finished);
-  record = Record{};
 }
 
 int Http2Session::on_begin_headers(nghttp2_session* session, const nghttp2_frame* frame, void*) {
   if (frame->hd.type != NGHTTP2_HEADERS) return 0;
-  auto* stream =
-      static_cast<Http2Stream*>(nghttp2_session_get_stream_user_data(session, frame->hd.stream_id));
+  Http2Stream* stream = stream_of(session, frame->hd.stream_id);
   if (stream == nullptr || stream->got_headers) return 0;
   stream->got_headers = true;
-  stream->record.ttfb_ns = nanoseconds(Clock::now() - stream->written);
+  stream->record->ttfb_ns = nanoseconds(Clock::now() - stream->from);
   return 0;
 }
 
 int Http2Session::on_header(nghttp2_session* session, const nghttp2_frame* frame,
                             const std::uint8_t* name, std::size_t namelen,
-                            const std::uint8_t* value, std::size_t valuelen, std::uint8_t, void*) {
-  if (frame->hd.type != NGHTTP2_HEADERS || namelen != 7 || std::memcmp(name, ":status", 7) != 0) {
+                            const std::uint8_t* value, std::size_t valuelen, std::uint8_t,
+                            void* self) {
+  if (frame->hd.type != NGHTTP2_HEADERS) return 0;
+  const bool status_field = namelen == 7 && std::memcmp(name, ":status", 7) == 0;
+  const bool location_field = namelen == 8 && std::memcmp(name, "location", 8) == 0;
+  if (!status_field && !location_field) return 0;
+  Http2Stream* stream = stream_of(session, frame->hd.stream_id);
+  if (stream == nullptr) return 0;
+  if (location_field) {
+    // Pseudo-fields come first: the status is known. Noted only for redirects to follow.
+    const int status = stream->record->status;
+    if (status >= 300 && status < 400 &&
+        static_cast<Http2Session*>(self)->run_.config.max_redirects > 0) {
+      stream->location.assign(reinterpret_cast<const char*>(value), valuelen);
+    }
     return 0;
   }
-  auto* stream =
-      static_cast<Http2Stream*>(nghttp2_session_get_stream_user_data(session, frame->hd.stream_id));
-  if (stream == nullptr) return 0;
   int status = 0;
   for (std::size_t i = 0; i < valuelen; ++i) status = status * 10 + (value[i] - '0');
-  stream->record.status = static_cast<std::uint16_t>(status);  // the final one wins over 1xx
+  stream->record->status = static_cast<std::uint16_t>(status);  // the final one wins over 1xx
   return 0;
 }
 
@@ -292,13 +277,21 @@ int Http2Session::on_frame_recv(nghttp2_session* session, const nghttp2_frame* f
   if (frame->hd.type == NGHTTP2_GOAWAY) {
     me.draining_ = true;
     me.goaway_last_id_ = frame->goaway.last_stream_id;
+    me.changed_ = true;
+    return 0;
+  }
+  if (frame->hd.type == NGHTTP2_SETTINGS && (frame->hd.flags & NGHTTP2_FLAG_ACK) == 0) {
+    me.settings_received_ = true;
+    me.changed_ = true;
+    const std::uint32_t limit =
+        nghttp2_session_get_remote_settings(session, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS);
+    if (limit < me.pool_.size()) me.worker_.on_server_streams(limit);
     return 0;
   }
   if (frame->hd.type != NGHTTP2_HEADERS && frame->hd.type != NGHTTP2_DATA) return 0;
-  auto* stream =
-      static_cast<Http2Stream*>(nghttp2_session_get_stream_user_data(session, frame->hd.stream_id));
+  Http2Stream* stream = stream_of(session, frame->hd.stream_id);
   if (stream == nullptr) return 0;
-  if (frame->hd.type == NGHTTP2_HEADERS) stream->record.bytes += frame->hd.length;
+  if (frame->hd.type == NGHTTP2_HEADERS) stream->record->bytes += frame->hd.length;
   if ((frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0) {
     stream->ended = true;
     stream->last_byte = Clock::now();
@@ -308,15 +301,14 @@ int Http2Session::on_frame_recv(nghttp2_session* session, const nghttp2_frame* f
 
 int Http2Session::on_data_chunk(nghttp2_session* session, std::uint8_t, std::int32_t stream_id,
                                 const std::uint8_t* data, std::size_t len, void*) {
-  auto* stream =
-      static_cast<Http2Stream*>(nghttp2_session_get_stream_user_data(session, stream_id));
+  Http2Stream* stream = stream_of(session, stream_id);
   if (stream == nullptr) return 0;
-  stream->record.bytes += len;
+  Record& record = *stream->record;
+  record.bytes += len;
   stream->body_bytes += len;
-  if (!is_success_status(stream->record.status) &&
-      stream->record.body.size() < kCapturedBodyLimit) {
-    stream->record.body.append(reinterpret_cast<const char*>(data),
-                               std::min(len, kCapturedBodyLimit - stream->record.body.size()));
+  if (!is_success_status(record.status) && record.body.size() < kCapturedBodyLimit) {
+    record.body.append(reinterpret_cast<const char*>(data),
+                       std::min(len, kCapturedBodyLimit - record.body.size()));
   }
   return 0;
 }
@@ -324,29 +316,22 @@ int Http2Session::on_data_chunk(nghttp2_session* session, std::uint8_t, std::int
 int Http2Session::on_stream_close(nghttp2_session* session, std::int32_t stream_id,
                                   std::uint32_t error_code, void* self) {
   auto& me = *static_cast<Http2Session*>(self);
-  auto* stream =
-      static_cast<Http2Stream*>(nghttp2_session_get_stream_user_data(session, stream_id));
-  if (stream == nullptr) return 0;
-  using State = Http2Stream::State;
-  if (stream->state == State::recorded) {  // timed out earlier; its record went out then
-    stream->state = State::free;
-    return 0;
-  }
-  if (stream->state != State::submitted) return 0;
+  Http2Stream* stream = stream_of(session, stream_id);
+  if (stream == nullptr) return 0;  // abandoned after a timeout: its record went out then
   if (stream->ended && error_code == NGHTTP2_NO_ERROR) {
-    me.complete(*stream, stream->last_byte);
+    Record& record = *stream->record;
+    record.ttlb_ns = nanoseconds(stream->last_byte - stream->from);
+    if (!is_success_status(record.status) && stream->body_bytes > record.body.size()) {
+      record.body += "\n[ccload: body cut at " + std::to_string(record.body.size()) + " of " +
+                     std::to_string(stream->body_bytes) + " bytes]";
+    }
+    me.finish(*stream, ExchangeOutcome::complete, ErrorCategory::none, stream->last_byte);
     return 0;
   }
+  // Not processed by the server (above GOAWAY's last stream id, or REFUSED_STREAM, which
+  // RFC 9113 section 8.7 makes safe to retry): the lane may send it once more.
   const bool unprocessed = (me.draining_ && stream_id > me.goaway_last_id_) ||
                            (error_code == NGHTTP2_REFUSED_STREAM && !stream->got_headers);
-  if (unprocessed && !stream->retried && !stream->timed_out) {
-    // Not processed by the server (above GOAWAY's last stream id, or REFUSED_STREAM, which
-    // RFC 9113 section 8.7 makes safe to retry): once more on a new connection.
-    stream->retried = true;
-    stream->state = State::retry;
-    stream->id = -1;
-    return 0;
-  }
   ErrorCategory error = ErrorCategory::read;
   switch (error_code) {
     case NGHTTP2_PROTOCOL_ERROR:
@@ -359,17 +344,16 @@ int Http2Session::on_stream_close(nghttp2_session* session, std::int32_t stream_
     default:
       break;
   }
-  stream->state = State::waiting;  // not held by nghttp2 any more
-  me.fail(*stream, stream->timed_out ? ErrorCategory::timeout : error, Clock::now());
+  me.finish(*stream, unprocessed ? ExchangeOutcome::retryable : ExchangeOutcome::failed, error,
+            Clock::now());
   return 0;
 }
 
 ssize_t Http2Session::read_body(nghttp2_session*, std::int32_t, std::uint8_t* buf,
                                 std::size_t length, std::uint32_t* data_flags,
-                                nghttp2_data_source* source, void* self) {
-  auto& me = *static_cast<Http2Session*>(self);
+                                nghttp2_data_source* source, void*) {
   auto& stream = *static_cast<Http2Stream*>(source->ptr);
-  const std::string& body = me.run_.targets[stream.record.target].http2->body;
+  const std::string& body = stream.request->body;
   const std::size_t n = std::min(length, body.size() - stream.body_sent);
   std::memcpy(buf, body.data() + stream.body_sent, n);
   stream.body_sent += n;

@@ -4,16 +4,17 @@
 //
 // Http2Session is the protocol only (no I/O): submit() a request, on_read() the bytes that
 // arrived, take_output() the bytes to send. Per-request state lives in a fixed pool of
-// Http2Stream, --streams entries per connection, allocated once. nghttp2 itself allocates per
-// stream and per frame (its stream objects, header blocks, outbound items): those allocations
-// are nghttp2's and are not avoided.
+// Http2Stream, --streams entries per connection (one per request lane), allocated once. nghttp2
+// itself allocates per stream and per frame (its stream objects, header blocks, outbound items):
+// those allocations are nghttp2's and are not avoided.
 //
-// Timing per stream (design.md, "Timing"): ttfb at the first response HEADERS frame, ttlb at
-// END_STREAM, connect when the request opened the connection (TCP + TLS + ALPN), total from
-// when it was due. Failures are values: RST_STREAM from the server fails that stream (`read`, or
-// `protocol` for PROTOCOL_ERROR and similar codes); after GOAWAY the streams above its last
-// stream id are retried once on a new connection, the others fail; a lost connection fails every
-// stream in flight.
+// Timing per stream (design.md, "Timing"): first and last byte count from when its HEADERS frame
+// was sent (a stream waiting for the server's SETTINGS_MAX_CONCURRENT_STREAMS is waiting, in
+// wait_ns), ttfb at the first response HEADERS frame, ttlb at END_STREAM. Failures are values:
+// RST_STREAM from the server fails that stream (`read`, or `protocol` for PROTOCOL_ERROR and
+// similar codes); streams above a GOAWAY's last stream id, and REFUSED_STREAM, are `retryable`
+// (the lane sends them once more, on a new connection after a GOAWAY); a lost connection fails
+// every stream in flight.
 
 #include <nghttp2/nghttp2.h>
 
@@ -21,6 +22,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/exchange.hpp"
+#include "engine/transport.hpp"
 #include "engine/worker.hpp"
 
 namespace ccload::engine {
@@ -37,28 +40,33 @@ struct Http2Request {
 std::shared_ptr<const Http2Request> build_http2_request(const TargetSpec& target,
                                                         const net::Target& where);
 
+// One stream of a connection, owned by one request lane (request_lane.hpp) for the whole run: the
+// lane's current request while it is submitted.
 struct Http2Stream {
   enum class State {
-    free,       // in the pool
-    waiting,    // slot taken, not yet submitted (pacing or connecting)
-    submitted,  // open in nghttp2
-    retry,      // refused by GOAWAY: to be submitted once more on the next connection
-    recorded,   // timed out and recorded; waiting for nghttp2 to close it
+    idle,       // no request, or its exchange is over (`outcome` says how it ended)
+    submitted,  // open in nghttp2 (its HEADERS frame may still wait for the server's limit)
   };
-  State state = State::free;
-  bool retried = false;
+  State state = State::idle;
+  ExchangeOutcome outcome = ExchangeOutcome::complete;
   bool got_headers = false;
-  bool ended = false;  // END_STREAM received
-  bool timed_out = false;
+  bool ended = false;         // END_STREAM received
+  bool headers_sent = false;  // its HEADERS frame went out (`sent`)
   std::int32_t id = -1;
+  const Http2Request* request = nullptr;
+  Record* record = nullptr;   // the lane's, while submitted
   std::size_t body_sent = 0;  // bytes of the request body handed to nghttp2
   std::uint64_t body_bytes = 0;
-  Clock::time_point due{}, written{}, deadline{}, last_byte{};
-  Record record;
+  std::string location;  // the Location of a 3xx response (noted only with --max-redirects)
+  // `from`: first and last byte count from here (empty: from `sent`); `submitted_at`: when the
+  // lane handed it to nghttp2 (`sent` minus this is wait, for the server's stream limit).
+  Clock::time_point from{}, submitted_at{}, sent{}, last_byte{}, finished{};
+  Timer* wake = nullptr;  // the lane's: cancelled when the stream's exchange is over
 };
 
 class Http2Session {
  public:
+  // `streams`: --streams, one stream (and one lane) each.
   Http2Session(Worker& worker, const SharedRun& run, unsigned streams);
   ~Http2Session();
   Http2Session(const Http2Session&) = delete;
@@ -74,34 +82,39 @@ class Http2Session {
   bool finished() const;
   // nghttp2 sent GOAWAY with an error code: the peer broke the protocol.
   bool protocol_error() const { return protocol_error_; }
-
-  // The pool.
-  Http2Stream* allocate();
-  void release(Http2Stream& stream) { stream.state = Http2Stream::State::free; }
-  Http2Stream* take_retry();
-  bool has_retry() const;
-  bool full() const;
-  unsigned submitted() const;
   // GOAWAY received: no new stream may be opened on this connection.
   bool draining() const { return draining_; }
 
-  // Opens a stream for the run's request; false when nghttp2 refused it (the record is failed).
-  bool submit(Http2Stream& stream);
+  std::vector<Http2Stream>& streams() { return pool_; }
+  // Streams submitted and not yet over.
+  unsigned submitted() const { return submitted_; }
+  // How many streams may be submitted at once: --streams, or the server's
+  // SETTINGS_MAX_CONCURRENT_STREAMS when lower; 1 until the server's SETTINGS arrived (so no
+  // stream is sent beyond a limit not yet known).
+  unsigned capacity() const;
+  // Whether a stream ended, or the server's settings or GOAWAY came, since the last call: lanes
+  // waiting for a free stream have something to look at.
+  bool take_changed() {
+    const bool changed = changed_;
+    changed_ = false;
+    return changed;
+  }
+
+  // Opens `stream` for `request` (the lane's record; first and last byte from `from`, empty:
+  // from its HEADERS frame); false when nghttp2 refused it.
+  bool submit(Http2Stream& stream, const Http2Request& request, Record& record,
+              Clock::time_point from);
   // Feeds received bytes; false on a connection-level protocol error.
   bool on_read(const std::uint8_t* data, std::size_t size);
   // Appends the frames to send to `out` (up to about 32 KiB); false on error.
   bool take_output(std::vector<char>& out);
-  // Resets the stream (RST_STREAM CANCEL) after its record went out as a timeout.
-  void cancel(Http2Stream& stream);
-  // The connection ended: records every stream in flight as failed with `error` (timeout for
-  // those past their deadline), except those above a GOAWAY's last stream id, which wait for a
-  // retry; streams already waiting for a retry fail too unless keep_retries.
-  void fail_all(ErrorCategory error, bool keep_retries);
-  // Records `stream` as failed with `error` at `finished` and, unless nghttp2 still holds it,
-  // frees it.
-  void fail(Http2Stream& stream, ErrorCategory error, Clock::time_point finished);
-
-  std::vector<Http2Stream>& streams() { return pool_; }
+  // The stream's request timed out: resets it (RST_STREAM CANCEL), detaches it from nghttp2 and
+  // ends its exchange as failed (timeout).
+  void abandon(Http2Stream& stream);
+  // The connection ended: every stream in flight ends, as `retryable` when the server cannot
+  // have processed it (its HEADERS never went out, or above a GOAWAY's last stream id), else
+  // failed with `error`.
+  void fail_all(ErrorCategory error);
 
  private:
   static int on_begin_headers(nghttp2_session*, const nghttp2_frame* frame, void* self);
@@ -117,13 +130,20 @@ class Http2Session {
   static ssize_t read_body(nghttp2_session*, std::int32_t stream_id, std::uint8_t* buf,
                            std::size_t length, std::uint32_t* data_flags,
                            nghttp2_data_source* source, void* self);
-  void complete(Http2Stream& stream, Clock::time_point finished);
+  // The submitted stream `id` belongs to, or null (a stream abandoned after a timeout).
+  static Http2Stream* stream_of(nghttp2_session* session, std::int32_t id);
+  // Ends the stream's exchange: `outcome`, with record.error = `error` unless complete.
+  void finish(Http2Stream& stream, ExchangeOutcome outcome, ErrorCategory error,
+              Clock::time_point finished);
 
   Worker& worker_;
   const SharedRun& run_;
   nghttp2_session* session_ = nullptr;
   nghttp2_session_callbacks* callbacks_ = nullptr;
   std::vector<Http2Stream> pool_;
+  unsigned submitted_ = 0;
+  bool settings_received_ = false;
+  bool changed_ = false;
   bool draining_ = false;
   bool protocol_error_ = false;
   std::int32_t goaway_last_id_ = 0;

@@ -51,13 +51,13 @@ Task<ErrorCategory> TlsTransport::open(const Address& address) {
   if (ec) {
     // A server that refuses every protocol offered by ALPN may end the handshake with the alert
     // no_application_protocol (nginx does) instead of choosing none.
-    refused_http2_ = run_.config.http2 && ec.category() == asio::error::get_ssl_category() &&
+    refused_http2_ = http2_ && ec.category() == asio::error::get_ssl_category() &&
                      ERR_GET_REASON(static_cast<unsigned long>(ec.value())) ==
                          SSL_R_TLSV1_ALERT_NO_APPLICATION_PROTOCOL;
     close();
     co_return ErrorCategory::tls;
   }
-  if (run_.config.http2) {
+  if (http2_) {
     const unsigned char* protocol = nullptr;
     unsigned int length = 0;
     SSL_get0_alpn_selected(tls_->native_handle(), &protocol, &length);

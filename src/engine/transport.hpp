@@ -64,7 +64,11 @@ class PlainTransport {
 
 class TlsTransport {
  public:
-  TlsTransport(boost::asio::io_context& io, const SharedRun& run) : run_(run), socket_(io) {}
+  // `http2`: offer and require ALPN "h2" (by default: the run's protocol).
+  TlsTransport(boost::asio::io_context& io, const SharedRun& run, bool http2)
+      : run_(run), socket_(io), http2_(http2) {}
+  TlsTransport(boost::asio::io_context& io, const SharedRun& run)
+      : TlsTransport(io, run, run.config.http2) {}
 
   // With HTTP/2, a handshake in which the server did not select "h2" by ALPN is a tls failure
   // and refused_http2() is true until the next open().
@@ -88,6 +92,7 @@ class TlsTransport {
   const SharedRun& run_;
   Socket socket_;
   std::optional<boost::asio::ssl::stream<Socket&>> tls_;
+  bool http2_ = false;
   bool refused_http2_ = false;
 };
 

@@ -60,7 +60,9 @@ void Worker::join() {
 }
 
 void Worker::run_thread() {
-  stats_.record_waits = run_.paced();  // the schedule is planned before the workers start
+  // The schedule is planned before the workers start. Over HTTP/2 a request may wait for a
+  // stream the server allows, in any mode.
+  stats_.record_waits = run_.paced() || run_.config.http2;
   for (auto& target : target_stats_) target.record_waits = stats_.record_waits;
   active_connections_ = static_cast<unsigned>(connections_.size());
   last_failure_flush_ = Clock::now();

@@ -2,6 +2,7 @@
 // A worker: one thread, one io_context, a fixed share of the run's connections, its own statistics.
 // Nothing here is shared with other workers except SharedRun's slot counter and stop flag.
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -137,11 +138,13 @@ struct SharedRun {
 
   bool paced() const { return schedule.paced(); }
 
-  // The TLS client context for https redirect hops: the run's, or made on the first such hop of
-  // a run without https targets (loading the trusted certificates is too slow to do for every
-  // run that might never need it). Null when it cannot be made (the hop then fails as tls).
+  // The TLS client context for https redirect hops to other origins (over HTTP/1.1): the run's
+  // (HTTP/1.1 runs), or made on the first such hop of a run without https targets or of an
+  // HTTP/2 run (whose context offers only "h2"; loading the trusted certificates is too slow to
+  // do for every run that might never need it). Null when it cannot be made (the hop then fails
+  // as tls).
   boost::asio::ssl::context* hop_tls_context() {
-    if (tls_context != nullptr) return tls_context;
+    if (tls_context != nullptr && !config.http2) return tls_context;
     std::call_once(hop_tls_once, [this] {
       try {
         hop_tls.emplace(net::make_client_context(config.tls));
@@ -185,6 +188,11 @@ class Worker {
   }
   void on_connection_opened() { ++connections_opened_; }
   void on_http2_refused() { ++http2_refused_; }
+  // An HTTP/2 server allows only `limit` concurrent streams (SETTINGS_MAX_CONCURRENT_STREAMS),
+  // fewer than --streams.
+  void on_server_streams(std::uint32_t limit) {
+    server_streams_ = server_streams_ ? std::min(*server_streams_, limit) : limit;
+  }
   void on_connection_done();
   boost::asio::io_context& io() { return io_; }
   // Paced slots this worker's connections dropped past end_by (SharedRun::take_slot adds to it).
@@ -199,6 +207,8 @@ class Worker {
   std::uint64_t connections_opened() const { return connections_opened_; }
   const LoopMonitor& monitor() const { return monitor_; }
   std::uint64_t http2_refused() const { return http2_refused_; }
+  // The lowest stream limit below --streams an HTTP/2 server announced; none when none was lower.
+  std::optional<std::uint32_t> server_streams() const { return server_streams_; }
   // Any thread, any time: the counts as of this worker's last watchdog tick.
   std::uint64_t published_completed() const {
     return published_completed_.load(std::memory_order_relaxed);
@@ -236,6 +246,7 @@ class Worker {
   Clock::time_point last_completion_{};
   std::uint64_t connections_opened_ = 0;
   std::uint64_t http2_refused_ = 0;
+  std::optional<std::uint32_t> server_streams_;
   std::uint64_t dropped_ = 0;
   // The counts as of the last watchdog tick, for the progress line.
   std::atomic<std::uint64_t> published_completed_{0}, published_failed_{0};

@@ -90,6 +90,18 @@ int on_frame_recv(nghttp2_session* session, const nghttp2_frame* frame, void* us
     case H2Action::garbage:
       me.garbage = true;
       break;
+    case H2Action::redirect: {
+      const std::string& status = me.server->redirect_status();
+      const std::string& location = me.server->redirect_location();
+      static std::uint8_t status_name[] = ":status", location_name[] = "location";
+      nghttp2_nv nv[] = {
+          {status_name, reinterpret_cast<std::uint8_t*>(const_cast<char*>(status.data())), 7,
+           status.size(), NGHTTP2_NV_FLAG_NONE},
+          {location_name, reinterpret_cast<std::uint8_t*>(const_cast<char*>(location.data())), 8,
+           location.size(), NGHTTP2_NV_FLAG_NONE}};
+      nghttp2_submit_response(session, frame->hd.stream_id, nv, 2, nullptr);
+      break;
+    }
   }
   return 0;
 }

@@ -16,8 +16,9 @@
 namespace ccload::test {
 
 // answer: 200 with no body; late_body: 200 HEADERS at once, the body 200 ms later; reset:
-// RST_STREAM (INTERNAL_ERROR); garbage: an HTTP/1.1 response on the HTTP/2 connection.
-enum class H2Action { answer, late_body, reset, garbage };
+// RST_STREAM (INTERNAL_ERROR); garbage: an HTTP/1.1 response on the HTTP/2 connection; redirect:
+// the status and Location set by redirect_with(), no body.
+enum class H2Action { answer, late_body, reset, garbage, redirect };
 
 // A request as the server saw it: header fields (pseudo-headers included, names as sent) and body.
 struct H2Received {
@@ -38,6 +39,13 @@ class H2ScriptServer {
 
   std::string url(const std::string& path) const;
   std::uint64_t requests() const { return requests_.load(); }
+  // What H2Action::redirect answers (set before requests come).
+  void redirect_with(int status, std::string location) {
+    redirect_status_ = std::to_string(status);
+    redirect_location_ = std::move(location);
+  }
+  const std::string& redirect_status() const { return redirect_status_; }
+  const std::string& redirect_location() const { return redirect_location_; }
   // Every complete request so far, in the order they completed.
   std::vector<H2Received> received() const;
   void record(H2Received request);
@@ -52,6 +60,7 @@ class H2ScriptServer {
   std::atomic<std::uint64_t> requests_{0};
   mutable std::mutex mutex_;
   std::vector<H2Received> received_;
+  std::string redirect_status_ = "302", redirect_location_ = "/";
   std::thread thread_;
 };
 

@@ -1,0 +1,237 @@
+#pragma once
+// The request lane (h2load's Client, vegeta's attack loop): the per-request rules, written once
+// for HTTP/1.1 and HTTP/2. A lane carries one request at a time: it takes a due slot
+// (SharedRun::take_slot), paces it, applies the timeout, has the request exchanged, retries once
+// a request the connection lost before it was processed, follows redirects, and records it
+// (Worker::on_record). An HTTP/1.1 connection is one lane; an HTTP/2 connection runs one lane per
+// stream (--streams) over one shared session.
+//
+// The lane does no I/O itself: it drives an Env, given as a template argument (no virtual call
+// per request), which owns the clock, the pacing timer, the protocol session and the sockets.
+// tests/engine/request_lane_test.cpp drives it with an in-memory Env on simulated time. An Env
+// has (all called on the worker's thread):
+//
+//   SharedRun& shared();  Origin& origin();  std::uint64_t& dropped();
+//   Clock::time_point now();                 the clock (steady_clock, or a simulated one)
+//   Task<bool> pace_until(Clock::time_point due);   false when a stop came meanwhile
+//   bool ready();                            a connection (and a stream) is there to send on now
+//   Task<ErrorCategory> open(Record&);       makes ready() true: connects (adding to connect_ns)
+//                                            or waits for a free stream (adding to wait_ns)
+//   Task<ExchangeOutcome> exchange(const RequestRef&, Record&, ExchangeTimes&);
+//                                            sends on the lane's connection; needs ready()
+//   Task<ExchangeOutcome> exchange_away(const net::Target&, const RequestRef&, Record&,
+//                                       ExchangeTimes&);   a redirect hop to another origin
+//   const std::string& location();  const std::string& away_location();
+//                                            the Location of the last complete 3xx response
+//   void end_hops();                         the redirects of a request are done
+//   void abort();                            the request timed out: fail what it waits for
+//   void on_record(Record&&, Clock::time_point finished);
+//
+// An exchange fills the record (status, ttfb, ttlb, bytes, the body of a failure; record.error on
+// failure) and `times`; a failure is `retryable` when the request was certainly not processed
+// (HTTP/1.1: a kept-alive connection closed before any response byte; HTTP/2: a stream above a
+// GOAWAY's last stream id, or REFUSED_STREAM). The lane classifies a failure after its deadline
+// as `timeout`.
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/exchange.hpp"
+#include "engine/http2_session.hpp"
+#include "engine/redirect.hpp"
+#include "engine/request_bytes.hpp"
+#include "engine/transport.hpp"
+
+namespace ccload::engine {
+
+// The request of a redirect hop, built when the hop is taken (redirected requests allocate).
+struct HopRequest {
+  std::string http1;
+  std::shared_ptr<const Http2Request> http2;
+};
+
+// How a redirect changes the request (RFC 9110 15.4, the Fetch standard): 303 turns every
+// method but HEAD into GET without a body; 301 and 302 turn only POST into GET without a body;
+// 307 and 308 (and 301, 302 for other methods) keep the method and the body.
+struct RedirectedMethod {
+  std::string method;
+  bool keeps_body = true;
+};
+inline RedirectedMethod redirected_method(int status, const std::string& method) {
+  if (status == 303 && method != "HEAD") return {"GET", false};
+  if ((status == 301 || status == 302) && method == "POST") return {"GET", false};
+  return {method, true};
+}
+
+template <class Env>
+class RequestLane {
+ public:
+  explicit RequestLane(Env& env) : env_(env) {}
+
+  // Takes slots until none is left (or a stop came), one request at a time.
+  Task<void> run();
+
+  // The watchdog's tick: a request past its deadline is aborted (and recorded as a timeout).
+  void expire_if_due(Clock::time_point now) {
+    if (in_flight_ && !timed_out_ && now >= deadline_) {
+      timed_out_ = true;
+      env_.abort();
+    }
+  }
+  bool in_flight() const { return in_flight_; }
+  bool timed_out() const { return timed_out_; }
+  Clock::time_point deadline() const { return deadline_; }
+
+  // THE SEAM of request sources: what is sent for `slot`. Today the prebuilt bytes (HTTP/1.1) and
+  // fields (HTTP/2) of its target, built once per run (SharedRun::targets). A request template
+  // fills its fields here, into a buffer of this lane's (a member beside hop_), so the views
+  // returned stay valid until the slot's exchange is over; nothing else in the lane changes.
+  RequestRef request_for(const DueSlot& slot) const {
+    const TargetRoute& route = env_.shared().targets[slot.target];
+    return {route.request, route.http2.get(), route.head};
+  }
+
+ private:
+  // Sends `request` on the lane's connection, opening it (or waiting for a stream) first.
+  Task<ExchangeOutcome> send(const RequestRef& request, Record& record, ExchangeTimes& times);
+  // Follows the redirect `record` holds hop by hop; `times.finished` moves to the last hop's.
+  Task<void> follow_redirects(const DueSlot& slot, Record& record, ExchangeTimes& times);
+  ErrorCategory classify(ErrorCategory error) const {
+    if (timed_out_) return ErrorCategory::timeout;
+    return error == ErrorCategory::none ? ErrorCategory::read : error;
+  }
+
+  Env& env_;
+  bool in_flight_ = false;
+  bool timed_out_ = false;
+  Clock::time_point deadline_{};
+  HopRequest hop_;
+};
+
+template <class Env>
+Task<void> RequestLane<Env>::run() {
+  SharedRun& run = env_.shared();
+  const double timeout_s = run.config.timeout_s;
+  const auto timeout = std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(timeout_s > 0 ? timeout_s : 0));
+  for (;;) {
+    // `due`: when the request was due (its scheduled time with a rate, else `now`); `ready`:
+    // when the lane is free to send it (after pacing). Three clock reads per request on a
+    // kept-alive HTTP/1.1 connection: now, first byte, last byte.
+    const Clock::time_point now = env_.now();
+    const std::optional<DueSlot> slot = run.take_slot(env_.origin(), env_.dropped(), now);
+    if (!slot) break;
+    const Clock::time_point due = slot->due;
+    Clock::time_point ready = now;
+    if (due > ready) {  // paced, and not due yet
+      if (!co_await env_.pace_until(due)) break;
+      ready = env_.now();
+    }
+    Record record;
+    record.request_id = slot->slot + 1;
+    record.target = static_cast<std::uint16_t>(slot->target);
+    record.start_unix_ns =
+        run.unix_epoch_offset_ns +
+        std::chrono::duration_cast<std::chrono::nanoseconds>(due.time_since_epoch()).count();
+    record.wait_ns = nanoseconds(ready - due);  // the session adds any wait for a stream
+    deadline_ = timeout_s > 0 ? ready + timeout : Clock::time_point::max();
+    timed_out_ = false;
+    in_flight_ = true;
+    const RequestRef request = request_for(*slot);
+    ExchangeTimes times;
+    ExchangeOutcome outcome = ExchangeOutcome::failed;
+    for (int attempt = 0;; ++attempt) {
+      times = ExchangeTimes{};
+      outcome = env_.ready() ? co_await env_.exchange(request, record, times)
+                             : co_await send(request, record, times);
+      // Lost before it was processed (a kept-alive connection the server had closed, a stream
+      // GOAWAY or REFUSED_STREAM turned away): once more, as browsers and HTTP clients do.
+      if (outcome == ExchangeOutcome::retryable && attempt == 0 && !timed_out_) {
+        record.error = ErrorCategory::none;
+        continue;
+      }
+      break;
+    }
+    if (outcome != ExchangeOutcome::complete) {
+      record.error = classify(record.error);
+    } else if (is_followed_redirect(record.status) && run.config.max_redirects > 0 &&
+               !env_.location().empty()) {
+      co_await follow_redirects(*slot, record, times);
+    }
+    in_flight_ = false;
+    record.total_ns = nanoseconds(times.finished - due);
+    env_.on_record(std::move(record), times.finished);
+  }
+}
+
+template <class Env>
+Task<ExchangeOutcome> RequestLane<Env>::send(const RequestRef& request, Record& record,
+                                             ExchangeTimes& times) {
+  const ErrorCategory error = co_await env_.open(record);
+  if (error != ErrorCategory::none) {
+    record.error = error;
+    times.finished = env_.now();
+    co_return ExchangeOutcome::failed;
+  }
+  co_return co_await env_.exchange(request, record, times);
+}
+
+template <class Env>
+Task<void> RequestLane<Env>::follow_redirects(const DueSlot& slot, Record& record,
+                                              ExchangeTimes& times) {
+  SharedRun& run = env_.shared();
+  const TargetSpec& spec = run.config.targets[slot.target];
+  const net::Target& first = run.targets[slot.target].where;
+  const net::Target& home = env_.origin().address.where;
+  const Clock::time_point first_sent = times.sent;
+  std::string location = env_.location();
+  net::Target from = first;
+  std::string method = spec.method;
+  bool with_body = !spec.body.empty();
+  std::vector<std::string> visited{first.url};
+  for (;;) {
+    std::optional<net::Target> next;
+    if (record.redirects >= run.config.max_redirects || !(next = redirect_target(from, location)) ||
+        std::find(visited.begin(), visited.end(), next->url) != visited.end()) {
+      record.error = ErrorCategory::redirect;  // too many hops, a loop, or no usable Location
+      break;
+    }
+    RedirectedMethod changed = redirected_method(record.status, method);
+    method = std::move(changed.method);
+    with_body = with_body && changed.keeps_body;
+    const bool here = same_origin(*next, home);
+    const HeaderList headers = hop_headers(spec.headers, with_body, same_origin(*next, first));
+    const std::string_view body = with_body ? std::string_view(spec.body) : std::string_view();
+    hop_.http1 = build_request(method, *next, headers, body, spec.content_type);
+    hop_.http2.reset();
+    if (here && run.config.http2) {
+      hop_.http2 = build_http2_request(
+          TargetSpec{method, next->url, headers, std::string(body), spec.content_type}, *next);
+    }
+    const RequestRef request{hop_.http1, hop_.http2.get(), method == "HEAD"};
+    ++record.redirects;
+    record.final_url = next->url;
+    visited.push_back(next->url);
+    record.status = 0;
+    record.body.clear();
+    ExchangeTimes hop_times{.from = first_sent};
+    const ExchangeOutcome outcome =
+        !here          ? co_await env_.exchange_away(*next, request, record, hop_times)
+        : env_.ready() ? co_await env_.exchange(request, record, hop_times)
+                       : co_await send(request, record, hop_times);
+    times.finished = hop_times.finished;
+    if (outcome != ExchangeOutcome::complete) {
+      record.error = classify(record.error);
+      break;
+    }
+    location = here ? env_.location() : env_.away_location();
+    if (!is_followed_redirect(record.status) || location.empty()) break;
+    from = std::move(*next);
+  }
+  env_.end_hops();  // the next request starts on the lane's own origin
+}
+
+}  // namespace ccload::engine

@@ -1,0 +1,369 @@
+// The request lane on simulated time with an in-memory session (Nighthawk's sequencer tests): its
+// slots, pacing, timeout, the retry of a request a kept-alive connection lost, and redirects. No
+// socket, no wall clock: the session moves a simulated clock by each response's latency, and the
+// lane's deadline is checked as the worker's watchdog would, at the simulated instant.
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <functional>
+#include <map>
+
+#include "engine/engine.hpp"
+#include "engine/request_lane.hpp"
+#include "engine/worker.hpp"
+
+namespace ccload::engine {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr Clock::time_point kStart = Clock::time_point{} + 1h;
+
+// A request as the in-memory session saw it (parsed from the HTTP/1.1 bytes).
+struct Seen {
+  std::string method, host, path, body;
+  bool away = false;          // sent over the hop connection (another origin)
+  bool content_type = false;  // had a Content-Type field
+  Clock::time_point at{};     // when it was sent
+};
+
+// What the in-memory server answers.
+struct Reply {
+  int status = 200;
+  std::string location = {};
+  Clock::duration latency = 10ms;
+  bool stale = false;    // the connection turns out closed before any response byte
+  bool hang = false;     // no answer until the lane's deadline
+  bool refused = false;  // not processed, on any connection (HTTP/2's REFUSED_STREAM)
+};
+
+class FakeEnv {
+ public:
+  FakeEnv(SharedRun& run, Origin& origin) : run_(run), origin_(origin) {}
+
+  // The lane's Env (request_lane.hpp).
+  SharedRun& shared() { return run_; }
+  Origin& origin() { return origin_; }
+  std::uint64_t& dropped() { return dropped_; }
+  Clock::time_point now() const { return now_; }
+  Task<bool> pace_until(Clock::time_point due) {
+    paced.push_back(due);
+    now_ = std::max(now_, due);
+    co_return !stop;
+  }
+  bool ready() const { return open_; }
+  Task<ErrorCategory> open(Record& record) {
+    ++connects;
+    now_ += connect_time;
+    record.connect_ns += nanoseconds(connect_time);
+    open_ = true;
+    on_connection_ = 0;
+    co_return ErrorCategory::none;
+  }
+  Task<ExchangeOutcome> exchange(const RequestRef& request, Record& record, ExchangeTimes& times) {
+    co_return serve(request, record, times, false);
+  }
+  Task<ExchangeOutcome> exchange_away(const net::Target&, const RequestRef& request, Record& record,
+                                      ExchangeTimes& times) {
+    open_ = false;  // the lane's own connection closes first
+    co_return serve(request, record, times, true);
+  }
+  const std::string& location() const { return location_; }
+  const std::string& away_location() const { return away_location_; }
+  void end_hops() { ++hops_ended; }
+  void abort() {
+    ++aborts;
+    open_ = false;
+  }
+  void on_record(Record&& record, Clock::time_point finished) {
+    EXPECT_EQ(finished, now_);
+    records.push_back(std::move(record));
+  }
+
+  void run_lane() {
+    boost::asio::io_context io;
+    RequestLane<FakeEnv> lane(*this);
+    lane_ = &lane;
+    boost::asio::co_spawn(io.get_executor(), lane.run(), boost::asio::detached);
+    io.run();
+    lane_ = nullptr;
+  }
+
+  std::function<Reply(const Seen&)> server = [](const Seen&) { return Reply{}; };
+  Clock::duration connect_time = 1ms;
+  bool stop = false;
+  unsigned connects = 0, aborts = 0, hops_ended = 0;
+  std::vector<Clock::time_point> paced;
+  std::vector<Seen> seen;
+  std::vector<Record> records;
+
+ private:
+  static Seen parse(std::string_view bytes) {
+    Seen s;
+    const auto space = bytes.find(' ');
+    s.method = std::string(bytes.substr(0, space));
+    s.path = std::string(bytes.substr(space + 1, bytes.find(' ', space + 1) - space - 1));
+    const auto host = bytes.find("Host: ");
+    s.host = std::string(bytes.substr(host + 6, bytes.find("\r\n", host) - host - 6));
+    s.content_type = bytes.find("Content-Type:") != std::string_view::npos;
+    s.body = std::string(bytes.substr(bytes.find("\r\n\r\n") + 4));
+    return s;
+  }
+
+  ExchangeOutcome serve(const RequestRef& request, Record& record, ExchangeTimes& times,
+                        bool away) {
+    Seen s = parse(request.http1);
+    s.away = away;
+    s.at = now_;
+    seen.push_back(s);
+    times.sent = now_;
+    const Clock::time_point from = times.from == Clock::time_point{} ? now_ : times.from;
+    const Reply reply = server(s);
+    const bool reused = !away && on_connection_++ > 0;
+    if ((reply.stale && reused) || reply.refused) {
+      open_ = false;
+      record.error = ErrorCategory::read;
+      times.finished = now_;
+      return ExchangeOutcome::retryable;
+    }
+    if (reply.hang) {  // the watchdog fires at the deadline and aborts the connection
+      now_ = lane_->deadline();
+      lane_->expire_if_due(now_);
+      record.error = ErrorCategory::read;
+      times.finished = now_;
+      return ExchangeOutcome::failed;
+    }
+    now_ += reply.latency;
+    record.status = static_cast<std::uint16_t>(reply.status);
+    record.ttfb_ns = record.ttlb_ns = nanoseconds(now_ - from);
+    (away ? away_location_ : location_) = reply.location;
+    times.finished = now_;
+    return ExchangeOutcome::complete;
+  }
+
+  SharedRun& run_;
+  Origin& origin_;
+  std::uint64_t dropped_ = 0;
+  Clock::time_point now_ = kStart;
+  bool open_ = false;
+  unsigned on_connection_ = 0;
+  std::string location_, away_location_;
+  RequestLane<FakeEnv>* lane_ = nullptr;
+};
+
+// One target on http://a.test, planned as the engine plans it (closed model unless `rate`).
+struct LaneRun {
+  EngineConfig config;
+  SharedRun run{.config = config};
+  std::unique_ptr<FakeEnv> env;
+
+  explicit LaneRun(std::uint64_t n, std::optional<double> rate = std::nullopt,
+                   TargetSpec target = {.url = "http://a.test/start"}) {
+    config.targets.push_back(std::move(target));
+    config.requests = n;
+    config.timeout_s = 2;
+    run.targets.resize(1);
+    TargetRoute& route = run.targets[0];
+    route.where = net::parse_target(config.targets[0].url);
+    route.request = build_request(config.targets[0], route.where);
+    route.head = config.targets[0].method == "HEAD";
+    Origin& origin = run.origins.emplace_back();
+    origin.lane = {0};
+    origin.address.where = route.where;
+    run.started = kStart;
+    run.slot_limit = n;
+    if (rate) {
+      run.schedule = Schedule::constant(*rate, 0);
+      run.timetable = Timetable<Clock>(&run.schedule, kStart);
+    }
+    env = std::make_unique<FakeEnv>(run, run.origins.front());
+  }
+};
+
+TEST(RequestLane, TakesEverySlotOnceInOrderOverOneConnection) {
+  LaneRun lane(5);
+  lane.env->run_lane();
+  ASSERT_EQ(lane.env->records.size(), 5u);
+  for (std::uint64_t i = 0; i < 5; ++i) {
+    const Record& r = lane.env->records[i];
+    EXPECT_EQ(r.request_id, i + 1);
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.error, ErrorCategory::none);
+    EXPECT_EQ(r.wait_ns, 0);
+    EXPECT_EQ(r.ttfb_ns, nanoseconds(10ms));
+    // The first request opened the connection: its connect is in its total.
+    EXPECT_EQ(r.connect_ns, i == 0 ? nanoseconds(1ms) : 0);
+    EXPECT_EQ(r.total_ns, nanoseconds(i == 0 ? 11ms : 10ms));
+  }
+  EXPECT_EQ(lane.env->connects, 1u);
+  EXPECT_EQ(lane.env->seen[0].method, "GET");
+  EXPECT_EQ(lane.env->seen[0].path, "/start");
+}
+
+TEST(RequestLane, PacedSlotsWaitForTheirTimeFromTheStart) {
+  LaneRun lane(4, 10.0);  // one every 100 ms
+  lane.env->run_lane();
+  ASSERT_EQ(lane.env->records.size(), 4u);
+  // Slot 0 is due at the start; the others are waited for, each from the start (no drift).
+  const std::vector<Clock::time_point> due{kStart + 100ms, kStart + 200ms, kStart + 300ms};
+  EXPECT_EQ(lane.env->paced, due);
+  for (std::uint64_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(lane.env->seen[i].at, kStart + i * 100ms + (i == 0 ? 1ms : 0ms));
+    EXPECT_EQ(lane.env->records[i].wait_ns, 0);
+    EXPECT_EQ(lane.env->records[i].start_unix_ns,
+              nanoseconds((kStart + i * 100ms).time_since_epoch()));
+  }
+}
+
+TEST(RequestLane, ASlotDueWhileTheLaneWasBusyCountsItsWait) {
+  LaneRun lane(3, 1000.0);  // one every 1 ms, each taking 10 ms
+  lane.env->run_lane();
+  ASSERT_EQ(lane.env->records.size(), 3u);
+  EXPECT_EQ(lane.env->records[0].wait_ns, 0);
+  // Slot 1 was due at 1 ms and sent at 11 ms (after the first response).
+  EXPECT_EQ(lane.env->records[1].wait_ns, nanoseconds(10ms));
+  EXPECT_EQ(lane.env->records[1].total_ns, nanoseconds(20ms));
+  EXPECT_EQ(lane.env->records[2].wait_ns, nanoseconds(19ms));
+}
+
+TEST(RequestLane, AStopDuringPacingEndsTheLaneWithoutSending) {
+  LaneRun lane(3, 10.0);
+  lane.env->stop = true;
+  lane.env->run_lane();
+  EXPECT_EQ(lane.env->records.size(), 1u) << "slot 0 was due at once; slot 1 met the stop";
+}
+
+TEST(RequestLane, ARequestPastItsDeadlineIsATimeoutAndIsNotRetried) {
+  LaneRun lane(3);
+  lane.env->server = [](const Seen& s) {
+    return s.path == "/start" && s.at < kStart + 20ms ? Reply{.hang = true} : Reply{};
+  };
+  lane.env->run_lane();
+  ASSERT_EQ(lane.env->records.size(), 3u);
+  EXPECT_EQ(lane.env->records[0].error, ErrorCategory::timeout);
+  EXPECT_EQ(lane.env->records[0].total_ns, nanoseconds(2s)) << "the 2 s timeout, from when due";
+  EXPECT_EQ(lane.env->aborts, 1u);
+  EXPECT_EQ(lane.env->records[1].error, ErrorCategory::none);
+  EXPECT_EQ(lane.env->connects, 2u) << "the timed-out connection was closed and reopened";
+  EXPECT_EQ(lane.env->seen.size(), 3u) << "a timeout is not sent again";
+}
+
+TEST(RequestLane, ARequestAStaleKeepAliveLostIsSentOnceMoreOnANewConnection) {
+  LaneRun lane(3);
+  int sends = 0;
+  lane.env->server = [&](const Seen&) { return Reply{.stale = ++sends == 2}; };
+  lane.env->run_lane();
+  ASSERT_EQ(lane.env->records.size(), 3u);
+  for (const Record& r : lane.env->records) EXPECT_EQ(r.error, ErrorCategory::none);
+  EXPECT_EQ(lane.env->seen.size(), 4u) << "request 2 twice";
+  EXPECT_EQ(lane.env->connects, 2u);
+  EXPECT_EQ(lane.env->records[1].connect_ns, nanoseconds(1ms)) << "the retry's connect";
+}
+
+TEST(RequestLane, TheRetryHappensOnceOnly) {
+  LaneRun lane(2);
+  lane.env->server = [](const Seen&) { return Reply{.refused = true}; };
+  lane.env->run_lane();
+  ASSERT_EQ(lane.env->records.size(), 2u);
+  for (const Record& r : lane.env->records) EXPECT_EQ(r.error, ErrorCategory::read);
+  EXPECT_EQ(lane.env->seen.size(), 4u) << "each request twice, not more";
+}
+
+TEST(RequestLane, ASameOriginRedirectIsFollowedOnTheConnection) {
+  LaneRun lane(2);
+  lane.env->server = [](const Seen& s) {
+    return s.path == "/start" ? Reply{.status = 302, .location = "/next?x=1", .latency = 5ms}
+                              : Reply{.latency = 7ms};
+  };
+  lane.env->run_lane();
+  ASSERT_EQ(lane.env->records.size(), 2u);
+  const Record& r = lane.env->records[0];
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.redirects, 1);
+  EXPECT_EQ(r.final_url, "http://a.test/next?x=1");
+  EXPECT_EQ(r.ttfb_ns, nanoseconds(12ms)) << "counted from the first send";
+  EXPECT_EQ(r.total_ns, nanoseconds(13ms));
+  EXPECT_EQ(lane.env->connects, 1u);
+  ASSERT_EQ(lane.env->seen.size(), 4u);
+  EXPECT_EQ(lane.env->seen[1].path, "/next?x=1");
+  EXPECT_FALSE(lane.env->seen[1].away);
+  EXPECT_EQ(lane.env->hops_ended, 2u);
+}
+
+TEST(RequestLane, AnotherOriginsRedirectGoesAwayAndTheNextRequestReconnects) {
+  LaneRun lane(2);
+  lane.env->server = [](const Seen& s) {
+    return s.host == "a.test" ? Reply{.status = 301, .location = "http://b.test:8080/land"}
+                              : Reply{};
+  };
+  lane.env->run_lane();
+  ASSERT_EQ(lane.env->records.size(), 2u);
+  EXPECT_EQ(lane.env->records[0].final_url, "http://b.test:8080/land");
+  ASSERT_EQ(lane.env->seen.size(), 4u);
+  EXPECT_TRUE(lane.env->seen[1].away);
+  EXPECT_EQ(lane.env->seen[1].host, "b.test:8080");
+  EXPECT_EQ(lane.env->connects, 2u) << "the own connection was closed for the hop";
+}
+
+TEST(RequestLane, ALoopAndTooManyHopsFailAsRedirect) {
+  LaneRun lane(1);
+  lane.env->server = [](const Seen& s) {
+    return Reply{.status = 302, .location = s.path == "/start" ? "/other" : "/start"};
+  };
+  lane.env->run_lane();
+  ASSERT_EQ(lane.env->records.size(), 1u);
+  EXPECT_EQ(lane.env->records[0].error, ErrorCategory::redirect);
+  EXPECT_EQ(lane.env->seen.size(), 2u);
+
+  LaneRun chain(1);
+  chain.config.max_redirects = 3;
+  int hop = 0;
+  chain.env->server = [&](const Seen&) {
+    return Reply{.status = 307, .location = "/hop" + std::to_string(++hop)};
+  };
+  chain.env->run_lane();
+  EXPECT_EQ(chain.env->records[0].error, ErrorCategory::redirect);
+  EXPECT_EQ(chain.env->records[0].redirects, 3);
+  EXPECT_EQ(chain.env->seen.size(), 4u);
+}
+
+TEST(RequestLane, ARedirectWithoutALocationIsTheResponse) {
+  LaneRun lane(1);
+  lane.env->server = [](const Seen&) { return Reply{.status = 302}; };
+  lane.env->run_lane();
+  EXPECT_EQ(lane.env->records[0].status, 302);
+  EXPECT_EQ(lane.env->records[0].error, ErrorCategory::none);
+  EXPECT_EQ(lane.env->records[0].redirects, 0);
+}
+
+// RFC 9110 15.4 and Fetch: what arrives at the redirect's destination, for every status and
+// method.
+TEST(RequestLane, RedirectsChangeTheMethodAndBodyAsRfc9110AndFetchSay) {
+  for (const int status : {301, 302, 303, 307, 308}) {
+    for (const char* method : {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"}) {
+      const std::string m = method;
+      const bool body = m != "GET" && m != "HEAD";
+      LaneRun lane(1, std::nullopt,
+                   {.method = m,
+                    .url = "http://a.test/start",
+                    .body = body ? "{\"k\":1}" : "",
+                    .content_type = body ? "application/json" : ""});
+      lane.env->server = [&](const Seen& s) {
+        return s.path == "/start" ? Reply{.status = status, .location = "/end"} : Reply{};
+      };
+      lane.env->run_lane();
+      ASSERT_EQ(lane.env->seen.size(), 2u);
+      const Seen& arrived = lane.env->seen[1];
+      const bool to_get =
+          (status == 303 && m != "HEAD") || ((status == 301 || status == 302) && m == "POST");
+      SCOPED_TRACE(std::to_string(status) + " " + m);
+      EXPECT_EQ(arrived.method, to_get ? "GET" : m);
+      EXPECT_EQ(arrived.body, body && !to_get ? "{\"k\":1}" : "");
+      EXPECT_EQ(arrived.content_type, body && !to_get);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ccload::engine
