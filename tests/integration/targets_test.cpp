@@ -431,13 +431,13 @@ TEST_F(TargetsTest, SeveralTargetsOverHttp2) {
   EXPECT_EQ(summary["targets"][0]["status_codes"]["200"], 21);
   EXPECT_EQ(summary["targets"][1]["status_codes"]["201"], 20);
 
-  // Redirects are not followed over HTTP/2 (yet), and the report says so.
-  ProcessResult result;
+  // Redirects are followed over HTTP/2 too: /redirect/2 is two same-origin hops to /get.
   summary = run_ccload_json(
       {"run", one.base_url() + "/redirect/2", "-n", "5", "-c", "1", "--http2", "--no-store"},
-      dir.path(), &result);
-  EXPECT_EQ(summary["status_codes"]["302"], 5);
-  EXPECT_TRUE(contains(result.out, "HTTP/2 runs do not follow redirects yet")) << result.out;
+      dir.path());
+  EXPECT_EQ(summary["status_codes"]["200"], 5) << summary.dump();
+  EXPECT_EQ(summary["redirected"], 5);
+  EXPECT_EQ(summary["max_redirects"], 10);
 }
 
 }  // namespace
