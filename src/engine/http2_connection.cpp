@@ -248,8 +248,13 @@ void Http2Connection<Transport>::abort(Lane& lane) {
   if (hopping_ == &lane) hop_->close();
   if (lane.stream().state == Http2Stream::State::submitted) {
     session_.abandon(lane.stream());
-    // Nothing left alive on this connection (the server may be stuck): drop it.
-    if (session_.submitted() == 0 && open_) transport_.close();
+    // Nothing left alive on this connection (the server may be stuck): drop it. It is unusable
+    // from now on, so a lane freed by this abort waits for a new connection rather than
+    // submitting onto the closed one (the reader ends it).
+    if (session_.submitted() == 0 && open_) {
+      open_ = false;
+      transport_.close();
+    }
     write_wake_.cancel();
   }
   wake_.cancel();

@@ -95,6 +95,7 @@ json summary_json(const stats::RunSummary& s) {
       {"url", facts.url},
       {"method", facts.method},
       {"protocol", facts.protocol},
+      {"streams", facts.streams},  // per connection, as used (the server's limit when lower)
       {"concurrency", facts.concurrency},
       {"duration_limit_s", or_null(facts.duration_limit_s)},
       {"rate", or_null(facts.rate)},

@@ -83,6 +83,8 @@ TEST_F(NginxHttp2Test, StreamsBeyondTheServersLimitWaitAndTheirFirstByteIsTheSer
   // Half of the requests wait about one response time for a stream.
   EXPECT_GT(ten["latency"]["wait"]["p90"].get<double>(), 0.010) << ten["latency"].dump();
   EXPECT_GT(ten["latency"]["total"]["p90"].get<double>(), 1.5 * five_ttfb);
+  EXPECT_EQ(ten["streams"], 5) << "the streams used: the server's limit";
+  EXPECT_EQ(five["streams"], 5);
   EXPECT_NE(printed.out.find("Streams per Connection:                5"), std::string::npos)
       << printed.out;
   EXPECT_NE(printed.out.find("The server allows 5 concurrent streams per connection"),

@@ -84,7 +84,9 @@ TEST_F(RedirectMatrixTest, Http1EveryStatusAndMethodArrivesAsTheRfcSays) {
     const bool body = has_body(method) && expected == method;
     EXPECT_EQ(request.body, body ? kBody : "");
     EXPECT_EQ(request.header("Content-Type"), body ? "application/json" : "");
-    if (!body) EXPECT_EQ(request.header("Content-Length"), has_body(expected) ? "0" : "");
+    if (!body) {
+      EXPECT_EQ(request.header("Content-Length"), has_body(expected) ? "0" : "");
+    }
   }
   EXPECT_EQ(arrived, targets);
 }
