@@ -132,9 +132,10 @@ struct Execution {
   bool started = true;  // false: the engine could not start (one line was printed)
 };
 
-void run_engine(RunPlan& plan, Execution& run, report::StatusLine& status, bool status_wanted) {
-  engine::EngineConfig& config = plan.engine;
-  if (run.writer) config.store = run.writer.get();
+void run_engine(const RunPlan& plan, Execution& run, report::StatusLine& status,
+                bool status_wanted) {
+  engine::RunHooks hooks;
+  if (run.writer) hooks.store = run.writer.get();
   // Failed requests go to Betterstack and/or Loki from their own threads (never slowing the run).
   if (plan.shipping) {
     sinks::ShipperConfig ship = *plan.shipping;
@@ -143,27 +144,27 @@ void run_engine(RunPlan& plan, Execution& run, report::StatusLine& status, bool 
       ship.database = store::redact_database_url(*plan.database);
     }
     run.shipper.emplace(std::move(ship));
-    config.failures = &*run.shipper;
+    hooks.failures = &*run.shipper;
   }
-  config.stop = &install_interrupt_handler();
-  if (plan.start_at_ns) (void)wait_for_start(plan, *config.stop);  // a stop is handled below
+  hooks.stop = &install_interrupt_handler();
+  if (plan.start_at_ns) (void)wait_for_start(plan, *hooks.stop);  // a stop is handled below
   if (status_wanted) {
     // How long the run is planned to last: -z, or the sum of the stages.
     double planned_s = plan.facts.duration_limit_s.value_or(0);
     for (const Stage& stage : plan.facts.stages) planned_s += stage.duration_s;
-    config.on_progress = [&plan, &status, planned_s](const engine::Progress& p) {
+    hooks.on_progress = [&plan, &status, planned_s](const engine::Progress& p) {
       status.show(report::progress_line(p.elapsed_s, p.completed, p.failed, plan.facts.requested,
                                         planned_s));
     };
   }
-  if (config.stop->load()) {  // a signal while waiting for --start-at: nothing was sent
+  if (hooks.stop->load()) {  // a signal while waiting for --start-at: nothing was sent
     run.result.interrupted = true;
     run.result.started_unix_ns = now_unix_ns();
     status.clear();
     return;
   }
   try {
-    run.result = engine::run_load(config);
+    run.result = engine::run_load(plan.engine, hooks);
   } catch (const std::exception& error) {
     print_error(fmt::format("the load test could not start: {}", error.what()));
     run.started = false;
@@ -306,7 +307,7 @@ int run_load_test(const cli::RunCommand& command) {
   }
   for (const auto& warning : settings.warnings) std::cerr << "ccload: warning: " << warning << '\n';
 
-  RunPlan plan = plan_run(command, settings);
+  const RunPlan plan = plan_run(command, settings);
   if (auto problem = problem_before_sending(plan)) {
     print_error(*problem);
     return kExitUsage;

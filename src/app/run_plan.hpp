@@ -10,6 +10,7 @@
 #include "cli/command.hpp"
 #include "config/settings.hpp"
 #include "engine/engine.hpp"
+#include "request/template.hpp"
 #include "sinks/failure_shipper.hpp"
 #include "stats/run_summary.hpp"
 #include "stats/thresholds.hpp"
@@ -23,9 +24,9 @@ struct OutputPaths {
 };
 
 struct RunPlan {
-  // What to send and how fast; the sinks, stop flag and progress callback are attached when the
-  // run starts.
-  engine::EngineConfig engine;
+  // What the engine sends and how fast (immutable once planned); the sinks, stop flag and progress
+  // callback are passed beside it when the run starts (engine::RunHooks).
+  core::RunPlan engine;
   // What was asked, as every report states it (started, duration and counts are filled later).
   stats::RunFacts facts;
   std::optional<std::string> database;  // SQLite file for every request; none with --no-store
@@ -44,7 +45,9 @@ struct RunPlan {
   double shard_delay_s = 0;
 };
 
-// Throws cli::UsageError (a URL that cannot be used).
-RunPlan plan_run(const cli::RunCommand& command, const config::Settings& settings);
+// Throws cli::UsageError (a URL that cannot be used, a template that cannot be compiled or
+// filled). `env` answers the templates' {{env NAME}} fields (read once, here).
+RunPlan plan_run(const cli::RunCommand& command, const config::Settings& settings,
+                 const request::EnvLookup& env = request::process_environment());
 
 }  // namespace ccload::app

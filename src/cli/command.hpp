@@ -2,6 +2,7 @@
 // What the command line asks for, in either spelling (design.md, "What a user sees").
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -11,6 +12,8 @@
 
 #include "core/stage.hpp"
 #include "core/target.hpp"
+#include "request/data_set.hpp"
+#include "request/row_order.hpp"
 #include "stats/thresholds.hpp"
 #include "store/history.hpp"
 
@@ -26,10 +29,10 @@ struct RunCommand {
   // or, with -f, the targets of the file (each with its own method, headers and body; -H adds to
   // every one). Never both; never neither.
   std::vector<std::string> urls;
-  std::string targets_file;                                  // -f FILE, as given (empty without)
-  std::vector<TargetSpec> file_targets;                      // read from targets_file
-  std::string method = "GET";                                // upper case
-  std::string body;                                          // -d, already read from @file
+  std::string targets_file;              // -f FILE, as given (empty without)
+  std::vector<TargetSpec> file_targets;  // read from targets_file
+  std::string method = "GET";            // upper case
+  std::string body;  // -d (--body), already read from @file; a template when it has {{fields}}
   std::vector<std::pair<std::string, std::string>> headers;  // -H, in order
   unsigned max_redirects = 10;       // --max-redirects: hops followed per request (0 = none)
   std::uint64_t requests = 200;      // -n; 0 = no count (-z alone)
@@ -64,6 +67,16 @@ struct RunCommand {
   unsigned shard_index = 0, shard_count = 1;
   std::string run_name;                     // --run-id
   std::optional<std::int64_t> start_at_ns;  // --start-at
+  // Templates (issue 21). --data FILE: its rows, read once here (nothing else reads the file), its
+  // path as given, size in bytes and SHA-256 (lower-case hex); empty and null without.
+  std::string data_file;
+  std::shared_ptr<const request::DataSet> data;
+  std::uint64_t data_bytes = 0;
+  std::string data_sha256;
+  request::RowOrder data_order = request::RowOrder::sequential;  // --data-order
+  // --seed: of the random fields and the random row order; drawn at random when not given.
+  std::uint64_t seed = 0;
+  bool seed_given = false;
 };
 
 // `ccload report [RUN|last] [--json PATH|-] [--html PATH] [--csv PATH] [--fail-on EXPR]`.

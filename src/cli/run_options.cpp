@@ -7,12 +7,14 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "cli/data_file.hpp"
 #include "cli/distributed.hpp"
 #include "cli/seed_form.hpp"
 #include "cli/subcommands.hpp"
 #include "cli/targets_file.hpp"
 #include "cli/values.hpp"
 #include "net/url.hpp"
+#include "request/run_templates.hpp"
 
 namespace ccload::cli {
 
@@ -52,9 +54,18 @@ RunOptions::RunOptions(CLI::App& app) {
   app_->add_option("-c,--concurrency", in_.concurrency,
                    "Concurrent connections, each with one request in flight (default 50)");
   app_->add_option("-m,--method", in_.method, "HTTP method (default GET)");
-  app_->add_option("-d,--data", in_.data,
+  app_->add_option("-d,--body", in_.data,
                    "JSON request body, or @FILE to read it from a file (sent with "
-                   "Content-Type: application/json)");
+                   "Content-Type: application/json); may hold {{fields}} like the URL");
+  app_->add_option("--data", in_.data_file,
+                   "A data file whose rows fill the {{col NAME}} fields: FILE.csv (a header "
+                   "line) or FILE.jsonl (one object a line)");
+  app_->add_option("--data-order", in_.data_order,
+                   "Which row each request takes: sequential (default), random, or once (each "
+                   "row exactly once; the run ends when they are used up)");
+  app_->add_option("--seed", in_.seed,
+                   "Seed of the random fields ({{uuid}}, {{randint}}, {{randstr}}) and of "
+                   "--data-order random, to repeat a run exactly (default: random, printed)");
   // Repeatable options take one value each time they are given, so that `-H 'A: b' URL` keeps
   // URL a URL (CLI11 would otherwise give every following word to the option).
   app_->add_option("-H,--header", in_.headers, "Extra header 'Name: value' (repeatable)")
@@ -134,6 +145,7 @@ RunCommand RunOptions::finish() const {
         "missing the URL to test: for example {} (or -f FILE for a targets file)", kExample));
   }
   for (const auto& url : run.urls) {
+    if (request::has_fields(url)) continue;  // a template: checked filled (app::plan_run)
     try {
       (void)net::parse_target(url);
     } catch (const net::UrlError& error) {
@@ -219,6 +231,18 @@ RunCommand RunOptions::finish() const {
     }
     run.start_rate = value;
   }
+  read_data_options(in.data_file, in.data_order, in.seed, run);
+  if (run.data_order == request::RowOrder::once) {
+    // Each row once: the run's n is the rows, and more is refused (before the -c check below).
+    const std::uint64_t rows = run.data->rows();
+    if (requests_given) {
+      if (auto problem = request::once_requests_problem(run.requests, rows, run.data_file)) {
+        throw UsageError(*problem);
+      }
+    } else {
+      run.requests = rows;
+    }
+  }
   if (concurrency_given) {
     run.concurrency = static_cast<unsigned>(
         parse_positive(in.concurrency, "-c", "the number of concurrent requests", 100'000));
@@ -250,7 +274,8 @@ RunCommand RunOptions::finish() const {
   }
   if (!in.data.empty()) {
     run.body = read_body(in.data);
-    validate_json(run.body);
+    // A templated body is checked once filled with the first row (app::plan_run).
+    if (!request::has_fields(run.body)) validate_json(run.body);
   }
   for (const auto& header : in.headers) run.headers.push_back(parse_header(header));
   run.thresholds = parse_fail_on(in.fail_on);

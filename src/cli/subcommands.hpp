@@ -27,6 +27,7 @@ class RunOptions {
     std::vector<std::string> headers;
     std::vector<std::string> fail_on;
     std::string tolerance, baseline, shard, run_name, start_at;
+    std::string data_file, data_order, seed;
   };
 
   CLI::App* app_ = nullptr;

@@ -12,6 +12,7 @@
 
 #include "core/text.hpp"
 #include "net/url.hpp"
+#include "request/run_templates.hpp"
 
 namespace ccload::cli {
 
@@ -178,6 +179,7 @@ class Parser {
   }
 
   void check_url(std::string_view url, std::size_t number) const {
+    if (request::has_fields(url)) return;  // a template: checked filled (app::plan_run)
     try {
       (void)net::parse_target(url);
     } catch (const net::UrlError& error) {

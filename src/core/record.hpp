@@ -79,6 +79,12 @@ struct Record {
   std::uint8_t redirects = 0;  // redirect hops followed (0: the target answered itself)
   std::string body;            // failures only: the response body from its first byte, capped
   std::string final_url;       // the URL of the last hop when redirects > 0, else empty
+  // The URL actually sent (filled) when its target's URL is a template, else empty (the target's
+  // URL was sent). Filling it costs an allocation per request (a URL longer than the small-string
+  // buffer), so the lane fills it only when the record goes somewhere that keeps it: a store or
+  // failure sink is attached, or the record is kept (EngineResult::kept). The LOADTEST row's URL
+  // is this one; the target (and every figure, grouping and comparison) stays the template's.
+  std::string url;
 
   bool succeeded() const { return error == ErrorCategory::none && is_success_status(status); }
 };

@@ -13,6 +13,7 @@
 #include "engine/redirect.hpp"
 #include "engine/request_bytes.hpp"
 #include "engine/worker.hpp"
+#include "request/run_templates.hpp"
 
 namespace ccload::engine {
 
@@ -39,7 +40,7 @@ std::vector<asio::ip::tcp::endpoint> resolve(const net::Target& target) {
 // When requests are due and how many slots there are: n; -z as an end time; with --rate, slot k
 // due at k / rate, and with both, the ceil(rate x duration) slots due before the end; with
 // --stages, the slots of the ramp (the run ends with its last stage).
-void plan_schedule(SharedRun& run, const EngineConfig& config, Clock::time_point started) {
+void plan_schedule(SharedRun& run, const core::RunPlan& config, Clock::time_point started) {
   run.started = started;
   run.slot_limit = config.requests.value_or(UINT64_MAX);
   if (!config.stages.empty()) {
@@ -61,7 +62,7 @@ void plan_schedule(SharedRun& run, const EngineConfig& config, Clock::time_point
 
 // The targets prepared (request bytes, HTTP/2 fields) and their origins resolved, each with its
 // share of the connections.
-void prepare_targets(SharedRun& run, const EngineConfig& config) {
+void prepare_targets(SharedRun& run, const core::RunPlan& config) {
   std::vector<std::vector<std::uint32_t>> groups = targets_by_origin(config.targets);
   if (config.concurrency < groups.size()) {
     throw std::invalid_argument(
@@ -77,12 +78,22 @@ void prepare_targets(SharedRun& run, const EngineConfig& config) {
     origin.lane = std::move(groups[o]);
     origin.connections = connections[o];
     for (const std::uint32_t t : origin.lane) {
-      const TargetSpec& spec = config.targets[t];
       TargetRoute& route = run.targets[t];
-      route.where = net::parse_target(spec.url);
-      route.request = build_request(spec, route.where);
-      if (config.http2) route.http2 = build_http2_request(spec, route.where);
-      route.head = spec.method == "HEAD";
+      if (config.templates) {
+        // Where a templated target goes is its URL filled with the first row (its origin is never
+        // templated); its static parts are resolved ({{{{, {{env}}). A target with fields gets
+        // its bytes from a request::RequestFiller per request instead.
+        const request::TargetTemplates& templated = config.templates->targets[t];
+        route.where = templated.where;
+        if (templated.is_static) route.request = templated.static_request;
+        if (config.http2) route.http2 = build_http2_request(templated.static_spec, route.where);
+      } else {
+        const TargetSpec& spec = config.targets[t];
+        route.where = net::parse_target(spec.url);
+        route.request = build_request(spec, route.where);
+        if (config.http2) route.http2 = build_http2_request(spec, route.where);
+      }
+      route.head = config.targets[t].method == "HEAD";
       route.origin = static_cast<std::uint32_t>(o);
     }
     origin.address.where = run.targets[origin.lane.front()].where;
@@ -123,7 +134,9 @@ std::vector<std::vector<std::uint32_t>> targets_by_origin(const std::vector<Targ
   std::vector<net::Target> seen;
   std::vector<std::vector<std::uint32_t>> groups;
   for (std::uint32_t t = 0; t < targets.size(); ++t) {
-    const net::Target where = net::parse_target(targets[t].url);
+    // The scheme and authority alone: a templated URL has its fields only after them.
+    const std::string_view url = targets[t].url;
+    const net::Target where = net::parse_target(url.substr(0, request::authority_size(url)));
     std::size_t o = 0;
     while (o < seen.size() && !same_origin(seen[o], where)) ++o;
     if (o == seen.size()) {
@@ -157,15 +170,21 @@ std::vector<unsigned> spread_connections(unsigned c, const std::vector<std::size
   return out;
 }
 
-unsigned worker_count(const EngineConfig& config) {
+unsigned worker_count(const core::RunPlan& config) {
   unsigned threads = config.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   return std::max(1u, std::min(threads, config.concurrency));
 }
 
-EngineResult run_load(const EngineConfig& config) {
+EngineResult run_load(const core::RunPlan& config, const RunHooks& hooks) {
   if (config.targets.empty()) throw std::invalid_argument("no target to send requests to");
-  SharedRun run{.config = config};
+  // The request lane fills templated requests (request::RequestFiller); until it is wired in, a
+  // target with fields is refused rather than sent unfilled.
+  if (config.templates && config.templates->any_field()) {
+    throw std::invalid_argument(
+        "this build compiles templates but does not send them yet (the request lane fills them)");
+  }
+  SharedRun run{.config = config, .hooks = hooks};
   prepare_targets(run, config);
   std::optional<asio::ssl::context> tls_context;
   // TLS for https targets (https redirect hops of a run without any make their own when needed).
@@ -212,7 +231,7 @@ EngineResult run_load(const EngineConfig& config) {
     while (signal.finished < workers.size()) {
       signal.changed.wait_for(lock, std::chrono::milliseconds(10));
       const Clock::time_point now = Clock::now();
-      if (config.on_progress && now >= next_progress) {
+      if (hooks.on_progress && now >= next_progress) {
         Progress progress;
         progress.elapsed_s = std::chrono::duration<double>(now - started).count();
         for (const auto& worker : workers) {
@@ -221,10 +240,10 @@ EngineResult run_load(const EngineConfig& config) {
         }
         next_progress += kProgressInterval;
         lock.unlock();  // a slow terminal must not hold up the stop handling
-        config.on_progress(progress);
+        hooks.on_progress(progress);
         lock.lock();
       }
-      if (!stop_deadline && config.stop != nullptr && config.stop->load()) {
+      if (!stop_deadline && hooks.stop != nullptr && hooks.stop->load()) {
         stop_seen = now;
         stop_deadline = now + kStopGrace;
       }
@@ -235,7 +254,7 @@ EngineResult run_load(const EngineConfig& config) {
       }
     }
   }
-  if (!stop_seen && config.stop != nullptr && config.stop->load()) stop_seen = Clock::now();
+  if (!stop_seen && hooks.stop != nullptr && hooks.stop->load()) stop_seen = Clock::now();
   Clock::time_point last = started;
   for (auto& worker : workers) {
     worker->join();

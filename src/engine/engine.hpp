@@ -13,6 +13,7 @@
 
 #include "core/record.hpp"
 #include "core/record_sink.hpp"
+#include "core/run_plan.hpp"
 #include "core/target.hpp"
 #include "engine/schedule.hpp"
 #include "net/tls.hpp"
@@ -29,55 +30,18 @@ struct Progress {
   std::uint64_t failed = 0;
 };
 
-struct EngineConfig {
-  // What is sent: request k (0-based) to targets[k mod T] (round robin: each target gets n / T,
-  // the remainder to the first ones). URLs are checked before (net::parse_target must accept
-  // them); at most 65,536 targets.
-  std::vector<TargetSpec> targets;
-  // Redirects (301, 302, 303, 307, 308 with a Location) followed per request; 0 = none (a 3xx is
-  // the response). More hops, or a loop, fail the request as `redirect`.
-  unsigned max_redirects = 10;
-  // What is absent is nullopt, here as in stats::RunFacts (never 0 or UINT64_MAX).
-  // n: exactly this many are sent, unless duration_s ends the run first; none: unbounded.
-  std::optional<std::uint64_t> requests;
-  // Seconds after the start past which no request is sent (none = no limit). Requests in flight
-  // then complete (within the timeout). With a rate, requests due before then that could not be
-  // sent by then are dropped (EngineResult::dropped).
-  std::optional<double> duration_s;
-  // Requests per second in total (none = closed model: each connection sends its next request as
-  // soon as the previous one completed). With a rate, request k is due at start + k / rate whether
-  // or not a connection is free then (open model), and its `total` counts from that scheduled
-  // time, so a stalled server shows in the latency instead of slowing the schedule (no
-  // coordinated omission).
-  std::optional<double> rate;
-  // A ramping rate instead (--stages; then rate, requests and duration_s are none): the rate
-  // moves linearly through each stage, from start_rate (requests per second; none = 0) at the
-  // start; the run ends with the last stage.
-  std::vector<Stage> stages;
-  std::optional<double> start_rate;
-  // A shard of a distributed run with --stages: every shard_count-th slot of the ramp from
-  // shard_index on (with --rate and -n the plan already holds this shard's share).
-  unsigned shard_index = 0, shard_count = 1;
-  // c: connections, never exceeded; spread over the targets' origins in proportion to their
-  // number of targets, at least one each (so c must be at least the number of origins).
-  unsigned concurrency = 1;
-  unsigned threads = 0;   // workers; 0 = min(cores, c)
-  double timeout_s = 30;  // per request; 0 = none
-  net::TlsOptions tls;
-  // HTTP/2 (nghttp2) instead of HTTP/1.1: by ALPN "h2" over https, with prior knowledge (h2c)
-  // over http. Each connection then carries up to `streams` requests at once (c x streams in
-  // flight at most); otherwise streams is 1.
-  bool http2 = false;
-  unsigned streams = 1;
+// The plan is what the engine reads (core/run_plan.hpp); the name EngineConfig stays for it.
+using EngineConfig = core::RunPlan;
 
-  RecordSink* store = nullptr;     // receives every record, in batches (may be null)
-  RecordSink* failures = nullptr;  // receives failed records, in batches (may be null)
-  // Records with request_id <= keep_records are also returned in EngineResult::kept.
-  std::uint64_t keep_records = 20;
+// What the run reports to and listens to while it lasts, passed beside the plan (never stored in
+// it). Every member may be empty.
+struct RunHooks {
+  RecordSink* store = nullptr;     // receives every record, in batches
+  RecordSink* failures = nullptr;  // receives failed records, in batches
   // When it becomes true: no new request is issued; requests in flight get up to one second.
   const std::atomic<bool>* stop = nullptr;
-  // Called about once a second while the run lasts, on the thread that called run_load (may be
-  // empty). Workers publish their counts once per watchdog tick, never per request.
+  // Called about once a second while the run lasts, on the thread that called run_load. Workers
+  // publish their counts once per watchdog tick, never per request.
   std::function<void(const Progress&)> on_progress;
 };
 
@@ -89,7 +53,7 @@ struct EngineResult {
   std::vector<Record> kept;  // the first keep_records records, by request id
   std::int64_t started_unix_ns = 0;
   double duration_s = 0;     // first request due -> last response (or stop)
-  bool interrupted = false;  // stopped through EngineConfig::stop
+  bool interrupted = false;  // stopped through RunHooks::stop
   std::uint64_t connections_opened = 0;
   stats::GeneratorLoad generator;     // loop lag and thread CPU of every worker
   std::string protocol = "HTTP/1.1";  // "HTTP/1.1" or "HTTP/2"
@@ -116,10 +80,10 @@ std::vector<std::vector<std::uint32_t>> targets_by_origin(const std::vector<Targ
 std::vector<unsigned> spread_connections(unsigned c, const std::vector<std::size_t>& targets);
 
 // The worker threads a run uses: --threads, else the number of cores; at most one per connection.
-unsigned worker_count(const EngineConfig& config);
+unsigned worker_count(const core::RunPlan& plan);
 
 // Runs the load. Transport and HTTP failures are recorded, never thrown. Throws only when the run
 // cannot start at all (for example an unreadable --cacert file), with a one-line message.
-EngineResult run_load(const EngineConfig& config);
+EngineResult run_load(const core::RunPlan& plan, const RunHooks& hooks = {});
 
 }  // namespace ccload::engine

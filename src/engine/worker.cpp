@@ -37,7 +37,7 @@ Worker::Worker(SharedRun& run, const std::vector<std::uint32_t>& origins, Finish
   for (const std::uint32_t origin : origins) {
     connections_.push_back(make_connection(*this, run_, run_.origins[origin]));
   }
-  if (run_.config.store != nullptr) store_batch_.reserve(kBatchSize);
+  if (run_.hooks.store != nullptr) store_batch_.reserve(kBatchSize);
   const std::size_t targets = run_.targets.size();
   if (targets > 1 && targets <= kMaxTargetBreakdown) target_stats_.resize(targets);
 }
@@ -124,8 +124,8 @@ void Worker::on_record(Record&& record, Clock::time_point finished) {
     target.timeline.add(index, record);
   }
   if (record.request_id <= run_.config.keep_records) kept_.push_back(record);
-  if (run_.config.failures != nullptr && !record.succeeded()) failure_batch_.push_back(record);
-  if (run_.config.store != nullptr) {
+  if (run_.hooks.failures != nullptr && !record.succeeded()) failure_batch_.push_back(record);
+  if (run_.hooks.store != nullptr) {
     if (store_batch_.empty()) store_batch_oldest_ = finished;
     store_batch_.push_back(std::move(record));
     if (store_batch_.size() >= kBatchSize) flush_store();
@@ -133,16 +133,16 @@ void Worker::on_record(Record&& record, Clock::time_point finished) {
 }
 
 void Worker::flush_store() {
-  if (store_batch_.empty() || run_.config.store == nullptr) return;
-  run_.config.store->submit(std::move(store_batch_));
+  if (store_batch_.empty() || run_.hooks.store == nullptr) return;
+  run_.hooks.store->submit(std::move(store_batch_));
   store_batch_ = {};
   store_batch_.reserve(kBatchSize);
 }
 
 void Worker::flush_failures() {
   last_failure_flush_ = Clock::now();
-  if (failure_batch_.empty() || run_.config.failures == nullptr) return;
-  run_.config.failures->submit(std::move(failure_batch_));
+  if (failure_batch_.empty() || run_.hooks.failures == nullptr) return;
+  run_.hooks.failures->submit(std::move(failure_batch_));
   failure_batch_ = {};
 }
 

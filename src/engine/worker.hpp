@@ -69,10 +69,14 @@ struct DueSlot {
   Clock::time_point due{};  // its scheduled time (paced), else when it was taken
 };
 
+// The hooks of a run that has none (tests that drive a SharedRun directly).
+inline const RunHooks kNoHooks{};
+
 // What every worker reads during a run. Only the origins' slot counters change (one relaxed
 // fetch_add per request, and one exchange when a lane is closed past end_by).
 struct SharedRun {
-  const EngineConfig& config;
+  const core::RunPlan& config;
+  const RunHooks& hooks = kNoHooks;
   std::vector<TargetRoute> targets{};  // in the run's order
   std::deque<Origin> origins{};        // distinct origins of the targets, in first-use order
   boost::asio::ssl::context* tls_context = nullptr;  // set when a target is https
@@ -85,7 +89,7 @@ struct SharedRun {
   Timetable<Clock> timetable{};                         // `schedule` from `started`
 
   bool stopping() const {
-    return config.stop != nullptr && config.stop->load(std::memory_order_relaxed);
+    return hooks.stop != nullptr && hooks.stop->load(std::memory_order_relaxed);
   }
 
   // The next slot of `origin`'s lane and when it is due, or nothing when its share of n is taken,

@@ -9,17 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "core/tls_options.hpp"
+
 namespace ccload::net {
 
-struct TlsOptions {
-  bool verify = true;   // verify the certificate chain and the host name (--insecure turns off)
-  std::string ca_file;  // PEM bundle to trust instead of the system store (--cacert)
-  // A client certificate (PEM, may hold the chain) and its private key (PEM), sent when the server
-  // asks for one (--cert, --key). Both or neither.
-  std::string cert_file, key_file;
-  // ALPN protocols offered in the handshake, in preference order ("h2"); empty = no ALPN.
-  std::vector<std::string> alpn;
-};
+using TlsOptions = ccload::TlsOptions;  // core/tls_options.hpp
 
 // Throws std::runtime_error (one line) when ca_file, cert_file or key_file cannot be loaded, or
 // when the key does not match the certificate (SSL_CTX_check_private_key).

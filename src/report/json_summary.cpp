@@ -138,6 +138,18 @@ json summary_json(const stats::RunSummary& s) {
     out["stored"] = s.storage.stored;
     if (!s.storage.fallback.empty()) out["fallback"] = s.storage.fallback;
   }
+  if (facts.seed) {  // a run with templates or a data file (only then: other runs keep their shape)
+    out["seed"] = std::to_string(*facts.seed);  // text: 64 bits do not fit a JSON number exactly
+    if (!facts.data_file.empty()) {
+      out["data"] = {{"file", facts.data_file},
+                     {"bytes", facts.data_bytes},
+                     {"sha256", facts.data_sha256},
+                     {"order", facts.data_order}};
+    }
+    if (!facts.templates.empty()) {
+      out["templates"] = json::parse(facts.templates, nullptr, false);
+    }
+  }
   if (!facts.run_name.empty()) {
     out["run_name"] = facts.run_name;
     if (s.shard_lines.empty()) out["shard"] = {{"index", facts.shard}, {"count", facts.shards}};

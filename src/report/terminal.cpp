@@ -60,6 +60,13 @@ void header(std::ostream& out, const stats::RunSummary& s) {
       out << fmt::format("{:<28}{:>12.1f}\n", "Start Rate (req/s):", *facts.start_rate);
     }
   }
+  if (facts.seed) {  // a run with templates or a data file: what repeats it
+    out << fmt::format("{:<28}{:>12}\n", "Seed:", *facts.seed);
+    if (!facts.data_file.empty()) {
+      out << fmt::format("Data File: {} ({} bytes, {} order, SHA-256 {})\n", facts.data_file,
+                         facts.data_bytes, facts.data_order, facts.data_sha256);
+    }
+  }
   counter(out, "Successful Requests:", s.succeeded);
   counter(out, "Failed Requests:", s.failed);
   out << fmt::format("{:<28}{:>12.3f}\n", "Wall Time (seconds):", facts.duration_s);

@@ -58,6 +58,16 @@ struct RunFacts {
   unsigned shard = 0, shards = 1;
   std::optional<std::int64_t> start_at_ns;  // --start-at, Unix ns
   std::optional<double> start_late_s;       // how late the first request was due, after start_at
+  // A run with templates or a data file (issue 21); none and empty otherwise.
+  std::optional<std::uint64_t> seed;  // --seed, or the one drawn for the run
+  std::string data_file;              // --data, as given
+  std::uint64_t data_bytes = 0;       // its size
+  std::string data_sha256;            // its SHA-256, lower-case hex
+  std::string data_order;             // "sequential", "random" or "once" (with --data)
+  // The templated parts as given, JSON: [{"url": ..., "headers": {name: value}, "body": ...}], one
+  // object per target in order, with only the parts that have fields (a header value without
+  // fields is not kept: it may be a credential); empty when no part has one.
+  std::string templates;
 };
 
 // One timing: the histogram (nanoseconds) and its figures (seconds). The figures come from the

@@ -158,11 +158,12 @@ bool FallbackFile::write(const std::vector<Record>& records, std::int64_t run_id
                    "\"method\":{},\"status\":{},\"response_time\":{},\"ttfb\":{},\"ttlb\":{},"
                    "\"connect\":{},\"wait\":{},\"bytes\":{},\"error\":\"{}\",\"target\":{},"
                    "\"redirects\":{},\"final_url\":{}}}\n",
-                   run_id, r.request_id, static_cast<double>(r.start_unix_ns) / 1e9, url_json,
-                   method_json, r.status, static_cast<double>(r.total_ns) / 1e9,
-                   static_cast<double>(r.ttfb_ns) / 1e9, static_cast<double>(r.ttlb_ns) / 1e9,
-                   static_cast<double>(r.connect_ns) / 1e9, static_cast<double>(r.wait_ns) / 1e9,
-                   r.bytes, to_string(r.error), target, static_cast<unsigned>(r.redirects),
+                   run_id, r.request_id, static_cast<double>(r.start_unix_ns) / 1e9,
+                   r.url.empty() ? url_json : json_text(r.url), method_json, r.status,
+                   static_cast<double>(r.total_ns) / 1e9, static_cast<double>(r.ttfb_ns) / 1e9,
+                   static_cast<double>(r.ttlb_ns) / 1e9, static_cast<double>(r.connect_ns) / 1e9,
+                   static_cast<double>(r.wait_ns) / 1e9, r.bytes, to_string(r.error), target,
+                   static_cast<unsigned>(r.redirects),
                    r.redirects > 0 ? json_text(r.final_url) : std::string("null"));
     if (std::fwrite(line.data(), 1, line.size(), file_) != line.size()) {
       error_ = path_.string() + ": " + std::strerror(errno);

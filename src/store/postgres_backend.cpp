@@ -92,7 +92,11 @@ class PostgresBackend final : public Backend {
       const auto& [url_text, method_text] = target_text_[target];
       append_number(rows_, seconds(r.start_unix_ns));
       rows_ += '\t';
-      rows_ += url_text;
+      if (r.url.empty()) {
+        rows_ += url_text;
+      } else {
+        append_text(rows_, r.url);  // a templated URL as it was sent
+      }
       rows_ += '\t';
       append_number(rows_, static_cast<std::int64_t>(r.status));
       rows_ += '\t';

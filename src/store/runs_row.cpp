@@ -1,5 +1,6 @@
 #include "store/runs_row.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -183,6 +184,14 @@ RunsRow identity_columns(const stats::RunFacts& facts, std::int64_t started_unix
   }
   if (facts.start_at_ns) row.set("START_AT_NS", *facts.start_at_ns);
   row.set("MAX_REDIRECTS", std::int64_t{facts.max_redirects});
+  if (facts.seed) row.set("SEED", std::to_string(*facts.seed));
+  if (!facts.data_file.empty()) {
+    row.set("DATA_FILE", facts.data_file);
+    row.set("DATA_BYTES", static_cast<std::int64_t>(facts.data_bytes));
+    row.set("DATA_SHA256", facts.data_sha256);
+    row.set("DATA_ORDER", facts.data_order);
+  }
+  if (!facts.templates.empty()) row.set("TEMPLATES", facts.templates);
   const std::vector<TargetName> targets = run_targets(facts);
   row.set("TARGET_COUNT", static_cast<std::int64_t>(targets.size()));
   row.set("TARGET_URLS", target_urls_text(targets));
@@ -340,6 +349,16 @@ stats::RunSummary summary_from_row(const RunsRow& row) {
   if (row.has("START_AT_NS")) f.start_at_ns = row.integer("START_AT_NS");
   f.start_late_s = row.real("START_LATE");
   f.max_redirects = static_cast<unsigned>(row.integer("MAX_REDIRECTS").value_or(0));
+  if (const auto seed = row.text("SEED")) {
+    std::uint64_t value = 0;
+    const auto [end, error] = std::from_chars(seed->data(), seed->data() + seed->size(), value);
+    if (error == std::errc() && end == seed->data() + seed->size()) f.seed = value;
+  }
+  f.data_file = row.text("DATA_FILE").value_or("");
+  f.data_bytes = static_cast<std::uint64_t>(row.integer("DATA_BYTES").value_or(0));
+  f.data_sha256 = row.text("DATA_SHA256").value_or("");
+  f.data_order = row.text("DATA_ORDER").value_or("");
+  f.templates = row.text("TEMPLATES").value_or("");
 
   s.requests = static_cast<std::uint64_t>(row.integer("REQUESTS").value_or(0));
   s.succeeded = static_cast<std::uint64_t>(row.integer("SUCCEEDED").value_or(0));

@@ -137,6 +137,15 @@ const std::vector<Column> kRunsAdded = {
     {"RUN_KEY", "TEXT"},           // random id naming the run in its fallback file (`import`)
     {"FALLBACK_FILE", "TEXT"},     // the fallback file holding the rows not stored, if any
     {"FALLBACK_ROWS", "INTEGER"},  // how many rows that file holds
+    // Version 7: templates and data files (issue 21); NULL for a run without either.
+    {"SEED", "TEXT"},           // --seed (or the one drawn), decimal: 64 bits unsigned
+    {"DATA_FILE", "TEXT"},      // --data, the path as given
+    {"DATA_BYTES", "INTEGER"},  // its size
+    {"DATA_SHA256", "TEXT"},    // its SHA-256, lower-case hex
+    {"DATA_ORDER", "TEXT"},     // --data-order: "sequential", "random" or "once"
+    // JSON [{"url", "headers": {name: value}, "body"}] per target, only the parts with fields, as
+    // given (a header value without fields is never stored)
+    {"TEMPLATES", "TEXT"},
 };
 
 constexpr std::string_view kIndexes =

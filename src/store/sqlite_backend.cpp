@@ -145,8 +145,15 @@ class SqliteBackend final : public Backend {
   // before) is the same. The texts are the backend's own (run_.targets): bound without a copy.
   void bind_target(sql::Statement& statement, int base, const Record& r, std::size_t& bound) {
     const std::size_t target = r.target < run_.targets.size() ? r.target : 0;
-    if (target == bound) return;
     const TargetName& name = run_.targets[target];
+    if (!r.url.empty()) {  // a templated URL as it was sent: this row's own
+      statement.bind_static(base + 2, r.url)
+          .bind_static(base + 4, name.method)
+          .bind(base + 14, static_cast<std::int64_t>(target));
+      bound = kNoTarget;
+      return;
+    }
+    if (target == bound) return;
     statement.bind_static(base + 2, name.url)
         .bind_static(base + 4, name.method)
         .bind(base + 14, static_cast<std::int64_t>(target));

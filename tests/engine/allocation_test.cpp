@@ -58,7 +58,7 @@ namespace ccload::engine {
 namespace {
 
 std::uint64_t allocations_for(const std::vector<std::string>& urls, std::uint64_t requests) {
-  EngineConfig config;
+  core::RunPlan config;
   for (const auto& url : urls) config.targets.push_back({.url = url});
   config.requests = requests;
   config.concurrency = 10;

@@ -17,8 +17,9 @@ constexpr Clock::time_point kStart = Clock::time_point{} + 1h;
 // A run paced at `rate` for `duration_s` over `urls` (each its own origin when hosts differ),
 // planned as the engine plans it: end_by at the end of -z, rate x duration slots.
 struct PacedRun {
-  EngineConfig config;
-  SharedRun run{.config = config};
+  core::RunPlan config;
+  RunHooks hooks;
+  SharedRun run{.config = config, .hooks = hooks};
 
   PacedRun(std::initializer_list<const char*> urls, double rate, double duration_s) {
     for (const char* url : urls) config.targets.push_back({.url = url});
@@ -95,14 +96,14 @@ TEST(DroppedSlots, EveryLaneOfSeveralOriginsAddsUpToTheSchedule) {
 TEST(DroppedSlots, AStopDropsNothing) {
   PacedRun paced({"http://a/"}, 100, 1);
   const std::atomic<bool> stop{true};
-  paced.config.stop = &stop;
+  paced.hooks.stop = &stop;
   std::uint64_t dropped = 0;
   EXPECT_FALSE(paced.run.take_slot(paced.run.origins[0], dropped, paced.run.end_by + 1s));
   EXPECT_EQ(dropped, 0u) << "a stopped run's unsent slots were never its to drop";
 }
 
 TEST(DroppedSlots, TheClosedModelEndsAtEndByWithoutDropping) {
-  EngineConfig config;
+  core::RunPlan config;
   config.targets.push_back({.url = "http://a/"});
   SharedRun run{.config = config};
   run.targets.resize(1);

@@ -60,7 +60,7 @@ TEST(Redirects, WhichStatusesAreFollowedAndWhichKeepTheMethod) {
 }
 
 TEST(SlotLanes, EveryOriginTakesItsTargetsSlotsInOrderAndTogetherExactlyN) {
-  EngineConfig config;
+  core::RunPlan config;
   config.targets = targets({"http://a/1", "http://b/2", "http://a/3", "http://c/4"});
   SharedRun run{.config = config};
   run.targets.resize(4);
