@@ -11,6 +11,9 @@
 #                                               on: RSS, descriptors and WAL size every 10 s
 #   bench/run.sh http2                          HTTP/2: ccload vs h2load against nginx, h2c and TLS,
 #                                               at -c 10 --streams 10 and -c 50 --streams 1
+#   bench/run.sh templates                      a POST whose URL and body carry three fields and a
+#                                               data column vs the same static POST: callgrind
+#                                               instructions and CPU per request, ratio
 #
 # Servers run on CPU 0, clients on CPU 1 (taskset). Knobs (environment): CCLOAD (binary; default
 # ./build/ccload, built with scripts/build.sh when missing), BENCH_N (200000), BENCH_ROUNDS (3),
@@ -32,8 +35,8 @@ SERVER_CPU=0
 CLIENT_CPU=1
 RUN_TIMEOUT=120          # hard cap for any single client run
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
-case "$MODE" in compare|callgrind|memory|startup|server|postgres|soak|http2) ;; -h|--help|help) usage ;; *) usage ;; esac
+usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+case "$MODE" in compare|callgrind|memory|startup|server|postgres|soak|http2|templates) ;; -h|--help|help) usage ;; *) usage ;; esac
 case "$TARGETS" in nginx|builtin|both) ;; *) usage ;; esac
 
 log() { printf '[bench %4ds] %s\n' "$SECONDS" "$*" >&2; }
@@ -42,7 +45,7 @@ log() { printf '[bench %4ds] %s\n' "$SECONDS" "$*" >&2; }
 ensure_deps() {
   local need=() want=(wrk:wrk nginx:nginx-light h2load:nghttp2-client ab:apache2-utils
                       /usr/bin/time:time taskset:util-linux python3:python3)
-  [ "$MODE" = callgrind ] && want+=(valgrind:valgrind callgrind_annotate:valgrind)
+  case "$MODE" in callgrind|templates) want+=(valgrind:valgrind callgrind_annotate:valgrind) ;; esac
   local pair
   for pair in "${want[@]}"; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair#*:}")
@@ -121,6 +124,7 @@ http {
     root $d/www;
     location = /100b { default_type application/octet-stream; }
     location = /500 { return 500; }
+    location /echo/ { return 200 "ok\\n"; }   # any method, any path below /echo/ (templates)
   }
 }
 EOF
@@ -367,6 +371,83 @@ for line in sys.stdin:
     if rows == 10:
         break'
   echo '```'
+}
+
+# Templates against static requests: the same POST (same URL and body sizes), once with
+# {{seq}}, {{randint}}, {{uuid}} and a {{col}} of a 1,000-row CSV in its URL and JSON body, once
+# static. Callgrind counts user-space instructions per request (differenced between two run
+# lengths, so start-up cancels out); rusage gives CPU per request over interleaved rounds.
+mode_templates() {
+  start_nginx
+  local csv="$T/users.csv" i
+  { echo "id,name"; for i in $(seq 1000); do printf '%d,user%04d\n' "$i" "$i"; done; } > "$csv"
+  local static_url="$NGINX_URL/echo/items/1000?r=123456&u=user0001"
+  local static_body='{"id":"6f1c2a4e-8b3d-4f5a-9c7e-1d2b3c4d5e6f","name":"user0001"}'
+  local tmpl_url="$NGINX_URL/echo/items/{{seq}}?r={{randint 100000 999999}}&u={{col name}}"
+  local tmpl_body='{"id":"{{uuid}}","name":"{{col name}}"}'
+  templates_cmd() {  # KIND N JSON -> the command line in TCMD
+    if [ "$1" = static ]; then
+      TCMD=("$CCLOAD" run "$static_url" -m POST -d "$static_body" -n "$2" -c "$C" --threads 1 --no-store --json "$3")
+    else
+      TCMD=("$CCLOAD" run "$tmpl_url" -m POST -d "$tmpl_body" --data "$csv" --seed 7 -n "$2" -c "$C"
+            --threads 1 --no-store --json "$3")
+    fi
+  }
+  local n1=20000 n2=40000 kind n ir1 ir2 r1 r2
+  local vg=(valgrind --tool=callgrind --quiet)
+  : > "$T/tcg.tsv"
+  for kind in static templated; do
+    log "templates: callgrind $kind -n $n1 and -n $n2"
+    for n in "$n1" "$n2"; do
+      templates_cmd "$kind" "$n" "$T/tcg.$kind.$n.json"
+      timeout -k 5 200 taskset -c "$CLIENT_CPU" "${vg[@]}" --callgrind-out-file="$T/tcg.$kind.$n" \
+        "${TCMD[@]}" > "$T/tcg.out" 2>&1 \
+        || log "warning: callgrind $kind -n $n failed: $(tail -3 "$T/tcg.out" | tr '\n' ' ')"
+    done
+    ir1=$(callgrind_ir "$T/tcg.$kind.$n1"); ir2=$(callgrind_ir "$T/tcg.$kind.$n2")
+    read -r r1 _ < <("${HELPER[@]}" ccload-json "$T/tcg.$kind.$n1.json")
+    read -r r2 _ < <("${HELPER[@]}" ccload-json "$T/tcg.$kind.$n2.json")
+    printf '%s\t%s\t%s\t%s\t%s\n' "$kind" "$r1" "$ir1" "$r2" "$ir2" >> "$T/tcg.tsv"
+  done
+  RESULTS="$T/templates.tsv"; : > "$RESULTS"
+  local round out="$T/out" tf="$T/time" completed user sys rss
+  for round in $(seq "$ROUNDS"); do
+    for kind in static templated; do
+      if over_budget; then log "budget of ${BUDGET}s reached: skipping the rest"; break 2; fi
+      templates_cmd "$kind" "$N" "$T/tcc.json"
+      rm -f "$T/tcc.json"
+      timeout -k 5 "$RUN_TIMEOUT" /usr/bin/time -o "$tf" -f '%U %S %M' \
+        taskset -c "$CLIENT_CPU" "${TCMD[@]}" > "$out" 2>&1 || log "warning: $kind failed: $(tail -3 "$out" | tr '\n' ' ')"
+      completed=0
+      [ -s "$T/tcc.json" ] && read -r completed _ < <("${HELPER[@]}" ccload-json "$T/tcc.json")
+      read -r user sys rss < <(tail -1 "$tf")
+      printf '%s\t%s\t%s\t%s\t%s\n' "$kind" "$round" "$completed" "$user" "$sys" >> "$RESULTS"
+      log "templates r$round $kind: $completed req, cpu ${user}+${sys}s"
+    done
+  done
+  echo
+  echo "templates: POST to nginx (return 200), c=$C, 1 client thread on CPU $CLIENT_CPU, --no-store;"
+  echo "templated: URL /echo/items/{{seq}}?r={{randint 100000 999999}}&u={{col name}}, body"
+  echo "{\"id\":\"{{uuid}}\",\"name\":\"{{col name}}\"} with --data (1,000 rows); static: the same sizes, no fields."
+  echo
+  echo "| run | Ir/request (callgrind, differenced) | ÷ static | CPU µs/request (rusage, median of $ROUNDS x n=$N) | ÷ static |"
+  echo "|---|---:|---:|---:|---:|"
+  python3 - "$T/tcg.tsv" "$RESULTS" <<'PY'
+import sys, statistics
+cg = {}
+for line in open(sys.argv[1]).read().splitlines():
+    kind, r1, i1, r2, i2 = line.split("\t")
+    cg[kind] = (float(i2) - float(i1)) / (float(r2) - float(r1))
+cpu = {}
+for line in open(sys.argv[2]).read().splitlines():
+    kind, _, done, user, system = line.split("\t")
+    if float(done) > 0:
+        cpu.setdefault(kind, []).append((float(user) + float(system)) * 1e6 / float(done))
+for kind in ("static", "templated"):
+    c = statistics.median(cpu[kind]) if kind in cpu else float("nan")
+    s = statistics.median(cpu["static"]) if "static" in cpu else float("nan")
+    print(f"| {kind} | {cg.get(kind, float('nan')):,.0f} | {cg.get(kind, float('nan')) / cg['static']:.3f} | {c:.2f} | {c / s:.3f} |")
+PY
 }
 
 mode_memory() {

@@ -178,12 +178,6 @@ unsigned worker_count(const core::RunPlan& config) {
 
 EngineResult run_load(const core::RunPlan& config, const RunHooks& hooks) {
   if (config.targets.empty()) throw std::invalid_argument("no target to send requests to");
-  // The request lane fills templated requests (request::RequestFiller); until it is wired in, a
-  // target with fields is refused rather than sent unfilled.
-  if (config.templates && config.templates->any_field()) {
-    throw std::invalid_argument(
-        "this build compiles templates but does not send them yet (the request lane fills them)");
-  }
   SharedRun run{.config = config, .hooks = hooks};
   prepare_targets(run, config);
   std::optional<asio::ssl::context> tls_context;

@@ -1,18 +1,15 @@
 #include "engine/http2_session.hpp"
 
 #include <cctype>
+#include <charconv>
 #include <cstring>
 
+#include "core/text.hpp"
 #include "core/version.hpp"
 
 namespace ccload::engine {
 
 namespace {
-
-std::string lower(std::string text) {
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 // Stream-level windows: large, so a 10 MB body never waits for a WINDOW_UPDATE round trip.
 constexpr std::uint32_t kStreamWindow = 16u * 1024u * 1024u;
@@ -24,58 +21,86 @@ constexpr std::size_t kOutputBatch = 32 * 1024;
 
 std::shared_ptr<const Http2Request> build_http2_request(const TargetSpec& config,
                                                         const net::Target& where) {
-  auto request = std::make_shared<Http2Request>();
-  std::string authority = where.host_header;
-  bool user_agent = false, accept = false, content_type = false;
-  std::vector<std::pair<std::string, std::string>> custom;
+  std::vector<request::HeaderView> headers;
+  headers.reserve(config.headers.size());
+  std::string_view authority = where.host_header;
   for (const auto& [name, value] : config.headers) {
-    std::string key = lower(name);
-    if (key == "host") {
-      authority = value;  // HTTP/2 carries the host as :authority
+    headers.push_back({name, value});
+    if (iequals(name, "host")) authority = value;
+  }
+  request::FilledRequest parts{.method = config.method,
+                               .scheme = where.tls ? "https" : "http",
+                               .authority = authority,
+                               .path = where.request_target,
+                               .headers = headers,
+                               .body = config.body,
+                               .content_type = config.content_type,
+                               .url = where.url,
+                               .http1 = {},
+                               .row = std::nullopt};
+  auto request = std::make_shared<Http2Request>();
+  fill_http2_request(*request, parts);
+  return request;
+}
+
+void fill_http2_request(Http2Request& out, const request::FilledRequest& request) {
+  bool user_agent = false, accept = false, content_type = false;
+  for (const request::HeaderView& header : request.headers) {
+    user_agent = user_agent || iequals(header.name, "user-agent");
+    accept = accept || iequals(header.name, "accept");
+    content_type = content_type || iequals(header.name, "content-type");
+  }
+  std::size_t count = 0;
+  // Field `count` is (name, value); names of the target's headers are lowercased (RFC 9113 8.2).
+  // The strings are reused from the last fill: no allocation once they are large enough.
+  auto put = [&](std::string_view name, std::string_view value, bool lowercase) {
+    if (out.names.size() == count) {
+      out.names.emplace_back();
+      out.values.emplace_back();
+    }
+    std::string& stored = out.names[count];
+    stored.assign(name);
+    if (lowercase) {
+      for (char& c : stored) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    out.values[count].assign(value);
+    ++count;
+  };
+  put(":method", request.method, false);
+  put(":scheme", request.scheme, false);
+  put(":authority", request.authority, false);  // HTTP/2 carries the Host header's value here
+  put(":path", request.path, false);
+  if (!user_agent) put("user-agent", kUserAgent, false);
+  if (!accept) put("accept", "*/*", false);
+  if (!request.body.empty() && !request.content_type.empty() && !content_type) {
+    put("content-type", request.content_type, false);
+  }
+  for (const request::HeaderView& header : request.headers) {
+    const std::string_view name = header.name;
+    // Host is :authority; connection-specific fields are not allowed in HTTP/2 (RFC 9113, 8.2.2).
+    if (iequals(name, "host") || iequals(name, "connection") || iequals(name, "keep-alive") ||
+        iequals(name, "proxy-connection") || iequals(name, "transfer-encoding") ||
+        iequals(name, "upgrade") || iequals(name, "content-length") ||
+        (iequals(name, "te") && header.value != "trailers")) {
       continue;
     }
-    // Connection-specific fields are not allowed in HTTP/2 (RFC 9113, 8.2.2).
-    if (key == "connection" || key == "keep-alive" || key == "proxy-connection" ||
-        key == "transfer-encoding" || key == "upgrade" || key == "content-length" ||
-        (key == "te" && value != "trailers")) {
-      continue;
-    }
-    user_agent = user_agent || key == "user-agent";
-    accept = accept || key == "accept";
-    content_type = content_type || key == "content-type";
-    custom.emplace_back(std::move(key), value);
+    put(name, header.value, true);
   }
-  // Built from a list: emplace_back into the empty vector gave GCC 12 at -O3 a false
-  // -Warray-bounds (the Release build).
-  std::vector<std::pair<std::string, std::string>> fields{{":method", config.method},
-                                                          {":scheme", where.tls ? "https" : "http"},
-                                                          {":authority", authority},
-                                                          {":path", where.request_target}};
-  if (!user_agent) fields.emplace_back("user-agent", kUserAgent);
-  if (!accept) fields.emplace_back("accept", "*/*");
-  if (!config.body.empty() && !config.content_type.empty() && !content_type) {
-    fields.emplace_back("content-type", config.content_type);
+  const bool method_takes_body = request.method != "GET" && request.method != "HEAD";
+  if (!request.body.empty() || method_takes_body) {
+    char length[24];
+    const auto end = std::to_chars(length, length + sizeof length, request.body.size()).ptr;
+    put("content-length", std::string_view(length, static_cast<std::size_t>(end - length)), false);
   }
-  for (auto& field : custom) fields.push_back(std::move(field));
-  const bool method_takes_body = config.method != "GET" && config.method != "HEAD";
-  if (!config.body.empty() || method_takes_body) {
-    fields.emplace_back("content-length", std::to_string(config.body.size()));
-  }
-  request->names.reserve(fields.size());
-  request->values.reserve(fields.size());
-  for (auto& [name, value] : fields) {
-    request->names.push_back(std::move(name));
-    request->values.push_back(std::move(value));
-  }
-  for (std::size_t i = 0; i < request->names.size(); ++i) {
-    auto& name = request->names[i];
-    auto& value = request->values[i];
-    request->nva.push_back(nghttp2_nv{
+  out.nva.clear();
+  for (std::size_t i = 0; i < count; ++i) {
+    std::string& name = out.names[i];
+    std::string& value = out.values[i];
+    out.nva.push_back(nghttp2_nv{
         reinterpret_cast<std::uint8_t*>(name.data()), reinterpret_cast<std::uint8_t*>(value.data()),
         name.size(), value.size(), NGHTTP2_NV_FLAG_NO_COPY_NAME | NGHTTP2_NV_FLAG_NO_COPY_VALUE});
   }
-  request->body = config.body;
-  return request;
+  out.body.assign(request.body);
 }
 
 Http2Session::Http2Session(Worker& worker, const SharedRun& run, unsigned streams)

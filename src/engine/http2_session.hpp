@@ -25,20 +25,24 @@
 #include "engine/exchange.hpp"
 #include "engine/transport.hpp"
 #include "engine/worker.hpp"
+#include "request/request_filler.hpp"
 
 namespace ccload::engine {
 
 class Connection;
 
-// A target's request as HTTP/2 header fields, built once per run and referenced (not copied) by
-// every submit.
+// A request as HTTP/2 header fields: a static target's built once per run and referenced (not
+// copied) by every submit; a templated target's filled per request into the lane's own.
 struct Http2Request {
-  std::vector<std::string> names, values;  // storage for nva
+  std::vector<std::string> names, values;  // storage for nva (may hold more than nva uses)
   std::vector<nghttp2_nv> nva;
   std::string body;
 };
 std::shared_ptr<const Http2Request> build_http2_request(const TargetSpec& target,
                                                         const net::Target& where);
+// The same fields for a filled request (a templated target's, request/request_filler.hpp), into
+// `out`, whose strings are reused: `out` must outlive the exchange (nva points into it).
+void fill_http2_request(Http2Request& out, const request::FilledRequest& request);
 
 // One stream of a connection, owned by one request lane (request_lane.hpp) for the whole run: the
 // lane's current request while it is submitted.

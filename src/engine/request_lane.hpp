@@ -44,6 +44,7 @@
 #include "engine/redirect.hpp"
 #include "engine/request_bytes.hpp"
 #include "engine/transport.hpp"
+#include "request/request_filler.hpp"
 
 namespace ccload::engine {
 
@@ -69,7 +70,13 @@ inline RedirectedMethod redirected_method(int status, const std::string& method)
 template <class Env>
 class RequestLane {
  public:
-  explicit RequestLane(Env& env) : env_(env) {}
+  explicit RequestLane(Env& env) : env_(env) {
+    const core::RunPlan& plan = env.shared().config;
+    if (plan.templates && plan.templates->any_field()) {
+      filler_ = std::make_unique<request::RequestFiller>(plan);
+      if (plan.http2) filled_http2_ = std::make_unique<Http2Request>();
+    }
+  }
 
   // Takes slots until none is left (or a stop came), one request at a time.
   Task<void> run();
@@ -85,14 +92,12 @@ class RequestLane {
   bool timed_out() const { return timed_out_; }
   Clock::time_point deadline() const { return deadline_; }
 
-  // THE SEAM of request sources: what is sent for `slot`. Today the prebuilt bytes (HTTP/1.1) and
-  // fields (HTTP/2) of its target, built once per run (SharedRun::targets). A request template
-  // fills its fields here, into a buffer of this lane's (a member beside hop_), so the views
-  // returned stay valid until the slot's exchange is over; nothing else in the lane changes.
-  RequestRef request_for(const DueSlot& slot) const {
-    const TargetRoute& route = env_.shared().targets[slot.target];
-    return {route.request, route.http2.get(), route.head};
-  }
+  // What is sent for `slot` (the seam of request sources): the prebuilt bytes (HTTP/1.1) and
+  // fields (HTTP/2) of a static target, built once per run (SharedRun::targets), or a templated
+  // target's request filled for this slot into the lane's own buffers (request::RequestFiller), so
+  // the views stay valid until the slot's exchange and its redirects are over. A failed fill is
+  // never sent: header_value and url fail the request as `client`; no_row ends the lane.
+  request::FillFailure request_for(const DueSlot& slot, Record& record, RequestRef& out);
 
  private:
   // Sends `request` on the lane's connection, opening it (or waiting for a stream) first.
@@ -109,7 +114,37 @@ class RequestLane {
   bool timed_out_ = false;
   Clock::time_point deadline_{};
   HopRequest hop_;
+  // Templated runs only: the lane's filler, its last fill and that fill's HTTP/2 fields.
+  std::unique_ptr<request::RequestFiller> filler_;
+  request::FilledRequest filled_;
+  std::unique_ptr<Http2Request> filled_http2_;
 };
+
+template <class Env>
+request::FillFailure RequestLane<Env>::request_for(const DueSlot& slot, Record& record,
+                                                   RequestRef& out) {
+  SharedRun& run = env_.shared();
+  const TargetRoute& route = run.targets[slot.target];
+  if (!filler_ || run.config.templates->targets[slot.target].is_static) {
+    out = {route.request, route.http2.get(), route.head};
+    return request::FillFailure::none;
+  }
+  // {{now_ms}}: the request's start in Unix milliseconds (no clock read of its own).
+  const std::int64_t now_ms = record.start_unix_ns / 1'000'000;
+  const request::FillFailure failure = filler_->fill(slot.target, slot.slot, now_ms, filled_);
+  if (failure != request::FillFailure::none) return failure;
+  out = {filled_.http1, nullptr, route.head};
+  if (filled_http2_) {
+    fill_http2_request(*filled_http2_, filled_);
+    out.http2 = filled_http2_.get();
+  }
+  // The URL sent, only where the record is kept (it allocates): a sink, or EngineResult::kept.
+  if (run.hooks.store != nullptr || run.hooks.failures != nullptr ||
+      record.request_id <= run.config.keep_records) {
+    record.url.assign(filled_.url);
+  }
+  return request::FillFailure::none;
+}
 
 template <class Env>
 Task<void> RequestLane<Env>::run() {
@@ -140,7 +175,19 @@ Task<void> RequestLane<Env>::run() {
     deadline_ = timeout_s > 0 ? ready + timeout : Clock::time_point::max();
     timed_out_ = false;
     in_flight_ = true;
-    const RequestRef request = request_for(*slot);
+    RequestRef request;
+    const request::FillFailure fill = request_for(*slot, record, request);
+    if (fill == request::FillFailure::no_row) {  // --data-order once: this shard's rows are sent
+      in_flight_ = false;
+      break;
+    }
+    if (fill != request::FillFailure::none) {  // never sent malformed
+      in_flight_ = false;
+      record.error = ErrorCategory::client;
+      record.total_ns = nanoseconds(ready - due);
+      env_.on_record(std::move(record), ready);
+      continue;
+    }
     ExchangeTimes times;
     ExchangeOutcome outcome = ExchangeOutcome::failed;
     for (int attempt = 0;; ++attempt) {
@@ -183,14 +230,31 @@ template <class Env>
 Task<void> RequestLane<Env>::follow_redirects(const DueSlot& slot, Record& record,
                                               ExchangeTimes& times) {
   SharedRun& run = env_.shared();
-  const TargetSpec& spec = run.config.targets[slot.target];
-  const net::Target& first = run.targets[slot.target].where;
+  // What the first request carried: a static target's spec (its static texts resolved when the
+  // run has templates), or the filled URL, headers and body of a templated target.
+  const TargetSpec& spec = run.config.templates
+                               ? run.config.templates->targets[slot.target].static_spec
+                               : run.config.targets[slot.target];
+  const bool filled = filler_ && !run.config.templates->targets[slot.target].is_static;
+  HeaderList sent_headers;
+  if (filled) {
+    for (const request::HeaderView& header : filled_.headers) {
+      sent_headers.emplace_back(header.name, header.value);
+    }
+  }
+  const HeaderList& first_headers = filled ? sent_headers : spec.headers;
+  const std::string_view first_body = filled ? filled_.body : std::string_view(spec.body);
+  net::Target first = run.targets[slot.target].where;
+  if (filled) {  // the origin is never templated: only the URL and its request target change
+    first.url.assign(filled_.url);
+    first.request_target.assign(filled_.path);
+  }
   const net::Target& home = env_.origin().address.where;
   const Clock::time_point first_sent = times.sent;
   std::string location = env_.location();
   net::Target from = first;
   std::string method = spec.method;
-  bool with_body = !spec.body.empty();
+  bool with_body = !first_body.empty();
   std::vector<std::string> visited{first.url};
   for (;;) {
     std::optional<net::Target> next;
@@ -203,8 +267,8 @@ Task<void> RequestLane<Env>::follow_redirects(const DueSlot& slot, Record& recor
     method = std::move(changed.method);
     with_body = with_body && changed.keeps_body;
     const bool here = same_origin(*next, home);
-    const HeaderList headers = hop_headers(spec.headers, with_body, same_origin(*next, first));
-    const std::string_view body = with_body ? std::string_view(spec.body) : std::string_view();
+    const HeaderList headers = hop_headers(first_headers, with_body, same_origin(*next, first));
+    const std::string_view body = with_body ? first_body : std::string_view();
     hop_.http1 = build_request(method, *next, headers, body, spec.content_type);
     hop_.http2.reset();
     if (here && run.config.http2) {

@@ -25,21 +25,6 @@ std::size_t values_max(const TargetTemplates& t) {
 
 }  // namespace
 
-FillState make_fill_state(const core::RunPlan& plan, unsigned worker, unsigned workers) {
-  // Streams numbered across shards (shard in the high half): no two workers of a distributed run
-  // draw the same numbers, and a run of one shard draws as worker `worker`.
-  FillState state{Rng(plan.seed, (std::uint64_t{plan.shard_index} << 32) + worker), std::nullopt};
-  const RunTemplates* templates = plan.templates.get();
-  if (templates != nullptr && templates->data && templates->data->rows() > 0) {
-    const std::uint64_t shards = std::max(1u, plan.shard_count);
-    const std::uint64_t lanes = shards * std::max(1u, workers);
-    const std::uint64_t lane = plan.shard_index * std::uint64_t{std::max(1u, workers)} + worker;
-    state.rows.emplace(templates->order, templates->data->rows(), lane, lanes, plan.shard_index,
-                       shards);
-  }
-  return state;
-}
-
 RequestFiller::RequestFiller(const core::RunPlan& plan) : plan_(plan), templates_(*plan.templates) {
   std::size_t url = 0, values = 0, body = 0, bytes = 0, headers = 0;
   for (std::size_t t = 0; t < plan.targets.size(); ++t) {
@@ -65,8 +50,8 @@ RequestFiller::RequestFiller(const core::RunPlan& plan) : plan_(plan), templates
   value_ends_.reserve(headers);
 }
 
-FillFailure RequestFiller::fill(std::uint32_t target, std::uint64_t slot, FillState& state,
-                                std::int64_t now_ms, FilledRequest& request) {
+FillFailure RequestFiller::fill(std::uint32_t target, std::uint64_t slot, std::int64_t now_ms,
+                                FilledRequest& request) {
   const TargetSpec& spec = plan_.targets[target];
   const TargetTemplates& tt = templates_.targets[target];
   const TargetSpec& fixed = tt.static_spec;
@@ -91,25 +76,27 @@ FillFailure RequestFiller::fill(std::uint32_t target, std::uint64_t slot, FillSt
     return FillFailure::none;
   }
   FillValues values{.seq = slot + 1, .now_ms = now_ms, .row = 0};
+  const std::uint64_t shards = std::max(1u, plan_.shard_count);
+  Rng rng = request_rng(plan_.seed, slot, plan_.shard_index, shards);
   std::optional<std::uint64_t> row;
-  if (tt.uses_row && state.rows) {
-    row = state.rows->next(slot, state.rng);
+  if (tt.uses_row && templates_.data && templates_.data->rows() > 0) {
+    row = pick_row(templates_.order, slot, templates_.data->rows(), plan_.shard_index, shards, rng);
     if (!row) return FillFailure::no_row;
     values.row = static_cast<std::size_t>(*row);
   }
   url_.clear();
-  (void)tt.url.fill(url_, state.rng, values);  // values are percent-encoded: it cannot fail
+  (void)tt.url.fill(url_, rng, values);  // values are percent-encoded: it cannot fail
   target_.clear();
   append_origin_form(target_, url_, tt.authority_size);
   if (!boost::urls::parse_origin_form(target_)) return FillFailure::url;
   values_.clear();
   value_ends_.clear();
   for (const Template& value : tt.header_values) {
-    if (!value.fill(values_, state.rng, values)) return FillFailure::header_value;
+    if (!value.fill(values_, rng, values)) return FillFailure::header_value;
     value_ends_.push_back(values_.size());
   }
   body_.clear();
-  (void)tt.body.fill(body_, state.rng, values);  // a body takes any bytes
+  (void)tt.body.fill(body_, rng, values);  // a body takes any bytes
   std::string_view authority = tt.where.host_header;
   std::size_t from = 0;
   for (std::size_t h = 0; h < spec.headers.size(); ++h) {

@@ -7,9 +7,10 @@
 // - One RequestFiller per lane (connection or stream slot), used from one thread. Its buffers are
 //   reserved once, at construction, to the largest request any target of the run can fill: fill()
 //   never allocates.
-// - fill() draws from the worker's Rng and RowPicker (FillState, one per worker): the row is
-//   picked once per request, before the parts are filled in the order URL, header values, body,
-//   so the same seed, worker and slots give the same requests.
+// - fill() draws from the request's own Rng (request_rng: the plan's seed and the request's
+//   run-wide index) and takes its row by the slot (pick_row): the row is picked once per request,
+//   before the parts are filled in the order URL, header values, body, so the same seed and slot
+//   give the same request whichever worker sends it.
 // - A static target (no field anywhere) is not filled: its prebuilt bytes are returned as they
 //   are, and nothing is drawn.
 // - The views a fill returns stay valid until the next fill() of the same filler.
@@ -28,18 +29,6 @@
 #include "request/run_templates.hpp"
 
 namespace ccload::request {
-
-// The per-worker inputs of the random fields and of the row order.
-struct FillState {
-  Rng rng;
-  std::optional<RowPicker> rows;  // with --data only
-};
-
-// Worker `worker` of `workers` of the plan's run (of its shard in a distributed run): its Rng
-// seeded from (plan.seed, worker; the shard index in the stream's high 32 bits) and, with --data,
-// its RowPicker, lanes numbered across shards (shard * workers + worker of shards * workers) so
-// that sequential order does not repeat rows between shards either.
-FillState make_fill_state(const core::RunPlan& plan, unsigned worker, unsigned workers);
 
 enum class FillFailure : std::uint8_t {
   none = 0,
@@ -71,7 +60,7 @@ class RequestFiller {
   // the Unix epoch, for {{now_ms}}). On a failure the request must not be sent (it fails as
   // `client`; no_row ends the lane instead) and the views of `request` from an earlier fill are no
   // longer valid.
-  FillFailure fill(std::uint32_t target, std::uint64_t slot, FillState& state, std::int64_t now_ms,
+  FillFailure fill(std::uint32_t target, std::uint64_t slot, std::int64_t now_ms,
                    FilledRequest& request);
 
   // The bytes reserved for the HTTP/1.1 request (the largest fill of any target).

@@ -3,9 +3,11 @@
 // {{randstr N}}) and the `random` row order: xoshiro256** (Blackman and Vigna), its state set
 // from splitmix64. One per worker, never shared between threads: it has no locks and no atomics.
 //
-// Contract: the numbers depend only on (seed, stream). A run's seed (--seed) with the worker's
-// index as the stream gives every worker its own sequence, and the same seed gives the same
-// requests again. Not for secrets: it is fast and repeatable, not unpredictable.
+// Contract: the numbers depend only on (seed, stream). Each request of a templated run draws from
+// its own generator, request_rng(): the run's seed (--seed) with the request's run-wide index as
+// the stream, so the same seed gives the same requests again whichever worker sends them, and
+// setting one up costs a few multiplications. Not for secrets: it is fast and repeatable, not
+// unpredictable.
 
 #include <cstdint>
 
@@ -69,5 +71,12 @@ class Rng {
   static constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   std::uint64_t state_[4]{};
 };
+
+// The generator of request `slot` (the slot counter of shard `shard` of `shards`) of the run seeded
+// by `seed`: its stream is the request's index in the whole run, slot * shards + shard.
+constexpr Rng request_rng(std::uint64_t seed, std::uint64_t slot, std::uint64_t shard,
+                          std::uint64_t shards) {
+  return Rng(seed, slot * shards + shard);
+}
 
 }  // namespace ccload::request

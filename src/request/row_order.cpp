@@ -34,13 +34,4 @@ std::optional<std::string> once_requests_problem(std::uint64_t requests, std::ui
       requests, rows, printable(file), rows);
 }
 
-RowPicker::RowPicker(RowOrder order, std::uint64_t rows, std::uint64_t lane, std::uint64_t lanes,
-                     std::uint64_t shard, std::uint64_t shards)
-    : order_(order),
-      rows_(rows),
-      next_(lane % rows),
-      step_(lanes % rows),
-      shard_(shard),
-      shards_(shards) {}
-
 }  // namespace ccload::request

@@ -1,19 +1,19 @@
 #pragma once
-// Which row of the data file each request takes (--data-order).
+// Which row of the data file each request takes (--data-order). Every order is a pure function of
+// the request's slot (0-based, the run's slot counter within shard `shard` of `shards`), so the
+// same run takes the same rows whichever worker or connection sends a request:
 //
-// - sequential (the default): picker `lane` of `lanes` (a worker; in a distributed run number
-//   the lanes across shards: shard * workers + worker of shards * workers) takes rows
-//   lane, lane + lanes, lane + 2 lanes, ... modulo the row count. While the lanes keep pace, no
-//   row is taken twice before every row was taken once; no lane waits for another.
-// - random: each request a row drawn uniformly from the worker's Rng (repeatable by seed).
-// - once: each row exactly once over the whole run, shards included. Request `slot` (0-based,
-//   the run's slot counter within shard `shard` of `shards`) takes row slot * shards + shard, so
-//   shard i takes rows i, i + N, i + 2N, ...; past the shard's rows there is none and the run
-//   ends. Because the slot counter hands every slot out once, no coordination is needed beyond
-//   it. once_requests_problem() tells whether -n asks for more requests than there are rows
-//   (with n split between shards as the CLI does, n <= rows gives every shard enough rows).
-//
-// A RowPicker belongs to one worker (not thread-safe); the functions are pure.
+// - sequential (the default): request `slot` takes row (slot * shards + shard) mod rows, the
+//   run-wide request index modulo the row count: no row is taken twice before every row was
+//   taken once, across workers and shards, and no worker waits for another.
+// - random: each request a row drawn uniformly from the request's own Rng (request_rng:
+//   repeatable by seed).
+// - once: each row exactly once over the whole run, shards included: request `slot` takes row
+//   slot * shards + shard, so shard i takes rows i, i + N, i + 2N, ...; past the shard's rows
+//   there is none and the run ends. Because the slot counter hands every slot out once, no
+//   coordination is needed beyond it. once_requests_problem() tells whether -n asks for more
+//   requests than there are rows (with n split between shards as the CLI does, n <= rows gives
+//   every shard enough rows).
 
 #include <cstddef>
 #include <cstdint>
@@ -49,33 +49,20 @@ constexpr std::optional<std::uint64_t> once_row(std::uint64_t slot, std::uint64_
 std::optional<std::string> once_requests_problem(std::uint64_t requests, std::uint64_t rows,
                                                  std::string_view file);
 
-class RowPicker {
- public:
-  // `rows` above 0, `lane` below `lanes`, `shard` below `shards`.
-  RowPicker(RowOrder order, std::uint64_t rows, std::uint64_t lane, std::uint64_t lanes,
-            std::uint64_t shard, std::uint64_t shards);
-
-  // The row for the request in `slot` (used by `once` only), or nothing when `once` has no row
-  // left for it.
-  std::optional<std::uint64_t> next(std::uint64_t slot, Rng& rng) {
-    switch (order_) {
-      case RowOrder::sequential: {
-        const std::uint64_t row = next_;
-        next_ += step_;
-        if (next_ >= rows_) next_ -= rows_;
-        return row;
-      }
-      case RowOrder::random:
-        return rng.below(rows_);
-      case RowOrder::once:
-        return once_row(slot, rows_, shard_, shards_);
-    }
-    return std::nullopt;
+// The row of request `slot` of shard `shard` of `shards` in `order` among `rows` rows (above 0),
+// or nothing when `once` has no row left for it. `random` draws from `rng`.
+inline std::optional<std::uint64_t> pick_row(RowOrder order, std::uint64_t slot, std::uint64_t rows,
+                                             std::uint64_t shard, std::uint64_t shards, Rng& rng) {
+  switch (order) {
+    case RowOrder::sequential:
+      return static_cast<std::uint64_t>((static_cast<unsigned __int128>(slot) * shards + shard) %
+                                        rows);
+    case RowOrder::random:
+      return rng.below(rows);
+    case RowOrder::once:
+      return once_row(slot, rows, shard, shards);
   }
-
- private:
-  RowOrder order_;
-  std::uint64_t rows_, next_, step_, shard_, shards_;
-};
+  return std::nullopt;
+}
 
 }  // namespace ccload::request

@@ -20,8 +20,8 @@
 //   field is text from then on.
 // - fill() appends to the caller's buffer and never allocates once the buffer holds
 //   max_filled_size() bytes (reserve that once per connection). It is const: one Template serves
-//   every worker at once; the random fields draw from the caller's (per-worker) Rng, in the order
-//   of the fields, so the same seed gives the same bytes.
+//   every worker at once; the random fields draw from the caller's Rng (the request's), in the
+//   order of the fields, so the same seed gives the same bytes.
 // - A template without fields (after {{env}} and {{{{ are resolved) is_static(): its text is
 //   static_text(), and the caller can keep prebuilt request bytes.
 //

@@ -9,6 +9,8 @@
 #include <new>
 
 #include "engine/engine.hpp"
+#include "request/data_set.hpp"
+#include "request/run_templates.hpp"
 #include "support/serve_process.hpp"
 
 // Not built under sanitizers: they own malloc (memory from glibc's would reach their free()), so
@@ -57,9 +59,25 @@ int posix_memalign(void** result, std::size_t alignment, std::size_t size) {
 namespace ccload::engine {
 namespace {
 
-std::uint64_t allocations_for(const std::vector<std::string>& urls, std::uint64_t requests) {
+// `templated`: the targets' URLs carry fields, filled for each request (issue 21), and a body
+// filled from the rows of a data file.
+std::uint64_t allocations_for(const std::vector<std::string>& urls, std::uint64_t requests,
+                              bool templated = false) {
   core::RunPlan config;
   for (const auto& url : urls) config.targets.push_back({.url = url});
+  if (templated) {
+    static const auto rows = std::make_shared<const request::DataSet>(request::parse_data(
+        "id,name\n1,ann\n2,bob\n3,\"c, \"\"d\"\"\"\n", request::DataFormat::csv, "rows.csv"));
+    for (TargetSpec& target : config.targets) {
+      target.method = "POST";
+      target.headers = {{"X-Id", "{{uuid}}"}};
+      target.body = R"({"id": {{col id}}, "name": "{{col name}}", "n": {{randint 1 99}}})";
+      target.content_type = "application/json";
+    }
+    config.seed = 11;
+    config.templates = request::compile_templates(config.targets, rows, "rows.csv",
+                                                  request::RowOrder::sequential, {}, config.seed);
+  }
   config.requests = requests;
   config.concurrency = 10;
   config.threads = 2;
@@ -90,6 +108,16 @@ TEST(EngineAllocations, DoNotGrowWithTheNumberOfRequestsOverSeveralTargets) {
   std::uint64_t small = allocations_for(urls, 10000);
   std::uint64_t large = allocations_for(urls, 20000);
   std::cout << "allocations over three targets: 10k=" << small << " 20k=" << large << "\n";
+  EXPECT_LE(large, small + 20) << "10k requests: " << small << " allocations; 20k: " << large;
+}
+
+TEST(EngineAllocations, DoNotGrowWithTheNumberOfRequestsOfATemplatedRun) {
+  test::ServeProcess server;  // URL, a header and a JSON body filled per request
+  const std::vector<std::string> url{server.base_url() + "/anything/{{seq}}/{{randstr 8}}"};
+  allocations_for(url, 2000, true);
+  std::uint64_t small = allocations_for(url, 10000, true);
+  std::uint64_t large = allocations_for(url, 20000, true);
+  std::cout << "allocations of a templated run: 10k=" << small << " 20k=" << large << "\n";
   EXPECT_LE(large, small + 20) << "10k requests: " << small << " allocations; 20k: " << large;
 }
 

@@ -12,6 +12,8 @@
 #include "engine/engine.hpp"
 #include "engine/request_lane.hpp"
 #include "engine/worker.hpp"
+#include "request/data_set.hpp"
+#include "request/run_templates.hpp"
 
 namespace ccload::engine {
 namespace {
@@ -165,8 +167,13 @@ struct LaneRun {
     config.timeout_s = 2;
     run.targets.resize(1);
     TargetRoute& route = run.targets[0];
-    route.where = net::parse_target(config.targets[0].url);
-    route.request = build_request(config.targets[0], route.where);
+    const std::string_view url = config.targets[0].url;
+    if (request::has_fields(url)) {  // a template: its origin here, its request per slot
+      route.where = net::parse_target(url.substr(0, request::authority_size(url)));
+    } else {
+      route.where = net::parse_target(url);
+      route.request = build_request(config.targets[0], route.where);
+    }
     route.head = config.targets[0].method == "HEAD";
     Origin& origin = run.origins.emplace_back();
     origin.lane = {0};
@@ -177,6 +184,20 @@ struct LaneRun {
       run.schedule = Schedule::constant(*rate, 0);
       run.timetable = Timetable<Clock>(&run.schedule, kStart);
     }
+    env = std::make_unique<FakeEnv>(run, run.origins.front());
+  }
+
+  // The target's URL, headers and body are templates, with `csv` as the data file (issue 21).
+  LaneRun(std::uint64_t n, TargetSpec target, const std::string& csv,
+          request::RowOrder order = request::RowOrder::sequential)
+      : LaneRun(n, std::nullopt, target) {
+    auto data = std::make_shared<const request::DataSet>(
+        request::parse_data(csv, request::DataFormat::csv, "rows.csv"));
+    config.seed = 5;
+    config.templates =
+        request::compile_templates(config.targets, data, "rows.csv", order, {}, config.seed);
+    run.targets[0].where = config.templates->targets[0].where;
+    run.origins.front().address.where = run.targets[0].where;
     env = std::make_unique<FakeEnv>(run, run.origins.front());
   }
 };
@@ -363,6 +384,67 @@ TEST(RequestLane, RedirectsChangeTheMethodAndBodyAsRfc9110AndFetchSay) {
       EXPECT_EQ(arrived.content_type, body && !to_get);
     }
   }
+}
+
+// A templated target: each slot's request is filled (its seq, its row) into the lane's buffer
+// and sent as those bytes; the URL sent is kept with the record.
+TEST(RequestLane, FillsEachSlotsRequestFromItsTemplate) {
+  LaneRun lane(4,
+               {.method = "POST",
+                .url = "http://a.test/u/{{col id}}?n={{seq}}",
+                .body = R"({"name": "{{col name}}"})",
+                .content_type = "application/json"},
+               "id,name\n7,ann\n8,\"b\"\"o\"\"b\"\n");
+  lane.env->run_lane();
+  ASSERT_EQ(lane.env->seen.size(), 4u);
+  const std::vector<std::string> paths{"/u/7?n=1", "/u/8?n=2", "/u/7?n=3", "/u/8?n=4"};
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(lane.env->seen[i].method, "POST");
+    EXPECT_EQ(lane.env->seen[i].path, paths[i]);
+    EXPECT_EQ(lane.env->records[i].url, "http://a.test" + paths[i]);
+    EXPECT_TRUE(lane.env->seen[i].content_type);
+  }
+  EXPECT_EQ(lane.env->seen[1].body, R"({"name": "b\"o\"b"})") << "escaped in a JSON body";
+}
+
+// A value that cannot be a header value is never sent: the slot is recorded as a `client`
+// failure and the lane goes on with the next.
+TEST(RequestLane, AFillThatCannotBeSentIsAClientFailureAndTheLaneGoesOn) {
+  LaneRun lane(3, {.url = "http://a.test/h", .headers = {{"X-V", "{{col v}}"}}},
+               "v\nok\n\"two\nlines\"\nfine\n");
+  lane.env->run_lane();
+  ASSERT_EQ(lane.env->records.size(), 3u);
+  EXPECT_EQ(lane.env->seen.size(), 2u) << "the second slot was not sent";
+  EXPECT_EQ(lane.env->records[1].error, ErrorCategory::client);
+  EXPECT_EQ(lane.env->records[1].request_id, 2u);
+  EXPECT_EQ(lane.env->records[2].error, ErrorCategory::none);
+}
+
+// --data-order once: past the rows there is no request to fill, and the lane ends.
+TEST(RequestLane, OnceEndsTheLaneWhenTheRowsAreUsedUp) {
+  LaneRun lane(10, {.url = "http://a.test/r/{{col id}}"}, "id\n1\n2\n3\n", request::RowOrder::once);
+  lane.env->run_lane();
+  ASSERT_EQ(lane.env->seen.size(), 3u);
+  EXPECT_EQ(lane.env->records.size(), 3u) << "no record for the slots past the rows";
+  EXPECT_EQ(lane.env->seen[2].path, "/r/3");
+}
+
+// A 307 hop of a templated POST carries the body that was filled for it.
+TEST(RequestLane, ARedirectHopCarriesTheFilledBody) {
+  LaneRun lane(2, {.method = "POST", .url = "http://a.test/p/{{seq}}", .body = "n={{seq}}"},
+               "id\n1\n");
+  lane.config.max_redirects = 3;
+  lane.env->server = [](const Seen& s) {
+    return s.path.rfind("/p/", 0) == 0 ? Reply{.status = 307, .location = "/to" + s.path} : Reply{};
+  };
+  lane.env->run_lane();
+  ASSERT_EQ(lane.env->seen.size(), 4u);
+  EXPECT_EQ(lane.env->seen[1].path, "/to/p/1");
+  EXPECT_EQ(lane.env->seen[1].body, "n=1");
+  EXPECT_EQ(lane.env->seen[3].path, "/to/p/2");
+  EXPECT_EQ(lane.env->seen[3].body, "n=2");
+  EXPECT_EQ(lane.env->records[1].redirects, 1u);
+  EXPECT_EQ(lane.env->records[1].url, "http://a.test/p/2");
 }
 
 }  // namespace

@@ -36,15 +36,15 @@ TEST(FillAllocation, NoAllocationPerFillForEveryFieldAndEscape) {
                                 "note}}\", \"s\": {{seq}}, \"u\": \"{{uuid}}\", \"r\": {{randint "
                                 "-5 5}}, \"x\": \"{{randstr 24}}\", \"t\": {{now_ms}}}";
     const auto t = Template::compile(text, {.escape = escape, .data = &data()});
-    Rng rng(7, 0);
-    RowPicker rows(RowOrder::random, data().rows(), 0, 1, 0, 1);
+
     std::string buffer;
     buffer.reserve(t.max_filled_size());  // once per connection
     const auto before = test::allocation_count();
     std::uint64_t refused = 0;
     for (std::uint64_t seq = 1; seq <= 20000; ++seq) {
       buffer.clear();
-      const auto row = *rows.next(seq - 1, rng);
+      Rng rng = request_rng(7, seq - 1, 0, 1);
+      const auto row = *pick_row(RowOrder::random, seq - 1, data().rows(), 0, 1, rng);
       if (!t.fill(buffer, rng, {.seq = seq, .now_ms = 1764633600000, .row = row})) ++refused;
     }
     EXPECT_EQ(test::allocation_count() - before, 0u) << static_cast<int>(escape);

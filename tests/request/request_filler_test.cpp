@@ -45,26 +45,25 @@ TEST(RequestFiller, AFilledRequestIsTheBytesOfTheStaticTargetWithItsValues) {
                        .content_type = "application/json"};
   const core::RunPlan plan = plan_of({templated});
   RequestFiller filler(plan);
-  FillState state = make_fill_state(plan, 0, 1);
   FilledRequest request;
-  ASSERT_EQ(filler.fill(0, 4, state, 0, request), FillFailure::none);  // row 0, seq 5
+  ASSERT_EQ(filler.fill(0, 3, 0, request), FillFailure::none);  // seq 4: row 3 mod 3 = 0
   TargetSpec literal{.method = "POST",
-                     .url = "http://127.0.0.1:8080/users/1?n=5",
+                     .url = "http://127.0.0.1:8080/users/1?n=4",
                      .headers = {{"X-Email", "a@x.com"}, {"Content-Length", "99"}},
-                     .body = R"({"id": 1, "seq": 5})",
+                     .body = R"({"id": 1, "seq": 4})",
                      .content_type = "application/json"};
   EXPECT_EQ(request.http1, static_bytes(literal));
-  EXPECT_EQ(request.http1.substr(0, 37), "POST /users/1?n=5 HTTP/1.1\r\nHost: 127");
+  EXPECT_EQ(request.http1.substr(0, 37), "POST /users/1?n=4 HTTP/1.1\r\nHost: 127");
   // The same parts, protocol-neutrally.
   EXPECT_EQ(request.method, "POST");
   EXPECT_EQ(request.scheme, "http");
   EXPECT_EQ(request.authority, "127.0.0.1:8080");
-  EXPECT_EQ(request.path, "/users/1?n=5");
-  EXPECT_EQ(request.url, "http://127.0.0.1:8080/users/1?n=5#top");
+  EXPECT_EQ(request.path, "/users/1?n=4");
+  EXPECT_EQ(request.url, "http://127.0.0.1:8080/users/1?n=4#top");
   ASSERT_EQ(request.headers.size(), 2u);
   EXPECT_EQ(request.headers[0].name, "X-Email");
   EXPECT_EQ(request.headers[0].value, "a@x.com");
-  EXPECT_EQ(request.body, R"({"id": 1, "seq": 5})");
+  EXPECT_EQ(request.body, R"({"id": 1, "seq": 4})");
   EXPECT_EQ(request.content_type, "application/json");
   EXPECT_EQ(request.row, 0u);
 }
@@ -74,9 +73,8 @@ TEST(RequestFiller, AStaticTargetKeepsItsPrebuiltBytes) {
       plan_of({{.url = "http://h/static?a=1", .headers = {{"X-Braces", "a{{{{b"}}}});
   ASSERT_TRUE(plan.templates->targets[0].is_static);
   RequestFiller filler(plan);
-  FillState state = make_fill_state(plan, 0, 1);
   FilledRequest request;
-  ASSERT_EQ(filler.fill(0, 0, state, 0, request), FillFailure::none);
+  ASSERT_EQ(filler.fill(0, 0, 0, request), FillFailure::none);
   EXPECT_EQ(request.http1.data(), plan.templates->targets[0].static_request.data()) << "no copy";
   EXPECT_EQ(request.path, "/static?a=1");
   ASSERT_EQ(request.headers.size(), 1u);
@@ -92,10 +90,9 @@ TEST(RequestFiller, AJsonBodyStaysValidJsonWhateverTheRowHolds) {
                 .body = R"({"email": "{{col email}}", "note": "{{col note}}"})",
                 .content_type = "application/json"}});
   RequestFiller filler(plan);
-  FillState state = make_fill_state(plan, 0, 1);
   for (std::uint64_t slot = 0; slot < 3; ++slot) {
     FilledRequest request;
-    ASSERT_EQ(filler.fill(0, slot, state, 0, request), FillFailure::none);
+    ASSERT_EQ(filler.fill(0, slot, 0, request), FillFailure::none);
     const auto json = nlohmann::json::parse(request.body);  // throws when invalid
     EXPECT_EQ(json["email"], users()->cell(slot, 1));
     EXPECT_EQ(json["note"], users()->cell(slot, 2));
@@ -106,65 +103,64 @@ TEST(RequestFiller, AHeaderValueWithALineBreakIsAFailureNotARequest) {
   const core::RunPlan plan =
       plan_of({{.url = "http://h/", .headers = {{"X-Note", "{{col note}}"}}}});
   RequestFiller filler(plan);
-  FillState state = make_fill_state(plan, 0, 1);
   FilledRequest request;
-  EXPECT_EQ(filler.fill(0, 0, state, 0, request), FillFailure::none);
-  EXPECT_EQ(filler.fill(0, 1, state, 0, request), FillFailure::none);
-  EXPECT_EQ(filler.fill(0, 2, state, 0, request), FillFailure::header_value) << "row 3: CR LF";
+  EXPECT_EQ(filler.fill(0, 0, 0, request), FillFailure::none);
+  EXPECT_EQ(filler.fill(0, 1, 0, request), FillFailure::none);
+  EXPECT_EQ(filler.fill(0, 2, 0, request), FillFailure::header_value) << "row 3: CR LF";
 }
 
 TEST(RequestFiller, OnceEndsWhenTheShardsRowsAreUsedUp) {
   const core::RunPlan plan = plan_of({{.url = "http://h/{{col id}}"}}, RowOrder::once);
   RequestFiller filler(plan);
-  FillState state = make_fill_state(plan, 0, 2);
   FilledRequest request;
   for (std::uint64_t slot = 0; slot < 3; ++slot) {
-    ASSERT_EQ(filler.fill(0, slot, state, 0, request), FillFailure::none);
+    ASSERT_EQ(filler.fill(0, slot, 0, request), FillFailure::none);
     EXPECT_EQ(request.path, "/" + std::to_string(slot + 1));
   }
-  EXPECT_EQ(filler.fill(0, 3, state, 0, request), FillFailure::no_row);
+  EXPECT_EQ(filler.fill(0, 3, 0, request), FillFailure::no_row);
 }
 
-TEST(RequestFiller, TheSameSeedSendsTheSameRequestsAndWorkersDiffer) {
-  auto requests = [](std::uint64_t seed, unsigned worker) {
+TEST(RequestFiller, TheSameSeedSendsTheSameRequestsWhicheverFillerSendsThem) {
+  // Two fillers (two connections, maybe on two workers) taking the slots in another order.
+  auto requests = [](std::uint64_t seed, bool reversed) {
     const core::RunPlan plan = plan_of(
         {{.url = "http://h/{{uuid}}/{{randint 1 1000000}}/{{col id}}"}}, RowOrder::random, seed);
-    RequestFiller filler(plan);
-    FillState state = make_fill_state(plan, worker, 4);
-    std::vector<std::string> out;
-    for (std::uint64_t slot = 0; slot < 50; ++slot) {
+    RequestFiller even(plan), odd(plan);
+    std::vector<std::string> out(50);
+    for (std::uint64_t i = 0; i < 50; ++i) {
+      const std::uint64_t slot = reversed ? 49 - i : i;
       FilledRequest request;
-      EXPECT_EQ(filler.fill(0, slot, state, 0, request), FillFailure::none);
-      out.emplace_back(request.http1);
+      EXPECT_EQ((slot % 2 ? odd : even).fill(0, slot, 0, request), FillFailure::none);
+      out[slot] = std::string(request.http1);
     }
     return out;
   };
-  EXPECT_EQ(requests(7, 0), requests(7, 0));
-  EXPECT_NE(requests(7, 0), requests(8, 0));
-  EXPECT_NE(requests(7, 0), requests(7, 1));
+  const auto first = requests(7, false);
+  EXPECT_EQ(requests(7, true), first);
+  EXPECT_NE(requests(8, false), first);
+  EXPECT_EQ(std::set<std::string>(first.begin(), first.end()).size(), 50u) << "each its own draws";
 }
 
-TEST(RequestFiller, SequentialLanesAreNumberedAcrossShards) {
-  // Two shards of two workers: four lanes, so rows 0..3 of a 4-row set go to one lane each.
+TEST(RequestFiller, SequentialRowsContinueAcrossShards) {
+  // Two shards: shard 0's slots take rows 0 and 2, shard 1's rows 1 and 3.
   const auto four =
       std::make_shared<const DataSet>(parse_data("id\n0\n1\n2\n3\n", DataFormat::csv, "four.csv"));
-  std::set<std::string> first_rows;
+  std::set<std::string> rows;
   for (unsigned shard = 0; shard < 2; ++shard) {
-    for (unsigned worker = 0; worker < 2; ++worker) {
-      core::RunPlan plan;
-      plan.targets = {{.url = "http://h/{{col id}}"}};
-      plan.shard_index = shard;
-      plan.shard_count = 2;
-      plan.templates =
-          compile_templates(plan.targets, four, "four.csv", RowOrder::sequential, {}, 1);
-      RequestFiller filler(plan);
-      FillState state = make_fill_state(plan, worker, 2);
+    core::RunPlan plan;
+    plan.targets = {{.url = "http://h/{{col id}}"}};
+    plan.shard_index = shard;
+    plan.shard_count = 2;
+    plan.templates = compile_templates(plan.targets, four, "four.csv", RowOrder::sequential, {}, 1);
+    RequestFiller filler(plan);
+    for (std::uint64_t slot = 0; slot < 2; ++slot) {
       FilledRequest request;
-      ASSERT_EQ(filler.fill(0, 0, state, 0, request), FillFailure::none);
-      first_rows.emplace(request.path);
+      ASSERT_EQ(filler.fill(0, slot, 0, request), FillFailure::none);
+      EXPECT_EQ(request.path, "/" + std::to_string(slot * 2 + shard));
+      rows.emplace(request.path);
     }
   }
-  EXPECT_EQ(first_rows, (std::set<std::string>{"/0", "/1", "/2", "/3"}));
+  EXPECT_EQ(rows, (std::set<std::string>{"/0", "/1", "/2", "/3"}));
 }
 
 TEST(RequestFiller, TenThousandFillsAllocateNothing) {
@@ -180,13 +176,12 @@ TEST(RequestFiller, TenThousandFillsAllocateNothing) {
                {.url = "http://h:8080/static"}},
               RowOrder::random);
   RequestFiller filler(plan);
-  FillState state = make_fill_state(plan, 0, 1);
   FilledRequest request;
   std::uint64_t sent = 0, refused = 0;
   const auto before = test::allocation_count();
   for (std::uint64_t slot = 0; slot < 10000; ++slot) {
     const FillFailure failure =
-        filler.fill(static_cast<std::uint32_t>(slot % 2), slot, state, 1764633600000, request);
+        filler.fill(static_cast<std::uint32_t>(slot % 2), slot, 1764633600000, request);
     if (failure == FillFailure::none) {
       sent += request.http1.size() > 0;
     } else {

@@ -1,4 +1,4 @@
-// Row orders: sequential strides, random by seed, and once over workers and shards.
+// Row orders: sequential over shards, random by seed, and once over workers and shards.
 #include "request/row_order.hpp"
 
 #include <gtest/gtest.h>
@@ -17,26 +17,26 @@ TEST(RowOrder, Names) {
   EXPECT_EQ(parse_row_order(""), std::nullopt);
 }
 
-TEST(RowOrder, SequentialOneWorkerWalksEveryRowInOrder) {
+TEST(RowOrder, SequentialWalksEveryRowInSlotOrder) {
   Rng rng(1, 0);
-  RowPicker picker(RowOrder::sequential, 3, 0, 1, 0, 1);
   std::vector<std::uint64_t> rows;
-  for (int i = 0; i < 7; ++i) rows.push_back(*picker.next(100 + i, rng));
-  EXPECT_EQ(rows, (std::vector<std::uint64_t>{0, 1, 2, 0, 1, 2, 0}));
+  for (std::uint64_t slot = 100; slot < 107; ++slot) {
+    rows.push_back(*pick_row(RowOrder::sequential, slot, 3, 0, 1, rng));
+  }
+  EXPECT_EQ(rows, (std::vector<std::uint64_t>{1, 2, 0, 1, 2, 0, 1}));
 }
 
-TEST(RowOrder, SequentialWorkersDoNotRepeatUntilEveryRowIsUsed) {
+TEST(RowOrder, SequentialDoesNotRepeatUntilEveryRowIsUsedOverShards) {
+  // Each of 3 shards takes its slots 0, 1, 2, ...: together the run's requests walk the rows in
+  // order, so every `rows` consecutive requests of the run use every row once.
   for (const std::uint64_t rows : {1u, 5u, 8u, 10u, 13u, 1000u}) {
-    constexpr std::uint64_t kWorkers = 4;
-    std::vector<RowPicker> pickers;
-    for (std::uint64_t w = 0; w < kWorkers; ++w) {
-      pickers.emplace_back(RowOrder::sequential, rows, w, kWorkers, 0, 1);
-    }
+    constexpr std::uint64_t kShards = 3;
     Rng rng(1, 0);
-    // Workers in step: each pass of `rows` picks uses every row exactly once.
     std::vector<std::uint64_t> taken;
-    for (std::uint64_t round = 0; round < 3 * rows; ++round) {
-      for (auto& picker : pickers) taken.push_back(*picker.next(0, rng));
+    for (std::uint64_t slot = 0; slot < 3 * rows; ++slot) {
+      for (std::uint64_t shard = 0; shard < kShards; ++shard) {
+        taken.push_back(*pick_row(RowOrder::sequential, slot, rows, shard, kShards, rng));
+      }
     }
     for (std::uint64_t pass = 0; pass + rows <= taken.size(); pass += rows) {
       std::vector<int> seen(rows, 0);
@@ -46,23 +46,20 @@ TEST(RowOrder, SequentialWorkersDoNotRepeatUntilEveryRowIsUsed) {
   }
 }
 
-TEST(RowOrder, SequentialLanesSpanShards) {
-  // Lanes numbered across 2 shards of 2 workers: together they cover 8 rows once.
+TEST(RowOrder, SequentialDoesNotOverflowOnHugeSlots) {
   Rng rng(1, 0);
-  std::vector<int> seen(8, 0);
-  for (std::uint64_t lane = 0; lane < 4; ++lane) {
-    RowPicker picker(RowOrder::sequential, 8, lane, 4, lane / 2, 2);
-    for (int i = 0; i < 2; ++i) ++seen[*picker.next(0, rng)];
-  }
-  EXPECT_EQ(seen, std::vector<int>(8, 1));
+  const std::uint64_t slot = std::uint64_t{1} << 62;
+  EXPECT_EQ(pick_row(RowOrder::sequential, slot, 7, 2, 5, rng),
+            static_cast<std::uint64_t>((static_cast<unsigned __int128>(slot) * 5 + 2) % 7));
 }
 
 TEST(RowOrder, RandomIsUniformAndRepeatableBySeed) {
   auto draw = [](std::uint64_t seed) {
-    Rng rng(seed, 2);
-    RowPicker picker(RowOrder::random, 10, 2, 4, 0, 1);
     std::vector<std::uint64_t> rows;
-    for (int i = 0; i < 5000; ++i) rows.push_back(*picker.next(0, rng));
+    for (std::uint64_t slot = 0; slot < 5000; ++slot) {
+      Rng rng = request_rng(seed, slot, 0, 1);
+      rows.push_back(*pick_row(RowOrder::random, slot, 10, 0, 1, rng));
+    }
     return rows;
   };
   const auto rows = draw(7);
@@ -99,19 +96,15 @@ TEST(RowOrder, OnceCoversEveryRowExactlyOnceOverWorkersAndShards) {
     std::vector<int> seen(rows, 0);
     for (std::uint64_t shard = 0; shard < kShards; ++shard) {
       std::uint64_t next_slot = 0;  // the shard's slot counter
-      std::vector<RowPicker> pickers;
-      std::vector<Rng> rngs;
       std::vector<bool> done(kWorkers, false);
-      for (std::uint64_t w = 0; w < kWorkers; ++w) {
-        pickers.emplace_back(RowOrder::once, rows, w, kWorkers, shard, kShards);
-        rngs.emplace_back(7, w);
-      }
       Rng order(shard, 99);
       std::uint64_t finished = 0;
       for (int step = 0; finished < kWorkers && step < 100000; ++step) {
         const auto w = order.below(kWorkers);
         if (done[w]) continue;
-        const auto row = pickers[w].next(next_slot++, rngs[w]);
+        const std::uint64_t slot = next_slot++;
+        Rng rng = request_rng(7, slot, shard, kShards);
+        const auto row = pick_row(RowOrder::once, slot, rows, shard, kShards, rng);
         if (!row) {
           done[w] = true;
           ++finished;

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -79,22 +80,26 @@ NginxProcess::~NginxProcess() {
   waitpid(pid_, &status, 0);
 }
 
-std::size_t NginxProcess::requests_logged() const {
+std::vector<std::string> NginxProcess::log_lines(const std::string& name) const {
   // nginx writes a request's line after its response went out, so the client may be done before
   // the last lines are: read until the count has not changed for 100 ms (at most 3 s).
-  auto count = [&] {
-    const std::string text = read_file(dir_ / "logs/access.log");
-    return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+  auto lines = [&] {
+    std::vector<std::string> out;
+    std::istringstream text(read_file(dir_ / "logs" / name));
+    for (std::string line; std::getline(text, line);) out.push_back(line);
+    return out;
   };
-  std::size_t last = count();
+  std::vector<std::string> last = lines();
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
   while (std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    const std::size_t now = count();
-    if (now == last) break;
-    last = now;
+    std::vector<std::string> now = lines();
+    if (now.size() == last.size()) break;
+    last = std::move(now);
   }
   return last;
 }
+
+std::size_t NginxProcess::requests_logged() const { return log_lines("access.log").size(); }
 
 }  // namespace ccload::test

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "support/ccload_run.hpp"
 
@@ -28,6 +29,9 @@ class NginxProcess {
   // Lines in the access log once it has settled (nginx writes a request's line after its
   // response went out; this waits until no line was added for 100 ms, at most 3 s).
   std::size_t requests_logged() const;
+  // The lines of logs/NAME once it has settled (as above): a log the configuration names, such as
+  // `access_log logs/ids.log ids;` with a `log_format ids ...` of its own.
+  std::vector<std::string> log_lines(const std::string& name) const;
 
  private:
   TempDir dir_;
