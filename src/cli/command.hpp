@@ -130,8 +130,11 @@ using Command = std::variant<RunCommand, HistoryCommand, ServeCommand, InfoComma
 // Parses argv (argv[0] is the program name). Throws UsageError.
 Command parse_command_line(int argc, const char* const* argv);
 
-// "5s", "200ms", "1.5" (seconds), "2m" -> seconds. Throws UsageError naming `what`.
-double parse_duration(const std::string& text, const std::string& what);
+// "5s", "200ms", "1.5" (seconds), "2m" -> seconds, 0 or more. Throws UsageError naming `what`;
+// its message says that 0 means none only when `zero_means_none` (an option that refuses 0 checks
+// its own range and says it).
+double parse_duration(const std::string& text, const std::string& what,
+                      bool zero_means_none = true);
 // --stages "30s:100,1m:500,30s:0": DURATION:RATE pairs (each duration > 0, each rate >= 0 requests
 // per second). Throws UsageError with one line.
 std::vector<Stage> parse_stages(const std::string& text);

@@ -7,7 +7,7 @@
 
 namespace ccload::cli {
 
-double parse_duration(const std::string& text, const std::string& what) {
+double parse_duration(const std::string& text, const std::string& what, bool zero_means_none) {
   double value = 0;
   const char* begin = text.data();
   const char* end = text.data() + text.size();
@@ -28,8 +28,8 @@ double parse_duration(const std::string& text, const std::string& what) {
   if (text.empty() || ec != std::errc() || scale == 0 || !std::isfinite(value) || value < 0) {
     throw UsageError(fmt::format(
         "{} '{}' is not a duration: write seconds (30, 1.5) or a number with a unit (200ms, 5s, "
-        "2m); 0 means none",
-        what, text));
+        "2m){}",
+        what, text, zero_means_none ? "; 0 means none" : ""));
   }
   return value * scale;
 }

@@ -145,6 +145,11 @@ RunCommand RunOptions::finish() const {
         "missing the URL to test: for example {} (or -f FILE for a targets file)", kExample));
   }
   for (const auto& url : run.urls) {
+    if (url.starts_with('/')) {
+      throw UsageError(fmt::format(
+          "the URL '{}' is a path without a host: write the whole URL, as in http://HOST[:PORT]{}",
+          url, url));
+    }
     if (request::has_fields(url)) continue;  // a template: checked filled (app::plan_run)
     try {
       (void)net::parse_target(url);
@@ -191,7 +196,17 @@ RunCommand RunOptions::finish() const {
       throw UsageError(
           "-n and -z both bound the run: give -n for a number of requests or -z for a duration");
     }
-    run.duration_s = parse_duration(in.duration, "-z");
+    // A negative duration is out of -z's range, not unreadable: the range's message says so.
+    const std::string& z = in.duration;
+    if (z.size() > 1 && z[0] == '-') {
+      try {
+        run.duration_s = -parse_duration(z.substr(1), "-z", false);
+      } catch (const UsageError&) {
+        run.duration_s = parse_duration(z, "-z", false);  // unreadable: says so, quoting it whole
+      }
+    } else {
+      run.duration_s = parse_duration(z, "-z", false);
+    }
     if (*run.duration_s <= 0 || *run.duration_s > 366.0 * 86400) {
       throw UsageError(fmt::format(
           "-z {} must be a duration longer than 0 and at most a year, for example -z 30s",

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <set>
+#include <string_view>
 
 #include "cli/command.hpp"
 #include "core/target.hpp"
@@ -25,10 +27,54 @@ bool contains(const std::vector<std::string>& args, const std::string& token) {
   return std::find(args.begin(), args.end(), token) != args.end();
 }
 
+// The seed form's short options that take a value: PyLoad's (-u, -n, -c, -d) and ccload's
+// additions to the form (-f, -z, -H).
+constexpr std::array<std::string_view, 7> kValueOptions = {"-u", "-n", "-c", "-d",
+                                                           "-f", "-z", "-H"};
+
+// The seed's flags whose first letters could be read as an option and its value (-m onthly).
+bool is_history_flag(std::string_view token) {
+  return token == "-history" || token == "-weekly" || token == "-monthly" || token == "-yearly";
+}
+
+bool takes_value(std::string_view token) {
+  return std::find(kValueOptions.begin(), kValueOptions.end(), token) != kValueOptions.end();
+}
+
+// Values attached to their option as PyLoad's argparse takes them (`-n5`, `-n=5`, `-c10`,
+// `-uhttp://h/`) split into the option and its value (`-n 5`); a method flag (`-HEAD`), a history
+// flag, a long option, the value of an option given on its own and everything after `--` stay as
+// they are.
+std::vector<std::string> detach_values(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& token = args[i];
+    if (token == "--") {
+      out.insert(out.end(), args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
+      break;
+    }
+    if (takes_value(token) && i + 1 < args.size()) {
+      out.push_back(token);
+      out.push_back(args[++i]);
+      continue;
+    }
+    const std::string_view option = std::string_view(token).substr(0, 2);
+    if (token.size() <= 2 || is_method_flag(token) || is_history_flag(token) ||
+        !takes_value(option)) {
+      out.push_back(token);
+      continue;
+    }
+    out.emplace_back(option);
+    out.push_back(token.substr(token[2] == '=' ? 3 : 2));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::string> rewrite_seed_form(std::vector<std::string> args) {
   if (!args.empty() && kSubcommands.count(args[0]) > 0) return args;
+  args = detach_values(args);
   // -f FILE stands in for -u URL and the method flag: the file names each target's method.
   const bool targets_file = contains(args, "-f");
   const bool url = contains(args, "-u") || targets_file;

@@ -170,6 +170,11 @@ class Parser {
                                "line (a space in a URL is written %20)",
                                shortened(text)));
     }
+    if (url.front() == '/') {
+      fail(number, fmt::format("'{}' has a path and no host: write the whole URL, as in '{} "
+                               "http://HOST[:PORT]{}'",
+                               shortened(text), upper(method), shortened(url)));
+    }
     check_url(url, number);
     TargetSpec target;
     target.method = upper(method);

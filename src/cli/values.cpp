@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -92,6 +93,13 @@ std::vector<Stage> parse_stages(const std::string& text) {
 std::string read_body(const std::string& data) {
   if (data.empty() || data[0] != '@') return data;
   std::string path = data.substr(1);
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    throw UsageError(fmt::format(
+        "-d {}: '{}' is a directory: give the path of the JSON file to send (or -d '{{...}}' for "
+        "inline JSON)",
+        data, path));
+  }
   std::ifstream file(path, std::ios::binary);
   if (!file) {
     throw UsageError(fmt::format(

@@ -21,6 +21,7 @@
 #include "store/sqlite.hpp"
 #include "store/sqlite_rows.hpp"
 #include "store/stored_runs.hpp"
+#include "store/timestamp_text.hpp"
 
 namespace ccload::store {
 namespace fs = std::filesystem;
@@ -132,13 +133,19 @@ void insert_rows(sql::Connection& db, std::int64_t run_id, const FallbackContent
       "INSERT INTO LOADTEST(TIMESTAMP, URL, STATUS, REQTYPE, RESPONSETIME, RUNID, RUNREQUEST, "
       "TTFB, TTLB, CONNECT, BYTES, ERROR, WAIT, TARGET, REDIRECTS, FINAL_URL) "
       "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  const bool timestamp_as_text = timestamp_is_text(db);  // a PyLoad database keeps TEXT
+  char text[kTimestampTextSize];
   for (const FallbackRow& r : file.rows) {
     if (!present.insert(r.request_id).second) {
       ++out.already;
       continue;
     }
-    insert.bind(1, r.timestamp)
-        .bind(2, std::string_view(r.url))
+    if (timestamp_as_text) {
+      insert.bind(1, timestamp_text(std::llround(r.timestamp * 1e9), text));
+    } else {
+      insert.bind(1, r.timestamp);
+    }
+    insert.bind(2, std::string_view(r.url))
         .bind(3, r.status)
         .bind(4, std::string_view(r.method))
         .bind(5, r.response_time)

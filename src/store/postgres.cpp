@@ -38,6 +38,24 @@ namespace sql {
 
 namespace {
 
+// libpq's message on one line: its line breaks and tabs ("...failed: Connection refused\n\tIs
+// the server running...", "ERROR:  ...\nDETAIL:  ...") and every run of blanks become one space,
+// with none at either end.
+std::string one_line(std::string_view message) {
+  std::string out;
+  bool blank = false;
+  for (char c : message) {
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      blank = !out.empty();
+      continue;
+    }
+    if (blank) out += ' ';
+    blank = false;
+    out += c;
+  }
+  return out;
+}
+
 // OIDs of the result types read as numbers (pg_type.h).
 constexpr Oid kInt8 = 20, kInt2 = 21, kInt4 = 23, kFloat4 = 700, kFloat8 = 701, kNumeric = 1700,
               kBool = 16;
@@ -123,7 +141,7 @@ class PgStatement final : public StatementImpl {
       if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
         const std::string message = PQresultErrorMessage(result_);
         clear();
-        throw Error(kPostgresError, trim(message));
+        throw Error(kPostgresError, one_line(message));
       }
       row_ = -1;
     }
@@ -161,10 +179,6 @@ class PgStatement final : public StatementImpl {
   }
 
  private:
-  static std::string trim(std::string text) {
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
-    return text;
-  }
   void set(int index, std::optional<std::string> value) {
     if (index < 1 || index > count_) return;
     values_[static_cast<std::size_t>(index - 1)] = std::move(value);
@@ -191,13 +205,7 @@ PgConnection::PgConnection(const std::string& url) : shown_(redact_database_url(
     // Copied before PQfinish frees them.
     const std::string host = PQhost(conn_) && *PQhost(conn_) ? PQhost(conn_) : "localhost";
     const std::string db = PQdb(conn_) ? PQdb(conn_) : "?";
-    std::string message = PQerrorMessage(conn_);
-    while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back()))) {
-      message.pop_back();
-    }
-    for (char& c : message) {
-      if (c == '\n') c = ' ';
-    }
+    const std::string message = one_line(PQerrorMessage(conn_));
     PQfinish(conn_);
     conn_ = nullptr;
     throw Error(kPostgresError, fmt::format("cannot connect to PostgreSQL database '{}' on {} ({})",
@@ -212,22 +220,16 @@ PgConnection::~PgConnection() {
 }
 
 void PgConnection::fail(std::string_view what) const {
-  std::string message = PQerrorMessage(conn_);
-  while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back()))) {
-    message.pop_back();
-  }
+  const std::string message = one_line(PQerrorMessage(conn_));
   throw Error(kPostgresError, what.empty() ? message : std::string(what) + ": " + message);
 }
 
 void PgConnection::exec(const std::string& sql) {
   PGresult* result = PQexec(conn_, sql.c_str());
   const ExecStatusType status = PQresultStatus(result);
-  std::string message = PQresultErrorMessage(result);
+  const std::string message = one_line(PQresultErrorMessage(result));
   PQclear(result);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-    while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back()))) {
-      message.pop_back();
-    }
     throw Error(kPostgresError, message);
   }
 }
@@ -266,7 +268,7 @@ void PgConnection::copy_in(const std::string& table_and_columns, const std::stri
   while (PGresult* r = PQgetResult(conn_)) {
     if (PQresultStatus(r) != PGRES_COMMAND_OK) {
       failed = true;
-      message = PQresultErrorMessage(r);
+      message = one_line(PQresultErrorMessage(r));
     }
     PQclear(r);
   }

@@ -11,6 +11,7 @@
 #include "store/schema.hpp"
 #include "store/sqlite.hpp"
 #include "store/sqlite_rows.hpp"
+#include "store/timestamp_text.hpp"
 
 namespace ccload::store {
 
@@ -45,6 +46,7 @@ class SqliteBackend final : public Backend {
       auto last_row = db_->prepare("SELECT COALESCE(MAX(REQUESTID), 0) FROM LOADTEST");
       if (last_row.step()) identity.set("ROWS_AFTER", last_row.column_int(0));
     }
+    timestamp_text_ = timestamp_is_text(*db_);
     insert_row(*db_, "RUNS", identity);
     run_id_ = db_->last_insert_rowid();
     insert_.emplace(db_->prepare(insert_sql(1)));
@@ -79,13 +81,14 @@ class SqliteBackend final : public Backend {
         const Record& r = batch[i + static_cast<std::size_t>(row)];
         bind_target(*insert_many_, row * kColumnsPerRow, r,
                     bound_many_[static_cast<std::size_t>(row)]);
-        bind_row(*insert_many_, row * kColumnsPerRow, r);
+        bind_row(*insert_many_, row * kColumnsPerRow, r,
+                 timestamp_many_[static_cast<std::size_t>(row)]);
       }
       insert_many_->run();
     }
     for (; i < batch.size(); ++i) {
       bind_target(*insert_, 0, batch[i], bound_one_);
-      bind_row(*insert_, 0, batch[i]);
+      bind_row(*insert_, 0, batch[i], timestamp_one_);
       insert_->run();
     }
   }
@@ -160,9 +163,16 @@ class SqliteBackend final : public Backend {
     bound = target;
   }
 
-  static void bind_row(sql::Statement& statement, int base, const Record& r) {
-    statement.bind(base + 1, seconds(r.start_unix_ns))
-        .bind(base + 3, static_cast<std::int64_t>(r.status))
+  // `text`: where the row's timestamp is written when LOADTEST declares it TEXT (a PyLoad
+  // database); it outlives the statement's step.
+  void bind_row(sql::Statement& statement, int base, const Record& r,
+                char (&text)[kTimestampTextSize]) const {
+    if (timestamp_text_) {
+      statement.bind_static(base + 1, timestamp_text(r.start_unix_ns, text));
+    } else {
+      statement.bind(base + 1, seconds(r.start_unix_ns));
+    }
+    statement.bind(base + 3, static_cast<std::int64_t>(r.status))
         .bind(base + 5, seconds(r.total_ns))
         .bind(base + 7, static_cast<std::int64_t>(r.request_id))
         .bind(base + 8, seconds(r.ttfb_ns))
@@ -191,6 +201,11 @@ class SqliteBackend final : public Backend {
   // The target bound in each row of insert_many_, and in insert_ (kNoTarget: none yet).
   std::array<std::size_t, kRowsPerInsert> bound_many_{};
   std::size_t bound_one_ = kNoTarget;
+  // LOADTEST.TIMESTAMP is declared TEXT (a PyLoad database): timestamps are bound as text, from
+  // these buffers (one per row of insert_many_, one for insert_).
+  bool timestamp_text_ = false;
+  char timestamp_many_[kRowsPerInsert][kTimestampTextSize] = {};
+  char timestamp_one_[kTimestampTextSize] = {};
   std::int64_t run_id_ = 0;
 };
 

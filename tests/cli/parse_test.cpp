@@ -357,3 +357,80 @@ TEST(ParseCommandLine, ImportTakesFallbackFilesInOrderAndADatabase) {
 
 }  // namespace
 }  // namespace ccload::cli
+
+namespace ccload::cli {
+namespace {
+
+// Every option of the seed form with its value detached (-n 5), attached (-n5) and after '='
+// (-n=5), as PyLoad's argparse takes them: the same run each way.
+TEST(SeedForm, EveryOptionTakesItsValueDetachedAttachedOrAfterEquals) {
+  const std::string body = R"({"a": "b=c"})";
+  const std::vector<std::pair<std::string, std::string>> options = {
+      {"-u", "http://h/x?q=1"}, {"-n", "5"},   {"-c", "2"}, {"-d", body},
+      {"-H", "X-K: v"},         {"-z", "1.5s"}};
+  auto run_with = [&](int style, const std::string& skip) {
+    std::vector<std::string> args = {"ccload", "-POST"};
+    for (const auto& [flag, value] : options) {
+      if (flag == skip) continue;
+      if (style == 0) {
+        args.push_back(flag);
+        args.push_back(value);
+      } else {
+        args.push_back(flag + (style == 2 ? "=" : "") + value);
+      }
+    }
+    return parse_run(args);
+  };
+  for (const std::string skip : {"-n", "-z"}) {  // -n and -z both bound the run: one at a time
+    const RunCommand detached = run_with(0, skip);
+    EXPECT_TRUE(detached.seed_form);
+    EXPECT_EQ(detached.urls, std::vector<std::string>{"http://h/x?q=1"});
+    EXPECT_EQ(detached.concurrency, 2u);
+    EXPECT_EQ(detached.body, body);
+    EXPECT_EQ(detached.method, "POST");
+    ASSERT_EQ(detached.headers.size(), 1u);
+    EXPECT_EQ(detached.headers[0].second, "v");
+    if (skip == "-z") {
+      EXPECT_EQ(detached.requests, 5u);
+    } else {
+      EXPECT_DOUBLE_EQ(detached.duration_s.value_or(0), 1.5);
+    }
+    for (int style : {1, 2}) {
+      const RunCommand attached = run_with(style, skip);
+      expect_same_run(attached, detached);
+      EXPECT_EQ(attached.duration_s, detached.duration_s) << style;
+    }
+  }
+  const std::string path = write_targets("ccload_seed_attached.txt", "GET http://a/1\n");
+  for (const std::string& f : {std::string("-f") + path, "-f=" + path}) {
+    const RunCommand run = parse_run({"-n10", f, "-c1"});
+    ASSERT_EQ(run.file_targets.size(), 1u) << f;
+    EXPECT_EQ(run.file_targets[0].url, "http://a/1");
+    EXPECT_EQ(run.requests, 10u);
+  }
+}
+
+// What looks like an attached value but is not one stays as it is: the method flags (-HEAD is not
+// -H EAD), the history flags (-monthly is not -m onthly), the value of an option given on its own
+// (-d -5 is the JSON number -5), and everything after --.
+TEST(SeedForm, FlagsAndDetachedValuesAreNotSplit) {
+  const RunCommand head = parse_run({"-u", "http://h/", "-n", "3", "-c", "1", "-HEAD"});
+  EXPECT_EQ(head.method, "HEAD");
+  EXPECT_TRUE(head.headers.empty());
+  const RunCommand negative =
+      parse_run({"-u", "http://h/", "-n", "3", "-c", "1", "-POST", "-d", "-5"});
+  EXPECT_EQ(negative.body, "-5");
+  const RunCommand options = parse_run({"-uhttp://h/", "-n3", "-c1", "-OPTIONS"});
+  EXPECT_EQ(options.method, "OPTIONS");
+  auto monthly = std::get<HistoryCommand>(parse({"-history", "-monthly"}));
+  EXPECT_EQ(monthly.query.period, store::Period::monthly);
+  EXPECT_NE(usage_error({"-uhttp://h/", "-history"}).find("cannot be used together"),
+            std::string::npos);
+  EXPECT_NE(usage_error({"-uhttp://h/", "-c1", "-GET"}).find("-n (the number of requests)"),
+            std::string::npos);
+  EXPECT_NE(usage_error({"-uhttp://h/", "-n5", "-GET"}).find("-c (the number of concurrent"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace ccload::cli

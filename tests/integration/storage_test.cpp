@@ -704,11 +704,29 @@ TEST_F(HistoryTest, PyLoadDatabaseIsListedThenMigratedWithoutChangingItsRows) {
 
   RecordingServer server;
   ProcessResult result;
+  const double before = now_seconds();
   auto summary = run_ccload_json({"-u", server.url("/get"), "-n", "5", "-c", "1", "-GET"},
                                  dir.path(), &result);
+  const double after = now_seconds();
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(summary["stored"], true);
   EXPECT_EQ(dump_seed_rows(db, 4), old_rows) << "old rows unchanged";
+  // The seed's declarations stay, and ccload's rows keep microseconds in the TEXT column
+  // ("1795544018.185497", as PyLoad's own): six decimals, not SQLite's 15 significant digits.
+  EXPECT_EQ(query_text(db,
+                       "SELECT group_concat(name || ' ' || type, ', ') FROM "
+                       "pragma_table_info('LOADTEST') WHERE cid < 6"),
+            "REQUESTID INTEGER, TIMESTAMP TEXT, URL TEXT, STATUS INTEGER, REQTYPE VARCHAR, "
+            "RESPONSETIME TEXT");
+  EXPECT_EQ(query_int(db,
+                      "SELECT COUNT(*) FROM LOADTEST WHERE RUNID = 1 AND typeof(TIMESTAMP) = "
+                      "'text' AND TIMESTAMP GLOB '[0-9]*.[0-9][0-9][0-9][0-9][0-9][0-9]' AND "
+                      "length(TIMESTAMP) - instr(TIMESTAMP, '.') = 6"),
+            5);
+  const double first =
+      std::stod(query_text(db, "SELECT MIN(TIMESTAMP) FROM LOADTEST WHERE RUNID = 1"));
+  EXPECT_GE(first, std::floor(before * 1e6) / 1e6);
+  EXPECT_LE(first, after);
   EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM LOADTEST"), 9);
   EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM LOADTEST WHERE RUNID IS NULL"), 4);
   EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM LOADTEST WHERE RUNID = 1 AND REQUESTID > 4"), 5);
