@@ -1,9 +1,9 @@
 #include "request/request_filler.hpp"
 
 #include <algorithm>
-#include <boost/url/parse.hpp>
 
 #include "core/text.hpp"
+#include "request/origin_form.hpp"
 
 namespace ccload::request {
 
@@ -88,7 +88,7 @@ FillFailure RequestFiller::fill(std::uint32_t target, std::uint64_t slot, std::i
   (void)tt.url.fill(url_, rng, values);  // values are percent-encoded: it cannot fail
   target_.clear();
   append_origin_form(target_, url_, tt.authority_size);
-  if (!boost::urls::parse_origin_form(target_)) return FillFailure::url;
+  if (!is_origin_form(target_)) return FillFailure::url;
   values_.clear();
   value_ends_.clear();
   for (const Template& value : tt.header_values) {
