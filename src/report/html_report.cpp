@@ -182,16 +182,24 @@ std::string time_chart(const std::vector<Series>& series, bool times, const char
     const Series& s = series[k];
     const Stroke stroke = series_stroke(k, s.colour);
     std::string points;
+    std::size_t count = 0, only = 0;
     const std::size_t solid =
         s.partial_last && !s.values.empty() ? s.values.size() - 1 : s.values.size();
     for (std::size_t i = 0; i < solid; ++i) {
       if (s.values[i] < 0) continue;
       points += fmt::format("{}{:.1f},{:.1f}", points.empty() ? "" : " ",
                             px(static_cast<double>(i)), py(s.values[i]));
+      ++count;
+      only = i;
     }
     if (points.empty()) continue;
     svg += fmt::format("<polyline class=\"series\" fill=\"none\" {} points=\"{}\"/>\n",
                        stroke_attributes(stroke), points);
+    if (count == 1) {  // a line of one point draws nothing: a dot shows it
+      svg += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{:g}\" fill=\"{}\"/>\n",
+                         px(static_cast<double>(only)), py(s.values[only]), stroke.width + 1.5,
+                         s.colour);
+    }
     if (solid < s.values.size() && solid > 0 && s.values[solid - 1] >= 0) {
       svg += fmt::format(
           "<line class=\"partial\" stroke=\"{}\" stroke-width=\"{:g}\" stroke-dasharray=\"5 4\" "

@@ -73,6 +73,29 @@ TEST(HtmlReport, ARunOfSeveralSecondsGetsItsTimeCharts) {
   EXPECT_NE(html.find(">2 s</text>"), std::string::npos);
 }
 
+// Responses in one second only (a 1.5 s delay in a 3 s run): the latency-per-second lines have one
+// point each, which a polyline does not draw; a dot shows it. Its axis is in seconds.
+TEST(HtmlReport, ALatencyOfOneSecondOnlyIsADot) {
+  stats::RunStats stats;
+  for (std::size_t second = 0; second < 3; ++second) {
+    Record record;
+    record.status = 200;
+    record.total_ns = 1'500'000'000;
+    if (second != 1) record.error = ErrorCategory::connect;  // no response that second
+    stats.timeline.add(second, record);
+    stats.add(record);
+  }
+  stats::RunFacts facts = test::facts_of();
+  facts.requested = 3;
+  facts.duration_s = 3;
+  const std::string html = html_report(stats::summarize(stats, facts));
+  const auto at = html.find("aria-label=\"total latency per second\"");
+  ASSERT_NE(at, std::string::npos);
+  const std::string chart = html.substr(at, html.find("</svg>", at) - at);
+  EXPECT_EQ(count(chart, "<circle"), 2u) << "max and mean: " << chart;
+  EXPECT_NE(chart.find(">1.5 s</text>"), std::string::npos) << chart;
+}
+
 TEST(HtmlReport, NoResponsesDrawsNoCurve) {
   stats::RunStats stats;
   Record refused;
