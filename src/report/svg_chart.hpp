@@ -9,8 +9,10 @@
 
 namespace ccload::report {
 
-// The <style> element of every page (ends with a newline). Tables sit in a `div.scroll`, which
-// scrolls sideways inside the page when a table is wider than it (table_open()).
+// The <style> element of every page (ends with a newline). Tables sit in a `div.scroll` and charts
+// in a `div.chart`, which scroll sideways inside the page when wider than it (table_open(); a
+// chart keeps at least 560 px on a narrow screen, where its text is made larger to stay
+// readable). Cells do not wrap; a page's own rules may let a URL cell wrap at its <wbr>s.
 extern const char* const kPageStyle;
 
 // "<div class=\"scroll\"><table{ attributes}>": a table that scrolls inside the page when it is
@@ -41,7 +43,8 @@ double nice_ceiling(double value);
 // (`left`, `top`): a short line drawn as `stroke` (with its marker) and the escaped-already `name`.
 std::string legend_entry(int index, const Stroke& stroke, std::string_view name, int left, int top);
 
-// A line chart over named categories (periods, runs) on a y axis from 0 to a round top. Values
+// A line chart over named categories (periods, runs) on a y axis from 0 to a round top, in a
+// `div.chart`. Values
 // may be missing (no point there). Left to right the categories are evenly spaced, or placed by
 // `positions` (a time axis: gaps between them keep their width).
 struct CategorySeries {
