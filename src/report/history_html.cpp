@@ -250,13 +250,16 @@ std::string page(const std::vector<Point>& newest_first, const HistoryPageContex
 
 std::string history_runs_page(const std::vector<store::detail::RunLine>& newest_first,
                               const HistoryPageContext& context) {
-  // The x labels: the time of day when every run is within a day and a half, else the date.
+  // The x labels: the time of day when every run is within a day and a half (with the seconds
+  // within an hour: runs a few seconds apart), else the date.
   double first = 0, last = 0;
   for (const auto& l : newest_first) {
     first = first == 0 ? l.started : std::min(first, l.started);
     last = std::max(last, l.started);
   }
-  const char* label_format = last - first <= 1.5 * kDay ? "%H:%M" : "%Y-%m-%d";
+  const char* label_format = last - first < 3600          ? "%H:%M:%S"
+                             : last - first <= 1.5 * kDay ? "%H:%M"
+                                                          : "%Y-%m-%d";
   std::vector<Point> points;
   for (const auto& l : newest_first) {
     Point p;

@@ -9,6 +9,7 @@
 #include "report/history_json.hpp"
 #include "report/sparkline.hpp"
 #include "report/svg_chart.hpp"
+#include "report/time_text.hpp"
 
 namespace ccload::report {
 namespace {
@@ -184,6 +185,30 @@ TEST(PageStyle, TablesScrollInsideThePageAndNothingBreaksAnywhere) {
   EXPECT_NE(style.find("white-space:nowrap}"), std::string::npos) << "figures never wrap";
   EXPECT_EQ(table_open("class=\"x\""), "<div class=\"scroll\"><table class=\"x\">\n");
   EXPECT_EQ(std::string(kTableClose), "</table></div>\n");
+}
+
+// Runs are placed at their start times; runs seconds apart are labelled with their seconds.
+TEST(HistoryPage, RunsSitAtTheirTimesAndCloseOnesShowTheirSeconds) {
+  std::vector<store::detail::RunLine> lines(3);  // newest first
+  const double start = 1'796'227'585;            // 2026-12-02
+  lines[0].started = start + 30;
+  lines[1].started = start + 10;
+  lines[2].started = start;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    lines[i].run_id = static_cast<std::int64_t>(3 - i);
+    lines[i].url = "http://a/";
+    lines[i].requests = 10;
+    lines[i].p50_s = 0.001;
+  }
+  const HistoryPageContext context{"load.db", store::Period::none, 0.10};
+  const std::string page = history_runs_page(lines, context);
+  const std::string chart = page.substr(page.find("<svg"), page.find("</svg>") - page.find("<svg"));
+  const std::vector<double> xs = circle_xs(chart.substr(chart.find("<polyline")));
+  ASSERT_GE(xs.size(), 3u) << chart;
+  EXPECT_NEAR((xs[2] - xs[1]) / (xs[1] - xs[0]), 2.0, 0.02) << "10 s, then 20 s: " << chart;
+  EXPECT_NE(chart.find(local_text(static_cast<std::int64_t>(start) * 1'000'000'000, "%H:%M:%S")),
+            std::string::npos)
+      << chart;
 }
 
 }  // namespace

@@ -96,6 +96,19 @@ TEST(HtmlReport, ALatencyOfOneSecondOnlyIsADot) {
   EXPECT_NE(chart.find(">1.5 s</text>"), std::string::npos) << chart;
 }
 
+// A threshold's measured time keeps the terminal's digits, with the page's µs; the table scrolls.
+TEST(HtmlReport, ThresholdsKeepTheirDigitsInThePagesUnits) {
+  stats::RunFacts facts = test::facts_of();
+  facts.requested = 10;
+  stats::RunSummary summary = stats::summarize(test::stats_with(10, 0), facts);
+  summary.thresholds = {{"p95<10us", "s", 0.0002833, 1e-5, false}, {"p99<1s", "s", 0.458, 1, true}};
+  const std::string html = html_report(summary);
+  EXPECT_NE(html.find("<h2>Thresholds</h2>\n<div class=\"scroll\"><table>"), std::string::npos);
+  EXPECT_NE(html.find("<td>p95&lt;10us</td><td>283.3 µs</td><td>FAIL</td>"), std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<td>p99&lt;1s</td><td>458.000 ms</td><td>PASS</td>"), std::string::npos);
+}
+
 TEST(HtmlReport, NoResponsesDrawsNoCurve) {
   stats::RunStats stats;
   Record refused;
