@@ -42,9 +42,20 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
-namespace {
+std::string url_html(std::string_view url) {
+  std::string out;
+  for (std::size_t i = 0; i < url.size(); ++i) {
+    out += html_escape(url.substr(i, 1));
+    const char c = url[i];
+    const bool in_scheme_slashes =
+        c == '/' && ((i >= 1 && url[i - 1] == ':') || (i >= 2 && url.substr(i - 2, 2) == ":/"));
+    const bool separator = c == '/' || c == '?' || c == '&' || c == '=';
+    if (separator && !in_scheme_slashes && i + 1 < url.size()) out += "<wbr>";
+  }
+  return out;
+}
 
-std::string milliseconds(double seconds) { return fmt::format("{:.3f}", seconds * 1e3); }
+namespace {
 
 struct Curve {
   const char* name;
@@ -81,14 +92,16 @@ std::string percentile_chart(const std::array<Curve, 3>& curves, std::string_vie
   auto px = [&](double x) { return kLeft + plot_w * x / kTailNines; };
   auto py = [&](double ms) { return kTop + plot_h * (1 - std::min(ms, top_ms) / top_ms); };
 
-  std::string svg = fmt::format("<svg viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{}\">\n",
-                                kWidth, kHeight, label);
+  std::string svg = fmt::format(
+      "<div class=\"chart\"><svg viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{}\">\n", kWidth,
+      kHeight, label);
   for (int i = 0; i <= 4; ++i) {  // horizontal grid and the latency axis
     const double ms = top_ms * i / 4;
     svg += fmt::format(
         "<line class=\"grid\" x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\"/><text x=\"{}\" "
-        "y=\"{:.1f}\" text-anchor=\"end\">{:g} ms</text>\n",
-        kLeft, py(ms), kWidth - kRight, py(ms), kLeft - 6, py(ms) + 4, ms);
+        "y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n",
+        kLeft, py(ms), kWidth - kRight, py(ms), kLeft - 6, py(ms) + 4,
+        duration_axis_text(ms / 1e3, top_ms / 1e3));
   }
   static constexpr const char* kLabels[] = {"0%", "90%", "99%", "99.9%", "99.99%", "99.999%"};
   for (int nines = 0; nines <= static_cast<int>(kTailNines); ++nines) {
@@ -101,8 +114,10 @@ std::string percentile_chart(const std::array<Curve, 3>& curves, std::string_vie
   svg += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">percentile</text>\n",
                      px(kTailNines / 2), kHeight - 4);
   int legend = 0;
-  for (const auto& curve : curves) {
+  for (std::size_t k = 0; k < curves.size(); ++k) {  // widest first, the thinner drawn over it
+    const Curve& curve = curves[k];
     if (curve.histogram->count() == 0) continue;
+    const Stroke stroke = series_stroke(k, curve.colour);
     std::string points;
     for (int i = 0; i <= kPoints; ++i) {
       const double x = kTailNines * i / kPoints;
@@ -110,12 +125,12 @@ std::string percentile_chart(const std::array<Curve, 3>& curves, std::string_vie
           static_cast<double>(curve.histogram->value_at_quantile(quantile_at(x))) / 1e6;
       points += fmt::format("{}{:.1f},{:.1f}", i == 0 ? "" : " ", px(x), py(ms));
     }
-    svg += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>\n",
-                       curve.colour, points);
-    svg += legend_entry(legend, curve.colour, curve.name, kLeft, kTop);
+    svg += fmt::format("<polyline class=\"series\" fill=\"none\" {} points=\"{}\"/>\n",
+                       stroke_attributes(stroke), points);
+    svg += legend_entry(legend, stroke, curve.name, kLeft, kTop);
     ++legend;
   }
-  return svg + "</svg>\n";
+  return svg + "</svg></div>\n";
 }
 
 struct Series {
@@ -125,8 +140,9 @@ struct Series {
   bool partial_last = false;   // the last value is scaled from a partial second: drawn dashed
 };
 
-// Lines over the seconds of the run, on a shared y axis from 0 to a round top.
-std::string time_chart(const std::vector<Series>& series, const char* unit, const char* label) {
+// Lines over the seconds of the run, on a shared y axis from 0 to a round top; `times`: the values
+// are seconds (labelled by duration_text), else counts.
+std::string time_chart(const std::vector<Series>& series, bool times, const char* label) {
   std::size_t seconds = 0;
   double top = 0;
   for (const auto& s : series) {
@@ -139,14 +155,16 @@ std::string time_chart(const std::vector<Series>& series, const char* unit, cons
   auto px = [&](double second) { return kLeft + plot_w * second / span; };
   auto py = [&](double v) { return kTop + plot_h * (1 - std::min(v, top) / top); };
 
-  std::string svg = fmt::format("<svg viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{}\">\n",
-                                kWidth, kHeight, label);
+  std::string svg = fmt::format(
+      "<div class=\"chart\"><svg viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{}\">\n", kWidth,
+      kHeight, label);
   for (int i = 0; i <= 4; ++i) {
     const double v = top * i / 4;
     svg += fmt::format(
         "<line class=\"grid\" x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\"/><text x=\"{}\" "
-        "y=\"{:.1f}\" text-anchor=\"end\">{:g} {}</text>\n",
-        kLeft, py(v), kWidth - kRight, py(v), kLeft - 6, py(v) + 4, v, unit);
+        "y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n",
+        kLeft, py(v), kWidth - kRight, py(v), kLeft - 6, py(v) + 4,
+        times ? duration_axis_text(v, top) : fmt::format("{:g}", v));
   }
   const std::size_t step = std::max<std::size_t>(1, (seconds + 5) / 6);
   for (std::size_t s = 0; s < seconds; s += step) {
@@ -160,29 +178,39 @@ std::string time_chart(const std::vector<Series>& series, const char* unit, cons
       fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">second of the run</text>\n",
                   px(span / 2), kHeight - 4);
   int legend = 0;
-  for (const auto& s : series) {
+  for (std::size_t k = 0; k < series.size(); ++k) {  // widest first, the thinner drawn over it
+    const Series& s = series[k];
+    const Stroke stroke = series_stroke(k, s.colour);
     std::string points;
+    std::size_t count = 0, only = 0;
     const std::size_t solid =
         s.partial_last && !s.values.empty() ? s.values.size() - 1 : s.values.size();
     for (std::size_t i = 0; i < solid; ++i) {
       if (s.values[i] < 0) continue;
       points += fmt::format("{}{:.1f},{:.1f}", points.empty() ? "" : " ",
                             px(static_cast<double>(i)), py(s.values[i]));
+      ++count;
+      only = i;
     }
     if (points.empty()) continue;
-    svg += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>\n",
-                       s.colour, points);
+    svg += fmt::format("<polyline class=\"series\" fill=\"none\" {} points=\"{}\"/>\n",
+                       stroke_attributes(stroke), points);
+    if (count == 1) {  // a line of one point draws nothing: a dot shows it
+      svg += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{:g}\" fill=\"{}\"/>\n",
+                         px(static_cast<double>(only)), py(s.values[only]), stroke.width + 1.5,
+                         s.colour);
+    }
     if (solid < s.values.size() && solid > 0 && s.values[solid - 1] >= 0) {
       svg += fmt::format(
-          "<line class=\"partial\" stroke=\"{}\" stroke-width=\"2\" stroke-dasharray=\"5 4\" "
-          "x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>\n",
-          s.colour, px(static_cast<double>(solid - 1)), py(s.values[solid - 1]),
+          "<line class=\"partial\" stroke=\"{}\" stroke-width=\"{:g}\" stroke-dasharray=\"5 4\" "
+          "stroke-opacity=\"0.6\" x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>\n",
+          s.colour, stroke.width, px(static_cast<double>(solid - 1)), py(s.values[solid - 1]),
           px(static_cast<double>(solid)), py(s.values[solid]));
     }
-    svg += legend_entry(legend, s.colour, s.name, kLeft, kTop);
+    svg += legend_entry(legend, stroke, s.name, kLeft, kTop);
     ++legend;
   }
-  return svg + "</svg>\n";
+  return svg + "</svg></div>\n";
 }
 
 // The requests of the last second scaled to a whole second when the run ended part-way into it
@@ -198,8 +226,8 @@ std::string timeline_section(const std::vector<stats::SecondStats>& seconds, dou
     failed.values.push_back(static_cast<double>(s.failed));
     const bool any = s.responses > 0;
     mean.values.push_back(
-        any ? static_cast<double>(s.total_ns_sum) / 1e6 / static_cast<double>(s.responses) : -1);
-    max.values.push_back(any ? static_cast<double>(s.total_ns_max) / 1e6 : -1);
+        any ? static_cast<double>(s.total_ns_sum) / 1e9 / static_cast<double>(s.responses) : -1);
+    max.values.push_back(any ? static_cast<double>(s.total_ns_max) / 1e9 : -1);
   }
   // The last second is partial when the run ended inside it.
   std::string partial_note;
@@ -219,15 +247,15 @@ std::string timeline_section(const std::vector<stats::SecondStats>& seconds, dou
       mean.values.pop_back();
       max.values.pop_back();
       partial_note = fmt::format(
-          "<p class=\"meta\">The last {:.0f} ms of the run are left out of these charts: a "
+          "<p class=\"meta\">The last {} of the run are left out of these charts: a "
           "partial second.</p>\n",
-          covered * 1000);
+          duration_text(covered));
     }
   }
   std::string html = "<h2>Requests completed per second</h2>\n";
-  html += time_chart({done, failed}, "", "requests completed per second");
+  html += time_chart({done, failed}, false, "requests completed per second");
   html += "<h2>Total latency per second</h2>\n";
-  html += time_chart({max, mean}, "ms", "total latency per second");
+  html += time_chart({max, mean}, true, "total latency per second");
   return html + partial_note;
 }
 
@@ -236,9 +264,9 @@ std::string timing_row(const char* name, const stats::TimingSummary& s) {
   return fmt::format(
       "<tr><th>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
       "<td>{}</td><td>{}</td><td>{}</td></tr>\n",
-      name, s.count, milliseconds(s.min), milliseconds(s.mean), milliseconds(s.p50),
-      milliseconds(s.p90), milliseconds(s.p95), milliseconds(s.p99), milliseconds(s.p999),
-      milliseconds(s.max));
+      name, s.count, duration_text(s.min), duration_text(s.mean), duration_text(s.p50),
+      duration_text(s.p90), duration_text(s.p95), duration_text(s.p99), duration_text(s.p999),
+      duration_text(s.max));
 }
 
 std::array<Curve, 3> curves_of(const stats::RunSummary& s) {
@@ -248,14 +276,16 @@ std::array<Curve, 3> curves_of(const stats::RunSummary& s) {
 }
 
 // The page's own rules for the targets section (after kPageStyle, which the history page shares):
-// method and URL left-aligned, URLs in monospace, broken anywhere.
+// method and URL left-aligned, URLs in monospace; a URL wraps only after a '/' (and '?', '&', '=')
+// and keeps at least 14 characters a line; the figures never wrap (the table scrolls instead).
 constexpr const char* kTargetsStyle =
     "<style>\n.targets .text{text-align:left}"
-    ".targets td.url,h3.target{font-family:ui-monospace,monospace;word-break:break-all}"
-    "h3.target{font-size:1rem;margin:1.5rem 0 .25rem}\n</style>\n";
+    ".targets td.url,h3.target{font-family:ui-monospace,monospace}"
+    ".targets td.url{min-width:14ch;white-space:normal}"
+    "h3.target{font-size:1rem;margin:1.5rem 0 .25rem;overflow-wrap:anywhere}\n</style>\n";
 
-std::string ms_cell(const stats::TimingSummary& figures, double value) {
-  return figures.count == 0 ? std::string("–") : milliseconds(value);
+std::string time_cell(const stats::TimingSummary& figures, double value) {
+  return figures.count == 0 ? std::string("–") : duration_text(value);
 }
 
 // A run of several targets: the table (one row per target, in the run's order: its counts, rate
@@ -265,10 +295,11 @@ std::string targets_section(const stats::RunSummary& s) {
   if (s.targets.empty()) return "";
   std::string html = fmt::format(
       "<h2>Targets</h2>\n<p class=\"meta\">Requests went to the {} targets in turn; latency is "
-      "the total response time in milliseconds.</p>\n",
+      "the total response time.</p>\n",
       s.targets.size());
+  html += table_open("class=\"targets\"");
   html +=
-      "<table class=\"targets\">\n<tr><th>#</th><th class=\"text\">method</th>"
+      "<tr><th>#</th><th class=\"text\">method</th>"
       "<th class=\"text\">URL</th>"
       "<th>requests</th><th>failed</th><th>requests/s</th><th>mean</th><th>p50</th><th>p95</th>"
       "<th>p99</th></tr>\n";
@@ -278,17 +309,18 @@ std::string targets_section(const stats::RunSummary& s) {
     html += fmt::format(
         "<tr><td>{}</td><td class=\"text\">{}</td><td class=\"text url\">{}</td><td>{}</td>"
         "<td>{}</td><td>{:.1f}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-        i + 1, html_escape(t.facts.method), html_escape(t.facts.url), t.requests, t.failed, t.rps,
-        ms_cell(f, f.mean), ms_cell(f, f.p50), ms_cell(f, f.p95), ms_cell(f, f.p99));
+        i + 1, html_escape(t.facts.method), url_html(t.facts.url), t.requests, t.failed, t.rps,
+        time_cell(f, f.mean), time_cell(f, f.p50), time_cell(f, f.p95), time_cell(f, f.p99));
   }
-  html += "</table>\n";
+  html += kTableClose;
   double shared_top_ms = 0;  // one latency axis for every target's chart: they compare at a glance
   for (const auto& t : s.targets)
     shared_top_ms = std::max(shared_top_ms, curves_top_ms(curves_of(t)));
   for (std::size_t i = 0; i < s.targets.size(); ++i) {
     const stats::RunSummary& t = s.targets[i];
     const std::string name = html_escape(t.facts.method + " " + t.facts.url);
-    html += fmt::format("<h3 class=\"target\">{}. {}</h3>\n", i + 1, name);
+    html += fmt::format("<h3 class=\"target\">{}. {} {}</h3>\n", i + 1, html_escape(t.facts.method),
+                        url_html(t.facts.url));
     if (t.total.histogram.count() == 0) {
       html += "<p class=\"meta\">No responses.</p>\n";
       continue;
@@ -312,17 +344,19 @@ std::string html_report(const stats::RunSummary& s) {
   }
 
   // What the run went to: its target, or the first of its several and how many more.
-  std::string target = html_escape(facts.method + " " + facts.url);
+  std::string more;
   if (!s.targets.empty()) {
-    target += fmt::format(" and {} more target{}", s.targets.size() - 1,
-                          s.targets.size() == 2 ? "" : "s");
+    more = fmt::format(" and {} more target{}", s.targets.size() - 1,
+                       s.targets.size() == 2 ? "" : "s");
   }
+  const std::string target = html_escape(facts.method + " " + facts.url) + more;
   std::string html = "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   html += fmt::format("<title>ccload: {}</title>\n", target);
   html += kPageStyle;
   if (!s.targets.empty()) html += kTargetsStyle;
   html += "</head>\n<body>\n<h1>Load test results</h1>\n";
-  html += fmt::format("<p class=\"target\">{}</p>\n", target);
+  html += fmt::format("<p class=\"target\">{} {}{}</p>\n", html_escape(facts.method),
+                      url_html(facts.url), more);
   html += fmt::format("<p class=\"meta\">Started {} · {} · -c {} · {:.3f} s wall time</p>\n",
                       utc_text(facts.started_unix_ns, "%Y-%m-%d %H:%M:%S UTC"), html_escape(bound),
                       facts.concurrency, facts.duration_s);
@@ -338,9 +372,9 @@ std::string html_report(const stats::RunSummary& s) {
     html += fmt::format("<div class=\"bad\"><b>{}</b><span>dropped</span></div>\n", facts.dropped);
   }
   html += fmt::format("<div><b>{:.1f}</b><span>requests/s</span></div>\n", s.rps);
-  html +=
-      fmt::format("<div><b>{}</b><span>ms p99 total</span></div>\n",
-                  s.total.figures.count > 0 ? milliseconds(s.total.figures.p99) : std::string("–"));
+  html += fmt::format(
+      "<div><b>{}</b><span>p99 total</span></div>\n",
+      s.total.figures.count > 0 ? duration_text(s.total.figures.p99) : std::string("–"));
   html += "</section>\n";
   if (s.redirected > 0) {
     html += fmt::format("<p>{} {} followed redirects{}.</p>\n", s.redirected,
@@ -352,23 +386,28 @@ std::string html_report(const stats::RunSummary& s) {
   }
 
   if (!s.thresholds.empty()) {
-    html +=
-        "<h2>Thresholds</h2>\n<table>\n<tr><th>threshold</th><th>measured</th><th>verdict</th></"
-        "tr>\n";
+    html += "<h2>Thresholds</h2>\n" + table_open() +
+            "<tr><th>threshold</th><th>measured</th><th>verdict</th></tr>\n";
     for (const auto& v : s.thresholds) {
+      // The terminal's figures (more digits than duration_text: a verdict near its bound stays
+      // legible), with the page's "µs" for the terminal's ASCII "us".
+      std::string measured =
+          v.measured ? html_escape(value_text(*v.measured, v.unit)) : "no sample";
+      if (measured.size() > 3 && measured.compare(measured.size() - 3, 3, " us") == 0) {
+        measured.replace(measured.size() - 2, 2, "µs");
+      }
       html += fmt::format("<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                          v.passed ? "pass" : "fail", html_escape(v.expression),
-                          v.measured ? html_escape(value_text(*v.measured, v.unit)) : "no sample",
+                          v.passed ? "pass" : "fail", html_escape(v.expression), measured,
                           v.passed ? "PASS" : "FAIL");
     }
-    html += "</table>\n";
+    html += kTableClose;
   }
 
   html += "<h2>Latency by percentile</h2>\n";
   html += percentile_chart(curves_of(s), "latency by percentile");
-  html +=
-      "<table>\n<tr><th>milliseconds</th><th>count</th><th>min</th><th>mean</th><th>p50</th>"
-      "<th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>max</th></tr>\n";
+  html += table_open() +
+          "<tr><th>timing</th><th>count</th><th>min</th><th>mean</th><th>p50</th>"
+          "<th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>max</th></tr>\n";
   html += timing_row("total", s.total.figures);
   html += timing_row("first byte", s.ttfb.figures);
   html += timing_row("last byte", s.ttlb.figures);
@@ -377,7 +416,7 @@ std::string html_report(const stats::RunSummary& s) {
     html += timing_row("wait (scheduled &rarr; sent)", s.wait.figures);
     html += timing_row("service (sent &rarr; last byte)", s.service.figures);
   }
-  html += "</table>\n";
+  html += kTableClose;
   if (s.paced()) {
     html +=
         fmt::format("<p>{} requests waited more than 1 ms for a free connection.</p>\n", s.waited);
@@ -390,9 +429,10 @@ std::string html_report(const stats::RunSummary& s) {
       cpu += fmt::format("{:.0f}%", w.wall_s > 0 ? w.cpu_s / w.wall_s * 100 : 0.0);
     }
     html += fmt::format(
-        "<h2>The generator</h2>\n<p>Event-loop lag p50 {:.3f} ms, p99 {:.3f} ms over {} "
+        "<h2>The generator</h2>\n<p>Event-loop lag p50 {}, p99 {} over {} "
         "ticks{}; CPU per worker {}; {}.</p>\n",
-        s.generator.loop_lag.p50 * 1e3, s.generator.loop_lag.p99 * 1e3, s.generator.loop_lag.count,
+        duration_text(s.generator.loop_lag.p50), duration_text(s.generator.loop_lag.p99),
+        s.generator.loop_lag.count,
         s.generator.lag_share
             ? fmt::format(", {:.0f}% of the service-time p50", *s.generator.lag_share * 100)
             : "",
@@ -403,22 +443,23 @@ std::string html_report(const stats::RunSummary& s) {
 
   html += timeline_section(s.timeline, facts.duration_s);
 
-  html += "<h2>Status codes</h2>\n<table>\n<tr><th>status</th><th>requests</th></tr>\n";
+  html += "<h2>Status codes</h2>\n" + table_open() + "<tr><th>status</th><th>requests</th></tr>\n";
   if (s.status_codes.empty()) html += "<tr><td>no responses</td><td></td></tr>\n";
   for (const auto& [code, count] : s.status_codes) {
     html += fmt::format("<tr><td>{}{}</td><td>{}</td></tr>\n", code,
                         is_success_status(code) ? "" : " (failed)", count);
   }
-  html += "</table>\n";
+  html += kTableClose;
   if (std::any_of(s.errors.begin() + 1, s.errors.end(), [](auto n) { return n > 0; })) {
-    html += "<h2>Transport errors</h2>\n<table>\n<tr><th>category</th><th>requests</th></tr>\n";
+    html += "<h2>Transport errors</h2>\n" + table_open() +
+            "<tr><th>category</th><th>requests</th></tr>\n";
     for (int i = 1; i < kErrorCategoryCount; ++i) {
       const auto n = s.errors[static_cast<std::size_t>(i)];
       if (n == 0) continue;
       html += fmt::format("<tr><td>{}</td><td>{}</td></tr>\n",
                           to_string(static_cast<ErrorCategory>(i)), n);
     }
-    html += "</table>\n";
+    html += kTableClose;
   }
   const std::vector<std::string> findings = stats::findings(s);
   if (!s.notes.empty() || !findings.empty()) {

@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <ctime>
+#include <string_view>
 
 namespace ccload::report {
 
@@ -70,6 +72,38 @@ std::string local_time_s(double epoch_seconds, bool micros) {
   std::string text = format_tm(tm, "%Y-%m-%d %H:%M:%S");
   if (micros) text += fmt::format(".{:06}", us);
   return text;
+}
+
+std::string duration_text(double seconds) {
+  if (!std::isfinite(seconds)) return "–";
+  if (seconds == 0) return "0 s";
+  if (std::fabs(seconds) >= 1000) return fmt::format("{:.0f} s", std::round(seconds));
+  // Rounded to three significant digits first, so that the unit is chosen for the value shown:
+  // 0.99996 s is "1 s", not "1000 ms".
+  const double scale = std::pow(10.0, std::floor(std::log10(std::fabs(seconds))) - 2);
+  const double rounded = std::round(seconds / scale) * scale;
+  const double magnitude = std::fabs(rounded);
+  double value = rounded;
+  const char* unit = "s";
+  if (magnitude < 1e-3) {
+    value = rounded * 1e6, unit = "µs";
+  } else if (magnitude < 1) {
+    value = rounded * 1e3, unit = "ms";
+  }
+  const int before = std::max(1, static_cast<int>(std::floor(std::log10(std::fabs(value)))) + 1);
+  std::string text = fmt::format("{:.{}f}", value, std::max(0, 3 - before));
+  if (text.find('.') != std::string::npos) {  // trailing zeros dropped: "12.5 ms", "2 s"
+    while (text.back() == '0') text.pop_back();
+    if (text.back() == '.') text.pop_back();
+  }
+  return text + " " + unit;
+}
+
+std::string duration_axis_text(double seconds, double top_seconds) {
+  const std::string top = duration_text(top_seconds);
+  const std::string_view unit = std::string_view(top).substr(top.rfind(' ') + 1);
+  const double scale = unit == "µs" ? 1e6 : unit == "ms" ? 1e3 : 1;
+  return fmt::format("{:.6g} {}", seconds * scale, unit);
 }
 
 }  // namespace ccload::report

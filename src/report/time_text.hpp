@@ -1,5 +1,5 @@
 #pragma once
-// How the reports write instants: one place for UTC and local-time text.
+// How the reports write instants (one place for UTC and local-time text) and durations.
 
 #include <cstdint>
 #include <string>
@@ -31,5 +31,14 @@ std::string local_time(std::int64_t unix_ns);
 // "2026-11-26 14:41:36" in local time (whole seconds, as a clock shows them: truncated), or
 // "2026-11-26 14:41:36.123456" when `micros` (rounded to the microsecond).
 std::string local_time_s(double epoch_seconds, bool micros = false);
+
+// A duration (seconds) as the pages write it, in the unit that fits it, to three significant
+// digits without trailing zeros: "16.4 s", "431 ms", "12.5 ms", "850 µs", "0 s"; "–" when not
+// finite. Every time on an HTML page (tables, cards, chart axes, sentences) is written by it.
+std::string duration_text(double seconds);
+
+// A value on a time axis whose top is `top_seconds`, in the unit duration_text gives that top, so
+// that one axis has one unit: with a top of 50 ms, "0 ms", "12.5 ms", "25 ms", "37.5 ms", "50 ms".
+std::string duration_axis_text(double seconds, double top_seconds);
 
 }  // namespace ccload::report

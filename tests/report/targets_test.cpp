@@ -13,6 +13,7 @@
 #include "report/html_report.hpp"
 #include "report/json_summary.hpp"
 #include "report/terminal.hpp"
+#include "report/time_text.hpp"
 #include "summary_fixture.hpp"
 
 namespace ccload::report {
@@ -309,19 +310,34 @@ TEST(Targets, ACsvFileWithTheOlderHeaderGetsItsOwnMessage) {
   std::remove(path.c_str());
 }
 
+// The targets table scrolls inside the page when too wide; its URLs wrap only at a '/', '?', '&'
+// or '=' (never at any character: no break-all) and its figures never wrap.
+TEST(Targets, HtmlTableWrapsUrlsAtSeparatorsAndScrolls) {
+  const stats::RunSummary s = test::targets_summary(test::golden_targets());
+  const std::string html = html_report(s);
+  EXPECT_NE(html.find("<div class=\"scroll\"><table class=\"targets\">"), std::string::npos);
+  EXPECT_EQ(html.find("break-all"), std::string::npos);
+  EXPECT_NE(html.find(".targets td.url{min-width:14ch;white-space:normal}"), std::string::npos)
+      << "the URL cell alone wraps; every other cell keeps the page's nowrap";
+  EXPECT_NE(html.find("http://127.0.0.1:8080/<wbr>redirect/<wbr>2</td>"), std::string::npos)
+      << "none inside the scheme or a segment, none at the end";
+}
+
 TEST(Targets, HtmlHasTheTableAndOneChartPerTarget) {
   const stats::RunSummary s = test::targets_summary(test::golden_targets());
   const std::string html = html_report(s);
   EXPECT_NE(html.find("<h2>Targets</h2>"), std::string::npos);
   EXPECT_EQ(count(html, "<td class=\"text url\">"), 3u) << "one row per target";
   EXPECT_NE(html.find("<tr><td>2</td><td class=\"text\">POST</td><td class=\"text "
-                      "url\">http://127.0.0.1:8080/api/v1/"
-                      "orders/checkout/confirm?session=0123456789abcdef</td><td>50</td><td>7</td>"
+                      "url\">http://127.0.0.1:8080/<wbr>api/<wbr>v1/<wbr>"
+                      "orders/<wbr>checkout/<wbr>confirm?<wbr>session=<wbr>0123456789abcdef</"
+                      "td><td>50</td><td>7</td>"
                       "<td>20.0</td>"),
             std::string::npos)
-      << "the URL whole, the counts and rate";
-  EXPECT_NE(html.find(fmt::format("<td>{:.3f}</td></tr>", s.targets[2].total.figures.p99 * 1e3)),
-            std::string::npos);
+      << "the URL whole (a line may break after a '/', '?', '&' or '='), the counts and rate";
+  EXPECT_NE(
+      html.find(fmt::format("<td>{}</td></tr>", duration_text(s.targets[2].total.figures.p99))),
+      std::string::npos);
   EXPECT_EQ(count(html, "aria-label=\"latency by percentile\""), 1u) << "the whole's";
   EXPECT_EQ(count(html, "aria-label=\"latency by percentile: "), 3u) << "one per target";
   // The targets' charts share one latency axis (target 1's alone would end at 2 ms).
@@ -330,8 +346,9 @@ TEST(Targets, HtmlHasTheTableAndOneChartPerTarget) {
     const std::string chart = html.substr(at, html.find("</svg>", at) - at);
     EXPECT_NE(chart.find(">10 ms</text>"), std::string::npos) << chart.substr(0, 200);
   }
-  EXPECT_NE(html.find("<h3 class=\"target\">3. GET http://127.0.0.1:8080/redirect/2</h3>"),
-            std::string::npos);
+  EXPECT_NE(
+      html.find("<h3 class=\"target\">3. GET http://127.0.0.1:8080/<wbr>redirect/<wbr>2</h3>"),
+      std::string::npos);
   EXPECT_NE(html.find("aria-label=\"latency by percentile: GET "
                       "http://127.0.0.1:8080/get?page=1&amp;size=20\""),
             std::string::npos);
@@ -354,8 +371,14 @@ TEST(Targets, HtmlEscapesEveryTargetsText) {
   EXPECT_EQ(count(html,
                   "http://h/&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;?a=1&amp;b=&quot;"
                   "2&quot;"),
-            3u)
-      << "table, heading, chart label";
+            1u)
+      << "the chart's label (the table and the heading have line-break opportunities)";
+  EXPECT_NE(html.find("<td class=\"text url\">http://h/<wbr>&lt;script&gt;alert(&#39;x&#39;)&lt;/"
+                      "<wbr>script&gt;?<wbr>a=<wbr>1&amp;<wbr>b=<wbr>&quot;2&quot;</td>"),
+            std::string::npos)
+      << "the table's cell, with its break opportunities";
+  EXPECT_EQ(count(html, "http://h/<wbr>&lt;script&gt;alert(&#39;x&#39;)&lt;/<wbr>script&gt;"), 2u)
+      << "the table and the heading";
   EXPECT_NE(html.find("<td class=\"text\">X&lt;B&gt;</td>"), std::string::npos);
 }
 

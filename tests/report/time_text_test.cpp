@@ -49,5 +49,22 @@ TEST(TimeText, ASeedTimestampReadBackAsADoubleKeepsItsMilliseconds) {
   EXPECT_EQ(local_time_s(1704067200.9999998), "2024-01-01 00:00:00") << "whole seconds: a clock";
 }
 
+// A duration is written in the unit that fits it, to three significant digits: 16.431186 s is
+// "16.4 s", never "16431.186 ms"; the unit is chosen after the rounding.
+TEST(DurationText, TheUnitFitsTheValue) {
+  EXPECT_EQ(duration_text(16.431186), "16.4 s");
+  EXPECT_EQ(duration_text(0.431186), "431 ms");
+  EXPECT_EQ(duration_text(0.0125), "12.5 ms");
+  EXPECT_EQ(duration_text(0.00125), "1.25 ms");
+  EXPECT_EQ(duration_text(0.000850), "850 µs");
+  EXPECT_EQ(duration_text(0.0000004), "0.4 µs");
+  EXPECT_EQ(duration_text(2.0), "2 s") << "trailing zeros dropped";
+  EXPECT_EQ(duration_text(0.99996), "1 s") << "rounded up into the next unit, not \"1000 ms\"";
+  EXPECT_EQ(duration_text(0.0009996), "1 ms");
+  EXPECT_EQ(duration_text(1234.5), "1235 s") << "past 1000 s whole seconds, no digit lost";
+  EXPECT_EQ(duration_text(0), "0 s");
+  EXPECT_EQ(duration_text(std::nan("")), "–");
+}
+
 }  // namespace
 }  // namespace ccload::report
