@@ -309,6 +309,33 @@ TEST_F(SettingsTest, PrivateOrSecretlessFilesGetNoWarning) {
   EXPECT_TRUE(load().warnings.empty());
 }
 
+// Basic auth needs both: one without the other is a warning naming where it was set and the fix,
+// never the password itself.
+TEST_F(SettingsTest, UsernameWithoutPasswordOrTheReverseIsAWarning) {
+  write("config.env", "USERNAME=alice\n");
+  Settings alone = load();
+  ASSERT_EQ(alone.warnings.size(), 1u);
+  EXPECT_NE(alone.warnings[0].find("USERNAME is set (in " + (dir_ / "config.env").string() +
+                                   ":1) but PASSWORD is not"),
+            std::string::npos)
+      << alone.warnings[0];
+  EXPECT_NE(alone.warnings[0].find("fix: set PASSWORD too, or remove USERNAME"), std::string::npos);
+
+  write("config.env", "# none here\n");
+  env_["PASSWORD"] = "s3cret-value";
+  Settings reverse = load();
+  ASSERT_EQ(reverse.warnings.size(), 1u);
+  EXPECT_NE(reverse.warnings[0].find("PASSWORD is set (in the environment) but USERNAME is not"),
+            std::string::npos)
+      << reverse.warnings[0];
+  EXPECT_EQ(reverse.warnings[0].find("s3cret-value"), std::string::npos);
+
+  env_["USERNAME"] = "alice";
+  EXPECT_TRUE(load().warnings.empty()) << "both set: Basic auth, no warning";
+  env_.clear();
+  EXPECT_TRUE(load().warnings.empty()) << "neither set: no warning";
+}
+
 TEST(EnvFile, ParsesLinesAndReportsNumbers) {
   const auto file = ccload::config::parse_env("A=1\n\n# c\nexport B = two words # x\nC='q'\nbad\n");
   ASSERT_EQ(file.entries.size(), 3u);
