@@ -164,6 +164,8 @@ void print_run_view(std::ostream& out, const stats::RunSummary& s,
     out << fmt::format("Threshold {}: {}\n", v.expression, v.passed ? "PASS" : "FAIL");
   }
   for (const auto& note : s.notes) out << note << "\n";
+  // The findings, as the run's own report says them (shards missing, a late agent, ...).
+  for (const auto& line : stats::findings(s)) out << line << "\n";
 
   out << fmt::format("\n{:>10}  {:<26}  {:>6}  {:>12} {:>10} {:>10} {:>10} {:>9}  {}{}\n",
                      "REQUEST", "TIMESTAMP (local)", "STATUS", "RESPONSE(s)", "TTFB(s)", "TTLB(s)",

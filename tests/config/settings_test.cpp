@@ -277,14 +277,16 @@ TEST_F(SettingsTest, MalformedLineIsAWarningWithoutTheSecret) {
   write("config.env", "PASSWORD=\"hunter2\nUSERNAME=u\njust some words\n");
   const Settings s = load();
   EXPECT_EQ(s.username, "u");
-  ASSERT_EQ(s.warnings.size(), 2u);
+  ASSERT_EQ(s.warnings.size(), 3u);
   EXPECT_NE(s.warnings[0].find("config.env:1:"), std::string::npos) << s.warnings[0];
   EXPECT_NE(s.warnings[1].find("config.env:3:"), std::string::npos) << s.warnings[1];
+  // The malformed line left PASSWORD unset beside USERNAME.
+  EXPECT_NE(s.warnings[2].find("USERNAME is set"), std::string::npos) << s.warnings[2];
   for (const auto& w : s.warnings) EXPECT_EQ(w.find("hunter2"), std::string::npos) << w;
 }
 
 TEST_F(SettingsTest, SecretsInAReadableFileGetAWarning) {
-  const fs::path file = write("config.env", "PASSWORD=hunter2\n", 0644);
+  const fs::path file = write("config.env", "USERNAME=u\nPASSWORD=hunter2\n", 0644);
   Settings s = load();
   ASSERT_EQ(s.warnings.size(), 1u);
   EXPECT_NE(s.warnings[0].find("PASSWORD"), std::string::npos) << s.warnings[0];
@@ -303,8 +305,9 @@ TEST_F(SettingsTest, SecretsInAReadableFileGetAWarning) {
 }
 
 TEST_F(SettingsTest, PrivateOrSecretlessFilesGetNoWarning) {
-  write("config.env", "PASSWORD=hunter2\nLOGTAIL_TOKEN=tok\n", 0600);
+  write("config.env", "USERNAME=u\nPASSWORD=hunter2\nLOGTAIL_TOKEN=tok\n", 0600);
   EXPECT_TRUE(load().warnings.empty());
+  env_["PASSWORD"] = "from the environment";  // a user name is no secret
   write("config.env", "DATABASE_URL=x.db\nUSERNAME=alice\n", 0644);
   EXPECT_TRUE(load().warnings.empty());
 }

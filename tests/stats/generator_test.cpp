@@ -175,21 +175,26 @@ TEST(Findings, ClientFailuresAreTheGeneratorsNotTheServers) {
 }
 
 // The sentences the terminal used to print as notes only are findings, so the JSON has them.
-TEST(Findings, HttpTwoRefusalsUnfollowedRedirectsAndALateAgentAreFindings) {
+TEST(Findings, HttpTwoRefusalsAServersStreamLimitAndALateAgentAreFindings) {
   RunStats stats;
-  Record redirect;
-  redirect.status = 302;
-  stats.add(redirect);
+  Record ok;
+  ok.status = 200;
+  stats.add(ok);
   RunFacts facts;
   facts.protocol = "HTTP/2";
   facts.http2_refused = 4;
+  facts.streams = 5;
+  facts.streams_requested = 10;
   facts.start_late_s = 2.5;
   const auto lines = findings(summarize(stats, facts));
   EXPECT_TRUE(any_contains(lines, "did not agree to HTTP/2 (ALPN h2) in 4 TLS handshakes"));
-  EXPECT_TRUE(any_contains(lines, "1 responses were redirects: HTTP/2 runs do not follow"));
+  EXPECT_TRUE(any_contains(lines, "The server allows 5 concurrent streams per connection"));
+  EXPECT_TRUE(any_contains(lines, "fewer than --streams 10: 5 were used"));
   EXPECT_TRUE(any_contains(lines, "This agent started 2.500 s after --start-at"));
   facts.protocol = "HTTP/1.1";
   facts.http2_refused = 0;
+  facts.streams = 1;
+  facts.streams_requested.reset();
   facts.start_late_s = 0.2;
   const auto quiet = findings(summarize(stats, facts));
   EXPECT_FALSE(any_contains(quiet, "HTTP/2"));
