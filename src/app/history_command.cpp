@@ -42,8 +42,8 @@ std::optional<std::string> outputs_problem(const HistoryOutputs& outputs) {
 // The history's rows in every form asked for. Returns false when a file could not be written.
 template <class Line>
 bool write_forms(const std::vector<Line>& lines, const std::string& database,
-                 const store::HistoryQuery& query, const HistoryOutputs& outputs,
-                 std::ostream& out) {
+                 const store::HistoryQuery& query, const HistoryOutputs& outputs, std::ostream& out,
+                 std::ostream& human) {
   nlohmann::json json;
   std::string page;
   const report::HistoryPageContext context{database, query.period, query.tolerance};
@@ -60,12 +60,20 @@ bool write_forms(const std::vector<Line>& lines, const std::string& database,
     json["message"] = fmt::format("No load tests recorded yet in {}", database);
   }
   bool ok = true;
+  std::vector<std::string> written;
   if (outputs.json_path == "-") {
     out << json.dump(2) << std::endl;
   } else if (!outputs.json_path.empty()) {
-    ok = write_file(outputs.json_path, json.dump(2) + "\n", "history JSON") && ok;
+    const bool done = write_file(outputs.json_path, json.dump(2) + "\n", "history JSON");
+    if (done) written.push_back("the history JSON to " + outputs.json_path);
+    ok = done && ok;
   }
-  if (!outputs.html_path.empty()) ok = write_file(outputs.html_path, page, "history page") && ok;
+  if (!outputs.html_path.empty()) {
+    const bool done = write_file(outputs.html_path, page, "history page");
+    if (done) written.push_back("the history page to " + outputs.html_path);
+    ok = done && ok;
+  }
+  if (auto line = written_line(written)) human << *line << '\n';
   return ok;
 }
 
@@ -95,23 +103,26 @@ int print_history(const std::string& database, const store::HistoryQuery& query,
     human << "No load tests recorded yet in " << shown << "\n";
     if (query.period == store::Period::none) {
       return write_ok(
-          write_forms(std::vector<store::detail::RunLine>{}, shown, query, outputs, out));
+          write_forms(std::vector<store::detail::RunLine>{}, shown, query, outputs, out, human));
     }
     return write_ok(
-        write_forms(std::vector<store::detail::PeriodLine>{}, shown, query, outputs, out));
+        write_forms(std::vector<store::detail::PeriodLine>{}, shown, query, outputs, out, human));
   } catch (const store::StoreError& e) {
     return error(e.what(), kExitFailed);
   }
   try {
-    if (!query.run_name.empty()) {  // a distributed run: its shards merged, rows per shard
-      const stats::RunSummary summary = runs->load(runs->resolve(query.run_name), 0);
+    const std::optional<store::RunRef> named =
+        query.run_name.empty() ? std::nullopt
+                               : std::optional<store::RunRef>(runs->resolve(query.run_name));
+    if (named && named->run_id == 0) {  // a distributed run: its shards merged, rows per shard
+      const stats::RunSummary summary = runs->load(*named, 0);
       report::print_run_view(human, summary, {}, 0);
       human << "(the requests are stored per shard: ccload history --run ID of a shard lists "
                "them)\n";
       return kExitOk;
     }
-    if (query.run_id) {
-      const store::RunRef ref = runs->resolve(std::to_string(*query.run_id));
+    if (query.run_id || named) {  // one run, by id or by the --run-id of a single machine's run
+      const store::RunRef ref = named ? *named : runs->resolve(std::to_string(*query.run_id));
       const stats::RunSummary summary = runs->load(ref, 0);
       std::uint64_t total = 0;
       const auto rows =
@@ -134,7 +145,7 @@ int print_history(const std::string& database, const store::HistoryQuery& query,
       } else {
         report::print_runs(human, lines);
       }
-      return write_ok(write_forms(lines, shown, query, outputs, out));
+      return write_ok(write_forms(lines, shown, query, outputs, out, human));
     }
     const auto lines = store::detail::list_periods(runs->database(), query);
     if (lines.empty()) {
@@ -142,7 +153,7 @@ int print_history(const std::string& database, const store::HistoryQuery& query,
     } else {
       report::print_periods(human, lines, query.period, outputs.charset, query.tolerance);
     }
-    return write_ok(write_forms(lines, shown, query, outputs, out));
+    return write_ok(write_forms(lines, shown, query, outputs, out, human));
   } catch (const store::RunNotFound& e) {
     return error(e.what(), kExitUsage);
   } catch (const store::StoreError& e) {

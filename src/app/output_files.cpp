@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <vector>
 
 #include "app/app.hpp"
 #include "report/compare_text.hpp"
@@ -72,35 +73,54 @@ bool append_csv(const std::string& path, const stats::RunSummary& summary) {
 
 }  // namespace
 
-bool write_outputs(const stats::RunSummary& summary,
-                   const std::optional<stats::RunComparison>& comparison,
-                   const OutputPaths& outputs, std::ostream& human,
-                   const std::optional<std::string>& store_error) {
+bool write_outputs(const stats::RunSummary& summary, const OutputPaths& outputs,
+                   std::ostream& human, const std::optional<std::string>& store_error) {
   report::print_report(human, summary);
   report::print_thresholds(human, summary.thresholds);
-  if (comparison) {
-    report::print_comparison(human, *comparison, fmt::format("run {}", comparison->run_a),
-                             summary.storage.run_id ? fmt::format("run {}", summary.storage.run_id)
-                                                    : std::string("this run"));
+  if (const auto& comparison = summary.baseline) {
+    report::print_comparison(human, *comparison, comparison->label_a(), comparison->label_b());
   }
   human.flush();
   if (store_error) print_error(*store_error);
 
   bool ok = true;
+  std::vector<std::string> written;  // "the JSON summary to PATH", in the order written
   if (!outputs.json.empty()) {
-    nlohmann::json json = report::summary_json(summary);
-    if (comparison) json["baseline"] = report::comparison_json(*comparison);
+    const nlohmann::json json = report::summary_json(summary);
     if (outputs.json == "-") {
       std::cout << json.dump(2) << std::endl;
+    } else if (write_file(outputs.json, json.dump(2) + "\n", "JSON summary")) {
+      written.push_back("the JSON summary to " + outputs.json);
     } else {
-      ok = write_file(outputs.json, json.dump(2) + "\n", "JSON summary") && ok;
+      ok = false;
     }
   }
   if (!outputs.html.empty()) {
-    ok = write_file(outputs.html, report::html_report(summary), "HTML report") && ok;
+    if (write_file(outputs.html, report::html_report(summary), "HTML report")) {
+      written.push_back("the HTML report to " + outputs.html);
+    } else {
+      ok = false;
+    }
   }
-  if (!outputs.csv.empty()) ok = append_csv(outputs.csv, summary) && ok;
+  if (!outputs.csv.empty()) {
+    if (append_csv(outputs.csv, summary)) {
+      written.push_back("its CSV row to " + outputs.csv);
+    } else {
+      ok = false;
+    }
+  }
+  if (auto line = written_line(written)) human << *line << '\n' << std::flush;
   return ok;
+}
+
+std::optional<std::string> written_line(const std::vector<std::string>& written) {
+  if (written.empty()) return std::nullopt;
+  std::string line = "Wrote ";
+  for (std::size_t i = 0; i < written.size(); ++i) {
+    if (i > 0) line += i + 1 == written.size() ? " and " : ", ";
+    line += written[i];
+  }
+  return line + ".";
 }
 
 }  // namespace ccload::app

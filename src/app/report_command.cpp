@@ -35,9 +35,11 @@ int show_report(const cli::ReportCommand& command) {
     }
   }
   stats::RunSummary summary;
+  store::RunRef ref;
   try {
     store::StoredRuns runs(*database);
-    summary = runs.load(runs.resolve(command.run));
+    ref = runs.resolve(command.run);
+    summary = runs.load(ref);
   } catch (const store::RunNotFound& error) {
     print_error(error.what());
     return kExitUsage;
@@ -46,15 +48,18 @@ int show_report(const cli::ReportCommand& command) {
     return kExitFailed;
   }
   if (summary.storage.stored) {  // else the stored run's own note says what is where
+    const std::string shards = ref.run_id == 0 && !ref.run_name.empty()
+                                   ? fmt::format(", {} shards", summary.facts.shards)
+                                   : std::string();
     summary.notes.push_back(
-        fmt::format("Stored in {} (run {}).", summary.storage.database, summary.storage.run_id));
+        fmt::format("Stored in {} ({}{}).", summary.storage.database, ref.label(), shards));
   }
   if (!command.thresholds.empty())
     summary.thresholds = stats::evaluate(command.thresholds, summary);
 
   std::ostream& human = command.json_path == "-" ? std::cerr : std::cout;
-  const bool written = write_outputs(
-      summary, std::nullopt, {command.json_path, command.html_path, command.csv_path}, human);
+  const bool written =
+      write_outputs(summary, {command.json_path, command.html_path, command.csv_path}, human);
   if (!written) return kExitFailed;
   return summary.thresholds_failed() ? kExitThresholds : kExitOk;
 }
@@ -63,10 +68,14 @@ int compare_stored_runs(const cli::CompareCommand& command) {
   const std::optional<std::string> database = choose_database(command.database);
   if (!database) return kExitUsage;
   stats::RunSummary a, b;
+  std::string label_a, label_b;  // "run 7", "run checkout" or "PyLoad rows of 2024-01-01 (...)"
   try {
     store::StoredRuns runs(*database);
-    a = runs.load(runs.resolve(command.a), 0);
-    b = runs.load(runs.resolve(command.b), 0);
+    const store::RunRef ref_a = runs.resolve(command.a), ref_b = runs.resolve(command.b);
+    label_a = ref_a.label();
+    label_b = ref_b.label();
+    a = runs.load(ref_a, 0);
+    b = runs.load(ref_b, 0);
   } catch (const store::RunNotFound& error) {
     print_error(error.what());
     return kExitUsage;
@@ -83,11 +92,10 @@ int compare_stored_runs(const cli::CompareCommand& command) {
   }
   const stats::RunComparison comparison = stats::compare_runs(a, b, command.tolerance);
   std::ostream& human = command.json_path == "-" ? std::cerr : std::cout;
-  human << fmt::format("A: run {}, {} {}, {} requests\nB: run {}, {} {}, {} requests\n",
-                       a.storage.run_id, a.facts.method, a.facts.url, a.requests, b.storage.run_id,
-                       b.facts.method, b.facts.url, b.requests);
-  report::print_comparison(human, comparison, fmt::format("run {}", a.storage.run_id),
-                           fmt::format("run {}", b.storage.run_id));
+  human << fmt::format("A: {}, {} {}, {} requests\nB: {}, {} {}, {} requests\n", label_a,
+                       a.facts.method, a.facts.url, a.requests, label_b, b.facts.method,
+                       b.facts.url, b.requests);
+  report::print_comparison(human, comparison, label_a, label_b);
   if (command.json_path == "-") {
     std::cout << report::comparison_json(comparison).dump(2) << std::endl;
   } else if (!command.json_path.empty()) {

@@ -184,6 +184,7 @@ std::vector<stats::RunSummary> target_summaries(const RunPlan& plan, const stats
     facts.method = plan.engine.targets[t].method;
     facts.targets.clear();
     facts.connections_opened = 0;  // connections serve an origin, not a target
+    facts.http2_refused = 0;
     stats::apply_target_share(facts, t, count);
     out.push_back(stats::summarize(stats[t], std::move(facts)));
   }
@@ -200,8 +201,10 @@ stats::RunSummary summarize_run(const RunPlan& plan, const Execution& run) {
   if (stop_signal_number() != 0) facts.stop_signal = signal_name(stop_signal_number());
   facts.dropped = run.result.dropped;
   facts.connections_opened = run.result.connections_opened;
+  facts.http2_refused = run.result.http2_refused;
   facts.protocol = run.result.protocol;
   facts.streams = run.result.streams;
+  if (run.result.server_streams) facts.streams_requested = plan.engine.streams;
   // None when a signal came before --start-at (nothing was due, so nothing was late).
   if (plan.start_at_ns && run.result.started_unix_ns >= planned_start_ns(plan)) {
     facts.start_late_s =
@@ -225,36 +228,33 @@ stats::RunSummary summarize_run(const RunPlan& plan, const Execution& run) {
   return summary;
 }
 
-// Stores the summary with the run (after its records) and notes where everything went. Returns
-// the store's error when the records could not all be stored.
+// "run 12", "run 12, named nightly" or "run 12, shard 2/3 of checkout": how `report` finds it.
+std::string stored_run_label(const stats::RunFacts& facts, std::int64_t run_id) {
+  if (facts.run_name.empty()) return fmt::format("run {}", run_id);
+  if (facts.shards > 1) {
+    return fmt::format("run {}, shard {}/{} of {}", run_id, facts.shard, facts.shards,
+                       facts.run_name);
+  }
+  return fmt::format("run {}, named {}", run_id, facts.run_name);
+}
+
+// Sets the run's ids (run_b) in a comparison and its targets' comparisons.
+void set_run_b(stats::RunComparison& comparison, std::int64_t run_id) {
+  comparison.run_b = run_id;
+  for (auto& target : comparison.targets) set_run_b(target, run_id);
+}
+
+// Judges the run against its --baseline, stores the summary with the run (after its
+// records, with the comparison) and notes where everything went. Returns the store's error when
+// the records could not all be stored.
 std::optional<std::string> finish_sinks(const RunPlan& plan, Execution& run,
+                                        const std::optional<stats::RunSummary>& baseline,
                                         stats::RunSummary& summary, report::StatusLine& status,
                                         bool status_wanted) {
   std::optional<std::string> store_error;
-  if (run.result.http2_refused > 0) {
-    summary.notes.push_back(fmt::format(
-        "The server did not agree to HTTP/2 (ALPN h2) in {} TLS handshakes: those requests failed "
-        "as tls. Run without --http2 to test it over HTTP/1.1.",
-        run.result.http2_refused));
-  }
-  if (run.result.server_streams) {
-    summary.notes.push_back(fmt::format(
-        "The server allows {} concurrent streams per connection (SETTINGS_MAX_CONCURRENT_STREAMS), "
-        "fewer than --streams {}: {} were used, and the time requests waited for a stream is in "
-        "their wait, not in their first and last byte.",
-        *run.result.server_streams, plan.engine.streams, run.result.streams));
-  }
-  if (plan.engine.targets.size() > kMaxTargetBreakdown) {
-    summary.notes.push_back(fmt::format(
-        "{} targets: figures per target are kept for runs of up to {}, so this report shows the "
-        "totals; every request's own URL is in the stored rows.",
-        plan.engine.targets.size(), kMaxTargetBreakdown));
-  }
-  if (summary.facts.start_late_s && *summary.facts.start_late_s > 1.0) {
-    summary.notes.push_back(fmt::format(
-        "This agent started {:.3f} s after --start-at: its share of the load came late (a busy "
-        "or slow-starting machine, or clocks out of step).",
-        *summary.facts.start_late_s));
+  if (baseline && run.started) {
+    summary.baseline = stats::compare_runs(*baseline, summary, plan.tolerance);
+    if (run.writer) set_run_b(*summary.baseline, run.writer->run_id());
   }
   if (run.writer) {
     const std::string database = store::redact_database_url(*plan.database);
@@ -270,16 +270,17 @@ std::optional<std::string> finish_sinks(const RunPlan& plan, Execution& run,
     status.clear();
     summary.storage = {database, outcome.run_id, outcome.ok, outcome.fallback_path.string()};
     if (outcome.ok) {
-      summary.notes.push_back(
-          fmt::format("Every request is stored in {} (run {}).", database, outcome.run_id));
+      summary.notes.push_back(fmt::format("Every request is stored in {} ({}).", database,
+                                          stored_run_label(summary.facts, outcome.run_id)));
     } else {
       summary.notes.push_back(
           outcome.fallback_path.empty()
               ? fmt::format("The requests could not all be stored in {} (see the error below).",
                             database)
-              : fmt::format("{} requests are stored in {} (run {}); the other {} are in {}: "
+              : fmt::format("{} requests are stored in {} ({}); the other {} are in {}: "
                             "`ccload import {}` stores them there.",
-                            outcome.rows_stored, database, outcome.run_id, outcome.fallback_rows,
+                            outcome.rows_stored, database,
+                            stored_run_label(summary.facts, outcome.run_id), outcome.fallback_rows,
                             outcome.fallback_path.string(), outcome.fallback_path.string()));
       store_error = outcome.error;
     }
@@ -341,19 +342,19 @@ int run_load_test(const cli::RunCommand& command) {
   run_engine(plan, run, status, status_wanted);
   stats::RunSummary summary = summarize_run(plan, run);
   const std::optional<std::string> store_error =
-      finish_sinks(plan, run, summary, status, status_wanted);
+      finish_sinks(plan, run, baseline, summary, status, status_wanted);
   if (!run.started) return kExitFailed;
 
-  std::optional<stats::RunComparison> comparison;
-  if (baseline) comparison = stats::compare_runs(*baseline, summary, plan.tolerance);
-  const bool written = write_outputs(summary, comparison, plan.outputs, human, store_error);
+  const bool written = write_outputs(summary, plan.outputs, human, store_error);
 
   // A stop signal (also one that came after the load, while storing): 128 + its number, once
   // everything was written.
   if (const int signal = stop_signal_number(); signal != 0) return exit_code_of_signal(signal);
   if (store_error || !written) return kExitFailed;
   if (summary.thresholds_failed()) return kExitThresholds;
-  if (comparison && comparison->regressed() && plan.fail_on_regression) return kExitThresholds;
+  if (summary.baseline && summary.baseline->regressed() && plan.fail_on_regression) {
+    return kExitThresholds;
+  }
   return kExitOk;
 }
 

@@ -117,6 +117,7 @@ stats::RunFacts planned_facts(const cli::RunCommand& command, const RunPlan& pla
   f.rate = e.rate;
   f.protocol = e.http2 ? "HTTP/2" : "HTTP/1.1";
   f.streams = e.http2 ? e.streams : 1;
+  f.latency_includes_failures = e.latency_includes_failures;
   f.stages = e.stages;
   f.start_rate = e.start_rate;
   f.run_name = command.run_name;
@@ -175,6 +176,7 @@ RunPlan plan_run(const cli::RunCommand& command, const config::Settings& setting
   e.concurrency = command.concurrency;
   e.threads = command.threads;
   e.timeout_s = command.timeout_s.value_or(settings.timeout_s);
+  e.latency_includes_failures = command.latency_includes_failures;
   e.tls.verify = !command.insecure;
   e.tls.ca_file = command.cacert;
   e.tls.cert_file = command.cert;

@@ -62,6 +62,7 @@ struct RunCommand {
   bool baseline_required = false;            // --baseline-required: no baseline is exit 2
   bool fail_on_regression = false;           // --fail-on-regression: a regression is exit 3
   double tolerance = 0.10;                   // --tolerance, as a fraction (10% = 0.10)
+  bool latency_includes_failures = false;    // --latency-includes-failures
   // A distributed run: this agent runs shard_index of shard_count equal shares (of -n, -c and
   // --rate), stored under run_name, starting at start_at (Unix ns) when given.
   unsigned shard_index = 0, shard_count = 1;

@@ -83,6 +83,9 @@ RunOptions::RunOptions(CLI::App& app) {
                    "Client certificate (PEM) to present when the server asks (needs --key)");
   app_->add_option("--key", run_.key, "Private key (PEM) of the --cert certificate");
   app_->add_option("--threads", in_.threads, "Worker threads (default: cores, at most -c)");
+  app_->add_flag("--latency-includes-failures", run_.latency_includes_failures,
+                 "Time failed requests (timeouts, resets, refused) into the latency percentiles "
+                 "too, as k6 and vegeta do (default: only requests that got a response)");
   app_->add_flag(
       "--details", run_.details,
       "Show every request in the report (default: the first 20); keeps them all in memory");

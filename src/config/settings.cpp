@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <system_error>
 
@@ -159,6 +160,7 @@ std::string database_path_from_url(std::string_view url) {
 
 Settings load_settings(const fs::path& cwd, const EnvLookup& getenv) {
   Settings settings;
+  std::map<std::string, std::string> from;  // USERNAME, PASSWORD: where the value was set
   settings.source = find_file(cwd, getenv);
 
   if (!settings.source.empty()) {
@@ -194,6 +196,7 @@ Settings load_settings(const fs::path& cwd, const EnvLookup& getenv) {
       }
       if (getenv(std::string(*key))) continue;  // the real environment wins
       apply(settings, *key, entry.value, origin);
+      if (*key == "USERNAME" || *key == "PASSWORD") from[std::string(*key)] = origin.where;
     }
     struct stat st {};
     if (holds_secret && ::stat(settings.source.c_str(), &st) == 0 &&
@@ -206,8 +209,18 @@ Settings load_settings(const fs::path& cwd, const EnvLookup& getenv) {
 
   for (auto key : kKeys) {
     const std::string name(key);
-    if (auto value = getenv(name))
+    if (auto value = getenv(name)) {
       apply(settings, key, *value, Origin{"environment variable " + name});
+      if (key == "USERNAME" || key == "PASSWORD") from[name] = "the environment";
+    }
+  }
+  // Basic auth needs both; one alone is most likely a typo or a missing line (never the value).
+  if (settings.username.empty() != settings.password.empty()) {
+    const bool user = !settings.username.empty();
+    const std::string set = user ? "USERNAME" : "PASSWORD", unset = user ? "PASSWORD" : "USERNAME";
+    settings.warnings.push_back(set + " is set (in " + from[set] + ") but " + unset +
+                                " is not: requests carry no HTTP Basic auth; fix: set " + unset +
+                                " too, or remove " + set);
   }
   return settings;
 }

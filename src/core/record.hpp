@@ -72,7 +72,9 @@ struct Record {
   // Rate mode: how long the request waited past its scheduled time for its connection (sent -
   // due, ns, >= 0); 0 without a rate (a request is due when its connection takes it).
   std::int64_t wait_ns = 0;
-  std::uint64_t bytes = 0;   // response bytes received (head + body)
+  // Response body bytes received, over every hop of the request: no head, no chunked or HTTP/2
+  // framing, decrypted, not decompressed (the same count for HTTP/1.1 and HTTP/2).
+  std::uint64_t bytes = 0;
   std::uint16_t status = 0;  // HTTP status (of the last hop), 0 for a transport error
   ErrorCategory error = ErrorCategory::none;
   std::uint16_t target = 0;    // index of its target in the run's target list (0 with one)

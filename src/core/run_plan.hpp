@@ -54,6 +54,9 @@ struct RunPlan {
   unsigned concurrency = 1;
   unsigned threads = 0;   // workers; 0 = min(cores, c)
   double timeout_s = 30;  // per request; 0 = none
+  // --latency-includes-failures: requests that failed without a response (timeouts, resets,
+  // refused connections, ...) are timed into the total and service histograms too.
+  bool latency_includes_failures = false;
   TlsOptions tls;
   // HTTP/2 (nghttp2) instead of HTTP/1.1: by ALPN "h2" over https, with prior knowledge (h2c)
   // over http. Each connection then carries up to `streams` requests at once (c x streams in

@@ -34,7 +34,10 @@ Task<ExchangeOutcome> Http1Session::exchange(Transport& transport, std::string_v
       const ResponseParser::Step step = parser_.parse(buffer_.get() + begin_, end_ - begin_, used);
       begin_ += used;
       if (step == ResponseParser::Step::done) break;
-      if (step == ResponseParser::Step::failed) co_return fail(ErrorCategory::protocol, false);
+      if (step == ResponseParser::Step::failed) {
+        record.bytes += parser_.body_bytes();
+        co_return fail(ErrorCategory::protocol, false);
+      }
     }
     begin_ = end_ = 0;  // the parser consumed everything it was given
     std::size_t got =
@@ -46,6 +49,7 @@ Task<ExchangeOutcome> Http1Session::exchange(Transport& transport, std::string_v
         break;
       }
       // A TLS alert (a client certificate the server refused, say) is a TLS failure.
+      record.bytes += parser_.body_bytes();  // what came of the body before the failure
       co_return fail(ec.category() == asio::error::get_ssl_category() ? ErrorCategory::tls
                                                                       : ErrorCategory::read,
                      !first_byte);
@@ -55,9 +59,9 @@ Task<ExchangeOutcome> Http1Session::exchange(Transport& transport, std::string_v
       record.ttfb_ns = nanoseconds(Clock::now() - written);
     }
     end_ += got;
-    record.bytes += got;
   }
   times.finished = Clock::now();
+  record.bytes += parser_.body_bytes();  // the body only, as HTTP/2 counts (README, bytes)
   record.ttlb_ns = nanoseconds(times.finished - written);
   record.status = static_cast<std::uint16_t>(parser_.status());
   if (!is_success_status(parser_.status())) record.body = parser_.take_failure_body();

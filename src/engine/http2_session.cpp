@@ -316,7 +316,6 @@ int Http2Session::on_frame_recv(nghttp2_session* session, const nghttp2_frame* f
   if (frame->hd.type != NGHTTP2_HEADERS && frame->hd.type != NGHTTP2_DATA) return 0;
   Http2Stream* stream = stream_of(session, frame->hd.stream_id);
   if (stream == nullptr) return 0;
-  if (frame->hd.type == NGHTTP2_HEADERS) stream->record->bytes += frame->hd.length;
   if ((frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0) {
     stream->ended = true;
     stream->last_byte = Clock::now();

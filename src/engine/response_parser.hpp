@@ -44,6 +44,9 @@ class ResponseParser {
   Step finish();
 
   bool got_some() const { return fed_ > 0; }
+  // The body bytes of this response so far, without its head or chunked framing (what the
+  // server's application sent: nginx's $body_bytes_sent for a response of known length).
+  std::uint64_t body_bytes() const { return body_bytes_; }
   int status() const { return status_; }
   // Whether the connection may carry another request after this (complete) response.
   bool keep_alive() const { return keep_alive_; }

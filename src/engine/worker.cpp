@@ -63,7 +63,11 @@ void Worker::run_thread() {
   // The schedule is planned before the workers start. Over HTTP/2 a request may wait for a
   // stream the server allows, in any mode.
   stats_.record_waits = run_.paced() || run_.config.http2;
-  for (auto& target : target_stats_) target.record_waits = stats_.record_waits;
+  stats_.latency_includes_failures = run_.config.latency_includes_failures;
+  for (auto& target : target_stats_) {
+    target.record_waits = stats_.record_waits;
+    target.latency_includes_failures = stats_.latency_includes_failures;
+  }
   active_connections_ = static_cast<unsigned>(connections_.size());
   last_failure_flush_ = Clock::now();
   for (auto& connection : connections_) {

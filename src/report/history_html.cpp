@@ -265,8 +265,16 @@ std::string history_runs_page(const std::vector<store::detail::RunLine>& newest_
     Point p;
     p.at = l.started;
     p.label = local_text(std::llround(l.started * 1e9), label_format);
-    p.when = l.run_id ? fmt::format("{} · {} {}", l.run_id, local_time_s(l.started), l.method)
-                      : fmt::format("{} (PyLoad's rows) {}", l.day, l.method);
+    if (l.pseudo()) {
+      p.when = fmt::format("{} (PyLoad's rows) {}", l.day, l.method);
+    } else if (l.run_id == 0) {  // a distributed run, its shards merged
+      p.when = fmt::format("{} · {} {} · {} shards", l.run_name, local_time_s(l.started), l.method,
+                           l.shards);
+    } else {
+      p.when =
+          fmt::format("{}{} · {} {}", l.run_id, l.run_name.empty() ? "" : " (" + l.run_name + ")",
+                      local_time_s(l.started), l.method);
+    }
     p.line = &l;
     p.requests = l.requests;
     p.failed = l.failed;

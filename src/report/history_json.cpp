@@ -49,7 +49,12 @@ nlohmann::json history_runs_json(const std::vector<store::detail::RunLine>& line
   for (const auto& l : lines) {
     nlohmann::json row;
     row["run_id"] = l.run_id ? nlohmann::json(l.run_id) : nlohmann::json(nullptr);
-    if (!l.run_id) row["day"] = l.day;
+    if (l.pseudo()) row["day"] = l.day;
+    if (!l.run_name.empty()) {  // --run-id; a distributed run is one row (run_id null)
+      row["run_name"] = l.run_name;
+      row["shards"] = l.shards;
+      if (l.run_id == 0) row["shards_stored"] = l.shards_stored;
+    }
     row["started"] = utc_iso(std::llround(l.started * 1e9));
     row["method"] = l.method;
     row["url"] = l.url;  // the first target's for a run of several

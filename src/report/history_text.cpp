@@ -33,16 +33,24 @@ void print_runs(std::ostream& out, const std::vector<store::detail::RunLine>& li
                      "P95(s)");
   bool pseudo = false;
   for (const auto& l : lines) {
-    const std::string id = l.run_id ? std::to_string(l.run_id) : "day";
-    const std::string when = l.run_id ? local_time_s(l.started) : l.day;
+    // A distributed run is one line under its name; a pseudo-run is PyLoad's rows of a day.
+    const std::string id = l.run_id ? std::to_string(l.run_id) : l.pseudo() ? "day" : l.run_name;
+    const std::string when = l.pseudo() ? l.day : local_time_s(l.started);
     std::string note;
+    if (l.run_id == 0 && !l.pseudo()) {
+      note += l.shards_stored < l.shards
+                  ? fmt::format("  {} of {} shards", l.shards_stored, l.shards)
+                  : fmt::format("  {} shards", l.shards);
+    } else if (!l.run_name.empty()) {
+      note += l.shards > 1 ? "  " + l.run_name + " shard" : "  " + l.run_name;
+    }
     if (l.interrupted) note += "  interrupted";
     if (l.unfinished) note = "  unfinished";
     if (l.thresholds_failed) note += "  thresholds failed";
     if (l.generator_limited) note += "  generator-limited";
     if (!l.protocol.empty() && l.protocol != "HTTP/1.1") note += "  " + l.protocol;
     if (l.fallback_rows > 0) note += fmt::format("  {} rows not stored", l.fallback_rows);
-    pseudo = pseudo || l.run_id == 0;
+    pseudo = pseudo || l.pseudo();
     // A run of several targets: one line for the whole run, its URL column counting them.
     const std::string url =
         l.targets.size() > 1 ? fmt::format("{} targets", l.targets.size()) : l.url;
@@ -156,6 +164,8 @@ void print_run_view(std::ostream& out, const stats::RunSummary& s,
     out << fmt::format("Threshold {}: {}\n", v.expression, v.passed ? "PASS" : "FAIL");
   }
   for (const auto& note : s.notes) out << note << "\n";
+  // The findings, as the run's own report says them (shards missing, a late agent, ...).
+  for (const auto& line : stats::findings(s)) out << line << "\n";
 
   out << fmt::format("\n{:>10}  {:<26}  {:>6}  {:>12} {:>10} {:>10} {:>10} {:>9}  {}{}\n",
                      "REQUEST", "TIMESTAMP (local)", "STATUS", "RESPONSE(s)", "TTFB(s)", "TTLB(s)",

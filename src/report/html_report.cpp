@@ -469,7 +469,8 @@ std::string html_report(const stats::RunSummary& s) {
     html += "</ul>\n";
   }
   html += fmt::format(
-      "<footer>ccload · {} connections opened · {} response bytes</footer>\n</body>\n</html>\n",
+      "<footer>ccload · {} connections opened · {} response body "
+      "bytes</footer>\n</body>\n</html>\n",
       facts.connections_opened, s.bytes);
   return html;
 }

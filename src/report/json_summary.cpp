@@ -15,9 +15,13 @@ json or_null(const std::optional<T>& value) {
   return value ? json(*value) : json(nullptr);
 }
 
+// A timing without samples (no response, or PyLoad's rows, which never measured first and last
+// byte) has null figures, never zeros.
 json timing(const stats::TimingSummary& s) {
-  return {{"count", s.count}, {"min", s.min}, {"max", s.max}, {"mean", s.mean}, {"p50", s.p50},
-          {"p90", s.p90},     {"p95", s.p95}, {"p99", s.p99}, {"p999", s.p999}};
+  const auto figure = [&](double value) { return s.count > 0 ? json(value) : json(nullptr); };
+  return {{"count", s.count},       {"min", figure(s.min)}, {"max", figure(s.max)},
+          {"mean", figure(s.mean)}, {"p50", figure(s.p50)}, {"p90", figure(s.p90)},
+          {"p95", figure(s.p95)},   {"p99", figure(s.p99)}, {"p999", figure(s.p999)}};
 }
 
 // One entry per second of the run, by completion time (seconds from the start).
@@ -116,6 +120,7 @@ json summary_json(const stats::RunSummary& s) {
         {"connect", timing(s.connect.figures)},
         {"wait", timing(s.wait.figures)},
         {"service", timing(s.service.figures)}}},
+      {"latency_includes_failures", facts.latency_includes_failures},
       {"waited", s.waited},
       {"redirected", s.redirected},
       {"max_redirects", facts.max_redirects},
@@ -176,6 +181,7 @@ json summary_json(const stats::RunSummary& s) {
     out["thresholds"] = thresholds_json(s.thresholds);
     out["thresholds_passed"] = !s.thresholds_failed();
   }
+  if (s.baseline) out["baseline"] = comparison_json(*s.baseline);
   if (!s.targets.empty()) {
     json targets = json::array();
     for (const stats::RunSummary& target : s.targets) {
@@ -209,6 +215,8 @@ json comparison_json(const stats::RunComparison& c) {
                 {"differ", c.latency.differ}}},
               {"figures", figures},
               {"regressed", c.regressed()}};
+  if (!c.name_a.empty()) out["a_name"] = c.name_a;
+  if (!c.name_b.empty()) out["b_name"] = c.name_b;
   if (!c.target.empty()) out["target"] = c.target;
   if (!c.targets.empty()) {
     json targets = json::array();

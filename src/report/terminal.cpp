@@ -226,8 +226,8 @@ void print_report(std::ostream& out, const stats::RunSummary& s) {
     out << fmt::format("Requests that waited more than 1 ms: {}\n", s.waited);
   }
   generator_line(out, s.generator);
-  out << fmt::format("Connections opened: {}; response bytes: {}\n", s.facts.connections_opened,
-                     s.bytes);
+  out << fmt::format("Connections opened: {}; response body bytes: {}\n",
+                     s.facts.connections_opened, s.bytes);
   targets_table(out, s);
   details(out, s);
 }

@@ -53,6 +53,31 @@ const char* to_string(Verdict verdict) {
   return "same";
 }
 
+std::optional<Verdict> verdict_from(std::string_view word) {
+  for (const Verdict v : {Verdict::same, Verdict::improved, Verdict::regressed}) {
+    if (word == to_string(v)) return v;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+std::string run_label(std::int64_t id, const std::string& name, const std::string& unstored) {
+  if (id != 0)
+    return name.empty() ? "run " + std::to_string(id)
+                        : "run " + std::to_string(id) + " (" + name + ")";
+  return name.empty() ? unstored : "run " + name;
+}
+
+}  // namespace
+
+std::string RunComparison::label_a(const std::string& unstored) const {
+  return run_label(run_a, name_a, unstored);
+}
+std::string RunComparison::label_b(const std::string& unstored) const {
+  return run_label(run_b, name_b, unstored);
+}
+
 KsTest ks_test(const Histogram& a, const Histogram& b) {
   KsTest test;
   const auto n = a.count(), m = b.count();
@@ -87,6 +112,8 @@ RunComparison compare_runs(const RunSummary& a, const RunSummary& b, double tole
   RunComparison out;
   out.run_a = a.storage.run_id;
   out.run_b = b.storage.run_id;
+  out.name_a = a.facts.run_name;
+  out.name_b = b.facts.run_name;
   out.tolerance = tolerance;
   out.latency = ks_test(a.total.histogram, b.total.histogram);
   const TimingSummary& fa = a.total.figures;
@@ -127,6 +154,8 @@ RunComparison compare_runs(const RunSummary& a, const RunSummary& b, double tole
           out.targets.emplace_back(compare_runs(a.targets[t], b.targets[t], tolerance));
       own.run_a = out.run_a;
       own.run_b = out.run_b;
+      own.name_a = out.name_a;
+      own.name_b = out.name_b;
       own.target = a.targets[t].facts.method + " " + a.targets[t].facts.url;
     }
   }

@@ -21,6 +21,7 @@ RunSummary merge_parts(const std::vector<RunSummary>& shards, unsigned expected)
   m.facts.rate.reset();
   m.facts.concurrency = 0;
   m.facts.connections_opened = 0;
+  m.facts.http2_refused = 0;
   m.facts.interrupted = false;
   m.facts.stop_signal.clear();  // each shard's own report names the signal that stopped it
   m.facts.dropped = 0;
@@ -47,6 +48,7 @@ RunSummary merge_parts(const std::vector<RunSummary>& shards, unsigned expected)
     if (f.rate) rate += *f.rate;
     m.facts.concurrency += f.concurrency;
     m.facts.connections_opened += f.connections_opened;
+    m.facts.http2_refused += f.http2_refused;
     m.facts.interrupted = m.facts.interrupted || f.interrupted;
     m.facts.dropped += f.dropped;
     m.facts.cut_short = m.facts.cut_short || f.cut_short;
@@ -143,13 +145,7 @@ RunSummary merge_shards(const std::vector<RunSummary>& shards, unsigned expected
     }
   } else if (std::any_of(shards.begin(), shards.end(),
                          [](const RunSummary& s) { return !s.targets.empty(); })) {
-    m.notes.push_back(
-        "Warning: the shards ran different targets; the figures are not shown per target.");
-  }
-
-  if (shards.size() < expected) {
-    m.notes.push_back(fmt::format("Warning: {} of {} shards stored; the figures cover those only.",
-                                  shards.size(), expected));
+    m.shard_targets_differ = true;  // said by stats::findings
   }
   for (const auto& line : m.shard_lines) {
     std::string late;

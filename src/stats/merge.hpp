@@ -11,7 +11,8 @@
 namespace ccload::stats {
 
 // `shards` with their run ids (storage.run_id); `expected` is N of --shard i/N. The result's
-// shard_lines lists each shard; notes say when shards are missing or unfinished.
+// shard_lines lists each shard (and notes give a line per shard); stats::findings says when shards
+// are missing or ran different targets.
 RunSummary merge_shards(const std::vector<RunSummary>& shards, unsigned expected);
 
 }  // namespace ccload::stats

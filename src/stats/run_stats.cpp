@@ -37,6 +37,10 @@ void RunStats::add(const Record& record) {
     ttlb.record(record.ttlb_ns);
     if (record_waits) service.record(record.total_ns - record.wait_ns);
   } else {
+    if (latency_includes_failures) {
+      total.record(record.total_ns);
+      if (record_waits) service.record(record.total_ns - record.wait_ns);
+    }
     const auto category = static_cast<std::size_t>(record.error);
     // A category beyond the known ones (a newer engine) is not dropped: count it as protocol.
     ++by_error[category < by_error.size() ? category
@@ -58,6 +62,7 @@ void RunStats::merge(const RunStats& other) {
   wait.merge(other.wait);
   waited += other.waited;
   record_waits = record_waits && other.record_waits;
+  latency_includes_failures = latency_includes_failures || other.latency_includes_failures;
   requests += other.requests;
   succeeded += other.succeeded;
   failed += other.failed;

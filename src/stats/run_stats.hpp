@@ -35,11 +35,15 @@ struct RunStats {
   // histogram records less per request on the hot path). Merged stats keep waits only when every
   // part did.
   bool record_waits = true;
+  // --latency-includes-failures: a request that failed without a response (a transport error)
+  // also goes into `total` and `service`, timed from its due time to its failure, as k6 and
+  // vegeta time every request. Off: those cover the requests that got a response.
+  bool latency_includes_failures = false;
 
   std::uint64_t requests = 0;    // records added
   std::uint64_t succeeded = 0;   // status 200-399
   std::uint64_t failed = 0;      // everything else, transport errors included
-  std::uint64_t bytes = 0;       // response bytes received
+  std::uint64_t bytes = 0;       // response body bytes received (core::Record::bytes)
   std::uint64_t redirected = 0;  // records with at least one redirect hop
 
   // Counts by HTTP status (index = status code, 0..999: llhttp accepts any three digits, so 999 is

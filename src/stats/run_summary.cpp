@@ -92,8 +92,73 @@ std::string lag_against_latency(const GeneratorCheck& g) {
                      g.latency_p50_s * 1e3);
 }
 
+namespace {
+
+// Sentences about the protocol, the targets and the shards of the run.
+void run_shape_findings(const RunSummary& s, std::vector<std::string>& out) {
+  const RunFacts& f = s.facts;
+  if (f.http2_refused > 0) {
+    out.push_back(fmt::format(
+        "The server did not agree to HTTP/2 (ALPN h2) in {} TLS handshakes: those requests failed "
+        "as tls. Run without --http2 to test it over HTTP/1.1.",
+        f.http2_refused));
+  }
+  if (f.streams_requested && *f.streams_requested > f.streams) {
+    out.push_back(fmt::format(
+        "The server allows {} concurrent streams per connection (SETTINGS_MAX_CONCURRENT_STREAMS), "
+        "fewer than --streams {}: {} were used, and the time requests waited for a stream is in "
+        "their wait, not in their first and last byte.",
+        f.streams, *f.streams_requested, f.streams));
+  }
+  if (f.targets.size() > kMaxTargetBreakdown) {
+    out.push_back(fmt::format(
+        "{} targets: figures per target are kept for runs of up to {}, so this report shows the "
+        "totals; every request's own URL is in the stored rows.",
+        f.targets.size(), kMaxTargetBreakdown));
+  }
+  // An agent's own run (a merged run's shard lines say how late each shard was).
+  if (s.shard_lines.empty() && f.start_late_s && *f.start_late_s > 1.0) {
+    out.push_back(fmt::format(
+        "This agent started {:.3f} s after --start-at: its share of the load came late (a busy "
+        "or slow-starting machine, or clocks out of step).",
+        *f.start_late_s));
+  }
+  if (s.shard_targets_differ) {
+    out.push_back(
+        "Warning: the shards ran different targets; the figures are not shown per target.");
+  }
+  if (!s.shard_lines.empty() && s.shard_lines.size() < f.shards) {
+    out.push_back(fmt::format("Warning: {} of {} shards stored; the figures cover those only.",
+                              s.shard_lines.size(), f.shards));
+  }
+}
+
+// Which requests the latency figures cover (--latency-includes-failures or not), said either way.
+std::string latency_scope_sentence(const RunSummary& s) {
+  std::uint64_t unanswered = 0;  // transport errors: failed without a response
+  for (std::size_t i = 1; i < s.errors.size(); ++i) unanswered += s.errors[i];
+  const auto requests = [](std::uint64_t n) { return n == 1 ? "request" : "requests"; };
+  if (s.facts.latency_includes_failures) {
+    return fmt::format(
+        "Latency includes failures (--latency-includes-failures): total and service time also "
+        "cover the {} {} that failed without a response, timed to their failure.",
+        unanswered, requests(unanswered));
+  }
+  if (unanswered == 0) {
+    return "Latency covers the requests that got a response (here every one did); "
+           "--latency-includes-failures would also time those that fail without one.";
+  }
+  return fmt::format(
+      "Latency covers the {} {} that got a response; the {} that failed without one are counted "
+      "by category, not timed (--latency-includes-failures times them too, as k6 and vegeta do).",
+      s.requests - unanswered, requests(s.requests - unanswered), unanswered);
+}
+
+}  // namespace
+
 std::vector<std::string> findings(const RunSummary& s) {
   std::vector<std::string> out;
+  run_shape_findings(s, out);
   const std::uint64_t client = s.errors[static_cast<std::size_t>(ErrorCategory::client)];
   if (client > 0) {
     out.push_back(fmt::format(
@@ -148,6 +213,7 @@ std::vector<std::string> findings(const RunSummary& s) {
         "Total time counts from each request's scheduled time (what a user of the service saw); "
         "service time counts from its send (what the server took).");
   }
+  out.push_back(latency_scope_sentence(s));
   return out;
 }
 

@@ -15,6 +15,7 @@
 #include "core/target.hpp"
 #include "stats/generator.hpp"
 #include "stats/histogram.hpp"
+#include "stats/run_comparison.hpp"
 #include "stats/run_stats.hpp"
 #include "stats/timeline.hpp"
 
@@ -50,8 +51,17 @@ struct RunFacts {
   // never in `requests`.
   std::uint64_t dropped = 0;
   std::uint64_t connections_opened = 0;
+  // --http2 over TLS: handshakes in which the server did not agree to HTTP/2 by ALPN (each one a
+  // `tls` failure).
+  std::uint64_t http2_refused = 0;
   std::string protocol = "HTTP/1.1";  // "HTTP/1.1" or "HTTP/2" (--http2)
-  unsigned streams = 1;               // requests in flight per connection at most (--streams)
+  // Requests in flight per connection at most: --streams, or the server's
+  // SETTINGS_MAX_CONCURRENT_STREAMS when that was lower (then streams_requested is --streams).
+  unsigned streams = 1;
+  std::optional<unsigned> streams_requested;
+  // --latency-includes-failures: total and service time also cover the requests that failed
+  // without a response (timed to their failure).
+  bool latency_includes_failures = false;
   // A distributed run: this is shard `shard` of `shards`, all stored under `run_name`. A merged
   // run has shards > 1 and no shard of its own.
   std::string run_name;  // --run-id; empty when not named
@@ -117,7 +127,7 @@ struct ShardLine {
 struct RunSummary {
   RunFacts facts;
   std::uint64_t requests = 0, succeeded = 0, failed = 0;
-  std::uint64_t bytes = 0;  // response bytes received
+  std::uint64_t bytes = 0;  // response body bytes received (Record::bytes)
   double rps = 0;           // requests_per_second(requests, facts.duration_s)
 
   // Every response by its status (any three digits, so none is lost), and every transport error
@@ -125,8 +135,8 @@ struct RunSummary {
   std::map<int, std::uint64_t> status_codes;
   std::array<std::uint64_t, kErrorCategoryCount> errors{};
 
-  // total, first byte, last byte cover the requests that got a response; connect the requests
-  // that opened a connection.
+  // total, first byte, last byte cover the requests that got a response (total also the failed
+  // ones with facts.latency_includes_failures); connect the requests that opened a connection.
   Timing total, ttfb, ttlb, connect;
   // Every request: sent - scheduled (rate mode; zero without a rate). `service` = total - wait,
   // over the requests that got a response: what the server took, counted from the send.
@@ -143,6 +153,9 @@ struct RunSummary {
   Storage storage;
   std::vector<std::string> notes;  // where records and failures went, one line each
   std::vector<ThresholdVerdict> thresholds;
+  // --baseline: this run (B) against the baseline run (A), judged when the run ended and stored
+  // with it (RUNS.BASELINE); none without --baseline, or when this run set the first baseline.
+  std::optional<RunComparison> baseline;
   std::vector<ShardLine> shard_lines;  // a merged distributed run: its shards, by index
 
   std::uint64_t redirected = 0;  // requests that followed at least one redirect
@@ -150,6 +163,8 @@ struct RunSummary {
   // figures as the whole (its facts name the target; no details, storage, notes, shard lines or
   // nested targets). Empty for a run of one target.
   std::vector<RunSummary> targets;
+  // A merged distributed run whose shards ran different targets: no figures per target.
+  bool shard_targets_differ = false;
 
   std::size_t target_count() const { return facts.targets.empty() ? 1 : facts.targets.size(); }
   bool paced() const { return facts.rate.has_value() || !facts.stages.empty(); }
@@ -186,7 +201,11 @@ std::optional<double> target_rate(const RunFacts& facts);
 // "85% of the service-time p50 (4.900 ms)": the loop-lag p99 against the latencies measured.
 std::string lag_against_latency(const GeneratorCheck& g);
 
-// Plain sentences about how far the numbers can be trusted, for every report: failures of the
+// The one list of plain sentences about what the figures mean and how far they can be trusted,
+// rendered by every report (terminal, JSON "findings", HTML, `ccload report`): a pure function of
+// the summary, so a stored run says what the live run said. HTTP/2 refused by ALPN, redirects an
+// HTTP/2 run did not follow, a run of too many targets for figures per target, an agent that
+// started late, a merged run with shards missing or of different targets, failures of the
 // generator's own machine, a generator-limited run, requests that waited for a connection, an
 // achieved rate below 95% of the target and why, and which latency counts from where.
 std::vector<std::string> findings(const RunSummary& summary);

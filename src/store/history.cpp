@@ -39,6 +39,66 @@ std::string local_strftime(double epoch_seconds, const char* format) {
   return std::string(buffer, n);
 }
 
+// The shards of each distributed run (RUN_NAME with SHARDS > 1), newest first, made one line in
+// place of its newest shard: its name, the shards stored, counts summed, figures from the merged
+// histograms, the rate over the span from the first shard's start to the last one's end (as
+// `ccload report NAME`).
+void merge_distributed(std::vector<RunLine>& lines) {
+  std::vector<RunLine> out;
+  std::map<std::string, std::size_t> merged;  // name -> index in out
+  std::map<std::string, std::pair<double, double>> spans;
+  std::map<std::string, stats::Histogram> totals;
+  for (RunLine& line : lines) {
+    if (line.run_name.empty() || line.shards <= 1) {
+      out.push_back(std::move(line));
+      continue;
+    }
+    const double end = line.started + line.duration_s;
+    stats::Histogram histogram;
+    try {
+      if (!line.total_histogram.empty())
+        histogram = stats::Histogram::deserialize(line.total_histogram);
+    } catch (const std::invalid_argument&) {
+      // A damaged histogram: its shard's requests count, its times do not.
+    }
+    auto [it, first] = merged.try_emplace(line.run_name, out.size());
+    if (first) {
+      line.shards_stored = 1;
+      spans[line.run_name] = {line.started, end};
+      totals[line.run_name] = std::move(histogram);
+      line.run_id = 0;  // the merged run has no id of its own
+      out.push_back(std::move(line));
+      continue;
+    }
+    RunLine& m = out[it->second];
+    ++m.shards_stored;
+    m.requests += line.requests;
+    m.failed += line.failed;
+    m.interrupted = m.interrupted || line.interrupted;
+    m.unfinished = m.unfinished || line.unfinished;
+    m.thresholds_failed = m.thresholds_failed || line.thresholds_failed;
+    m.generator_limited = m.generator_limited || line.generator_limited;
+    m.fallback_rows += line.fallback_rows;
+    if (m.fallback_file.empty()) m.fallback_file = line.fallback_file;
+    m.shards = std::max(m.shards, line.shards);
+    m.started = std::min(m.started, line.started);
+    auto& span = spans[line.run_name];
+    span = {std::min(span.first, line.started), std::max(span.second, end)};
+    totals[line.run_name].merge(histogram);
+  }
+  for (auto& [name, index] : merged) {
+    RunLine& m = out[index];
+    const auto [first, last] = spans[name];
+    m.duration_s = last - first;
+    m.rps = m.duration_s > 0 ? std::optional<double>(static_cast<double>(m.requests) / m.duration_s)
+                             : std::nullopt;
+    m.mean_s = m.p50_s = m.p95_s = m.p99_s = m.max_s = std::nullopt;
+    const stats::Histogram& total = totals[name];
+    set_figures(m, total, total.serialize());
+  }
+  lines = std::move(out);
+}
+
 }  // namespace
 
 std::string local_time(double epoch_seconds, bool micros) {
@@ -80,6 +140,8 @@ std::vector<RunLine> list_runs(sql::Connection& db, const HistoryQuery& q) {
         std::string(layout.targets ? "TARGET_COUNT, TARGETS" : "NULL, NULL") + ", " +
         std::string(db.has_column("RUNS", "FALLBACK_ROWS") ? "FALLBACK_ROWS, FALLBACK_FILE"
                                                            : "NULL, NULL") +
+        ", " + std::string(db.has_column("RUNS", "RUN_NAME") ? "RUN_NAME, SHARDS" : "NULL, NULL") +
+        ", " + std::string(db.has_column("RUNS", "DURATION") ? "DURATION" : "NULL") +
         " FROM RUNS WHERE 1=1" + runs_url_filter(db, layout, q) +
         " ORDER BY STARTED DESC, RUNID DESC");
     if (!q.url_contains.empty()) stmt.bind(1, std::string_view(q.url_contains));
@@ -112,6 +174,11 @@ std::vector<RunLine> list_runs(sql::Connection& db, const HistoryQuery& q) {
         line.fallback_rows = static_cast<std::uint64_t>(stmt.column_int(18));
         line.fallback_file = stmt.column_text(19);
       }
+      if (!stmt.is_null(20)) {  // version 4: a run named by --run-id, a shard of a distributed one
+        line.run_name = stmt.column_text(20);
+        line.shards = static_cast<unsigned>(std::max<std::int64_t>(1, stmt.column_int(21)));
+      }
+      if (!stmt.is_null(22)) line.duration_s = stmt.column_double(22);
       if (stmt.column_int(10) != 0) {
         without_summary.push_back(lines.size());
       } else {
@@ -145,9 +212,11 @@ std::vector<RunLine> list_runs(sql::Connection& db, const HistoryQuery& q) {
         rows.reset();
         line.mean_s = line.p95_s = std::nullopt;
         set_exact_figures(line, totals);
+        line.duration_s = span.seconds();
         if (span.seconds() > 0) line.rps = static_cast<double>(line.requests) / span.seconds();
       }
     }
+    merge_distributed(lines);
   }
 
   // PyLoad's rows: one pseudo-run per local day, URL and method.

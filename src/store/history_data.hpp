@@ -47,7 +47,14 @@ struct TrendLine {
 // method are its first target's, `targets` lists them all, and its figures are the whole run's.
 struct RunLine : TrendLine {
   std::vector<TargetName> targets;  // a run of several targets, in order; empty for one target
+  // RUNS.RUNID; 0 for a pseudo-run, and for a distributed run (run_name set, shards > 1), whose
+  // shards are one line (figures merged, as `ccload report NAME` merges them).
   std::int64_t run_id = 0;
+  std::string run_name;        // --run-id; empty when the run was not named
+  unsigned shards = 1;         // N of --shard i/N
+  unsigned shards_stored = 1;  // a distributed run's shards in the database
+  double duration_s = 0;       // wall time; a distributed run's from its first start to last end
+  bool pseudo() const { return run_id == 0 && run_name.empty(); }  // PyLoad's rows of a day
   double started = 0;  // UTC epoch seconds (the day's first row for a pseudo-run)
   std::string day;     // local "YYYY-MM-DD" of a pseudo-run
   std::string method;

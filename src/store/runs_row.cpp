@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -85,6 +86,51 @@ stats::GeneratorCheck generator_from(const std::string& text, double latency_p50
                             w.size() > 3 ? w.at(3).get<double>() : 0.0});
   }
   return stats::check_generator(load, latency_p50_s);
+}
+
+// The BASELINE column: a --baseline comparison as JSON {"a", "b", "a_name", "b_name", "tolerance",
+// "ks": [statistic, critical, differ], "figures": [[name, unit, a, b, change (null: infinite),
+// verdict, judged], ...], "target", "targets": [...]}, and back.
+json comparison_to_json(const stats::RunComparison& c) {
+  json figures = json::array();
+  for (const auto& f : c.figures) {
+    figures.push_back({f.name, f.unit, f.a, f.b, std::isfinite(f.change) ? json(f.change) : json(),
+                       stats::to_string(f.verdict), f.judged});
+  }
+  json targets = json::array();
+  for (const auto& t : c.targets) targets.push_back(comparison_to_json(t));
+  return {{"a", c.run_a},
+          {"b", c.run_b},
+          {"a_name", c.name_a},
+          {"b_name", c.name_b},
+          {"tolerance", c.tolerance},
+          {"ks", {c.latency.statistic, c.latency.critical, c.latency.differ}},
+          {"figures", figures},
+          {"target", c.target},
+          {"targets", targets}};
+}
+
+stats::RunComparison comparison_from_json(const json& j) {
+  stats::RunComparison c;
+  c.run_a = j.at("a").get<std::int64_t>();
+  c.run_b = j.at("b").get<std::int64_t>();
+  c.name_a = j.at("a_name").get<std::string>();
+  c.name_b = j.at("b_name").get<std::string>();
+  c.tolerance = j.at("tolerance").get<double>();
+  const json& ks = j.at("ks");
+  c.latency = {ks.at(0).get<double>(), ks.at(1).get<double>(), ks.at(2).get<bool>()};
+  for (const auto& f : j.at("figures")) {
+    const auto verdict = stats::verdict_from(f.at(5).get<std::string>());
+    if (!verdict) throw std::invalid_argument("damaged baseline: unknown verdict");
+    c.figures.push_back(
+        {f.at(0).get<std::string>(), f.at(1).get<std::string>(), f.at(2).get<double>(),
+         f.at(3).get<double>(),
+         f.at(4).is_null() ? std::numeric_limits<double>::infinity() : f.at(4).get<double>(),
+         *verdict, f.at(6).get<bool>()});
+  }
+  c.target = j.at("target").get<std::string>();
+  for (const auto& t : j.at("targets")) c.targets.push_back(comparison_from_json(t));
+  return c;
 }
 
 // A RUNS row's values as a JSON object's members (column name -> null, number or text).
@@ -299,11 +345,17 @@ RunsRow summary_columns(const stats::RunSummary& s, std::int64_t ended_unix_ns) 
   if (!s.facts.stop_signal.empty()) row.set("STOP_SIGNAL", s.facts.stop_signal);
   row.set("DROPPED", static_cast<std::int64_t>(s.facts.dropped));
   row.set("CONNECTIONS", static_cast<std::int64_t>(s.facts.connections_opened));
+  row.set("HTTP2_REFUSED", static_cast<std::int64_t>(s.facts.http2_refused));
+  row.set("LATENCY_INCLUDES_FAILURES", std::int64_t{s.facts.latency_includes_failures ? 1 : 0});
+  if (s.baseline) row.set("BASELINE", comparison_to_json(*s.baseline).dump());
   row.set("TIMELINE", timeline_text(s.timeline));
   if (!s.thresholds.empty()) row.set("THRESHOLDS", thresholds_text(s.thresholds));
   if (s.facts.start_late_s) row.set("START_LATE", *s.facts.start_late_s);
   row.set("PROTOCOL", s.facts.protocol);
   row.set("STREAMS", std::int64_t{s.facts.streams});
+  if (s.facts.streams_requested) {
+    row.set("STREAMS_REQUESTED", std::int64_t{*s.facts.streams_requested});
+  }
   row.set("REDIRECTED", static_cast<std::int64_t>(s.redirected));
   row.set("MAX_REDIRECTS", std::int64_t{s.facts.max_redirects});
   if (!s.facts.targets.empty()) {
@@ -341,9 +393,14 @@ stats::RunSummary summary_from_row(const RunsRow& row) {
   f.stop_signal = row.text("STOP_SIGNAL").value_or("");
   f.dropped = static_cast<std::uint64_t>(row.integer("DROPPED").value_or(0));
   f.connections_opened = static_cast<std::uint64_t>(row.integer("CONNECTIONS").value_or(0));
+  f.http2_refused = static_cast<std::uint64_t>(row.integer("HTTP2_REFUSED").value_or(0));
+  f.latency_includes_failures = row.integer("LATENCY_INCLUDES_FAILURES").value_or(0) != 0;
   f.run_name = row.text("RUN_NAME").value_or("");
   f.protocol = row.text("PROTOCOL").value_or("HTTP/1.1");
   f.streams = static_cast<unsigned>(row.integer("STREAMS").value_or(1));
+  if (const auto requested = row.integer("STREAMS_REQUESTED")) {
+    f.streams_requested = static_cast<unsigned>(*requested);
+  }
   f.shard = static_cast<unsigned>(row.integer("SHARD").value_or(0));
   f.shards = static_cast<unsigned>(row.integer("SHARDS").value_or(1));
   if (row.has("START_AT_NS")) f.start_at_ns = row.integer("START_AT_NS");
@@ -417,6 +474,7 @@ stats::RunSummary summary_from_row(const RunsRow& row) {
         s.thresholds.push_back(verdict);
       }
     }
+    if (auto text = row.text("BASELINE")) s.baseline = comparison_from_json(json::parse(*text));
     if (auto text = row.text("TARGETS")) {
       const json targets = json::parse(*text);
       bool summaries = !targets.empty();

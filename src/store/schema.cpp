@@ -37,7 +37,7 @@ const std::vector<Column> kLoadtestAdded = {
     {"TTFB", "REAL"},           // seconds
     {"TTLB", "REAL"},           // seconds
     {"CONNECT", "REAL"},        // seconds
-    {"BYTES", "INTEGER"},       // response bytes received
+    {"BYTES", "INTEGER"},       // response body bytes received (core/record.hpp)
     {"ERROR", "TEXT"},          // transport error category (resolve, connect, tls, timeout, ...)
     // Version 4.
     {"WAIT", "REAL"},  // seconds past its scheduled time the request waited for a connection
@@ -64,7 +64,7 @@ const std::vector<Column> kRunsAdded = {
     {"REQUESTS", "INTEGER"},
     {"SUCCEEDED", "INTEGER"},
     {"FAILED", "INTEGER"},
-    {"BYTES", "INTEGER"},
+    {"BYTES", "INTEGER"},  // response body bytes (core/record.hpp)
     {"RPS", "REAL"},
     {"TOTAL_MIN", "REAL"},  // seconds, from the merged histograms
     {"TOTAL_MEAN", "REAL"},
@@ -146,6 +146,16 @@ const std::vector<Column> kRunsAdded = {
     // JSON [{"url", "headers": {name: value}, "body"}] per target, only the parts with fields, as
     // given (a header value without fields is never stored)
     {"TEMPLATES", "TEXT"},
+    // Version 8: what every report of the run says the same (README, "Every output says the
+    // same").
+    {"HTTP2_REFUSED", "INTEGER"},  // --http2 TLS handshakes whose server refused h2 by ALPN
+    // --streams when the server allowed fewer (then STREAMS is the server's limit); else NULL
+    {"STREAMS_REQUESTED", "INTEGER"},
+    // The --baseline comparison, judged when the run ended: JSON (runs_row.cpp); NULL without.
+    {"BASELINE", "TEXT"},
+    // 1: --latency-includes-failures (total and service time cover failed requests too); 0 or
+    // NULL: only the requests that got a response.
+    {"LATENCY_INCLUDES_FAILURES", "INTEGER"},
 };
 
 constexpr std::string_view kIndexes =

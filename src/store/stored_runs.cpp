@@ -78,7 +78,9 @@ stats::RunSummary summary_from_requests(const std::vector<StoredRequest>& rows,
     first = static_cast<double>(*origin_ns) / 1e9;
     if (rows.empty()) last = first;
   }
-  s.facts.duration_s = std::max(0.0, last - first);
+  // To the microsecond: what the stored timestamps hold (REAL or PyLoad's text seconds near 1.8e9
+  // carry no finer digit), so 9.17 s of rows is 9.17, not 9.170000076.
+  s.facts.duration_s = std::round(std::max(0.0, last - first) * 1e6) / 1e6;
   s.rps = stats::requests_per_second(s.requests, s.facts.duration_s);
   for (const auto& r : rows) {  // by the second in which each request completed
     const auto second = static_cast<std::size_t>(
@@ -124,9 +126,10 @@ stats::RunSummary summary_from_requests(const std::vector<StoredRequest>& rows,
 }  // namespace
 
 std::string RunRef::label() const {
+  if (run_id != 0 && !run_name.empty()) return fmt::format("run {} ({})", run_id, run_name);
   if (!run_name.empty()) return fmt::format("run {}", run_name);
   if (run_id != 0) return fmt::format("run {}", run_id);
-  return fmt::format("PyLoad's {} {} of {}", method, url, day);
+  return fmt::format("PyLoad rows of {}", day);  // the report names their method and URL
 }
 
 StoredRuns::StoredRuns(const fs::path& database) : path_(database) {
@@ -180,17 +183,12 @@ RunRef StoredRuns::resolve(const std::string& spec) {
   HistoryQuery all;
   all.limit = 0;
   const std::vector<detail::RunLine> runs = detail::list_runs(*db_, all);
+  auto ref_of = [](const detail::RunLine& line) {
+    return RunRef{line.run_id, line.day, line.url, line.method, line.run_name};
+  };
   const std::string newest = runs.empty()
                                  ? std::string("it holds no run yet")
-                                 : fmt::format("the newest is {}", RunRef{runs.front().run_id,
-                                                                          runs.front().day,
-                                                                          runs.front().url,
-                                                                          runs.front().method,
-                                                                          {}}
-                                                                       .label());
-  auto ref_of = [](const detail::RunLine& line) {
-    return RunRef{line.run_id, line.day, line.url, line.method, {}};
-  };
+                                 : fmt::format("the newest is {}", ref_of(runs.front()).label());
   if (spec == "last" || spec.starts_with("last~")) {
     std::size_t back = 0;
     if (spec != "last") {
@@ -212,9 +210,20 @@ RunRef StoredRuns::resolve(const std::string& spec) {
   auto [ptr, ec] = std::from_chars(spec.data(), spec.data() + spec.size(), id);
   const bool numeric = !spec.empty() && ec == std::errc() && ptr == spec.data() + spec.size();
   if (!numeric && db_->has_table("RUNS") && db_->has_column("RUNS", "RUN_NAME")) {
-    auto named = db_->prepare("SELECT 1 FROM RUNS WHERE RUN_NAME = ?");
+    // A distributed run's shards (SHARDS > 1) are merged; a name given to single-machine runs
+    // names the newest of them.
+    auto named = db_->prepare(
+        "SELECT RUNID, COALESCE(SHARDS, 1) FROM RUNS WHERE RUN_NAME = ? ORDER BY STARTED DESC, "
+        "RUNID DESC");
     named.bind(1, std::string_view(spec));
-    if (named.step()) return RunRef{0, {}, {}, {}, spec};
+    std::optional<std::int64_t> newest_single;
+    bool sharded = false;
+    while (named.step()) {
+      if (!newest_single) newest_single = named.column_int(0);
+      sharded = sharded || named.column_int(1) > 1;
+    }
+    if (sharded) return RunRef{0, {}, {}, {}, spec};
+    if (newest_single) return RunRef{*newest_single, {}, {}, {}, spec};
     throw RunNotFound(fmt::format("no run named '{}' in {}: {} (ccload history lists the runs)",
                                   spec, shown_, newest));
   }
@@ -352,7 +361,7 @@ std::vector<StoredRequest> StoredRuns::requests(const RunRef& run, std::size_t l
 }
 
 stats::RunSummary StoredRuns::load(const RunRef& run, std::size_t detail_rows) {
-  if (!run.run_name.empty()) return load_merged(run.run_name);
+  if (!run.run_name.empty() && run.run_id == 0) return load_merged(run.run_name);
   stats::RunSummary s;
   std::optional<RunsRow> row;
   if (run.run_id != 0) {

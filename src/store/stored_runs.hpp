@@ -30,12 +30,14 @@ struct RunNotFound : StoreError {
 };
 
 // A run in the database: a RUNS row, or (run_id 0) PyLoad's rows of one local day, URL and method.
-// Or (run_name set) the shards of a distributed run, merged.
+// Or (run_name set, run_id 0) the shards of a distributed run, merged; a run of one machine named
+// by --run-id has both.
 struct RunRef {
   std::int64_t run_id = 0;
   std::string day, url, method;  // a pseudo-run's key
-  std::string run_name;          // --run-id of a distributed run
-  std::string label() const;     // "run 7", "run checkout-1", or "PyLoad's GET URL of 2026-03-02"
+  std::string run_name;          // --run-id
+  // "run 7", "run 7 (nightly)", "run checkout-1" (merged), or "PyLoad rows of 2026-03-02".
+  std::string label() const;
 };
 
 // One stored request (a LOADTEST row) of a run.
@@ -61,8 +63,9 @@ class StoredRuns {
   StoredRuns(const StoredRuns&) = delete;
   StoredRuns& operator=(const StoredRuns&) = delete;
 
-  // "last" (the newest run), "last~N" (N runs before it), a run id, or the name of a distributed
-  // run (--run-id). Throws RunNotFound naming the newest run.
+  // "last" (the newest run), "last~N" (N runs before it), a run id, or a --run-id name: a
+  // distributed run's (its shards merged), else the newest run of one machine of that name.
+  // Throws RunNotFound naming the newest run.
   RunRef resolve(const std::string& spec);
   // The newest finished run of `url` and `method` alone (a run of several targets is none), if any;
   // with `passed`, the newest whose --fail-on thresholds all passed (a run without any passes).

@@ -277,14 +277,16 @@ TEST_F(SettingsTest, MalformedLineIsAWarningWithoutTheSecret) {
   write("config.env", "PASSWORD=\"hunter2\nUSERNAME=u\njust some words\n");
   const Settings s = load();
   EXPECT_EQ(s.username, "u");
-  ASSERT_EQ(s.warnings.size(), 2u);
+  ASSERT_EQ(s.warnings.size(), 3u);
   EXPECT_NE(s.warnings[0].find("config.env:1:"), std::string::npos) << s.warnings[0];
   EXPECT_NE(s.warnings[1].find("config.env:3:"), std::string::npos) << s.warnings[1];
+  // The malformed line left PASSWORD unset beside USERNAME.
+  EXPECT_NE(s.warnings[2].find("USERNAME is set"), std::string::npos) << s.warnings[2];
   for (const auto& w : s.warnings) EXPECT_EQ(w.find("hunter2"), std::string::npos) << w;
 }
 
 TEST_F(SettingsTest, SecretsInAReadableFileGetAWarning) {
-  const fs::path file = write("config.env", "PASSWORD=hunter2\n", 0644);
+  const fs::path file = write("config.env", "USERNAME=u\nPASSWORD=hunter2\n", 0644);
   Settings s = load();
   ASSERT_EQ(s.warnings.size(), 1u);
   EXPECT_NE(s.warnings[0].find("PASSWORD"), std::string::npos) << s.warnings[0];
@@ -303,10 +305,38 @@ TEST_F(SettingsTest, SecretsInAReadableFileGetAWarning) {
 }
 
 TEST_F(SettingsTest, PrivateOrSecretlessFilesGetNoWarning) {
-  write("config.env", "PASSWORD=hunter2\nLOGTAIL_TOKEN=tok\n", 0600);
+  write("config.env", "USERNAME=u\nPASSWORD=hunter2\nLOGTAIL_TOKEN=tok\n", 0600);
   EXPECT_TRUE(load().warnings.empty());
+  env_["PASSWORD"] = "from the environment";  // a user name is no secret
   write("config.env", "DATABASE_URL=x.db\nUSERNAME=alice\n", 0644);
   EXPECT_TRUE(load().warnings.empty());
+}
+
+// Basic auth needs both: one without the other is a warning naming where it was set and the fix,
+// never the password itself.
+TEST_F(SettingsTest, UsernameWithoutPasswordOrTheReverseIsAWarning) {
+  write("config.env", "USERNAME=alice\n");
+  Settings alone = load();
+  ASSERT_EQ(alone.warnings.size(), 1u);
+  EXPECT_NE(alone.warnings[0].find("USERNAME is set (in " + (dir_ / "config.env").string() +
+                                   ":1) but PASSWORD is not"),
+            std::string::npos)
+      << alone.warnings[0];
+  EXPECT_NE(alone.warnings[0].find("fix: set PASSWORD too, or remove USERNAME"), std::string::npos);
+
+  write("config.env", "# none here\n");
+  env_["PASSWORD"] = "s3cret-value";
+  Settings reverse = load();
+  ASSERT_EQ(reverse.warnings.size(), 1u);
+  EXPECT_NE(reverse.warnings[0].find("PASSWORD is set (in the environment) but USERNAME is not"),
+            std::string::npos)
+      << reverse.warnings[0];
+  EXPECT_EQ(reverse.warnings[0].find("s3cret-value"), std::string::npos);
+
+  env_["USERNAME"] = "alice";
+  EXPECT_TRUE(load().warnings.empty()) << "both set: Basic auth, no warning";
+  env_.clear();
+  EXPECT_TRUE(load().warnings.empty()) << "neither set: no warning";
 }
 
 TEST(EnvFile, ParsesLinesAndReportsNumbers) {

@@ -92,6 +92,22 @@ TEST_F(PostgresTest, EveryRequestIsStoredAndTheStoredRunRendersLikeTheLiveOne) {
             0);
   ProcessResult compare = ccload({"compare", "1", "2"}, url);
   EXPECT_EQ(compare.exit_code, 0) << compare.err;
+
+  // The --baseline comparison and --latency-includes-failures are stored in PostgreSQL too:
+  // the stored run's JSON equals the live one, key by key.
+  ProcessResult judged =
+      ccload({"run", target.base_url() + "/flaky/10", "-n", "100", "-c", "2", "--baseline", "1",
+              "--latency-includes-failures", "--json", "judged.json"},
+             url);
+  ASSERT_EQ(judged.exit_code, 0) << judged.err;
+  const json judged_json = json::parse(read_file(dir / "judged.json"));
+  EXPECT_EQ(judged_json["baseline"]["a"], 1);
+  EXPECT_EQ(judged_json["latency_includes_failures"], true);
+  ProcessResult judged_report = ccload({"report", "3", "--json", "-"}, url);
+  ASSERT_EQ(judged_report.exit_code, 0) << judged_report.err;
+  const json judged_stored = json::parse(judged_report.out);
+  for (const auto& [key, value] : judged_json.items()) EXPECT_EQ(judged_stored[key], value) << key;
+  EXPECT_EQ(judged_stored.size(), judged_json.size());
 }
 
 // The same records written to SQLite and to PostgreSQL read back as the same summary and history.

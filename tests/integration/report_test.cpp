@@ -72,6 +72,34 @@ TEST_F(ReportTest, AStoredRunRendersTheSameJsonAsTheLiveRun) {
   EXPECT_NE(files.out.find("failed==40"), std::string::npos);
 }
 
+// A run with --baseline, thresholds and findings: `ccload report RUN --json` equals the live
+// --json key by key, the comparison and the findings included (both stored with the run).
+TEST_F(ReportTest, AStoredRunWithABaselineAndFindingsRendersTheSameJsonKeyByKey) {
+  const std::string url = target.base_url() + "/get";
+  ASSERT_EQ(ccload({"run", url, "-n", "60", "-c", "2"}).exit_code, 0);
+  ProcessResult live = ccload({"run", url, "-n", "60", "-c", "2", "--rate", "500", "--baseline",
+                               "last", "--fail-on", "p99<10s", "--json", "live.json"});
+  ASSERT_EQ(live.exit_code, 0) << live.err;
+  const json expected = read_json("live.json");
+  ASSERT_TRUE(expected.contains("baseline"));
+  EXPECT_EQ(expected["baseline"]["a"], 1);
+  EXPECT_EQ(expected["baseline"]["b"], 2);
+  // A paced run says where its latency counts from, and every run which requests it covers.
+  ASSERT_GE(expected["findings"].size(), 2u) << expected["findings"].dump();
+  EXPECT_TRUE(contains(live.out, expected["findings"][0].get<std::string>())) << live.out;
+
+  ProcessResult stored = ccload({"report", "2", "--json", "-"});
+  ASSERT_EQ(stored.exit_code, 0) << stored.err;
+  const json rendered = json::parse(stored.out);
+  for (const auto& [key, value] : expected.items()) {
+    ASSERT_TRUE(rendered.contains(key)) << key;
+    EXPECT_EQ(rendered[key], value) << key;
+  }
+  for (const auto& [key, value] : rendered.items()) EXPECT_TRUE(expected.contains(key)) << key;
+  // The terminal report of the stored run prints the comparison too.
+  EXPECT_TRUE(contains(stored.err, "Verdict:")) << stored.err;
+}
+
 TEST_F(ReportTest, AFailedThresholdIsExitThreeWithEveryVerdictShownAndStored) {
   ProcessResult result =
       ccload({"run", target.base_url() + "/get", "-n", "50", "-c", "2", "--json", "s.json",

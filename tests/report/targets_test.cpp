@@ -175,7 +175,7 @@ TEST(Targets, JsonTargetsHaveTheWholesKeysButTheRunsOwn) {
                                           "shards",       "shard_count", "start_at",
                                           "start_late_s", "thresholds",  "thresholds_passed",
                                           "generator",    "findings",    "connections_opened",
-                                          "targets"};
+                                          "targets",      "baseline"};
   EXPECT_EQ(std::set<std::string>(kRunOnlyKeys.begin(), kRunOnlyKeys.end()), run_only);
   std::set<std::string> expected;
   for (const auto& key : keys(whole)) {

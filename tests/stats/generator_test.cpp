@@ -174,6 +174,57 @@ TEST(Findings, ClientFailuresAreTheGeneratorsNotTheServers) {
   EXPECT_FALSE(any_contains(refused, "load generator's own machine"));
 }
 
+// The sentences the terminal used to print as notes only are findings, so the JSON has them.
+TEST(Findings, HttpTwoRefusalsAServersStreamLimitAndALateAgentAreFindings) {
+  RunStats stats;
+  Record ok;
+  ok.status = 200;
+  stats.add(ok);
+  RunFacts facts;
+  facts.protocol = "HTTP/2";
+  facts.http2_refused = 4;
+  facts.streams = 5;
+  facts.streams_requested = 10;
+  facts.start_late_s = 2.5;
+  const auto lines = findings(summarize(stats, facts));
+  EXPECT_TRUE(any_contains(lines, "did not agree to HTTP/2 (ALPN h2) in 4 TLS handshakes"));
+  EXPECT_TRUE(any_contains(lines, "The server allows 5 concurrent streams per connection"));
+  EXPECT_TRUE(any_contains(lines, "fewer than --streams 10: 5 were used"));
+  EXPECT_TRUE(any_contains(lines, "This agent started 2.500 s after --start-at"));
+  facts.protocol = "HTTP/1.1";
+  facts.http2_refused = 0;
+  facts.streams = 1;
+  facts.streams_requested.reset();
+  facts.start_late_s = 0.2;
+  const auto quiet = findings(summarize(stats, facts));
+  EXPECT_FALSE(any_contains(quiet, "HTTP/2"));
+  EXPECT_FALSE(any_contains(quiet, "--start-at"));
+}
+
+// Which requests the latency covers is said either way, with the count of untimed failures.
+TEST(Findings, TheLatencysScopeIsSaidEitherWay) {
+  RunStats stats;
+  Record ok;
+  ok.status = 200;
+  stats.add(ok);
+  Record timeout;
+  timeout.error = ErrorCategory::timeout;
+  stats.add(timeout);
+  stats.add(timeout);
+  RunFacts facts;
+  EXPECT_TRUE(any_contains(findings(summarize(stats, facts)),
+                           "Latency covers the 1 request that got a response; the 2 that failed "
+                           "without one are counted by category, not timed"));
+  facts.latency_includes_failures = true;
+  EXPECT_TRUE(any_contains(findings(summarize(stats, facts)),
+                           "Latency includes failures (--latency-includes-failures): total and "
+                           "service time also cover the 2 requests that failed"));
+  RunStats all_answered;
+  all_answered.add(ok);
+  EXPECT_TRUE(any_contains(findings(summarize(all_answered, RunFacts{})),
+                           "Latency covers the requests that got a response (here every one did)"));
+}
+
 TEST(Findings, WaitsAndAShortRateSayWhy) {
   const RunSummary quiet = paced_summary(ErrorCategory::connect, quiet_load());
   EXPECT_EQ(quiet.waited, 10u);

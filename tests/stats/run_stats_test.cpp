@@ -99,6 +99,28 @@ TEST(RunStats, AddCountsResponsesAndErrors) {
   EXPECT_EQ(stats.connect.max(), 4'000'000);
 }
 
+// --latency-includes-failures: transport failures are timed into total and service (to their
+// failure), as k6 and vegeta time every request; first and last byte stay the responses'.
+TEST(RunStats, FailuresGoIntoTheLatencyOnlyWhenAsked) {
+  for (const bool include : {false, true}) {
+    RunStats stats;
+    stats.latency_includes_failures = include;
+    stats.add(response(200, 10'000'000));
+    stats.add(response(500, 20'000'000));
+    Record timeout = transport_error(ErrorCategory::timeout);
+    timeout.total_ns = 900'000'000;
+    timeout.wait_ns = 100'000'000;
+    stats.add(timeout);
+    EXPECT_EQ(stats.total.count(), include ? 3u : 2u);
+    EXPECT_EQ(stats.total.max(), include ? 900'000'000 : 20'000'000);
+    EXPECT_EQ(stats.service.count(), include ? 3u : 2u);
+    EXPECT_EQ(stats.service.max(), include ? 800'000'000 : 20'000'000);
+    EXPECT_EQ(stats.ttfb.count(), 2u);
+    EXPECT_EQ(stats.ttlb.count(), 2u);
+    EXPECT_EQ(stats.by_error[static_cast<int>(ErrorCategory::timeout)], 1u);
+  }
+}
+
 TEST(RunStats, AddDoesNotAllocate) {
   RunStats stats;
   const Record records[] = {response(200, 1'000'000, 500'000), response(404, 2'000'000),

@@ -102,4 +102,19 @@ std::vector<std::string> NginxProcess::log_lines(const std::string& name) const 
 
 std::size_t NginxProcess::requests_logged() const { return log_lines("access.log").size(); }
 
+std::uint64_t NginxProcess::body_bytes_logged() const {
+  std::uint64_t sum = 0;
+  for (const std::string& line : log_lines("access.log")) {  // settled
+    // ... [time] "GET /x HTTP/1.1" 200 3000 "-" "agent"
+    const std::size_t open = line.find('"');
+    const std::size_t close = open == std::string::npos ? open : line.find('"', open + 1);
+    if (close == std::string::npos) continue;
+    std::istringstream fields(line.substr(close + 1));
+    int status = 0;
+    std::uint64_t body_bytes = 0;
+    if (fields >> status >> body_bytes) sum += body_bytes;
+  }
+  return sum;
+}
+
 }  // namespace ccload::test

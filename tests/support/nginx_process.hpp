@@ -32,6 +32,9 @@ class NginxProcess {
   // The lines of logs/NAME once it has settled (as above): a log the configuration names, such as
   // `access_log logs/ids.log ids;` with a `log_format ids ...` of its own.
   std::vector<std::string> log_lines(const std::string& name) const;
+  // The sum of $body_bytes_sent over the access log's lines (its default `combined` format: the
+  // field after the status), once the log has settled as requests_logged() waits for it.
+  std::uint64_t body_bytes_logged() const;
 
  private:
   TempDir dir_;
