@@ -244,6 +244,20 @@ std::optional<std::string> finish_sinks(const RunPlan& plan, Execution& run,
         "their wait, not in their first and last byte.",
         *run.result.server_streams, plan.engine.streams, run.result.streams));
   }
+  if (run.result.h2c_http1_answers > 0) {
+    summary.notes.push_back(fmt::format(
+        "The server answered in HTTP/1.1 where its HTTP/2 preface was due on {} connections: it "
+        "does not speak HTTP/2 over cleartext (h2c), so those requests failed as protocol. Run "
+        "without --http2, or use an https URL, where HTTP/2 is agreed by ALPN.",
+        run.result.h2c_http1_answers));
+  }
+  if (run.result.h2c_closed_silently > 0) {
+    summary.notes.push_back(fmt::format(
+        "The server closed {} HTTP/2 connections over cleartext before sending a byte: it may not "
+        "speak HTTP/2 over cleartext (h2c); those requests failed as read. Run without --http2 "
+        "to test it over HTTP/1.1, or use an https URL, where HTTP/2 is agreed by ALPN.",
+        run.result.h2c_closed_silently));
+  }
   if (plan.engine.targets.size() > kMaxTargetBreakdown) {
     summary.notes.push_back(fmt::format(
         "{} targets: figures per target are kept for runs of up to {}, so this report shows the "

@@ -56,6 +56,7 @@ RunSummary merge_parts(const std::vector<RunSummary>& shards, unsigned expected)
     m.bytes += s.bytes;
     for (const auto& [code, count] : s.status_codes) m.status_codes[code] += count;
     for (std::size_t i = 0; i < m.errors.size(); ++i) m.errors[i] += s.errors[i];
+    for (std::size_t i = 0; i < m.tls_reasons.size(); ++i) m.tls_reasons[i] += s.tls_reasons[i];
     m.total.histogram.merge(s.total.histogram);
     m.ttfb.histogram.merge(s.ttfb.histogram);
     m.ttlb.histogram.merge(s.ttlb.histogram);

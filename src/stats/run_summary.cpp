@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "stats/run_end.hpp"
+#include "stats/tls_findings.hpp"
 
 namespace ccload::stats {
 
@@ -55,6 +56,7 @@ RunSummary summarize(const RunStats& stats, RunFacts facts, const GeneratorLoad&
   s.status_codes = stats.status_counts();
   s.errors = stats.by_error;
   s.errors[0] = 0;
+  s.tls_reasons = stats.by_tls_reason;
   for (auto [timing, histogram] :
        {std::pair{&s.total, &stats.total}, std::pair{&s.ttfb, &stats.ttfb},
         std::pair{&s.ttlb, &stats.ttlb}, std::pair{&s.connect, &stats.connect},
@@ -94,6 +96,7 @@ std::string lag_against_latency(const GeneratorCheck& g) {
 
 std::vector<std::string> findings(const RunSummary& s) {
   std::vector<std::string> out;
+  add_tls_findings(s, out);
   const std::uint64_t client = s.errors[static_cast<std::size_t>(ErrorCategory::client)];
   if (client > 0) {
     out.push_back(fmt::format(

@@ -124,6 +124,10 @@ struct RunSummary {
   // by category (index = ErrorCategory; index 0 unused). Their sum is `requests`.
   std::map<int, std::uint64_t> status_codes;
   std::array<std::uint64_t, kErrorCategoryCount> errors{};
+  // The tls errors by reason (index = TlsReason; those without a reason under `other`, index 0
+  // unused); their sum is errors[tls] (a run stored before schema version 8, or rebuilt from its
+  // rows alone, knows no reasons: all zero).
+  std::array<std::uint64_t, kTlsReasonCount> tls_reasons{};
 
   // total, first byte, last byte cover the requests that got a response; connect the requests
   // that opened a connection.

@@ -26,6 +26,16 @@ json counts_json(const stats::RunSummary& s, bool statuses) {
   return out;
 }
 
+// The tls errors by reason: {"expired": 3}.
+json tls_reasons_json(const stats::RunSummary& s) {
+  json out = json::object();
+  for (int i = 0; i < kTlsReasonCount; ++i) {
+    const auto n = s.tls_reasons[static_cast<std::size_t>(i)];
+    if (n > 0) out[std::string(to_string(static_cast<TlsReason>(i)))] = n;
+  }
+  return out;
+}
+
 // The timeline as [[requests, failed, responses, total_ns_sum, total_ns_max], ...].
 std::string timeline_text(const std::vector<stats::SecondStats>& seconds) {
   json out = json::array();
@@ -284,6 +294,7 @@ RunsRow summary_columns(const stats::RunSummary& s, std::int64_t ended_unix_ns) 
   put_figures(row, "WAIT", s.wait.figures, false);
   row.set("STATUS_COUNTS", counts_json(s, true).dump());
   row.set("ERROR_COUNTS", counts_json(s, false).dump());
+  row.set("TLS_REASONS", tls_reasons_json(s).dump());
   row.set("HIST_TOTAL", s.total.histogram.serialize());
   row.set("HIST_TTFB", s.ttfb.histogram.serialize());
   row.set("HIST_TTLB", s.ttlb.histogram.serialize());
@@ -388,6 +399,15 @@ stats::RunSummary summary_from_row(const RunsRow& row) {
             s.errors[static_cast<std::size_t>(i)] = count.get<std::uint64_t>();
           }
         }
+      }
+    }
+    if (auto text = row.text("TLS_REASONS")) {  // version 8
+      const json counts = json::parse(*text);
+      for (const auto& [name, count] : counts.items()) {
+        const TlsReason reason = tls_reason_from_string(name);  // an unknown name: other
+        const auto index =
+            static_cast<std::size_t>(reason == TlsReason::none ? TlsReason::other : reason);
+        s.tls_reasons[index] += count.get<std::uint64_t>();
       }
     }
     if (auto text = row.text("TIMELINE")) {

@@ -146,6 +146,8 @@ const std::vector<Column> kRunsAdded = {
     // JSON [{"url", "headers": {name: value}, "body"}] per target, only the parts with fields, as
     // given (a header value without fields is never stored)
     {"TEMPLATES", "TEXT"},
+    // Version 8: why TLS failed.
+    {"TLS_REASONS", "TEXT"},  // JSON object: the tls errors by reason, {"expired": 3}
 };
 
 constexpr std::string_view kIndexes =
