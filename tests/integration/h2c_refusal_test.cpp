@@ -5,6 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <thread>
+
 #include "server/target_server.hpp"
 #include "support/ccload_run.hpp"
 #include "support/nginx_process.hpp"
@@ -56,6 +61,43 @@ TEST(Http2ToHttp1Only, NginxWithoutHttp2FailsEveryRequestAsProtocol) {
   TempDir dir;
   NginxProcess nginx("server { listen 127.0.0.1:PORT; location / { return 200 \"ok\\n\"; } }");
   expect_protocol_every_time("http://127.0.0.1:" + std::to_string(nginx.port()) + "/", dir.path());
+}
+
+// A server that reads what the client sends and closes without a word: the requests fail as read
+// (a close proves nothing), and the report says the server may not speak h2c.
+TEST(Http2ToHttp1Only, AServerThatClosesSilentlyIsNamedAsMaybeNotSpeakingH2c) {
+  namespace asio = boost::asio;
+  TempDir dir;
+  asio::io_context io;
+  asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
+  const auto port = acceptor.local_endpoint().port();
+  std::atomic<bool> done{false};
+  acceptor.non_blocking(true);  // polled, so the thread ends however many connections came
+  std::thread server([&] {
+    while (!done) {
+      asio::ip::tcp::socket socket(io);
+      boost::system::error_code ec;
+      acceptor.accept(socket, ec);
+      if (ec) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        continue;
+      }
+      char bytes[4096];
+      socket.read_some(asio::buffer(bytes), ec);
+      socket.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+      socket.close(ec);
+    }
+  });
+  ProcessResult printed;
+  auto summary = run_ccload_json({"run", "http://127.0.0.1:" + std::to_string(port) + "/", "-n",
+                                  "3", "-c", "1", "--http2", "--no-store"},
+                                 dir.path(), &printed);
+  done = true;
+  server.join();
+  EXPECT_EQ(summary["requests"]["failed"], 3) << summary.dump();
+  EXPECT_NE(printed.out.find("it may not speak HTTP/2 over cleartext (h2c)"), std::string::npos)
+      << printed.out;
+  EXPECT_EQ(printed.out.find(kSentence), std::string::npos);
 }
 
 }  // namespace
