@@ -36,6 +36,7 @@ int serve(const cli::ServeCommand& command) {
   config.tls_cert = command.tls_cert;
   config.tls_key = command.tls_key;
   config.tls_client_ca = command.tls_client_ca;
+  config.http1_only = command.http1_only;
   try {
     return server::serve_until_signal(config, std::cout);
   } catch (const std::exception& error) {

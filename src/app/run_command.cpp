@@ -184,7 +184,7 @@ std::vector<stats::RunSummary> target_summaries(const RunPlan& plan, const stats
     facts.method = plan.engine.targets[t].method;
     facts.targets.clear();
     facts.connections_opened = 0;  // connections serve an origin, not a target
-    facts.http2_refused = 0;
+    facts.http2_refused = facts.h2c_http1_answers = facts.h2c_closed_silently = 0;
     stats::apply_target_share(facts, t, count);
     out.push_back(stats::summarize(stats[t], std::move(facts)));
   }
@@ -202,6 +202,8 @@ stats::RunSummary summarize_run(const RunPlan& plan, const Execution& run) {
   facts.dropped = run.result.dropped;
   facts.connections_opened = run.result.connections_opened;
   facts.http2_refused = run.result.http2_refused;
+  facts.h2c_http1_answers = run.result.h2c_http1_answers;
+  facts.h2c_closed_silently = run.result.h2c_closed_silently;
   facts.protocol = run.result.protocol;
   facts.streams = run.result.streams;
   if (run.result.server_streams) facts.streams_requested = plan.engine.streams;

@@ -118,6 +118,7 @@ struct ServeCommand {
   unsigned threads = 0;
   std::string tls_cert, tls_key;
   std::string tls_client_ca;  // --tls-client-ca: require client certificates signed by it
+  bool http1_only = false;    // --http1-only: never HTTP/2 (neither h2 by ALPN nor h2c)
 };
 
 // --help or --version: the text is printed to stdout and the exit code is 0.

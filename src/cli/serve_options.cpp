@@ -20,6 +20,8 @@ ServeOptions::ServeOptions(CLI::App& app) {
   app_->add_option("--tls-key", serve_.tls_key, "PEM private key for --tls-cert");
   app_->add_option("--tls-client-ca", serve_.tls_client_ca,
                    "Require a client certificate signed by a CA in this PEM file (https)");
+  app_->add_flag("--http1-only", serve_.http1_only,
+                 "Speak HTTP/1.1 only, as a server without HTTP/2 (no h2 by ALPN, no h2c)");
 }
 
 ServeCommand ServeOptions::finish() const {

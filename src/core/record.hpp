@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/tls_reason.hpp"
+
 namespace ccload {
 
 // Why a request failed at the transport level. `none` means a response arrived (whatever its
@@ -79,8 +81,9 @@ struct Record {
   ErrorCategory error = ErrorCategory::none;
   std::uint16_t target = 0;    // index of its target in the run's target list (0 with one)
   std::uint8_t redirects = 0;  // redirect hops followed (0: the target answered itself)
-  std::string body;            // failures only: the response body from its first byte, capped
-  std::string final_url;       // the URL of the last hop when redirects > 0, else empty
+  TlsReason tls_reason = TlsReason::none;  // with error == tls: why (else none)
+  std::string body;       // failures only: the response body from its first byte, capped
+  std::string final_url;  // the URL of the last hop when redirects > 0, else empty
   // The URL actually sent (filled) when its target's URL is a template, else empty (the target's
   // URL was sent). Filling it costs an allocation per request (a URL longer than the small-string
   // buffer), so the lane fills it only when the record goes somewhere that keeps it: a store or

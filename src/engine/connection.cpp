@@ -98,6 +98,7 @@ Task<ErrorCategory> Http1Connection<Transport>::open(Record& record) {
   const Clock::time_point started = Clock::now();
   const ErrorCategory error = co_await transport_.open(origin_.address);
   if (error != ErrorCategory::none) {
+    record.tls_reason = transport_.tls_reason();
     close();
     co_return error;
   }

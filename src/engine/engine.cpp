@@ -265,6 +265,8 @@ EngineResult run_load(const core::RunPlan& config, const RunHooks& hooks) {
       result.server_streams = std::min(result.server_streams.value_or(*limit), unsigned{*limit});
       result.streams = std::min(result.streams, unsigned{*limit});
     }
+    result.h2c_http1_answers += worker->h2c_http1_answers();
+    result.h2c_closed_silently += worker->h2c_closed_silently();
     result.dropped += worker->dropped();
     auto& kept = worker->kept();
     std::move(kept.begin(), kept.end(), std::back_inserter(result.kept));

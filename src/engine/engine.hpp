@@ -65,6 +65,10 @@ struct EngineResult {
   std::optional<unsigned> server_streams;
   // TLS handshakes in which the server did not agree to HTTP/2 by ALPN (each a tls failure).
   std::uint64_t http2_refused = 0;
+  // h2c (HTTP/2 over http) connections on which the server answered with an HTTP/1.x status line
+  // where its HTTP/2 preface was due (every request on them failed as protocol), and those it
+  // closed before sending any byte (their requests failed as read).
+  std::uint64_t h2c_http1_answers = 0, h2c_closed_silently = 0;
   // Paced runs: slots whose time came but that no connection could send before duration_s (or
   // the last stage) ended; never sent, not in `stats`. A run that reached its end without a stop
   // has stats.requests + dropped == the schedule's slot count (capped by n).

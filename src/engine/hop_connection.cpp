@@ -29,6 +29,7 @@ Task<ExchangeOutcome> HopConnection::exchange(const net::Target& where, const Re
     const ErrorCategory error =
         where.tls ? co_await tls_.open(address_) : co_await plain_.open(address_);
     if (error != ErrorCategory::none) {
+      record.tls_reason = where.tls ? tls_.tls_reason() : TlsReason::none;
       close();
       record.error = error;
       times.finished = Clock::now();

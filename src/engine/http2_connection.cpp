@@ -7,6 +7,7 @@
 #include <boost/asio/detached.hpp>
 
 #include "engine/connection.hpp"
+#include "engine/h2c_refusal.hpp"
 #include "engine/hop_connection.hpp"
 #include "engine/http2_session.hpp"
 #include "engine/request_lane.hpp"
@@ -144,6 +145,7 @@ class Http2Connection final : public Connection {
   // most one socket beside its own).
   std::unique_ptr<HopConnection> hop_;
   Lane* hopping_ = nullptr;
+  bool awaiting_preface_ = false;  // open, and nothing read from the server yet
 };
 
 template <class Transport>
@@ -270,12 +272,14 @@ Task<ErrorCategory> Http2Connection<Transport>::connect(Lane& lane, Record& reco
   if (error == ErrorCategory::none && !session_.open()) error = ErrorCategory::protocol;
   if (error != ErrorCategory::none) {
     if (transport_.refused_http2()) worker_.on_http2_refused();
+    record.tls_reason = transport_.tls_reason();
     transport_.close();
     wake_.cancel();
     co_return error;
   }
   record.connect_ns += nanoseconds(Clock::now() - started);
   open_ = true;
+  awaiting_preface_ = true;
   lost_ = ErrorCategory::none;
   worker_.on_connection_opened();
   reading_ = writing_ = true;
@@ -291,6 +295,15 @@ Task<void> Http2Connection<Transport>::read_loop() {
     error_code ec;
     const std::size_t got =
         co_await transport_.read_some(asio::buffer(input_.get(), kReadSize), ec);
+    if (awaiting_preface_) {  // a server without HTTP/2 there: engine/h2c_refusal.hpp
+      awaiting_preface_ = false;
+      const FirstRead first = classify_first_read(ec, input_.get(), got);
+      if (first != FirstRead::http2 && !origin_.address.where.tls) worker_.on_h2c_refused(first);
+      if (first == FirstRead::http1_answer) {
+        lost_ = ErrorCategory::protocol;
+        break;
+      }
+    }
     if (ec) {
       if (lost_ == ErrorCategory::none) {
         lost_ = ec.category() == asio::error::get_ssl_category() ? ErrorCategory::tls

@@ -8,6 +8,7 @@
 //   open(a)      connects to address a's endpoints (and handshakes, with a's host name as
 //                SNI and for verification); none, resolve, connect or tls. On
 //                failure everything is closed again. Timeouts are the caller's to classify.
+//   tls_reason() after an open() that failed as tls: why (core/tls_reason.hpp).
 //   write(b,ec)  writes all of the buffer sequence b; an awaitable operation, not a coroutine.
 //   read_some    reads what is there into the buffer (at least one byte, or an error in ec).
 //   close()      closes the socket (also from the watchdog, to fail a pending operation).
@@ -56,6 +57,8 @@ class PlainTransport {
   }
   // The server refused HTTP/2 in the TLS handshake (ALPN): never for plain TCP.
   bool refused_http2() const { return false; }
+  // Why the last open() failed as tls: never for plain TCP.
+  TlsReason tls_reason() const { return TlsReason::none; }
 
  private:
   const SharedRun& run_;
@@ -87,6 +90,8 @@ class TlsTransport {
     socket_.close(ignored);
   }
   bool refused_http2() const { return refused_http2_; }
+  // Why the last open() failed as tls (none when it did not); until the next open().
+  TlsReason tls_reason() const { return reason_; }
 
  private:
   const SharedRun& run_;
@@ -94,6 +99,7 @@ class TlsTransport {
   std::optional<boost::asio::ssl::stream<Socket&>> tls_;
   bool http2_ = false;
   bool refused_http2_ = false;
+  TlsReason reason_ = TlsReason::none;
 };
 
 }  // namespace ccload::engine

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "engine/engine.hpp"
+#include "engine/h2c_refusal.hpp"
 #include "engine/loop_monitor.hpp"
 #include "engine/schedule.hpp"
 #include "net/tls.hpp"
@@ -197,6 +198,10 @@ class Worker {
   void on_server_streams(std::uint32_t limit) {
     server_streams_ = server_streams_ ? std::min(*server_streams_, limit) : limit;
   }
+  // A fresh h2c connection whose first read was not HTTP/2 (engine/h2c_refusal.hpp).
+  void on_h2c_refused(FirstRead first) {
+    ++(first == FirstRead::http1_answer ? h2c_http1_answers_ : h2c_closed_silently_);
+  }
   void on_connection_done();
   boost::asio::io_context& io() { return io_; }
   // Paced slots this worker's connections dropped past end_by (SharedRun::take_slot adds to it).
@@ -213,6 +218,8 @@ class Worker {
   std::uint64_t http2_refused() const { return http2_refused_; }
   // The lowest stream limit below --streams an HTTP/2 server announced; none when none was lower.
   std::optional<std::uint32_t> server_streams() const { return server_streams_; }
+  std::uint64_t h2c_http1_answers() const { return h2c_http1_answers_; }
+  std::uint64_t h2c_closed_silently() const { return h2c_closed_silently_; }
   // Any thread, any time: the counts as of this worker's last watchdog tick.
   std::uint64_t published_completed() const {
     return published_completed_.load(std::memory_order_relaxed);
@@ -251,6 +258,7 @@ class Worker {
   std::uint64_t connections_opened_ = 0;
   std::uint64_t http2_refused_ = 0;
   std::optional<std::uint32_t> server_streams_;
+  std::uint64_t h2c_http1_answers_ = 0, h2c_closed_silently_ = 0;
   std::uint64_t dropped_ = 0;
   // The counts as of the last watchdog tick, for the progress line.
   std::atomic<std::uint64_t> published_completed_{0}, published_failed_{0};

@@ -1,5 +1,7 @@
 #include "net/tls.hpp"
 
+#include <openssl/x509_vfy.h>
+
 #include <fmt/format.h>
 
 #include <boost/asio/ip/address.hpp>
@@ -57,6 +59,13 @@ boost::asio::ssl::context make_client_context(const TlsOptions& options) {
                             static_cast<unsigned>(wire.size()));
   }
   return context;
+}
+
+bool prepare_client_handshake(SSL* ssl, const std::string& host) {
+  if (is_ip_literal(host)) {
+    return X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str()) == 1;
+  }
+  return SSL_set_tlsext_host_name(ssl, host.c_str()) == 1 && SSL_set1_host(ssl, host.c_str()) == 1;
 }
 
 bool is_ip_literal(const std::string& host) {

@@ -458,6 +458,13 @@ std::string html_report(const stats::RunSummary& s) {
       if (n == 0) continue;
       html += fmt::format("<tr><td>{}</td><td>{}</td></tr>\n",
                           to_string(static_cast<ErrorCategory>(i)), n);
+      if (static_cast<ErrorCategory>(i) != ErrorCategory::tls) continue;
+      for (int r = 0; r < kTlsReasonCount; ++r) {
+        const auto m = s.tls_reasons[static_cast<std::size_t>(r)];
+        if (m == 0) continue;
+        html += fmt::format("<tr><td>tls: {}</td><td>{}</td></tr>\n",
+                            to_string(static_cast<TlsReason>(r)), m);
+      }
     }
     html += kTableClose;
   }

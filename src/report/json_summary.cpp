@@ -95,6 +95,11 @@ json summary_json(const stats::RunSummary& s) {
     const auto n = s.errors[static_cast<std::size_t>(i)];
     if (n > 0) errors[std::string(to_string(static_cast<ErrorCategory>(i)))] = n;
   }
+  json tls_reasons = json::object();
+  for (int i = 0; i < kTlsReasonCount; ++i) {
+    const auto n = s.tls_reasons[static_cast<std::size_t>(i)];
+    if (n > 0) tls_reasons[std::string(to_string(static_cast<TlsReason>(i)))] = n;
+  }
   json out = {
       {"url", facts.url},
       {"method", facts.method},
@@ -113,6 +118,7 @@ json summary_json(const stats::RunSummary& s) {
         {"failed", s.failed}}},
       {"status_codes", codes},
       {"errors", errors},
+      {"tls_reasons", tls_reasons},
       {"latency",
        {{"total", timing(s.total.figures)},
         {"ttfb", timing(s.ttfb.figures)},

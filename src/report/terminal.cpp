@@ -121,6 +121,13 @@ void counts(std::ostream& out, const stats::RunSummary& s) {
       const auto n = s.errors[static_cast<std::size_t>(i)];
       if (n > 0)
         out << fmt::format("  {:<20}{:>18}\n", to_string(static_cast<ErrorCategory>(i)), n);
+      if (n > 0 && static_cast<ErrorCategory>(i) == ErrorCategory::tls) {
+        for (int r = 0; r < kTlsReasonCount; ++r) {
+          const auto m = s.tls_reasons[static_cast<std::size_t>(r)];
+          if (m > 0)
+            out << fmt::format("    {:<18}{:>18}\n", to_string(static_cast<TlsReason>(r)), m);
+        }
+      }
     }
   }
 }

@@ -37,6 +37,7 @@ class BytesCache {
 // State shared by every connection of one server.
 struct ServerState {
   bool tls = false;
+  bool http1_only = false;  // ServeConfig::http1_only
   std::atomic<std::uint64_t> flaky_counter{0};
   BytesCache bytes;
   // HTTP/2 streams open right now over all connections, and the most seen at once.

@@ -20,6 +20,7 @@
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "server/fault_writer.hpp"
@@ -48,6 +49,31 @@ void close_stream(Stream& stream) {
   auto& socket = beast::get_lowest_layer(stream);
   socket.shutdown(tcp::socket::shutdown_send, ec);
   socket.close(ec);
+}
+
+// After a response the server chose to close on (Connection: close, a request it could not
+// parse): the write side is shut (the client sees the end at once), then what the client still
+// sends is read and dropped until it closes too, for up to a second, as nginx's lingering close
+// does (RFC 9112, 9.6). Closing with unread bytes would send a reset, and a client whose reset
+// arrives before it read the response loses the response.
+asio::awaitable<void> lingering_close(tcp::socket& socket) {
+  error_code ec;
+  socket.shutdown(tcp::socket::shutdown_send, ec);
+  if (ec) co_return;
+  asio::steady_timer limit(socket.get_executor(), std::chrono::seconds(1));
+  limit.async_wait([&socket](error_code wait_ec) {
+    if (!wait_ec) {
+      error_code ignored;
+      socket.cancel(ignored);
+    }
+  });
+  std::array<char, 4096> sink;
+  for (std::size_t total = 0; total < 1024 * 1024;) {
+    auto [rec, n] = co_await socket.async_read_some(asio::buffer(sink), kTok);
+    if (rec) break;
+    total += n;
+  }
+  limit.cancel();
 }
 
 template <class Stream>
@@ -107,6 +133,9 @@ asio::awaitable<void> serve_requests(Stream& stream, ServerState& state) {
     } else {
       wec = co_await write_fault(stream, res, head);
     }
+    if (!wec && res.close && res.fault == Response::Fault::none) {
+      if constexpr (std::is_same_v<Stream, tcp::socket>) co_await lingering_close(stream);
+    }
     if (wec || res.close) {
       close_stream(stream);
       co_return;
@@ -116,7 +145,8 @@ asio::awaitable<void> serve_requests(Stream& stream, ServerState& state) {
 
 asio::awaitable<void> plain_connection(tcp::socket socket, ServerState& state) {
   // (The co_await results are kept in locals: GCC 12 mishandles a co_await inside a condition.)
-  const bool http2 = co_await starts_with_http2_preface(socket);
+  bool http2 = false;
+  if (!state.http1_only) http2 = co_await starts_with_http2_preface(socket);
   if (http2) {
     co_await serve_http2(socket, state);
   } else {
@@ -205,7 +235,7 @@ struct TargetServer::Impl {
     tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                      ssl::context::no_sslv3 | ssl::context::single_dh_use);
     error_code ec;
-    enable_http2_alpn(*tls);
+    if (!config.http1_only) enable_http2_alpn(*tls);
     tls->use_certificate_chain_file(config.tls_cert, ec);
     if (ec) {
       throw std::runtime_error(
@@ -247,6 +277,7 @@ struct TargetServer::Impl {
 
   void start() {
     state.tls = config.tls_cert.size() > 0;
+    state.http1_only = config.http1_only;
     load_tls();
     unsigned n = config.threads != 0 ? config.threads : std::thread::hardware_concurrency();
     if (n == 0) n = 1;

@@ -23,6 +23,10 @@ struct ServeConfig {
   std::string tls_cert, tls_key;  // both set = HTTPS (PEM files)
   // With HTTPS: require a client certificate signed by a CA in this PEM file (empty = none asked).
   std::string tls_client_ca = {};
+  // HTTP/1.1 only (`ccload serve --http1-only`), as a server that does not speak HTTP/2: no "h2"
+  // by ALPN, and over cleartext the HTTP/2 preface is parsed as an HTTP/1.1 request (which it is
+  // not: 400 and a close, as nginx without http2 answers).
+  bool http1_only = false;
 };
 
 class TargetServer {

@@ -43,6 +43,8 @@ nlohmann::json make_event(const Record& record, const EventContext& context) {
   event["method"] = named ? context.targets[record.target].method : context.method;
   event["body"] = record.body;
   event["error"] = std::string(error_name(record));
+  if (record.error == ErrorCategory::tls)
+    event["tls_reason"] = std::string(to_string(record.tls_reason));
   event["run_id"] = context.run_id;
   event["ttfb"] = seconds(record.ttfb_ns);
   event["total"] = seconds(record.total_ns);

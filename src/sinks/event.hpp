@@ -32,7 +32,8 @@ std::string_view error_name(const Record& record);
 
 // One event: dt, timestamp (ns since the epoch, as a string), url and method (of the record's
 // target), status (0 for a transport error; the last hop's), body (as captured by the engine),
-// error, run_id, ttfb and total (seconds); after redirects also redirects (hops) and final_url.
+// error, run_id, ttfb and total (seconds); for a tls error also tls_reason (core/tls_reason.hpp:
+// "expired", "unknown_ca", ..., "other"); after redirects also redirects (hops) and final_url.
 nlohmann::json make_event(const Record& record, const EventContext& context);
 
 // Serializes without ever throwing: bytes that are not valid UTF-8 (binary bodies) become U+FFFD.

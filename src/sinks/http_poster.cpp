@@ -101,7 +101,7 @@ struct HttpPoster::Impl {
     error_code ignored;
     socket().set_option(tcp::no_delay(true), ignored);
     if (secure) {
-      net::prepare_client_handshake(*secure, target.host);
+      if (!net::prepare_client_handshake(*secure, target.host)) co_return asio::error::no_memory;
       auto [handshake_ec] = co_await secure->async_handshake(ssl::stream_base::client, kTuple);
       if (handshake_ec) co_return handshake_ec;
     }

@@ -22,6 +22,7 @@ RunSummary merge_parts(const std::vector<RunSummary>& shards, unsigned expected)
   m.facts.concurrency = 0;
   m.facts.connections_opened = 0;
   m.facts.http2_refused = 0;
+  m.facts.h2c_http1_answers = m.facts.h2c_closed_silently = 0;
   m.facts.interrupted = false;
   m.facts.stop_signal.clear();  // each shard's own report names the signal that stopped it
   m.facts.dropped = 0;
@@ -49,6 +50,8 @@ RunSummary merge_parts(const std::vector<RunSummary>& shards, unsigned expected)
     m.facts.concurrency += f.concurrency;
     m.facts.connections_opened += f.connections_opened;
     m.facts.http2_refused += f.http2_refused;
+    m.facts.h2c_http1_answers += f.h2c_http1_answers;
+    m.facts.h2c_closed_silently += f.h2c_closed_silently;
     m.facts.interrupted = m.facts.interrupted || f.interrupted;
     m.facts.dropped += f.dropped;
     m.facts.cut_short = m.facts.cut_short || f.cut_short;
@@ -58,6 +61,7 @@ RunSummary merge_parts(const std::vector<RunSummary>& shards, unsigned expected)
     m.bytes += s.bytes;
     for (const auto& [code, count] : s.status_codes) m.status_codes[code] += count;
     for (std::size_t i = 0; i < m.errors.size(); ++i) m.errors[i] += s.errors[i];
+    for (std::size_t i = 0; i < m.tls_reasons.size(); ++i) m.tls_reasons[i] += s.tls_reasons[i];
     m.total.histogram.merge(s.total.histogram);
     m.ttfb.histogram.merge(s.ttfb.histogram);
     m.ttlb.histogram.merge(s.ttlb.histogram);

@@ -45,6 +45,13 @@ void RunStats::add(const Record& record) {
     // A category beyond the known ones (a newer engine) is not dropped: count it as protocol.
     ++by_error[category < by_error.size() ? category
                                           : static_cast<std::size_t>(ErrorCategory::protocol)];
+    if (record.error == ErrorCategory::tls) {
+      // No reason named (or one beyond the known ones) is counted as `other`.
+      const auto reason = static_cast<std::size_t>(record.tls_reason);
+      ++by_tls_reason[reason > 0 && reason < by_tls_reason.size()
+                          ? reason
+                          : static_cast<std::size_t>(TlsReason::other)];
+    }
   }
   if (record.connect_ns > 0) connect.record(record.connect_ns);
   if (record_waits) {
@@ -70,6 +77,7 @@ void RunStats::merge(const RunStats& other) {
   redirected += other.redirected;
   for (std::size_t i = 0; i < by_status.size(); ++i) by_status[i] += other.by_status[i];
   for (std::size_t i = 0; i < by_error.size(); ++i) by_error[i] += other.by_error[i];
+  for (std::size_t i = 0; i < by_tls_reason.size(); ++i) by_tls_reason[i] += other.by_tls_reason[i];
   timeline.merge(other.timeline);
 }
 

@@ -51,6 +51,9 @@ struct RunStats {
   // ErrorCategory).
   std::array<std::uint64_t, 1000> by_status{};
   std::array<std::uint64_t, kErrorCategoryCount> by_error{};
+  // The tls failures of by_error by reason (index = TlsReason; a failure without a reason is
+  // counted as `other`, so index 0 stays 0). Their sum is by_error[tls].
+  std::array<std::uint64_t, kTlsReasonCount> by_tls_reason{};
 
   // Filled by the engine (it knows each request's second); add() does not touch it.
   Timeline timeline;

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "stats/run_end.hpp"
+#include "stats/tls_findings.hpp"
 
 namespace ccload::stats {
 
@@ -55,6 +56,7 @@ RunSummary summarize(const RunStats& stats, RunFacts facts, const GeneratorLoad&
   s.status_codes = stats.status_counts();
   s.errors = stats.by_error;
   s.errors[0] = 0;
+  s.tls_reasons = stats.by_tls_reason;
   for (auto [timing, histogram] :
        {std::pair{&s.total, &stats.total}, std::pair{&s.ttfb, &stats.ttfb},
         std::pair{&s.ttlb, &stats.ttlb}, std::pair{&s.connect, &stats.connect},
@@ -102,6 +104,20 @@ void run_shape_findings(const RunSummary& s, std::vector<std::string>& out) {
         "The server did not agree to HTTP/2 (ALPN h2) in {} TLS handshakes: those requests failed "
         "as tls. Run without --http2 to test it over HTTP/1.1.",
         f.http2_refused));
+  }
+  if (f.h2c_http1_answers > 0) {
+    out.push_back(fmt::format(
+        "The server answered in HTTP/1.1 where its HTTP/2 preface was due on {} connections: it "
+        "does not speak HTTP/2 over cleartext (h2c), so those requests failed as protocol. Run "
+        "without --http2, or use an https URL, where HTTP/2 is agreed by ALPN.",
+        f.h2c_http1_answers));
+  }
+  if (f.h2c_closed_silently > 0) {
+    out.push_back(fmt::format(
+        "The server closed {} HTTP/2 connections over cleartext before sending a byte: it may not "
+        "speak HTTP/2 over cleartext (h2c); those requests failed as read. Run without --http2 "
+        "to test it over HTTP/1.1, or use an https URL, where HTTP/2 is agreed by ALPN.",
+        f.h2c_closed_silently));
   }
   if (f.streams_requested && *f.streams_requested > f.streams) {
     out.push_back(fmt::format(
@@ -159,6 +175,7 @@ std::string latency_scope_sentence(const RunSummary& s) {
 std::vector<std::string> findings(const RunSummary& s) {
   std::vector<std::string> out;
   run_shape_findings(s, out);
+  add_tls_findings(s, out);
   const std::uint64_t client = s.errors[static_cast<std::size_t>(ErrorCategory::client)];
   if (client > 0) {
     out.push_back(fmt::format(

@@ -54,6 +54,10 @@ struct RunFacts {
   // --http2 over TLS: handshakes in which the server did not agree to HTTP/2 by ALPN (each one a
   // `tls` failure).
   std::uint64_t http2_refused = 0;
+  // --http2 over http (h2c): connections on which the server answered in HTTP/1.x where its
+  // HTTP/2 preface was due (their requests failed as protocol), and those it closed before
+  // sending a byte (their requests failed as read).
+  std::uint64_t h2c_http1_answers = 0, h2c_closed_silently = 0;
   std::string protocol = "HTTP/1.1";  // "HTTP/1.1" or "HTTP/2" (--http2)
   // Requests in flight per connection at most: --streams, or the server's
   // SETTINGS_MAX_CONCURRENT_STREAMS when that was lower (then streams_requested is --streams).
@@ -134,6 +138,10 @@ struct RunSummary {
   // by category (index = ErrorCategory; index 0 unused). Their sum is `requests`.
   std::map<int, std::uint64_t> status_codes;
   std::array<std::uint64_t, kErrorCategoryCount> errors{};
+  // The tls errors by reason (index = TlsReason; those without a reason under `other`, index 0
+  // unused); their sum is errors[tls] (a run stored before schema version 8, or rebuilt from its
+  // rows alone, knows no reasons: all zero).
+  std::array<std::uint64_t, kTlsReasonCount> tls_reasons{};
 
   // total, first byte, last byte cover the requests that got a response (total also the failed
   // ones with facts.latency_includes_failures); connect the requests that opened a connection.

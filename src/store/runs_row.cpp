@@ -27,6 +27,16 @@ json counts_json(const stats::RunSummary& s, bool statuses) {
   return out;
 }
 
+// The tls errors by reason: {"expired": 3}.
+json tls_reasons_json(const stats::RunSummary& s) {
+  json out = json::object();
+  for (int i = 0; i < kTlsReasonCount; ++i) {
+    const auto n = s.tls_reasons[static_cast<std::size_t>(i)];
+    if (n > 0) out[std::string(to_string(static_cast<TlsReason>(i)))] = n;
+  }
+  return out;
+}
+
 // The timeline as [[requests, failed, responses, total_ns_sum, total_ns_max], ...].
 std::string timeline_text(const std::vector<stats::SecondStats>& seconds) {
   json out = json::array();
@@ -330,6 +340,7 @@ RunsRow summary_columns(const stats::RunSummary& s, std::int64_t ended_unix_ns) 
   put_figures(row, "WAIT", s.wait.figures, false);
   row.set("STATUS_COUNTS", counts_json(s, true).dump());
   row.set("ERROR_COUNTS", counts_json(s, false).dump());
+  row.set("TLS_REASONS", tls_reasons_json(s).dump());
   row.set("HIST_TOTAL", s.total.histogram.serialize());
   row.set("HIST_TTFB", s.ttfb.histogram.serialize());
   row.set("HIST_TTLB", s.ttlb.histogram.serialize());
@@ -346,6 +357,8 @@ RunsRow summary_columns(const stats::RunSummary& s, std::int64_t ended_unix_ns) 
   row.set("DROPPED", static_cast<std::int64_t>(s.facts.dropped));
   row.set("CONNECTIONS", static_cast<std::int64_t>(s.facts.connections_opened));
   row.set("HTTP2_REFUSED", static_cast<std::int64_t>(s.facts.http2_refused));
+  row.set("H2C_HTTP1_ANSWERS", static_cast<std::int64_t>(s.facts.h2c_http1_answers));
+  row.set("H2C_CLOSED_SILENTLY", static_cast<std::int64_t>(s.facts.h2c_closed_silently));
   row.set("LATENCY_INCLUDES_FAILURES", std::int64_t{s.facts.latency_includes_failures ? 1 : 0});
   if (s.baseline) row.set("BASELINE", comparison_to_json(*s.baseline).dump());
   row.set("TIMELINE", timeline_text(s.timeline));
@@ -394,6 +407,9 @@ stats::RunSummary summary_from_row(const RunsRow& row) {
   f.dropped = static_cast<std::uint64_t>(row.integer("DROPPED").value_or(0));
   f.connections_opened = static_cast<std::uint64_t>(row.integer("CONNECTIONS").value_or(0));
   f.http2_refused = static_cast<std::uint64_t>(row.integer("HTTP2_REFUSED").value_or(0));
+  f.h2c_http1_answers = static_cast<std::uint64_t>(row.integer("H2C_HTTP1_ANSWERS").value_or(0));
+  f.h2c_closed_silently =
+      static_cast<std::uint64_t>(row.integer("H2C_CLOSED_SILENTLY").value_or(0));
   f.latency_includes_failures = row.integer("LATENCY_INCLUDES_FAILURES").value_or(0) != 0;
   f.run_name = row.text("RUN_NAME").value_or("");
   f.protocol = row.text("PROTOCOL").value_or("HTTP/1.1");
@@ -445,6 +461,15 @@ stats::RunSummary summary_from_row(const RunsRow& row) {
             s.errors[static_cast<std::size_t>(i)] = count.get<std::uint64_t>();
           }
         }
+      }
+    }
+    if (auto text = row.text("TLS_REASONS")) {  // version 8
+      const json counts = json::parse(*text);
+      for (const auto& [name, count] : counts.items()) {
+        const TlsReason reason = tls_reason_from_string(name);  // an unknown name: other
+        const auto index =
+            static_cast<std::size_t>(reason == TlsReason::none ? TlsReason::other : reason);
+        s.tls_reasons[index] += count.get<std::uint64_t>();
       }
     }
     if (auto text = row.text("TIMELINE")) {

@@ -156,6 +156,12 @@ const std::vector<Column> kRunsAdded = {
     // 1: --latency-includes-failures (total and service time cover failed requests too); 0 or
     // NULL: only the requests that got a response.
     {"LATENCY_INCLUDES_FAILURES", "INTEGER"},
+    // Version 8 too: why TLS failed, and h2c to a server without HTTP/2.
+    {"TLS_REASONS", "TEXT"},  // JSON object: the tls errors by reason, {"expired": 3}
+    // --http2 over http: connections answered in HTTP/1.x where the HTTP/2 preface was due, and
+    // those the server closed before sending a byte
+    {"H2C_HTTP1_ANSWERS", "INTEGER"},
+    {"H2C_CLOSED_SILENTLY", "INTEGER"},
 };
 
 constexpr std::string_view kIndexes =

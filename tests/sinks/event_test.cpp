@@ -51,6 +51,17 @@ TEST(Event, TransportErrorHasStatusZeroAndItsCategory) {
   EXPECT_EQ(event["body"], "");
 }
 
+TEST(Event, ATlsErrorNamesItsReasonAndOnlyATlsError) {
+  Record record = failed_record(1, 0, "");
+  record.error = ErrorCategory::tls;
+  record.tls_reason = TlsReason::unknown_ca;
+  EXPECT_EQ(make_event(record, kContext)["tls_reason"], "unknown_ca");
+  record.tls_reason = TlsReason::none;
+  EXPECT_EQ(make_event(record, kContext)["tls_reason"], "other");
+  record.error = ErrorCategory::connect;
+  EXPECT_FALSE(make_event(record, kContext).contains("tls_reason"));
+}
+
 TEST(Event, BinaryBodyStillMakesValidJson) {
   const std::string body("\xff\xfe\x00ok\xc3", 6);
   const std::string text = betterstack_payload(std::vector{failed_record(1, 502, body)}, kContext);

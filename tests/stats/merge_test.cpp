@@ -55,6 +55,18 @@ TEST(MergeShards, HistogramsAndCountsAreSummedExactly) {
   EXPECT_EQ(m.timeline[2].requests, 25u);
 }
 
+TEST(MergeShards, TlsReasonsAreSummed) {
+  std::vector<RunSummary> parts = {shard(0, 0, 10, 1000), shard(1, 0, 10, 1000)};
+  const auto expired = static_cast<std::size_t>(TlsReason::expired);
+  const auto host_name = static_cast<std::size_t>(TlsReason::host_name);
+  parts[0].tls_reasons[expired] = 2;
+  parts[1].tls_reasons[expired] = 3;
+  parts[1].tls_reasons[host_name] = 1;
+  const RunSummary m = merge_shards(parts, 2);
+  EXPECT_EQ(m.tls_reasons[expired], 5u);
+  EXPECT_EQ(m.tls_reasons[host_name], 1u);
+}
+
 // Said among the findings (so the JSON of `report NAME` says it too), not in the notes.
 TEST(MergeShards, AMissingShardIsNamed) {
   const RunSummary m = merge_shards({shard(0, 0, 10, 1000), shard(2, 0, 10, 1000)}, 3);

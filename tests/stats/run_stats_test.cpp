@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "stats/alloc_counter.hpp"
+#include "stats/run_summary.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 
@@ -119,6 +121,38 @@ TEST(RunStats, FailuresGoIntoTheLatencyOnlyWhenAsked) {
     EXPECT_EQ(stats.ttlb.count(), 2u);
     EXPECT_EQ(stats.by_error[static_cast<int>(ErrorCategory::timeout)], 1u);
   }
+}
+
+TEST(RunStats, TlsErrorsAreCountedByReasonAndMerged) {
+  auto tls = [](TlsReason reason) {
+    Record record = transport_error(ErrorCategory::tls);
+    record.tls_reason = reason;
+    return record;
+  };
+  RunStats a, b;
+  a.add(tls(TlsReason::expired));
+  a.add(tls(TlsReason::expired));
+  a.add(tls(TlsReason::none));
+  b.add(tls(TlsReason::host_name));
+  b.add(tls(TlsReason::expired));
+  Record timeout = transport_error(ErrorCategory::timeout);
+  timeout.tls_reason = TlsReason::handshake;  // a reason without a tls error is not counted
+  b.add(timeout);
+  a.merge(b);
+  EXPECT_EQ(a.by_error[static_cast<int>(ErrorCategory::tls)], 5u);
+  EXPECT_EQ(a.by_tls_reason[static_cast<int>(TlsReason::expired)], 3u);
+  EXPECT_EQ(a.by_tls_reason[static_cast<int>(TlsReason::host_name)], 1u);
+  EXPECT_EQ(a.by_tls_reason[static_cast<int>(TlsReason::other)], 1u);  // no reason named
+  EXPECT_EQ(a.by_tls_reason[static_cast<int>(TlsReason::none)], 0u);
+  EXPECT_EQ(a.by_tls_reason[static_cast<int>(TlsReason::handshake)], 0u);
+  const RunSummary summary = summarize(a, RunFacts{});
+  EXPECT_EQ(summary.tls_reasons, a.by_tls_reason);
+  const auto lines = findings(summary);
+  EXPECT_NE(std::find_if(lines.begin(), lines.end(),
+                         [](const std::string& line) {
+                           return line.rfind("3 requests failed as tls (tls: expired): ", 0) == 0;
+                         }),
+            lines.end());
 }
 
 TEST(RunStats, AddDoesNotAllocate) {
