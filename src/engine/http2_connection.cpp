@@ -352,7 +352,13 @@ Task<void> Http2Connection<Transport>::write_loop() {
     error_code ec;
     co_await transport_.write(asio::buffer(output_), ec);
     if (ec) {
-      if (lost_ == ErrorCategory::none) lost_ = ErrorCategory::write;
+      // A write the server's close or reset refused lost the streams as a read would have found
+      // (`read`: closed before the response was complete), whichever loop saw it first.
+      const bool peer_closed =
+          ec == asio::error::broken_pipe || ec == asio::error::connection_reset;
+      if (lost_ == ErrorCategory::none) {
+        lost_ = peer_closed ? ErrorCategory::read : ErrorCategory::write;
+      }
       transport_.close();
       break;
     }
