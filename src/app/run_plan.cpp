@@ -117,6 +117,7 @@ stats::RunFacts planned_facts(const cli::RunCommand& command, const RunPlan& pla
   f.rate = e.rate;
   f.protocol = e.http2 ? "HTTP/2" : "HTTP/1.1";
   f.streams = e.http2 ? e.streams : 1;
+  f.pipeline = e.pipeline;
   f.latency_includes_failures = e.latency_includes_failures;
   f.stages = e.stages;
   f.start_rate = e.start_rate;
@@ -183,6 +184,7 @@ RunPlan plan_run(const cli::RunCommand& command, const config::Settings& setting
   e.tls.key_file = command.key;
   e.http2 = command.http2;
   e.streams = command.streams;
+  e.pipeline = command.pipeline;
   e.keep_records = command.details ? UINT64_MAX : 20;
   apply_shard(command, plan);
   plan.facts = planned_facts(command, plan);

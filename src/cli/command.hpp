@@ -47,6 +47,7 @@ struct RunCommand {
   std::string cacert;                // --cacert
   bool http2 = false;     // --http2: HTTP/2 (ALPN h2 over https, prior knowledge over http)
   unsigned streams = 1;   // --streams: requests in flight per HTTP/2 connection
+  unsigned pipeline = 1;  // --pipeline: requests written together per HTTP/1.1 connection
   std::string cert, key;  // --cert, --key: client certificate and its key (PEM), both or neither
   bool details = false;   // --details
   std::string json_path;  // --json; "-" = stdout

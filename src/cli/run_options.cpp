@@ -79,6 +79,9 @@ RunOptions::RunOptions(CLI::App& app) {
                  "HTTP/2: ALPN h2 over https, prior knowledge (h2c) over http");
   app_->add_option("--streams", in_.streams,
                    "Requests in flight per HTTP/2 connection (default 1; needs --http2)");
+  app_->add_option("--pipeline", in_.pipeline,
+                   "HTTP/1.1 pipelining: up to N requests written together per connection, "
+                   "answered in order (default 1)");
   app_->add_option("--cert", run_.cert,
                    "Client certificate (PEM) to present when the server asks (needs --key)");
   app_->add_option("--key", run_.key, "Private key (PEM) of the --cert certificate");
@@ -349,10 +352,20 @@ RunCommand RunOptions::finish() const {
   if (!in.streams.empty()) {
     if (!run.http2) {
       throw UsageError(
-          "--streams needs --http2: HTTP/1.1 carries one request at a time per connection");
+          "--streams needs --http2: HTTP/1.1 carries one request at a time per connection "
+          "(or several with --pipeline N)");
     }
     run.streams = static_cast<unsigned>(
         parse_positive(in.streams, "--streams", "requests in flight per HTTP/2 connection", 1'000));
+  }
+  if (!in.pipeline.empty()) {
+    if (run.http2) {
+      throw UsageError(
+          "--pipeline is HTTP/1.1's: over HTTP/2 a connection carries several requests with "
+          "--streams N");
+    }
+    run.pipeline = static_cast<unsigned>(parse_positive(
+        in.pipeline, "--pipeline", "requests written together per connection", 1'024));
   }
   if (run.cert.empty() != run.key.empty()) {
     throw UsageError(

@@ -24,6 +24,7 @@ class RunOptions {
     std::string requests, concurrency, threads, timeout, sink_timeout, method, data, duration, rate;
     std::string stages, start_rate;
     std::string streams;
+    std::string pipeline;
     std::vector<std::string> headers;
     std::vector<std::string> fail_on;
     std::string tolerance, baseline, shard, run_name, start_at;

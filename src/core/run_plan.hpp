@@ -63,6 +63,9 @@ struct RunPlan {
   // flight at most); otherwise streams is 1.
   bool http2 = false;
   unsigned streams = 1;
+  // --pipeline (HTTP/1.1): requests written together on a connection, their responses read in
+  // order (wrk's pipeline.lua); 1 sends one request at a time.
+  unsigned pipeline = 1;
   // Records with request_id <= keep_records are also returned in EngineResult::kept.
   std::uint64_t keep_records = 20;
 

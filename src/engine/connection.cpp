@@ -27,7 +27,9 @@ class Http1Connection final : public Connection {
         origin_(origin),
         transport_(worker.io(), run),
         pacer_(worker.io()),
-        session_(run.config.max_redirects > 0) {}
+        session_(run.config.max_redirects > 0) {
+    session_.reserve_pipeline(run.config.pipeline);
+  }
 
   Task<void> run() override {
     co_await lane_.run();
@@ -56,6 +58,9 @@ class Http1Connection final : public Connection {
   // Not a coroutine: the session's exchange is the one coroutine frame of a request.
   Task<ExchangeOutcome> exchange(const RequestRef& request, Record& record, ExchangeTimes& times) {
     return session_.exchange(transport_, request.http1, request.head, record, times);
+  }
+  Task<void> exchange_batch(std::span<BatchEntry> batch) {
+    return session_.exchange_batch(transport_, batch);
   }
   Task<ExchangeOutcome> exchange_away(const net::Target& where, const RequestRef& request,
                                       Record& record, ExchangeTimes& times) {

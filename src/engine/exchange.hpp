@@ -2,6 +2,7 @@
 // What a protocol session exchanges for the request lane (request_lane.hpp): the request to send,
 // how the exchange ended, and its instants.
 
+#include <string>
 #include <string_view>
 
 #include "engine/worker.hpp"
@@ -31,6 +32,16 @@ struct ExchangeTimes {
   Clock::time_point from{};
   Clock::time_point sent{};      // out: when the request went out (HTTP/2: its HEADERS frame)
   Clock::time_point finished{};  // out: when the response completed or the exchange failed
+};
+
+// One request of a pipelined batch (--pipeline): what to send, the record its response fills,
+// its instants, how it ended, and the Location of a complete 3xx response (with redirects on).
+struct BatchEntry {
+  RequestRef request;
+  Record* record = nullptr;
+  ExchangeTimes times;
+  ExchangeOutcome outcome = ExchangeOutcome::failed;
+  std::string location;
 };
 
 }  // namespace ccload::engine

@@ -72,6 +72,117 @@ Task<ExchangeOutcome> Http1Session::exchange(Transport& transport, std::string_v
   co_return ExchangeOutcome::complete;
 }
 
+template <class Transport>
+Task<void> Http1Session::exchange_batch(Transport& transport, std::span<BatchEntry> entries) {
+  error_code ec;
+  const bool reused = requests_ > 0;
+  requests_ += entries.size();
+  gather_.clear();
+  for (const BatchEntry& entry : entries) gather_.push_back(asio::buffer(entry.request.http1));
+  const Clock::time_point sent = Clock::now();
+  for (BatchEntry& entry : entries) entry.times.sent = sent;
+  std::size_t at = 0;  // the entry whose response is being read
+  // The connection failed while entry `at` was due: it fails with `error` (retryable when nothing
+  // of its response came and the connection carried a request before it); the entries after it
+  // were never answered, so they may be sent again.
+  auto fail_from = [&](ErrorCategory error, bool before_response) {
+    const Clock::time_point now = Clock::now();
+    for (std::size_t i = at; i < entries.size(); ++i) {
+      entries[i].times.finished = now;
+      entries[i].record->error = i == at ? error : ErrorCategory::read;
+      entries[i].outcome = i > at || (before_response && (reused || at > 0))
+                               ? ExchangeOutcome::retryable
+                               : ExchangeOutcome::failed;
+    }
+    transport.close();
+    reset();
+  };
+  // A span, not the vector: a write operation keeps a copy of its buffer sequence.
+  co_await transport.write(std::span<const asio::const_buffer>(gather_), ec);
+  if (ec) {
+    fail_from(ErrorCategory::write, true);
+    co_return;
+  }
+  while (at < entries.size()) {
+    BatchEntry& entry = entries[at];
+    Record& record = *entry.record;
+    const Clock::time_point written =
+        entry.times.from == Clock::time_point{} ? sent : entry.times.from;
+    parser_.start(entry.request.head);
+    bool first_byte = false;
+    bool server_closed = false;
+    bool failed = false;
+    for (;;) {
+      if (begin_ < end_) {
+        std::size_t used = 0;
+        const ResponseParser::Step step =
+            parser_.parse(buffer_.get() + begin_, end_ - begin_, used);
+        begin_ += used;
+        if (step == ResponseParser::Step::done) {
+          if (!first_byte) record.ttfb_ns = nanoseconds(Clock::now() - written);
+          break;
+        }
+        if (step == ResponseParser::Step::failed) {
+          record.bytes += parser_.body_bytes();
+          fail_from(ErrorCategory::protocol, false);
+          failed = true;
+          break;
+        }
+        // A response begun in bytes read for an earlier one: its first byte came then.
+        if (!first_byte && parser_.got_some()) {
+          first_byte = true;
+          record.ttfb_ns = nanoseconds(Clock::now() - written);
+        }
+      }
+      begin_ = end_ = 0;
+      const std::size_t got =
+          co_await transport.read_some(asio::buffer(buffer_.get(), kBufferSize), ec);
+      if (ec) {
+        if ((ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) &&
+            parser_.got_some() && parser_.finish() == ResponseParser::Step::done) {
+          server_closed = true;
+          break;
+        }
+        record.bytes += parser_.body_bytes();
+        fail_from(ec.category() == asio::error::get_ssl_category() ? ErrorCategory::tls
+                                                                   : ErrorCategory::read,
+                  !first_byte && !parser_.got_some());
+        failed = true;
+        break;
+      }
+      if (!first_byte) {
+        first_byte = true;
+        record.ttfb_ns = nanoseconds(Clock::now() - written);
+      }
+      end_ = got;
+    }
+    if (failed) co_return;
+    entry.times.finished = Clock::now();
+    record.bytes += parser_.body_bytes();
+    record.ttlb_ns = nanoseconds(entry.times.finished - written);
+    record.status = static_cast<std::uint16_t>(parser_.status());
+    if (!is_success_status(parser_.status())) record.body = parser_.take_failure_body();
+    entry.location.assign(parser_.location());
+    entry.outcome = ExchangeOutcome::complete;
+    ++at;
+    if (server_closed || !parser_.keep_alive()) {
+      // The server ends the connection here: what it has not answered may be sent again.
+      if (at < entries.size()) {
+        fail_from(ErrorCategory::read, true);
+      } else {
+        transport.close();
+        reset();
+      }
+      co_return;
+    }
+  }
+}
+
+template Task<void> Http1Session::exchange_batch<PlainTransport>(PlainTransport&,
+                                                                 std::span<BatchEntry>);
+template Task<void> Http1Session::exchange_batch<TlsTransport>(TlsTransport&,
+                                                               std::span<BatchEntry>);
+
 template Task<ExchangeOutcome> Http1Session::exchange<PlainTransport>(PlainTransport&,
                                                                       std::string_view, bool,
                                                                       Record&, ExchangeTimes&);

@@ -9,7 +9,9 @@
 
 #include <cstddef>
 #include <memory>
+#include <span>
 #include <string_view>
+#include <vector>
 
 #include "engine/exchange.hpp"
 #include "engine/response_parser.hpp"
@@ -33,6 +35,18 @@ class Http1Session {
   Task<ExchangeOutcome> exchange(Transport& transport, std::string_view request, bool head,
                                  Record& record, ExchangeTimes& times);
 
+  // Pipelining (--pipeline): writes every entry's request with one gathered write and reads
+  // their responses in order, each into its entry as exchange() would (ttfb and ttlb from the one
+  // send, so along a pipeline they grow). Each entry's outcome is set: complete; failed (the
+  // response being read when the connection failed); or retryable (nothing of its response came
+  // and the connection had carried a request before it, or it was never answered because the
+  // connection ended after an earlier response). Needs is_open() and 1 <= entries.size() <= the
+  // depth given to reserve_pipeline().
+  template <class Transport>
+  Task<void> exchange_batch(Transport& transport, std::span<BatchEntry> entries);
+  // Sizes the gathered write for batches of up to `depth` requests (once, before the run).
+  void reserve_pipeline(std::size_t depth) { gather_.reserve(depth); }
+
   // Whether the connection is open for the next request.
   bool is_open() const { return open_; }
   // A fresh connection was opened.
@@ -51,6 +65,7 @@ class Http1Session {
 
  private:
   ResponseParser parser_;
+  std::vector<boost::asio::const_buffer> gather_;
   bool open_ = false;
   std::uint64_t requests_ = 0;  // requests sent on this connection
 

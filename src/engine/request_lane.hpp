@@ -27,6 +27,11 @@
 //   void abort();                            the request timed out: fail what it waits for
 //   void on_record(Record&&, Clock::time_point finished);
 //
+// With --pipeline N (HTTP/1.1), an Env that has
+//   Task<void> exchange_batch(std::span<BatchEntry>);   sends them together; needs ready()
+// gets batches: the lane takes up to N slots that are due, has them written together, and
+// records each (run_pipelined); a slot not yet due is held for the next batch.
+//
 // An exchange fills the record (status, ttfb, ttlb, bytes, the body of a failure; record.error on
 // failure) and `times`; a failure is `retryable` when the request was certainly not processed
 // (HTTP/1.1: a kept-alive connection closed before any response byte; HTTP/2: a stream above a
@@ -36,6 +41,7 @@
 #include <algorithm>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -78,7 +84,8 @@ class RequestLane {
     }
   }
 
-  // Takes slots until none is left (or a stop came), one request at a time.
+  // Takes slots until none is left (or a stop came), one request at a time, or in batches of up
+  // to --pipeline requests when the run pipelines and the Env can.
   Task<void> run();
 
   // The watchdog's tick: a request past its deadline is aborted (and recorded as a timeout).
@@ -102,8 +109,21 @@ class RequestLane {
  private:
   // Sends `request` on the lane's connection, opening it (or waiting for a stream) first.
   Task<ExchangeOutcome> send(const RequestRef& request, Record& record, ExchangeTimes& times);
-  // Follows the redirect `record` holds hop by hop; `times.finished` moves to the last hop's.
-  Task<void> follow_redirects(const DueSlot& slot, Record& record, ExchangeTimes& times);
+  // Follows the redirect `record` holds (to `location`) hop by hop; `times.finished` moves to
+  // the last hop's.
+  Task<void> follow_redirects(const DueSlot& slot, Record& record, ExchangeTimes& times,
+                              std::string location);
+  // --pipeline: batches of due slots, sent together, each request retried once when the
+  // connection lost it unprocessed, redirects followed one by one after the batch.
+  Task<void> run_pipelined();
+  // Adds `slot` to the batch being built (or records it at once when its fill fails); false
+  // when the lane must end (--data-order once ran out of rows).
+  bool add_to_batch(const DueSlot& slot, Clock::time_point ready);
+  // The record of `slot`, due at slot.due and ready to go at `ready`.
+  Record record_for(const DueSlot& slot, Clock::time_point ready) const;
+  static constexpr bool kPipelines = requires(Env & env, std::span<BatchEntry> batch) {
+    env.exchange_batch(batch);
+  };
   ErrorCategory classify(ErrorCategory error) const {
     if (timed_out_) return ErrorCategory::timeout;
     return error == ErrorCategory::none ? ErrorCategory::read : error;
@@ -118,7 +138,28 @@ class RequestLane {
   std::unique_ptr<request::RequestFiller> filler_;
   request::FilledRequest filled_;
   std::unique_ptr<Http2Request> filled_http2_;
+  // Pipelined runs only: the batch (entries_[0, batch_size_)), its records and slots, and the
+  // bytes of its filled requests (entry i's at fill_spans_[i] in batch_bytes_).
+  std::vector<BatchEntry> entries_;
+  std::vector<Record> records_;
+  std::vector<DueSlot> slots_;
+  std::vector<std::pair<std::size_t, std::size_t>> fill_spans_;
+  std::string batch_bytes_;
+  std::size_t batch_size_ = 0;
 };
+
+template <class Env>
+Record RequestLane<Env>::record_for(const DueSlot& slot, Clock::time_point ready) const {
+  const SharedRun& run = env_.shared();
+  Record record;
+  record.request_id = slot.slot + 1;
+  record.target = static_cast<std::uint16_t>(slot.target);
+  record.start_unix_ns =
+      run.unix_epoch_offset_ns +
+      std::chrono::duration_cast<std::chrono::nanoseconds>(slot.due.time_since_epoch()).count();
+  record.wait_ns = nanoseconds(ready - slot.due);  // the session adds any wait for a stream
+  return record;
+}
 
 template <class Env>
 request::FillFailure RequestLane<Env>::request_for(const DueSlot& slot, Record& record,
@@ -149,6 +190,12 @@ request::FillFailure RequestLane<Env>::request_for(const DueSlot& slot, Record& 
 template <class Env>
 Task<void> RequestLane<Env>::run() {
   SharedRun& run = env_.shared();
+  if constexpr (kPipelines) {
+    if (run.config.pipeline > 1) {
+      co_await run_pipelined();
+      co_return;
+    }
+  }
   const double timeout_s = run.config.timeout_s;
   const auto timeout = std::chrono::duration_cast<Clock::duration>(
       std::chrono::duration<double>(timeout_s > 0 ? timeout_s : 0));
@@ -165,13 +212,7 @@ Task<void> RequestLane<Env>::run() {
       if (!co_await env_.pace_until(due)) break;
       ready = env_.now();
     }
-    Record record;
-    record.request_id = slot->slot + 1;
-    record.target = static_cast<std::uint16_t>(slot->target);
-    record.start_unix_ns =
-        run.unix_epoch_offset_ns +
-        std::chrono::duration_cast<std::chrono::nanoseconds>(due.time_since_epoch()).count();
-    record.wait_ns = nanoseconds(ready - due);  // the session adds any wait for a stream
+    Record record = record_for(*slot, ready);
     deadline_ = timeout_s > 0 ? ready + timeout : Clock::time_point::max();
     timed_out_ = false;
     in_flight_ = true;
@@ -206,7 +247,7 @@ Task<void> RequestLane<Env>::run() {
       record.error = classify(record.error);
     } else if (is_followed_redirect(record.status) && run.config.max_redirects > 0 &&
                !env_.location().empty()) {
-      co_await follow_redirects(*slot, record, times);
+      co_await follow_redirects(*slot, record, times, env_.location());
     }
     in_flight_ = false;
     record.total_ns = nanoseconds(times.finished - due);
@@ -228,7 +269,7 @@ Task<ExchangeOutcome> RequestLane<Env>::send(const RequestRef& request, Record& 
 
 template <class Env>
 Task<void> RequestLane<Env>::follow_redirects(const DueSlot& slot, Record& record,
-                                              ExchangeTimes& times) {
+                                              ExchangeTimes& times, std::string location) {
   SharedRun& run = env_.shared();
   // What the first request carried: a static target's spec (its static texts resolved when the
   // run has templates), or the filled URL, headers and body of a templated target.
@@ -251,7 +292,6 @@ Task<void> RequestLane<Env>::follow_redirects(const DueSlot& slot, Record& recor
   }
   const net::Target& home = env_.origin().address.where;
   const Clock::time_point first_sent = times.sent;
-  std::string location = env_.location();
   net::Target from = first;
   std::string method = spec.method;
   bool with_body = !first_body.empty();
@@ -296,6 +336,131 @@ Task<void> RequestLane<Env>::follow_redirects(const DueSlot& slot, Record& recor
     from = std::move(*next);
   }
   env_.end_hops();  // the next request starts on the lane's own origin
+}
+
+template <class Env>
+bool RequestLane<Env>::add_to_batch(const DueSlot& slot, Clock::time_point ready) {
+  Record& record = records_[batch_size_];
+  record = record_for(slot, ready);
+  RequestRef request;
+  const request::FillFailure fill = request_for(slot, record, request);
+  if (fill == request::FillFailure::no_row) return false;
+  if (fill != request::FillFailure::none) {  // never sent malformed
+    record.error = ErrorCategory::client;
+    record.total_ns = nanoseconds(ready - slot.due);
+    env_.on_record(std::move(record), ready);
+    return true;
+  }
+  // A filled request lives in the filler's buffer until the next fill: the batch keeps a copy.
+  fill_spans_[batch_size_] = {0, 0};
+  if (filler_ && request.http1.data() == filled_.http1.data()) {
+    fill_spans_[batch_size_] = {batch_bytes_.size(), request.http1.size()};
+    batch_bytes_.append(request.http1);
+  }
+  entries_[batch_size_].request = request;
+  entries_[batch_size_].record = &record;
+  slots_[batch_size_] = slot;
+  ++batch_size_;
+  return true;
+}
+
+template <class Env>
+Task<void> RequestLane<Env>::run_pipelined() {
+  SharedRun& run = env_.shared();
+  const std::size_t depth = run.config.pipeline;
+  entries_.resize(depth);
+  records_.resize(depth);
+  slots_.resize(depth);
+  fill_spans_.resize(depth);
+  const double timeout_s = run.config.timeout_s;
+  const auto timeout = std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(timeout_s > 0 ? timeout_s : 0));
+  std::optional<DueSlot> held;  // taken, but not due when the last batch went out
+  bool ended = false;
+  while (!ended) {
+    const Clock::time_point now = env_.now();
+    std::optional<DueSlot> first = held ? held : run.take_slot(env_.origin(), env_.dropped(), now);
+    held.reset();
+    if (!first) break;
+    Clock::time_point ready = now;
+    if (first->due > ready) {  // paced, and not due yet
+      if (!co_await env_.pace_until(first->due)) break;
+      ready = env_.now();
+    }
+    batch_size_ = 0;
+    batch_bytes_.clear();
+    ended = !add_to_batch(*first, ready);
+    while (!ended && batch_size_ < depth) {
+      std::optional<DueSlot> next = run.take_slot(env_.origin(), env_.dropped(), ready);
+      if (!next) break;
+      if (next->due > ready) {  // the rate's next request: it goes when it is due
+        held = next;
+        break;
+      }
+      ended = !add_to_batch(*next, ready);
+    }
+    if (batch_size_ == 0) continue;
+    for (std::size_t i = 0; i < batch_size_; ++i) {
+      BatchEntry& entry = entries_[i];
+      if (fill_spans_[i].second > 0) {
+        entry.request.http1 =
+            std::string_view(batch_bytes_).substr(fill_spans_[i].first, fill_spans_[i].second);
+      }
+      entry.times = ExchangeTimes{};
+      entry.outcome = ExchangeOutcome::failed;
+      entry.location.clear();
+    }
+    deadline_ = timeout_s > 0 ? ready + timeout : Clock::time_point::max();
+    timed_out_ = false;
+    in_flight_ = true;
+    // Sent, and again what the connection lost unprocessed (a suffix of the batch): after a
+    // round that got answers (the server ended the connection after some, as nginx does after
+    // keepalive_requests), the rest goes on a new connection; after a round that got none, once
+    // more only, as the keep-alive retry does. Each round answers one or ends, so this ends.
+    std::span<BatchEntry> pending(entries_.data(), batch_size_);
+    for (int retries = 0; !pending.empty();) {
+      if (!env_.ready()) {
+        const ErrorCategory error = co_await env_.open(*pending.front().record);
+        if (error != ErrorCategory::none) {
+          const Clock::time_point failed_at = env_.now();
+          for (BatchEntry& entry : pending) {
+            entry.record->error = error;
+            entry.times.finished = failed_at;
+            entry.outcome = ExchangeOutcome::failed;
+          }
+          break;
+        }
+      }
+      co_await env_.exchange_batch(pending);
+      if (timed_out_) break;
+      std::size_t from = 0;
+      while (from < pending.size() && pending[from].outcome != ExchangeOutcome::retryable) ++from;
+      if (from == pending.size()) break;
+      const bool answered = pending.front().outcome == ExchangeOutcome::complete;
+      if (!answered && retries++ > 0) break;
+      pending = pending.subspan(from);
+      for (BatchEntry& entry : pending) {
+        entry.record->error = ErrorCategory::none;
+        entry.times = ExchangeTimes{};
+      }
+    }
+    for (std::size_t i = 0; i < batch_size_; ++i) {
+      BatchEntry& entry = entries_[i];
+      Record& record = *entry.record;
+      if (entry.outcome != ExchangeOutcome::complete) {
+        record.error = classify(record.error);
+      } else if (is_followed_redirect(record.status) && run.config.max_redirects > 0 &&
+                 !entry.location.empty()) {
+        // A templated hop carries the slot's fill: filled again (a fill depends only on the slot).
+        RequestRef refilled;
+        if (filler_) request_for(slots_[i], record, refilled);
+        co_await follow_redirects(slots_[i], record, entry.times, std::move(entry.location));
+      }
+      record.total_ns = nanoseconds(entry.times.finished - slots_[i].due);
+      env_.on_record(std::move(record), entry.times.finished);
+    }
+    in_flight_ = false;
+  }
 }
 
 }  // namespace ccload::engine

@@ -357,9 +357,11 @@ std::string html_report(const stats::RunSummary& s) {
   html += "</head>\n<body>\n<h1>Load test results</h1>\n";
   html += fmt::format("<p class=\"target\">{} {}{}</p>\n", html_escape(facts.method),
                       url_html(facts.url), more);
-  html += fmt::format("<p class=\"meta\">Started {} · {} · -c {} · {:.3f} s wall time</p>\n",
+  const std::string depth =
+      facts.pipeline > 1 ? fmt::format(" · --pipeline {}", facts.pipeline) : std::string();
+  html += fmt::format("<p class=\"meta\">Started {} · {} · -c {}{} · {:.3f} s wall time</p>\n",
                       utc_text(facts.started_unix_ns, "%Y-%m-%d %H:%M:%S UTC"), html_escape(bound),
-                      facts.concurrency, facts.duration_s);
+                      facts.concurrency, depth, facts.duration_s);
   if (auto early = stats::early_end_sentence(s)) {
     html += fmt::format("<p class=\"interrupted\">{}</p>\n", html_escape(*early));
   }

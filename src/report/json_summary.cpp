@@ -104,7 +104,8 @@ json summary_json(const stats::RunSummary& s) {
       {"url", facts.url},
       {"method", facts.method},
       {"protocol", facts.protocol},
-      {"streams", facts.streams},  // per connection, as used (the server's limit when lower)
+      {"streams", facts.streams},    // per connection, as used (the server's limit when lower)
+      {"pipeline", facts.pipeline},  // HTTP/1.1 requests written together per connection
       {"concurrency", facts.concurrency},
       {"duration_limit_s", or_null(facts.duration_limit_s)},
       {"rate", or_null(facts.rate)},

@@ -54,6 +54,9 @@ void header(std::ostream& out, const stats::RunSummary& s) {
     out << fmt::format("{:<28}{:>12}\n", "Protocol:", facts.protocol);
     out << fmt::format("{:<28}{:>12}\n", "Streams per Connection:", facts.streams);
   }
+  if (facts.pipeline > 1) {
+    out << fmt::format("{:<28}{:>12}\n", "Pipeline Depth:", facts.pipeline);
+  }
   if (!facts.stages.empty()) {
     out << fmt::format("{:<28}{:>12}\n", "Stages (s:req/s):", stages_text(facts.stages));
     if (facts.start_rate) {

@@ -62,6 +62,8 @@ struct RunFacts {
   // Requests in flight per connection at most: --streams, or the server's
   // SETTINGS_MAX_CONCURRENT_STREAMS when that was lower (then streams_requested is --streams).
   unsigned streams = 1;
+  // --pipeline: HTTP/1.1 requests written together per connection at most (1: none).
+  unsigned pipeline = 1;
   std::optional<unsigned> streams_requested;
   // --latency-includes-failures: total and service time also cover the requests that failed
   // without a response (timed to their failure).

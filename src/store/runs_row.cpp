@@ -366,6 +366,7 @@ RunsRow summary_columns(const stats::RunSummary& s, std::int64_t ended_unix_ns) 
   if (s.facts.start_late_s) row.set("START_LATE", *s.facts.start_late_s);
   row.set("PROTOCOL", s.facts.protocol);
   row.set("STREAMS", std::int64_t{s.facts.streams});
+  if (s.facts.pipeline > 1) row.set("PIPELINE", std::int64_t{s.facts.pipeline});
   if (s.facts.streams_requested) {
     row.set("STREAMS_REQUESTED", std::int64_t{*s.facts.streams_requested});
   }
@@ -414,6 +415,7 @@ stats::RunSummary summary_from_row(const RunsRow& row) {
   f.run_name = row.text("RUN_NAME").value_or("");
   f.protocol = row.text("PROTOCOL").value_or("HTTP/1.1");
   f.streams = static_cast<unsigned>(row.integer("STREAMS").value_or(1));
+  f.pipeline = static_cast<unsigned>(row.integer("PIPELINE").value_or(1));
   if (const auto requested = row.integer("STREAMS_REQUESTED")) {
     f.streams_requested = static_cast<unsigned>(*requested);
   }

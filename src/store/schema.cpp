@@ -162,6 +162,8 @@ const std::vector<Column> kRunsAdded = {
     // those the server closed before sending a byte
     {"H2C_HTTP1_ANSWERS", "INTEGER"},
     {"H2C_CLOSED_SILENTLY", "INTEGER"},
+    // Version 9: --pipeline, HTTP/1.1 requests written together per connection (NULL: 1).
+    {"PIPELINE", "INTEGER"},
 };
 
 constexpr std::string_view kIndexes =

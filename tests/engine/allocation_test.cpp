@@ -61,8 +61,9 @@ namespace {
 
 // `templated`: the targets' URLs carry fields, filled for each request (issue 21), and a body
 // filled from the rows of a data file.
+// `pipeline`: --pipeline, requests written together per connection.
 std::uint64_t allocations_for(const std::vector<std::string>& urls, std::uint64_t requests,
-                              bool templated = false) {
+                              bool templated = false, unsigned pipeline = 1) {
   core::RunPlan config;
   for (const auto& url : urls) config.targets.push_back({.url = url});
   if (templated) {
@@ -80,6 +81,7 @@ std::uint64_t allocations_for(const std::vector<std::string>& urls, std::uint64_
   }
   config.requests = requests;
   config.concurrency = 10;
+  config.pipeline = pipeline;
   config.threads = 2;
   config.keep_records = 0;
   std::uint64_t before = allocations.load();
@@ -118,6 +120,27 @@ TEST(EngineAllocations, DoNotGrowWithTheNumberOfRequestsOfATemplatedRun) {
   std::uint64_t small = allocations_for(url, 10000, true);
   std::uint64_t large = allocations_for(url, 20000, true);
   std::cout << "allocations of a templated run: 10k=" << small << " 20k=" << large << "\n";
+  EXPECT_LE(large, small + 20) << "10k requests: " << small << " allocations; 20k: " << large;
+}
+
+TEST(EngineAllocations, DoNotGrowWithTheNumberOfPipelinedRequests) {
+  test::ServeProcess server;  // --pipeline 16: batches of 16 written together, read in order
+  const std::vector<std::string> url{server.base_url() + "/get"};
+  allocations_for(url, 2000, false, 16);
+  std::uint64_t small = allocations_for(url, 10000, false, 16);
+  std::uint64_t large = allocations_for(url, 20000, false, 16);
+  std::cout << "allocations at --pipeline 16: 10k=" << small << " 20k=" << large << "\n";
+  EXPECT_LE(large, small + 20) << "10k requests: " << small << " allocations; 20k: " << large;
+}
+
+TEST(EngineAllocations, DoNotGrowWithTheNumberOfPipelinedRequestsOfATemplatedRun) {
+  test::ServeProcess server;
+  const std::vector<std::string> url{server.base_url() + "/anything/{{seq}}/{{randstr 8}}"};
+  allocations_for(url, 2000, true, 16);
+  std::uint64_t small = allocations_for(url, 10000, true, 16);
+  std::uint64_t large = allocations_for(url, 20000, true, 16);
+  std::cout << "allocations of a templated run at --pipeline 16: 10k=" << small << " 20k=" << large
+            << "\n";
   EXPECT_LE(large, small + 20) << "10k requests: " << small << " allocations; 20k: " << large;
 }
 
