@@ -14,6 +14,8 @@
 #   bench/run.sh templates                      a POST whose URL and body carry three fields and a
 #                                               data column vs the same static POST: callgrind
 #                                               instructions and CPU per request, ratio
+#   bench/run.sh pipeline                       HTTP/1.1 pipelining at depth 16 against nginx:
+#                                               ccload --pipeline 16 vs wrk with a pipeline script
 #
 # Servers run on CPU 0, clients on CPU 1 (taskset). Knobs (environment): CCLOAD (binary; default
 # ./build/ccload, built with scripts/build.sh when missing), BENCH_N (200000), BENCH_ROUNDS (3),
@@ -36,7 +38,7 @@ CLIENT_CPU=1
 RUN_TIMEOUT=120          # hard cap for any single client run
 
 usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
-case "$MODE" in compare|callgrind|memory|startup|server|postgres|soak|http2|templates) ;; -h|--help|help) usage ;; *) usage ;; esac
+case "$MODE" in compare|callgrind|memory|startup|server|postgres|soak|http2|templates|pipeline) ;; -h|--help|help) usage ;; *) usage ;; esac
 case "$TARGETS" in nginx|builtin|both) ;; *) usage ;; esac
 
 log() { printf '[bench %4ds] %s\n' "$SECONDS" "$*" >&2; }
@@ -160,6 +162,7 @@ over_budget() { [ "$SECONDS" -ge "$BUDGET" ]; }
 # measure TARGET CLIENT ROUND URL: runs the client pinned to CLIENT_CPU under /usr/bin/time and
 # appends "target client round completed wall_s tool_rps user_s sys_s maxrss_kib" to $RESULTS.
 WRK_SECS=5
+WRK_SCRIPT=()   # (-s FILE) for the pipeline mode
 measure() {
   local target=$1 client=$2 round=$3 url=$4
   local out="$T/out" tf="$T/time" cmd=() completed=0 rps=0 t0 t1 rc=0
@@ -167,7 +170,9 @@ measure() {
     ccload-nostore) cmd=("$CCLOAD" run "$url" -n "$N" -c "$C" --threads 1 --no-store --json "$T/cc.json") ;;
     ccload-sqlite)  rm -f "$T/bench.db"*
                     cmd=("$CCLOAD" run "$url" -n "$N" -c "$C" --threads 1 --db "$T/bench.db" --json "$T/cc.json") ;;
-    wrk)            cmd=(wrk -t1 -c"$C" -d"${WRK_SECS}s" "$url") ;;
+    wrk)            cmd=(wrk -t1 -c"$C" -d"${WRK_SECS}s" "${WRK_SCRIPT[@]}" "$url") ;;
+    ccload-pipeline) cmd=("$CCLOAD" run "$url" -n "$N" -c "$C" --pipeline "$DEPTH" --threads 1
+                         --no-store --json "$T/cc.json") ;;
     h2load)         cmd=(h2load --h1 -n "$N" -c "$C" -t 1 "$url") ;;
     ccload-h2)      cmd=("$CCLOAD" run "$url" -n "$N" -c "$C" --http2 --streams "$STREAMS" --threads 1
                          --insecure --no-store --json "$T/cc.json") ;;
@@ -201,7 +206,7 @@ measure() {
 # measured by a 2 s warm-up run (which also warms the server).
 calibrate_wrk() {
   local url=$1 out rps
-  out=$(timeout 30 taskset -c "$CLIENT_CPU" wrk -t1 -c"$C" -d2s "$url")
+  out=$(timeout 30 taskset -c "$CLIENT_CPU" wrk -t1 -c"$C" -d2s "${WRK_SCRIPT[@]}" "$url")
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   WRK_SECS=$(awk -v n="$N" -v r="$rps" 'BEGIN { d = int(n / r + 0.5); if (d < 1) d = 1; if (d > 30) d = 30; print d }')
   log "wrk warm-up at $url: $rps req/s -> -d${WRK_SECS}s for ~$N requests"
@@ -237,6 +242,40 @@ mode_compare() {
   echo
   echo "compare: n=$N (wrk: -d chosen for ~n), c=$C, 1 client thread, client on CPU $CLIENT_CPU, server on CPU $SERVER_CPU;"
   echo "nginx serves /100b (100-byte file), ccload serve serves /get; medians over $ROUNDS rounds; ratios are per round vs wrk."
+  echo
+  "${HELPER[@]}" compare-table "$RESULTS"
+}
+
+# Pipelining at depth 16 against nginx: wrk with a script whose request() returns 16 GETs of
+# /100b at once (as wrk's own pipeline.lua does with 3), against ccload --pipeline 16, rounds
+# alternating; n is 5x BENCH_N, since pipelined requests are that much cheaper.
+mode_pipeline() {
+  RESULTS="$T/pipeline.tsv"; : > "$RESULTS"
+  DEPTH=16
+  N=$((N * 5))
+  local round client url
+  start_nginx; url="$NGINX_URL/100b"
+  {
+    echo 'init = function(args)'
+    echo '  local r = {}'
+    echo "  for i = 1, $DEPTH do r[i] = wrk.format(nil, \"/100b\") end"
+    echo '  req = table.concat(r)'
+    echo 'end'
+    echo 'request = function() return req end'
+  } > "$T/pipeline.lua"
+  WRK_SCRIPT=(-s "$T/pipeline.lua")
+  calibrate_wrk "$url"
+  for round in $(seq "$ROUNDS"); do
+    for client in wrk ccload-pipeline; do
+      [ $((round % 2)) -eq 0 ] && [ "$client" = wrk ] && continue
+      if over_budget; then log "budget of ${BUDGET}s reached: skipping the rest"; break 2; fi
+      measure nginx "$client" "$round" "$url"
+    done
+    [ $((round % 2)) -eq 0 ] && measure nginx wrk "$round" "$url"
+  done
+  echo
+  echo "pipeline: depth $DEPTH, n=$N (wrk: -d chosen for ~n, its script returns $DEPTH requests per call),"
+  echo "c=$C, 1 client thread on CPU $CLIENT_CPU, nginx on CPU $SERVER_CPU serving /100b; medians over $ROUNDS rounds."
   echo
   "${HELPER[@]}" compare-table "$RESULTS"
 }
