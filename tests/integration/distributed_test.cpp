@@ -110,7 +110,9 @@ TEST_F(DistributedTest, TheManifestsAgentsMergeIntoOneExactRun) {
   for (const auto& shard : merged["shards"]) {
     EXPECT_EQ(shard["requests"], 1000);
     ASSERT_TRUE(shard["start_late_s"].is_number());
-    EXPECT_LT(shard["start_late_s"].get<double>(), 0.050) << "started within 50 ms of --start-at";
+    // Without --start-at the agents would start 3 s apart from it; 250 ms leaves room for a loaded
+    // machine's late wake-ups (a test that fails under load is the test's defect).
+    EXPECT_LT(shard["start_late_s"].get<double>(), 0.250) << "started within 250 ms of --start-at";
     EXPECT_GE(shard["start_late_s"].get<double>(), 0.0);
   }
   EXPECT_NE(report.err.find("Shard 2/3: run"), std::string::npos) << report.err;

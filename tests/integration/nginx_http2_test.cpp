@@ -79,7 +79,10 @@ TEST_F(NginxHttp2Test, StreamsBeyondTheServersLimitWaitAndTheirFirstByteIsTheSer
   const double five_ttfb = five["latency"]["ttfb"]["p50"].get<double>();
   const double ten_ttfb = ten["latency"]["ttfb"]["p50"].get<double>();
   EXPECT_GE(five_ttfb, 0.020);
-  EXPECT_NEAR(ten_ttfb / five_ttfb, 1.0, 0.2) << five_ttfb << " s against " << ten_ttfb << " s";
+  // Timed from the queue, the five waiting requests would show about two response times (the bug
+  // of issue 21: 45.5 ms against 23.1 ms); 1.5x tells the two apart with room for a loaded
+  // machine.
+  EXPECT_LT(ten_ttfb, 1.5 * five_ttfb) << five_ttfb << " s against " << ten_ttfb << " s";
   // Half of the requests wait about one response time for a stream.
   EXPECT_GT(ten["latency"]["wait"]["p90"].get<double>(), 0.010) << ten["latency"].dump();
   EXPECT_GT(ten["latency"]["total"]["p90"].get<double>(), 1.5 * five_ttfb);
