@@ -27,6 +27,11 @@ enum class ErrorCategory : std::uint8_t {
   // Redirects were followed (--max-redirects) until a loop or more hops than allowed, or a
   // redirect had no usable Location.
   redirect,
+  // The request script (-s) failed for this request: its request() or response() raised an
+  // error, or request() gave something that is not an HTTP/1.1 request.
+  script,
+  // The response failed a check: a --check, or the script's response() returned false.
+  check,
   count_,  // not a category: the number of them
 };
 inline constexpr int kErrorCategoryCount = static_cast<int>(ErrorCategory::count_);
@@ -53,6 +58,10 @@ constexpr std::string_view to_string(ErrorCategory category) {
       return "client";
     case ErrorCategory::redirect:
       return "redirect";
+    case ErrorCategory::script:
+      return "script";
+    case ErrorCategory::check:
+      return "check";
     case ErrorCategory::count_:
       break;
   }

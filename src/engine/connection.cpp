@@ -46,6 +46,7 @@ class Http1Connection final : public Connection {
   SharedRun& shared() { return run_; }
   Origin& origin() { return origin_; }
   std::uint64_t& dropped() { return worker_.dropped(); }
+  core::WorkerScript* script() const { return worker_.script(); }
   Clock::time_point now() const { return Clock::now(); }
   Task<bool> pace_until(Clock::time_point due) {
     error_code ec;

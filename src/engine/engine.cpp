@@ -199,7 +199,8 @@ EngineResult run_load(const core::RunPlan& config, const RunHooks& hooks) {
   const unsigned workers_wanted = std::min(worker_count(config), connections);
   std::vector<std::unique_ptr<Worker>> workers;
   for (const auto& share : assign_connections(run, workers_wanted)) {
-    workers.push_back(std::make_unique<Worker>(run, share, signal));
+    workers.push_back(
+        std::make_unique<Worker>(run, share, signal, static_cast<unsigned>(workers.size())));
   }
 
   EngineResult result;

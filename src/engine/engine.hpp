@@ -13,6 +13,7 @@
 
 #include "core/record.hpp"
 #include "core/record_sink.hpp"
+#include "core/request_script.hpp"
 #include "core/run_plan.hpp"
 #include "core/target.hpp"
 #include "engine/schedule.hpp"
@@ -43,6 +44,8 @@ struct RunHooks {
   // Called about once a second while the run lasts, on the thread that called run_load. Workers
   // publish their counts once per watchdog tick, never per request.
   std::function<void(const Progress&)> on_progress;
+  // The request script (-s), when the run has one: each worker gets its own (for_worker).
+  core::RunScript* script = nullptr;
 };
 
 struct EngineResult {

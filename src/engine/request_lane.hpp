@@ -12,6 +12,7 @@
 // has (all called on the worker's thread):
 //
 //   SharedRun& shared();  Origin& origin();  std::uint64_t& dropped();
+//   core::WorkerScript* script();             the worker's request script (-s), or null
 //   Clock::time_point now();                 the clock (steady_clock, or a simulated one)
 //   Task<bool> pace_until(Clock::time_point due);   false when a stop came meanwhile
 //   bool ready();                            a connection (and a stream) is there to send on now
@@ -45,12 +46,14 @@
 #include <string>
 #include <vector>
 
+#include "core/text.hpp"
 #include "engine/exchange.hpp"
 #include "engine/http2_session.hpp"
 #include "engine/redirect.hpp"
 #include "engine/request_bytes.hpp"
 #include "engine/transport.hpp"
 #include "request/request_filler.hpp"
+#include "request/request_text.hpp"
 
 namespace ccload::engine {
 
@@ -100,13 +103,20 @@ class RequestLane {
   Clock::time_point deadline() const { return deadline_; }
 
   // What is sent for `slot` (the seam of request sources): the prebuilt bytes (HTTP/1.1) and
-  // fields (HTTP/2) of a static target, built once per run (SharedRun::targets), or a templated
-  // target's request filled for this slot into the lane's own buffers (request::RequestFiller), so
-  // the views stay valid until the slot's exchange and its redirects are over. A failed fill is
-  // never sent: header_value and url fail the request as `client`; no_row ends the lane.
+  // fields (HTTP/2) of a static target, built once per run (SharedRun::targets), a templated
+  // target's request filled for this slot into the lane's own buffers (request::RequestFiller),
+  // or the next request of the script's request() text; the views stay valid until the slot's
+  // exchange and its redirects are over (lane_owned_ tells whether they point into the lane's
+  // buffers, which the next call reuses). A failed fill is never sent: header_value and url fail
+  // the request as `client`, script as `script`; no_row ends the lane.
   request::FillFailure request_for(const DueSlot& slot, Record& record, RequestRef& out);
 
  private:
+  // request_for() from the script: the next of the requests its last request() text held,
+  // calling request() again when they are used up.
+  request::FillFailure script_request(const DueSlot& slot, Record& record, RequestRef& out);
+  // After a complete response: the script's response() (when it wants responses) judges it.
+  void judge_response(Record& record);
   // Sends `request` on the lane's connection, opening it (or waiting for a stream) first.
   Task<ExchangeOutcome> send(const RequestRef& request, Record& record, ExchangeTimes& times);
   // Follows the redirect `record` holds (to `location`) hop by hop; `times.finished` moves to
@@ -121,6 +131,10 @@ class RequestLane {
   bool add_to_batch(const DueSlot& slot, Clock::time_point ready);
   // The record of `slot`, due at slot.due and ready to go at `ready`.
   Record record_for(const DueSlot& slot, Clock::time_point ready) const;
+  // Before each request (or pipeline) of a scripted run: false when the script stopped its
+  // thread (thread:stop()); else waits what its delay() asks (wrk's order: the delay comes before
+  // the request is taken, so it is in no request's time).
+  Task<bool> script_turn();
   static constexpr bool kPipelines = requires(Env & env, std::span<BatchEntry> batch) {
     env.exchange_batch(batch);
   };
@@ -138,6 +152,15 @@ class RequestLane {
   std::unique_ptr<request::RequestFiller> filler_;
   request::FilledRequest filled_;
   std::unique_ptr<Http2Request> filled_http2_;
+  bool lane_owned_ = false;  // the last request_for() views point into the lane's buffers
+  // Scripted runs only: the worker's script, its last request() text and the requests it holds
+  // (script_parts_[script_next_, script_count_) are still to be sent).
+  core::WorkerScript* script_ = nullptr;
+  std::string script_text_;
+  std::vector<request::RequestText> script_parts_;
+  std::size_t script_count_ = 0, script_next_ = 0;
+  std::vector<request::HeaderView> script_headers_;
+  std::string script_error_;
   // Pipelined runs only: the batch (entries_[0, batch_size_)), its records and slots, and the
   // bytes of its filled requests (entry i's at fill_spans_[i] in batch_bytes_).
   std::vector<BatchEntry> entries_;
@@ -166,6 +189,8 @@ request::FillFailure RequestLane<Env>::request_for(const DueSlot& slot, Record& 
                                                    RequestRef& out) {
   SharedRun& run = env_.shared();
   const TargetRoute& route = run.targets[slot.target];
+  lane_owned_ = false;
+  if (script_ != nullptr && script_->builds_requests()) return script_request(slot, record, out);
   if (!filler_ || run.config.templates->targets[slot.target].is_static) {
     out = {route.request, route.http2.get(), route.head};
     return request::FillFailure::none;
@@ -174,6 +199,7 @@ request::FillFailure RequestLane<Env>::request_for(const DueSlot& slot, Record& 
   const std::int64_t now_ms = record.start_unix_ns / 1'000'000;
   const request::FillFailure failure = filler_->fill(slot.target, slot.slot, now_ms, filled_);
   if (failure != request::FillFailure::none) return failure;
+  lane_owned_ = true;
   out = {filled_.http1, nullptr, route.head};
   if (filled_http2_) {
     fill_http2_request(*filled_http2_, filled_);
@@ -199,7 +225,12 @@ Task<void> RequestLane<Env>::run() {
   const double timeout_s = run.config.timeout_s;
   const auto timeout = std::chrono::duration_cast<Clock::duration>(
       std::chrono::duration<double>(timeout_s > 0 ? timeout_s : 0));
+  script_ = env_.script();
+  if (script_ != nullptr && run.config.http2 && !filled_http2_) {
+    filled_http2_ = std::make_unique<Http2Request>();
+  }
   for (;;) {
+    if (script_ != nullptr && !co_await script_turn()) break;
     // `due`: when the request was due (its scheduled time with a rate, else `now`); `ready`:
     // when the lane is free to send it (after pacing). Three clock reads per request on a
     // kept-alive HTTP/1.1 connection: now, first byte, last byte.
@@ -224,7 +255,8 @@ Task<void> RequestLane<Env>::run() {
     }
     if (fill != request::FillFailure::none) {  // never sent malformed
       in_flight_ = false;
-      record.error = ErrorCategory::client;
+      record.error =
+          fill == request::FillFailure::script ? ErrorCategory::script : ErrorCategory::client;
       record.total_ns = nanoseconds(ready - due);
       env_.on_record(std::move(record), ready);
       continue;
@@ -249,6 +281,7 @@ Task<void> RequestLane<Env>::run() {
                !env_.location().empty()) {
       co_await follow_redirects(*slot, record, times, env_.location());
     }
+    if (record.error == ErrorCategory::none) judge_response(record);
     in_flight_ = false;
     record.total_ns = nanoseconds(times.finished - due);
     env_.on_record(std::move(record), times.finished);
@@ -346,14 +379,16 @@ bool RequestLane<Env>::add_to_batch(const DueSlot& slot, Clock::time_point ready
   const request::FillFailure fill = request_for(slot, record, request);
   if (fill == request::FillFailure::no_row) return false;
   if (fill != request::FillFailure::none) {  // never sent malformed
-    record.error = ErrorCategory::client;
+    record.error =
+        fill == request::FillFailure::script ? ErrorCategory::script : ErrorCategory::client;
     record.total_ns = nanoseconds(ready - slot.due);
     env_.on_record(std::move(record), ready);
     return true;
   }
-  // A filled request lives in the filler's buffer until the next fill: the batch keeps a copy.
+  // A filled or scripted request lives in the lane's buffers until the next one: the batch keeps
+  // a copy.
   fill_spans_[batch_size_] = {0, 0};
-  if (filler_ && request.http1.data() == filled_.http1.data()) {
+  if (lane_owned_) {
     fill_spans_[batch_size_] = {batch_bytes_.size(), request.http1.size()};
     batch_bytes_.append(request.http1);
   }
@@ -377,7 +412,9 @@ Task<void> RequestLane<Env>::run_pipelined() {
       std::chrono::duration<double>(timeout_s > 0 ? timeout_s : 0));
   std::optional<DueSlot> held;  // taken, but not due when the last batch went out
   bool ended = false;
+  script_ = env_.script();
   while (!ended) {
+    if (script_ != nullptr && !co_await script_turn()) break;
     const Clock::time_point now = env_.now();
     std::optional<DueSlot> first = held ? held : run.take_slot(env_.origin(), env_.dropped(), now);
     held.reset();
@@ -456,10 +493,84 @@ Task<void> RequestLane<Env>::run_pipelined() {
         if (filler_) request_for(slots_[i], record, refilled);
         co_await follow_redirects(slots_[i], record, entry.times, std::move(entry.location));
       }
+      if (record.error == ErrorCategory::none) judge_response(record);
       record.total_ns = nanoseconds(entry.times.finished - slots_[i].due);
       env_.on_record(std::move(record), entry.times.finished);
     }
     in_flight_ = false;
+  }
+}
+
+template <class Env>
+Task<bool> RequestLane<Env>::script_turn() {
+  if (script_->stopped()) co_return false;
+  if (script_->has_delay()) {
+    const double ms = script_->delay_ms();
+    if (ms > 0) {
+      const auto wait = std::chrono::duration_cast<Clock::duration>(
+          std::chrono::duration<double, std::milli>(ms));
+      if (!co_await env_.pace_until(env_.now() + wait)) co_return false;
+    }
+  }
+  co_return !script_->stopped();
+}
+
+template <class Env>
+request::FillFailure RequestLane<Env>::script_request(const DueSlot& slot, Record& record,
+                                                      RequestRef& out) {
+  SharedRun& run = env_.shared();
+  const TargetRoute& route = run.targets[slot.target];
+  if (script_next_ == script_count_) {
+    std::string_view text;
+    script_next_ = script_count_ = 0;
+    if (!script_->next_request(text)) return request::FillFailure::script;
+    script_text_.assign(text);
+    script_count_ = request::split_requests(script_text_, script_parts_, script_error_);
+    if (script_count_ == 0) return request::FillFailure::script;
+  }
+  const request::RequestText& part = script_parts_[script_next_++];
+  lane_owned_ = true;
+  out = {std::string_view(script_text_).substr(part.offset, part.size), nullptr,
+         part.method == "HEAD"};
+  if (filled_http2_) {
+    // The same request as HTTP/2 fields: the request line's target is :path, a Host field the
+    // :authority; the fields HTTP/2 forbids or frames itself (RFC 9113 8.2.2) are left out.
+    request::FilledRequest filled;
+    filled.method = part.method;
+    filled.scheme = route.where.tls ? "https" : "http";
+    filled.authority = route.where.host_header;
+    filled.path = part.target;
+    filled.body = part.body;
+    script_headers_.clear();
+    for (const request::HeaderView& header : part.headers) {
+      if (iequals(header.name, "host")) {
+        filled.authority = header.value;
+      } else if (!iequals(header.name, "content-length") && !iequals(header.name, "connection") &&
+                 !iequals(header.name, "transfer-encoding") &&
+                 !iequals(header.name, "keep-alive") && !iequals(header.name, "upgrade")) {
+        script_headers_.push_back(header);
+      }
+    }
+    filled.headers = script_headers_;
+    fill_http2_request(*filled_http2_, filled);
+    out.http2 = filled_http2_.get();
+  }
+  if (run.hooks.store != nullptr || run.hooks.failures != nullptr ||
+      record.request_id <= run.config.keep_records) {
+    record.url.assign(route.where.origin());
+    record.url.append(part.target);
+  }
+  return request::FillFailure::none;
+}
+
+template <class Env>
+void RequestLane<Env>::judge_response(Record& record) {
+  if (script_ == nullptr || !script_->wants_response()) return;
+  core::ServerResponse response;
+  response.status = record.status;
+  bool script_error = false;
+  if (!script_->on_response(response, script_error)) {
+    record.error = script_error ? ErrorCategory::script : ErrorCategory::check;
   }
 }
 

@@ -31,8 +31,9 @@ Clock::duration watchdog_tick(double timeout_s) {
 
 }  // namespace
 
-Worker::Worker(SharedRun& run, const std::vector<std::uint32_t>& origins, FinishSignal& signal)
-    : run_(run), signal_(signal), tick_(watchdog_tick(run.config.timeout_s)) {
+Worker::Worker(SharedRun& run, const std::vector<std::uint32_t>& origins, FinishSignal& signal,
+               unsigned index)
+    : run_(run), signal_(signal), index_(index), tick_(watchdog_tick(run.config.timeout_s)) {
   connections_.reserve(origins.size());
   for (const std::uint32_t origin : origins) {
     connections_.push_back(make_connection(*this, run_, run_.origins[origin]));
@@ -68,6 +69,7 @@ void Worker::run_thread() {
     target.record_waits = stats_.record_waits;
     target.latency_includes_failures = stats_.latency_includes_failures;
   }
+  if (run_.hooks.script != nullptr) script_ = run_.hooks.script->for_worker(index_);
   active_connections_ = static_cast<unsigned>(connections_.size());
   last_failure_flush_ = Clock::now();
   for (auto& connection : connections_) {

@@ -173,8 +173,10 @@ class Connection;
 
 class Worker {
  public:
-  // One connection per entry of `origins` (indices into run.origins).
-  Worker(SharedRun& run, const std::vector<std::uint32_t>& origins, FinishSignal& signal);
+  // One connection per entry of `origins` (indices into run.origins); `index`: 0-based, the
+  // worker's place among the run's (a script's thread.id is index + 1).
+  Worker(SharedRun& run, const std::vector<std::uint32_t>& origins, FinishSignal& signal,
+         unsigned index = 0);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -192,6 +194,9 @@ class Worker {
            std::chrono::duration_cast<std::chrono::nanoseconds>(instant.time_since_epoch()).count();
   }
   void on_connection_opened() { ++connections_opened_; }
+  // This worker's request script (RunHooks::script), made on its thread before the first
+  // request; null without one.
+  core::WorkerScript* script() const { return script_.get(); }
   void on_http2_refused() { ++http2_refused_; }
   // An HTTP/2 server allows only `limit` concurrent streams (SETTINGS_MAX_CONCURRENT_STREAMS),
   // fewer than --streams.
@@ -236,6 +241,8 @@ class Worker {
 
   SharedRun& run_;
   FinishSignal& signal_;
+  unsigned index_ = 0;
+  std::unique_ptr<core::WorkerScript> script_;
   // Only this worker's thread touches its io_context: no locking at all. Other threads talk to it
   // only through force_stop_, which the watchdog reads.
   boost::asio::io_context io_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE};

@@ -35,6 +35,7 @@ enum class FillFailure : std::uint8_t {
   header_value,  // a {{col}} value cannot stand in a header value (a control byte)
   url,           // the filled URL is not a valid request target
   no_row,        // --data-order once: the rows of this shard are used up (the lane ends)
+  script,        // the request script's request() failed, or gave no HTTP/1.1 request
 };
 
 // One filled request: views into the filler (or into the plan for a static target).

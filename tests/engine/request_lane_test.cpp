@@ -48,6 +48,7 @@ class FakeEnv {
   SharedRun& shared() { return run_; }
   Origin& origin() { return origin_; }
   std::uint64_t& dropped() { return dropped_; }
+  core::WorkerScript* script() const { return script_for_lane; }
   Clock::time_point now() const { return now_; }
   Task<bool> pace_until(Clock::time_point due) {
     paced.push_back(due);
@@ -93,6 +94,7 @@ class FakeEnv {
   }
 
   std::function<Reply(const Seen&)> server = [](const Seen&) { return Reply{}; };
+  core::WorkerScript* script_for_lane = nullptr;
   Clock::duration connect_time = 1ms;
   bool stop = false;
   unsigned connects = 0, aborts = 0, hops_ended = 0;
@@ -445,6 +447,106 @@ TEST(RequestLane, ARedirectHopCarriesTheFilledBody) {
   EXPECT_EQ(lane.env->seen[3].body, "n=2");
   EXPECT_EQ(lane.env->records[1].redirects, 1u);
   EXPECT_EQ(lane.env->records[1].url, "http://a.test/p/2");
+}
+
+// A request script (-s) as the lane sees it (core::WorkerScript): request() texts in turn,
+// response() verdicts by status, a delay, and thread:stop() after `stop_after` requests.
+class FakeScript : public core::WorkerScript {
+ public:
+  std::vector<std::string> texts;  // request() gives these in turn
+  bool fails_every_third = false;  // request() fails on its 3rd, 6th, ... call
+  bool judge = false;              // response(): 500 is a check failure, 418 a script error
+  double delay = 0;
+  std::uint64_t stop_after = 0;  // thread:stop() once this many responses came (0: never)
+  unsigned requests = 0, responses = 0;
+
+  bool builds_requests() const override { return !texts.empty(); }
+  bool next_request(std::string_view& text) override {
+    const unsigned call = requests++;
+    if (fails_every_third && call % 3 == 2) return false;
+    text = texts[call % texts.size()];
+    return true;
+  }
+  bool wants_response() const override { return judge || stop_after > 0; }
+  bool on_response(const core::ServerResponse& response, bool& script_error) override {
+    ++responses;
+    script_error = response.status == 418;
+    return !judge || (response.status != 500 && response.status != 418);
+  }
+  bool has_delay() const override { return delay > 0; }
+  double delay_ms() override { return delay; }
+  bool stopped() const override { return stop_after > 0 && responses >= stop_after; }
+};
+
+// request() returning two requests at once (pipeline.lua's way): each slot sends the next of
+// them, and request() is called again when both went.
+TEST(RequestLane, AScriptsRequestTextIsSentRequestByRequest) {
+  LaneRun lane(5);
+  FakeScript script;
+  script.texts = {
+      "GET /one HTTP/1.1\r\nHost: s.test\r\n\r\n"
+      "POST /two HTTP/1.1\r\nHost: s.test\r\nContent-Length: 2\r\n\r\nhi"};
+  lane.env->script_for_lane = &script;
+  lane.env->run_lane();
+  ASSERT_EQ(lane.env->seen.size(), 5u);
+  EXPECT_EQ(lane.env->seen[0].path, "/one");
+  EXPECT_EQ(lane.env->seen[1].path, "/two");
+  EXPECT_EQ(lane.env->seen[1].method, "POST");
+  EXPECT_EQ(lane.env->seen[1].body, "hi");
+  EXPECT_EQ(lane.env->seen[1].host, "s.test");
+  EXPECT_EQ(lane.env->seen[4].path, "/one");
+  EXPECT_EQ(script.requests, 3u);
+}
+
+// A request() that fails is that request's `script` failure, never sent; the run goes on.
+TEST(RequestLane, AFailingRequestFunctionIsAScriptFailureAndTheLaneGoesOn) {
+  LaneRun lane(6);
+  FakeScript script;
+  script.texts = {"GET /s HTTP/1.1\r\nHost: a.test\r\n\r\n"};
+  script.fails_every_third = true;
+  lane.env->script_for_lane = &script;
+  lane.env->run_lane();
+  EXPECT_EQ(lane.env->seen.size(), 4u);
+  ASSERT_EQ(lane.env->records.size(), 6u);
+  EXPECT_EQ(lane.env->records[2].error, ErrorCategory::script);
+  EXPECT_EQ(lane.env->records[5].error, ErrorCategory::script);
+  EXPECT_EQ(lane.env->records[3].error, ErrorCategory::none);
+}
+
+// response() judges each response: false is a `check` failure (the status kept), an error in it
+// a `script` failure.
+TEST(RequestLane, ResponseVerdictsAreCheckOrScriptFailures) {
+  LaneRun lane(3);
+  FakeScript script;
+  script.judge = true;
+  lane.env->server = [](const Seen& s) {
+    return Reply{.status = s.at == kStart + 1ms ? 200 : (s.at < kStart + 15ms ? 500 : 418)};
+  };
+  lane.env->script_for_lane = &script;
+  lane.env->run_lane();
+  ASSERT_EQ(lane.env->records.size(), 3u);
+  EXPECT_EQ(lane.env->records[0].error, ErrorCategory::none);
+  EXPECT_EQ(lane.env->records[1].error, ErrorCategory::check);
+  EXPECT_EQ(lane.env->records[1].status, 500);
+  EXPECT_EQ(lane.env->records[2].error, ErrorCategory::script);
+  EXPECT_EQ(script.responses, 3u);
+}
+
+// delay() is waited before each request is taken, so it is in no request's time; thread:stop()
+// ends the lane.
+TEST(RequestLane, AScriptsDelayComesBeforeEachRequestAndStopEndsTheLane) {
+  LaneRun lane(100);
+  FakeScript script;
+  script.delay = 50;
+  script.stop_after = 3;
+  lane.env->script_for_lane = &script;
+  lane.env->run_lane();
+  ASSERT_EQ(lane.env->records.size(), 3u) << "stopped after three responses";
+  ASSERT_EQ(lane.env->paced.size(), 3u);
+  EXPECT_EQ(lane.env->paced[0], kStart + 50ms);
+  for (const Record& record : lane.env->records) {
+    EXPECT_LT(record.total_ns, nanoseconds(20ms)) << "the delay is not the request's time";
+  }
 }
 
 }  // namespace
