@@ -5,6 +5,7 @@
 // Views: valid until the lane's next exchange begins.
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string_view>
 
@@ -28,6 +29,7 @@ struct ServerResponse {
   std::span<const ResponseField> headers;  // empty unless ResponseNeeds::headers
   std::string_view body;                   // empty unless ResponseNeeds::body; at most body_cap
   bool body_truncated = false;             // the body was longer than body_cap
+  std::uint64_t body_size = 0;             // the whole body's length, bytes (always filled)
 };
 
 }  // namespace ccload::core
