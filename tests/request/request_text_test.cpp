@@ -31,9 +31,10 @@ TEST(SplitRequests, SeveralRequestsAsPipelineLuaBuildsThem) {
   const std::string one = "GET / HTTP/1.1\r\nHost: h\r\n\r\n";
   const std::string two = "GET /404 HTTP/1.1\r\nHost: h\r\n\r\n";
   const std::string three = "PUT /x HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc";
+  const std::string all = one + two + three;  // out's views point into it: it outlives them
   std::vector<RequestText> out;
   std::string error;
-  ASSERT_EQ(split_requests(one + two + three, out, error), 3u) << error;
+  ASSERT_EQ(split_requests(all, out, error), 3u) << error;
   EXPECT_EQ(out[0].size, one.size());
   EXPECT_EQ(out[1].offset, one.size());
   EXPECT_EQ(out[1].target, "/404");
