@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -16,6 +17,7 @@
 #include "app/output_files.hpp"
 #include "app/resources.hpp"
 #include "app/run_plan.hpp"
+#include "app/run_script.hpp"
 #include "net/tls.hpp"
 #include "report/compare_text.hpp"
 #include "report/csv_summary.hpp"
@@ -132,9 +134,10 @@ struct Execution {
   bool started = true;  // false: the engine could not start (one line was printed)
 };
 
-void run_engine(const RunPlan& plan, Execution& run, report::StatusLine& status,
-                bool status_wanted) {
+void run_engine(const RunPlan& plan, Execution& run, core::RunScript* script,
+                report::StatusLine& status, bool status_wanted) {
   engine::RunHooks hooks;
+  hooks.script = script;
   if (run.writer) hooks.store = run.writer.get();
   // Failed requests go to Betterstack and/or Loki from their own threads (never slowing the run).
   if (plan.shipping) {
@@ -220,7 +223,8 @@ stats::RunSummary summarize_run(const RunPlan& plan, const Execution& run) {
     const Record& r = run.result.kept[i];
     const TargetSpec& target = plan.engine.targets[r.target];
     summary.details.push_back(
-        {r.request_id, r.start_unix_ns, target.url, target.method,
+        // The URL sent: a template's filled, a script's own (else the target's).
+        {r.request_id, r.start_unix_ns, r.url.empty() ? target.url : r.url, target.method,
          r.error == ErrorCategory::none ? r.status : 0,
          r.error == ErrorCategory::none ? "" : std::string(to_string(r.error)),
          static_cast<double>(r.total_ns) / 1e9});
@@ -310,7 +314,9 @@ int run_load_test(const cli::RunCommand& command) {
   }
   for (const auto& warning : settings.warnings) std::cerr << "ccload: warning: " << warning << '\n';
 
-  const RunPlan plan = plan_run(command, settings);
+  RunPlan plan = plan_run(command, settings);
+  // -s FILE: loaded (setup, init, a first request) before anything is sent; may deepen --pipeline.
+  const std::unique_ptr<script::LuaRunScript> script = load_run_script(plan);
   if (auto problem = problem_before_sending(plan)) {
     print_error(*problem);
     return kExitUsage;
@@ -341,18 +347,26 @@ int run_load_test(const cli::RunCommand& command) {
   const bool status_wanted = terminal || plan.progress;
   report::StatusLine status(terminal);
   human << "Running....\n" << std::flush;
-  run_engine(plan, run, status, status_wanted);
+  run_engine(plan, run, script.get(), status, status_wanted);
   stats::RunSummary summary = summarize_run(plan, run);
   const std::optional<std::string> store_error =
       finish_sinks(plan, run, baseline, summary, status, status_wanted);
   if (!run.started) return kExitFailed;
 
   const bool written = write_outputs(summary, plan.outputs, human, store_error);
+  // The script's done() prints after the report, as under wrk (its failure is one line, exit 1).
+  std::optional<std::string> script_error;
+  if (script) {
+    human << std::flush;
+    script_error = finish_run_script(*script, summary);
+    std::fflush(stdout);
+    if (script_error) print_error(fmt::format("-s {}: {}", plan.script_path, *script_error));
+  }
 
   // A stop signal (also one that came after the load, while storing): 128 + its number, once
   // everything was written.
   if (const int signal = stop_signal_number(); signal != 0) return exit_code_of_signal(signal);
-  if (store_error || !written) return kExitFailed;
+  if (store_error || !written || script_error) return kExitFailed;
   if (summary.thresholds_failed()) return kExitThresholds;
   if (summary.baseline && summary.baseline->regressed() && plan.fail_on_regression) {
     return kExitThresholds;

@@ -43,6 +43,9 @@ struct RunPlan {
   // a total rate R starts i/R later, so that the shards together keep one even schedule).
   std::optional<std::int64_t> start_at_ns;
   double shard_delay_s = 0;
+  // -s FILE and its arguments (the words after `--`); loaded before the run (app/run_script.hpp).
+  std::string script_path;
+  std::vector<std::string> script_args;
 };
 
 // Throws cli::UsageError (a URL that cannot be used, a template that cannot be compiled or

@@ -79,6 +79,10 @@ struct RunCommand {
   // --seed: of the random fields and the random row order; drawn at random when not given.
   std::uint64_t seed = 0;
   bool seed_given = false;
+  // -s FILE (--script): a request script in wrk's Lua API, as given; script_args are the words
+  // after `--` (its init(args)). Empty without.
+  std::string script_path;
+  std::vector<std::string> script_args;
 };
 
 // `ccload report [RUN|last] [--json PATH|-] [--html PATH] [--csv PATH] [--fail-on EXPR]`.

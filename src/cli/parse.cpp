@@ -55,6 +55,12 @@ constexpr const char* kDescription =
 
 Command parse_command_line(int argc, const char* const* argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  // The words after `--` are a script's arguments (wrk's `-s FILE URL -- ARGS`), never options.
+  std::vector<std::string> script_args;
+  if (auto dashes = std::find(args.begin(), args.end(), "--"); dashes != args.end()) {
+    script_args.assign(dashes + 1, args.end());
+    args.erase(dashes, args.end());
+  }
   args = rewrite_seed_form(std::move(args));
 
   CLI::App app(kDescription, "ccload");
@@ -92,7 +98,13 @@ Command parse_command_line(int argc, const char* const* argv) {
     throw UsageError(one_line(error, command));
   }
 
-  if (run.app()->parsed()) return run.finish();
+  if (run.app()->parsed()) {
+    run.set_script_args(std::move(script_args));
+    return run.finish();
+  }
+  if (!script_args.empty()) {
+    throw UsageError("words after -- are a script's arguments, for ccload run -s FILE URL -- ARGS");
+  }
   if (report.app()->parsed()) return report.finish();
   if (compare.app()->parsed()) return compare.finish();
   if (import.app()->parsed()) return import.finish();

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <fstream>
 
 #include "cli/data_file.hpp"
 #include "cli/distributed.hpp"
@@ -22,6 +23,44 @@ namespace {
 
 // Record::target is 16 bits.
 constexpr std::size_t kMaxTargets = 65'536;
+
+// -s FILE and the words after `--`: a readable script for one target (wrk's `wrk` table describes
+// one), without --data (its rows do not reach a script yet).
+void check_script(const std::string& path, const std::vector<std::string>& args, RunCommand& run) {
+  if (path.empty()) {
+    if (!args.empty()) {
+      throw UsageError(fmt::format(
+          "the words after -- ('{}') are a script's arguments: add -s FILE, or drop them",
+          args.front()));
+    }
+    return;
+  }
+  std::ifstream file(path);
+  if (!file) {
+    throw UsageError(
+        fmt::format("-s {}: the script cannot be read: give the path of a Lua file", path));
+  }
+  if (!run.targets_file.empty() || run.urls.size() != 1) {
+    throw UsageError(fmt::format(
+        "-s {} drives one URL (its wrk table describes one target): give exactly one URL, "
+        "without -f",
+        path));
+  }
+  if (request::has_fields(run.urls.front()) || request::has_fields(run.body)) {
+    throw UsageError(fmt::format(
+        "-s {} builds the requests: template fields ({{{{...}}}}) are not filled for a script; "
+        "build the value in the script's request()",
+        path));
+  }
+  if (!run.data_file.empty()) {
+    throw UsageError(fmt::format(
+        "-s {} with --data {}: a script does not read a data file yet; read it in the script's "
+        "init() (io.lines)",
+        path, run.data_file));
+  }
+  run.script_path = path;
+  run.script_args = args;
+}
 
 }  // namespace
 
@@ -129,6 +168,9 @@ RunOptions::RunOptions(CLI::App& app) {
   app_->add_option("--start-at", in_.start_at,
                    "Start at this wall-clock time (RFC 3339, or +30s from now), so that agents "
                    "start together");
+  app_->add_option("-s,--script", in_.script,
+                   "A request script in wrk's Lua API (wrk's own scripts run unchanged); the "
+                   "words after -- are its init(args)");
   app_->add_flag("--seed-form", run_.seed_form)->group("");
 }
 
@@ -367,6 +409,7 @@ RunCommand RunOptions::finish() const {
     run.pipeline = static_cast<unsigned>(parse_positive(
         in.pipeline, "--pipeline", "requests written together per connection", 1'024));
   }
+  check_script(in.script, script_args_, run);
   if (run.cert.empty() != run.key.empty()) {
     throw UsageError(
         "--cert and --key go together: give the client certificate and its private key (PEM "

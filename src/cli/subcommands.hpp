@@ -15,6 +15,8 @@ class RunOptions {
  public:
   explicit RunOptions(CLI::App& app);
   CLI::App* app() const { return app_; }
+  // The words after `--` on the command line: the script's arguments (-s).
+  void set_script_args(std::vector<std::string> args) { script_args_ = std::move(args); }
   RunCommand finish() const;
 
  private:
@@ -29,11 +31,13 @@ class RunOptions {
     std::vector<std::string> fail_on;
     std::string tolerance, baseline, shard, run_name, start_at;
     std::string data_file, data_order, seed;
+    std::string script;
   };
 
   CLI::App* app_ = nullptr;
   Inputs in_;
   RunCommand run_;
+  std::vector<std::string> script_args_;
 };
 
 class HistoryOptions {

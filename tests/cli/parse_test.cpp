@@ -432,5 +432,32 @@ TEST(SeedForm, FlagsAndDetachedValuesAreNotSplit) {
             std::string::npos);
 }
 
+// -s FILE: a readable script for one URL; the words after `--` are its init(args), never options
+// (wrk's `-s FILE URL -- ARGS`), and without -s they are refused.
+TEST(ParseCommandLine, ScriptTakesTheWordsAfterTheDashes) {
+  const auto path = std::filesystem::temp_directory_path() / "ccload-parse-script.lua";
+  std::ofstream(path) << "-- a script\n";
+  const std::string script = path.string();
+  RunCommand run =
+      parse_run({"run", "-s", script, "http://h/", "-n", "5", "--", "-n", "--json", "x", "--"});
+  EXPECT_EQ(run.script_path, script);
+  EXPECT_EQ(run.script_args, (std::vector<std::string>{"-n", "--json", "x", "--"}));
+  EXPECT_EQ(run.requests, 5u);
+  EXPECT_EQ(parse_run({"run", "--script", script, "http://h/", "-n", "5"}).script_path, script);
+  // The seed's form takes it too.
+  EXPECT_EQ(parse_run({"-u", "http://h/", "-n", "5", "-c", "1", "-GET", "-s", script}).script_path,
+            script);
+  EXPECT_NE(usage_error({"run", "http://h/", "-n", "5", "--", "a"}).find("add -s FILE"),
+            std::string::npos);
+  EXPECT_NE(usage_error({"run", "-s", "/nonexistent/x.lua", "http://h/"})
+                .find("-s /nonexistent/x.lua: the script cannot be read"),
+            std::string::npos);
+  EXPECT_NE(usage_error({"run", "-s", script, "http://h/a", "http://h/b"}).find("exactly one URL"),
+            std::string::npos);
+  EXPECT_NE(usage_error({"run", "-s", script, "http://h/{{seq}}"}).find("template fields"),
+            std::string::npos);
+  std::filesystem::remove(path);
+}
+
 }  // namespace
 }  // namespace ccload::cli

@@ -1,0 +1,282 @@
+// -s FILE: wrk's own example scripts (Debian's wrk package) run under the real ccload binary and
+// do what they do under wrk. The same requests arrive at a recording server from wrk and from
+// ccload; report.lua's and setup.lua's done() print what wrk prints, with ccload's figures;
+// stop.lua and delay.lua shape the run; a script error is one line, before the run or (during
+// it) a request failed as `script`. Over HTTP/2 (which wrk lacks) nginx sees the script's
+// requests.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "support/ccload_run.hpp"
+#include "support/nginx_process.hpp"
+#include "support/recording_server.hpp"
+
+namespace ccload::test {
+namespace {
+
+const std::string kExamples = "/usr/share/doc/wrk/examples/scripts/";
+
+std::string write_script(const TempDir& dir, const std::string& name, const std::string& text) {
+  const auto path = dir / name;
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+// A request as the tests compare it: method, target, body and the fields other than Host (whose
+// port differs between the two servers), sorted: wrk.format writes them in the order Lua's pairs()
+// visits its table, which neither Lua nor HTTP defines.
+std::string shape(const ReceivedRequest& r) {
+  std::vector<std::string> fields;
+  for (const auto& [name, value] : r.headers) {
+    if (name != "Host" && name != "host") fields.push_back(name + ": " + value);
+  }
+  std::sort(fields.begin(), fields.end());
+  std::string out = r.method + " " + r.target;
+  for (const auto& field : fields) out += " | " + field;
+  return out + " | " + r.body;
+}
+
+std::vector<std::string> first_shapes(const RecordingServer& server, std::size_t count) {
+  std::vector<std::string> out;
+  for (const auto& r : server.requests()) {
+    if (out.size() == count) break;
+    out.push_back(shape(r));
+  }
+  return out;
+}
+
+ProcessResult run_wrk(const std::string& script, const std::string& url) {
+  return run_process({"/usr/bin/wrk", "-t1", "-c1", "-d1s", "-s", script, url});
+}
+
+class ScriptTest : public ::testing::TestWithParam<const char*> {
+ protected:
+  TempDir dir;
+};
+
+// wrk's scripts that shape the requests: the first 30 requests ccload sends (one thread, one
+// connection, as wrk -t1 -c1) are the first 30 wrk sends, field for field.
+TEST_P(ScriptTest, SendsWhatWrkSends) {
+  const std::string script = kExamples + GetParam();
+  RecordingServer for_wrk, for_ccload;
+  const ProcessResult wrk = run_wrk(script, for_wrk.url("/"));
+  ASSERT_EQ(wrk.exit_code, 0) << wrk.err;
+  ASSERT_GE(for_wrk.request_count(), 30u) << "wrk sent too few requests to compare";
+  ProcessResult printed;
+  auto summary = run_ccload_json({"run", "-s", script, for_ccload.url("/"), "-n", "30", "-c", "1",
+                                  "--threads", "1", "--no-store"},
+                                 dir.path(), &printed);
+  ASSERT_EQ(printed.exit_code, 0) << printed.err;
+  EXPECT_EQ(summary["requests"]["succeeded"], 30) << summary.dump();
+  EXPECT_EQ(for_ccload.request_count(), 30u);
+  EXPECT_EQ(first_shapes(for_ccload, 30), first_shapes(for_wrk, 30));
+}
+
+INSTANTIATE_TEST_SUITE_P(WrkExamples, ScriptTest,
+                         ::testing::Values("post.lua", "counter.lua", "pipeline.lua"),
+                         [](const auto& info) {
+                           std::string name = info.param;
+                           return name.substr(0, name.find('.'));
+                         });
+
+class ScriptRunTest : public ::testing::Test {
+ protected:
+  TempDir dir;
+};
+
+// pipeline.lua's request() gives three requests at once: the run pipelines at depth 3 (each
+// request timed on its own, stored, counted), and the server sees /?foo, /?bar, /?baz in turn.
+TEST_F(ScriptRunTest, PipelineLuaPipelinesItsThreeRequests) {
+  RecordingServer server;
+  auto summary = run_ccload_json({"run", "-s", kExamples + "pipeline.lua", server.url("/"), "-n",
+                                  "300", "-c", "2", "--no-store"},
+                                 dir.path());
+  EXPECT_EQ(summary["pipeline"], 3);
+  EXPECT_EQ(summary["requests"]["succeeded"], 300) << summary.dump();
+  EXPECT_EQ(summary["latency"]["total"]["count"], 300);
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 300u);
+  std::size_t foo = 0, bar = 0, baz = 0;
+  for (const auto& r : requests) {
+    foo += r.target == "/?foo";
+    bar += r.target == "/?bar";
+    baz += r.target == "/?baz";
+  }
+  EXPECT_EQ(foo, 100u);
+  EXPECT_EQ(bar, 100u);
+  EXPECT_EQ(baz, 100u);
+}
+
+// report.lua prints latency percentiles in microseconds as wrk does ("50%,NNN"); the figures are
+// ccload's own, the JSON summary's (to the microsecond).
+TEST_F(ScriptRunTest, ReportLuaPrintsCcloadsPercentilesAsWrkDoes) {
+  RecordingServer server;
+  ProcessResult printed;
+  auto summary = run_ccload_json({"run", "-s", kExamples + "report.lua", server.url("/"), "-n",
+                                  "200", "-c", "2", "--no-store"},
+                                 dir.path(), &printed);
+  ASSERT_EQ(printed.exit_code, 0) << printed.err;
+  const std::regex line(R"(^([0-9.]+)%,([0-9]+)$)");
+  std::map<std::string, long> printed_us;
+  std::istringstream out(printed.out);
+  for (std::string text; std::getline(out, text);) {
+    std::smatch m;
+    if (std::regex_match(text, m, line)) printed_us[m[1]] = std::stol(m[2]);
+  }
+  ASSERT_EQ(printed_us.size(), 4u) << printed.out;
+  const auto us = [&](const char* key) {
+    return static_cast<long>(summary["latency"]["total"][key].get<double>() * 1e6);
+  };
+  EXPECT_EQ(printed_us["50"], us("p50"));
+  EXPECT_EQ(printed_us["90"], us("p90"));
+  EXPECT_EQ(printed_us["99"], us("p99"));
+  // wrk prints the same lines for the same script.
+  const ProcessResult wrk = run_wrk(kExamples + "report.lua", server.url("/"));
+  ASSERT_EQ(wrk.exit_code, 0) << wrk.err;
+  EXPECT_TRUE(std::regex_search(wrk.out, std::regex(R"((^|\n)99\.999%,[0-9]+\n)"))) << wrk.out;
+  EXPECT_TRUE(std::regex_search(printed.out, std::regex(R"((^|\n)99\.999%,[0-9]+\n)")));
+}
+
+// setup.lua counts each thread's requests and responses in its own state; done() reads them
+// through thread:get() and prints one line per thread, as wrk does. The responses add up to -n.
+TEST_F(ScriptRunTest, SetupLuaPrintsEachThreadsCounts) {
+  RecordingServer server;
+  ProcessResult printed = run_ccload({"run", "-s", kExamples + "setup.lua", server.url("/"), "-n",
+                                      "100", "-c", "2", "--threads", "2", "--no-store"},
+                                     dir.path());
+  ASSERT_EQ(printed.exit_code, 0) << printed.err;
+  const std::regex line(R"(thread ([0-9]+) made ([0-9]+) requests and got ([0-9]+) responses)");
+  long responses = 0, threads = 0;
+  for (auto it = std::sregex_iterator(printed.out.begin(), printed.out.end(), line);
+       it != std::sregex_iterator(); ++it) {
+    ++threads;
+    responses += std::stol((*it)[3]);
+    EXPECT_GE(std::stol((*it)[2]), std::stol((*it)[3])) << "a response without its request";
+  }
+  EXPECT_EQ(threads, 2) << printed.out;
+  EXPECT_EQ(responses, 100) << printed.out;
+}
+
+// stop.lua calls thread:stop() after 100 responses: a run of -z 20s ends soon after, with about
+// 100 requests (those in flight when it stopped complete).
+TEST_F(ScriptRunTest, StopLuaEndsTheRunAfterAHundredResponses) {
+  RecordingServer server;
+  const auto began = std::chrono::steady_clock::now();
+  auto summary = run_ccload_json({"run", "-s", kExamples + "stop.lua", server.url("/"), "-z", "20s",
+                                  "-c", "1", "--threads", "1", "--no-store"},
+                                 dir.path());
+  EXPECT_LT(std::chrono::steady_clock::now() - began, std::chrono::seconds(15));
+  const int requests = summary["requests"]["total"].get<int>();
+  EXPECT_GE(requests, 100) << summary.dump();
+  EXPECT_LE(requests, 101) << summary.dump();
+  EXPECT_EQ(server.request_count(), static_cast<std::size_t>(requests));
+}
+
+// delay.lua waits 10 to 50 ms before each request: 20 requests on one connection take at least
+// 200 ms (a lower bound only: a loaded machine takes longer).
+TEST_F(ScriptRunTest, DelayLuaWaitsBeforeEachRequest) {
+  RecordingServer server;
+  auto summary = run_ccload_json(
+      {"run", "-s", kExamples + "delay.lua", server.url("/"), "-n", "20", "-c", "1", "--no-store"},
+      dir.path());
+  EXPECT_EQ(summary["requests"]["succeeded"], 20) << summary.dump();
+  EXPECT_GE(summary["duration_s"].get<double>(), 0.19);
+  EXPECT_EQ(server.request_count(), 20u);
+}
+
+// init(args) gets the words after `--`, and the request it builds goes out.
+TEST_F(ScriptRunTest, InitGetsTheWordsAfterTheDashes) {
+  RecordingServer server;
+  const std::string script = write_script(
+      dir, "args.lua",
+      "init = function(args) target = args[1]; token = args[2] end\n"
+      "request = function() return wrk.format('PUT', target, {['X-Token'] = token}, 'b') end\n");
+  const ProcessResult printed = run_ccload({"run", "-s", script, server.url("/"), "-n", "5", "-c",
+                                            "1", "--no-store", "--", "/from/args", "t0k"},
+                                           dir.path());
+  EXPECT_EQ(printed.exit_code, 0) << printed.err;
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 5u);
+  for (const auto& r : requests) {
+    EXPECT_EQ(r.method, "PUT");
+    EXPECT_EQ(r.target, "/from/args");
+    EXPECT_EQ(r.header("X-Token"), "t0k");
+    EXPECT_EQ(r.body, "b");
+  }
+}
+
+// A script that cannot be loaded is one line naming its file and line, exit 2, nothing sent.
+TEST_F(ScriptRunTest, ASyntaxErrorIsOneLineAndNothingIsSent) {
+  RecordingServer server;
+  const std::string script =
+      write_script(dir, "bad.lua", "request = function()\n  return (\nend\n");
+  const ProcessResult r = run_ccload(
+      {"run", "-s", script, server.url("/"), "-n", "5", "-c", "1", "--no-store"}, dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("bad.lua:3:"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_EQ(server.request_count(), 0u);
+  const ProcessResult missing = run_ccload(
+      {"run", "-s", (dir / "none.lua").string(), server.url("/"), "-n", "5", "--no-store"},
+      dir.path());
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("none.lua: the script cannot be read"), std::string::npos)
+      << missing.err;
+  const ProcessResult stray =
+      run_ccload({"run", server.url("/"), "-n", "5", "--no-store", "--", "x"}, dir.path());
+  EXPECT_EQ(stray.exit_code, 2);
+  EXPECT_NE(stray.err.find("add -s FILE"), std::string::npos) << stray.err;
+}
+
+// request() failing during the run fails that request as `script` (counted and stored); the run
+// goes on and the other requests are sent.
+TEST_F(ScriptRunTest, ARequestErrorDuringTheRunFailsThatRequestOnly) {
+  RecordingServer server;
+  const std::string script = write_script(dir, "flaky.lua",
+                                          "n = 0\n"
+                                          "request = function()\n"
+                                          "  n = n + 1\n"
+                                          "  if n % 4 == 0 then error('every fourth fails') end\n"
+                                          "  return wrk.format(nil, '/ok')\n"
+                                          "end\n");
+  const auto db = dir / "s.db";
+  auto summary = run_ccload_json(
+      {"run", "-s", script, server.url("/"), "-n", "40", "-c", "1", "--db", db.string()},
+      dir.path());
+  // The first call (made when loading, to check the script) is n = 1: then 4, 8, ... fail.
+  EXPECT_EQ(summary["requests"]["total"], 40) << summary.dump();
+  EXPECT_EQ(summary["errors"]["script"], 10) << summary.dump();
+  EXPECT_EQ(summary["requests"]["succeeded"], 30);
+  EXPECT_EQ(server.request_count(), 30u);
+}
+
+// Over HTTP/2 (which wrk lacks) the script's requests go out as their fields: nginx logs
+// post.lua's method, content type and protocol for every request.
+TEST_F(ScriptRunTest, PostLuaOverHttp2ReachesNginx) {
+  NginxProcess nginx(
+      "log_format script '$request_method $uri $content_type $server_protocol';"
+      "server { listen 127.0.0.1:PORT http2; access_log logs/script.log script;"
+      "location / { return 200 \"ok\\n\"; } }");
+  const std::string url = "http://127.0.0.1:" + std::to_string(nginx.port()) + "/";
+  auto summary = run_ccload_json(
+      {"run", "-s", kExamples + "post.lua", url, "-n", "50", "-c", "2", "--http2", "--no-store"},
+      dir.path());
+  EXPECT_EQ(summary["requests"]["succeeded"], 50) << summary.dump();
+  EXPECT_EQ(summary["protocol"], "HTTP/2");
+  const auto lines = nginx.log_lines("script.log");
+  ASSERT_EQ(lines.size(), 50u);
+  for (const auto& line : lines) {
+    EXPECT_EQ(line, "POST / application/x-www-form-urlencoded HTTP/2.0");
+  }
+}
+
+}  // namespace
+}  // namespace ccload::test
