@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "store/sqlite.hpp"
 #include "support/ccload_run.hpp"
 #include "support/nginx_process.hpp"
 #include "support/recording_server.hpp"
@@ -113,6 +114,37 @@ TEST_F(ScriptRunTest, PipelineLuaPipelinesItsThreeRequests) {
   EXPECT_EQ(foo, 100u);
   EXPECT_EQ(bar, 100u);
   EXPECT_EQ(baz, 100u);
+}
+
+// pipeline.lua against nginx (a server nobody here wrote): nginx logs exactly -n requests, a third
+// each of /?foo, /?bar, /?baz; every request is stored with the URL it sent, and timed on its own
+// (the times along a pipeline are not all equal).
+TEST_F(ScriptRunTest, PipelineLuaAgainstNginxIsCountedExactlyAndTimedPerRequest) {
+  NginxProcess nginx(
+      "log_format uris '$request_uri';"
+      "server { listen 127.0.0.1:PORT; access_log logs/uris.log uris;"
+      "location / { return 200 \"ok\\n\"; } }");
+  const std::string url = "http://127.0.0.1:" + std::to_string(nginx.port()) + "/";
+  const auto db = dir / "p.db";
+  auto summary = run_ccload_json(
+      {"run", "-s", kExamples + "pipeline.lua", url, "-n", "600", "-c", "4", "--db", db.string()},
+      dir.path());
+  EXPECT_EQ(summary["requests"]["succeeded"], 600) << summary.dump();
+  EXPECT_EQ(summary["pipeline"], 3);
+  const auto lines = nginx.log_lines("uris.log");
+  ASSERT_EQ(lines.size(), 600u);
+  EXPECT_EQ(std::count(lines.begin(), lines.end(), "/?foo"), 200);
+  EXPECT_EQ(std::count(lines.begin(), lines.end(), "/?bar"), 200);
+  EXPECT_EQ(std::count(lines.begin(), lines.end(), "/?baz"), 200);
+  store::sql::Database d(db, store::sql::Database::Mode::read_only);
+  auto urls = d.prepare("SELECT URL, COUNT(*) FROM LOADTEST GROUP BY URL ORDER BY URL");
+  std::vector<std::pair<std::string, std::int64_t>> stored;
+  while (urls.step()) stored.emplace_back(urls.column_text(0), urls.column_int(1));
+  EXPECT_EQ(stored, (std::vector<std::pair<std::string, std::int64_t>>{
+                        {url + "?bar", 200}, {url + "?baz", 200}, {url + "?foo", 200}}));
+  auto times = d.prepare("SELECT COUNT(DISTINCT TTLB) FROM LOADTEST");
+  ASSERT_TRUE(times.step());
+  EXPECT_GT(times.column_int(0), 1) << "each request of a pipeline is timed on its own";
 }
 
 // report.lua prints latency percentiles in microseconds as wrk does ("50%,NNN"); the figures are
