@@ -87,6 +87,10 @@ std::unique_ptr<script::LuaRunScript> load_run_script(RunPlan& plan) {
   std::string error;
   auto script = script::LuaRunScript::load(source, error);
   if (!script) throw cli::UsageError(fmt::format("-s {}: {}", plan.script_path, error));
+  if (script->wants_responses()) {  // response(status, headers, body): capture them
+    plan.engine.needs.headers = true;
+    plan.engine.needs.body = true;
+  }
   const unsigned per_call = script->requests_per_call();
   if (per_call > 1 && !plan.engine.http2 && plan.engine.pipeline < per_call) {
     plan.engine.pipeline = plan.facts.pipeline = per_call;

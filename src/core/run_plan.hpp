@@ -9,6 +9,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/server_response.hpp"
 #include "core/stage.hpp"
 #include "core/target.hpp"
 #include "core/tls_options.hpp"
@@ -66,6 +67,9 @@ struct RunPlan {
   // --pipeline (HTTP/1.1): requests written together on a connection, their responses read in
   // order (wrk's pipeline.lua); 1 sends one request at a time.
   unsigned pipeline = 1;
+  // What the sessions capture of each response, for the script's response() (and checks):
+  // nothing by default, so a run without them parses as it always did.
+  ResponseNeeds needs;
   // Records with request_id <= keep_records are also returned in EngineResult::kept.
   std::uint64_t keep_records = 20;
 

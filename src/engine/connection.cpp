@@ -29,6 +29,7 @@ class Http1Connection final : public Connection {
         pacer_(worker.io()),
         session_(run.config.max_redirects > 0) {
     session_.reserve_pipeline(run.config.pipeline);
+    if (run.config.needs.any()) session_.parser().capture(run.config.needs);
   }
 
   Task<void> run() override {
@@ -71,6 +72,9 @@ class Http1Connection final : public Connection {
   }
   const std::string& location() const { return session_.location(); }
   const std::string& away_location() const { return hop_->location(); }
+  core::ServerResponse response(bool away) {
+    return away && hop_ ? hop_->response() : session_.parser().response();
+  }
   void end_hops() {
     if (hop_) hop_->close();
   }

@@ -12,7 +12,9 @@ HopConnection::HopConnection(Worker& worker, SharedRun& run)
       run_(run),
       plain_(worker.io(), run),
       tls_(worker.io(), run, false),
-      session_(true) {}
+      session_(true) {
+  if (run.config.needs.any()) session_.parser().capture(run.config.needs);
+}
 
 void HopConnection::close() {
   plain_.close();

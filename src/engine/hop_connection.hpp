@@ -22,6 +22,8 @@ class HopConnection {
   // Closes the socket (also from the watchdog, on a timeout).
   void close();
   const std::string& location() const { return session_.location(); }
+  // The last response as captured (core::RunPlan::needs) for the script and checks.
+  core::ServerResponse response() { return session_.parser().response(); }
 
  private:
   // The address for `where`: one of the run's origins, or looked up (no endpoints when it fails,

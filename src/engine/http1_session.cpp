@@ -163,6 +163,7 @@ Task<void> Http1Session::exchange_batch(Transport& transport, std::span<BatchEnt
     record.status = static_cast<std::uint16_t>(parser_.status());
     if (!is_success_status(parser_.status())) record.body = parser_.take_failure_body();
     entry.location.assign(parser_.location());
+    if (parser_.captures()) entry.response.assign(parser_.response());
     entry.outcome = ExchangeOutcome::complete;
     ++at;
     if (server_closed || !parser_.keep_alive()) {

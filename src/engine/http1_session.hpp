@@ -62,6 +62,8 @@ class Http1Session {
   }
   // The Location of the last complete response when it was a redirect (3xx), else empty.
   const std::string& location() const { return parser_.location(); }
+  // The parser, for the capture of responses (ResponseParser::capture, response()).
+  ResponseParser& parser() { return parser_; }
 
  private:
   ResponseParser parser_;

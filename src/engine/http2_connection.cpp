@@ -60,6 +60,9 @@ class Http2Connection final : public Connection {
     }
     const std::string& location() const { return stream_.location; }
     const std::string& away_location() const { return connection_.hop_->location(); }
+    core::ServerResponse response(bool away) {
+      return away && connection_.hop_ ? connection_.hop_->response() : stream_.response();
+    }
     void end_hops() {}
     void abort() { connection_.abort(*this); }
     void on_record(Record&& record, Clock::time_point finished) {

@@ -184,6 +184,12 @@ bool Http2Session::submit(Http2Stream& stream, const Http2Request& request, Reco
   stream.body_sent = 0;
   stream.body_bytes = 0;
   stream.location.clear();
+  if (run_.config.needs.any()) {
+    stream.head.clear();
+    stream.body.clear();
+    stream.spans.clear();
+    stream.body_truncated = false;
+  }
   stream.from = from;
   stream.submitted_at = Clock::now();
   stream.outcome = ExchangeOutcome::failed;
@@ -277,6 +283,22 @@ int Http2Session::on_header(nghttp2_session* session, const nghttp2_frame* frame
                             const std::uint8_t* value, std::size_t valuelen, std::uint8_t,
                             void* self) {
   if (frame->hd.type != NGHTTP2_HEADERS) return 0;
+  const core::ResponseNeeds& needs = static_cast<Http2Session*>(self)->run_.config.needs;
+  if (needs.headers) {
+    Http2Stream* stream = stream_of(session, frame->hd.stream_id);
+    if (stream != nullptr && stream->body_bytes == 0) {  // the head, not trailers
+      if (namelen == 7 && std::memcmp(name, ":status", 7) == 0) {
+        stream->head.clear();  // a final response after 1xx: its fields only
+        stream->spans.clear();
+      } else if (namelen > 0 && name[0] != ':') {
+        const std::size_t begin = stream->head.size();
+        stream->head.append(reinterpret_cast<const char*>(name), namelen);
+        const std::size_t middle = stream->head.size();
+        stream->head.append(reinterpret_cast<const char*>(value), valuelen);
+        stream->spans.push_back({begin, middle, stream->head.size()});
+      }
+    }
+  }
   const bool status_field = namelen == 7 && std::memcmp(name, ":status", 7) == 0;
   const bool location_field = namelen == 8 && std::memcmp(name, "location", 8) == 0;
   if (!status_field && !location_field) return 0;
@@ -324,12 +346,18 @@ int Http2Session::on_frame_recv(nghttp2_session* session, const nghttp2_frame* f
 }
 
 int Http2Session::on_data_chunk(nghttp2_session* session, std::uint8_t, std::int32_t stream_id,
-                                const std::uint8_t* data, std::size_t len, void*) {
+                                const std::uint8_t* data, std::size_t len, void* self) {
   Http2Stream* stream = stream_of(session, stream_id);
   if (stream == nullptr) return 0;
   Record& record = *stream->record;
   record.bytes += len;
   stream->body_bytes += len;
+  const core::ResponseNeeds& needs = static_cast<Http2Session*>(self)->run_.config.needs;
+  if (needs.body) {
+    const std::size_t room = needs.body_cap - stream->body.size();
+    if (len > room) stream->body_truncated = true;
+    stream->body.append(reinterpret_cast<const char*>(data), std::min(len, room));
+  }
   if (!is_success_status(record.status) && record.body.size() < kCapturedBodyLimit) {
     record.body.append(reinterpret_cast<const char*>(data),
                        std::min(len, kCapturedBodyLimit - record.body.size()));
@@ -383,6 +411,20 @@ ssize_t Http2Session::read_body(nghttp2_session*, std::int32_t, std::uint8_t* bu
   stream.body_sent += n;
   if (stream.body_sent == body.size()) *data_flags |= NGHTTP2_DATA_FLAG_EOF;
   return static_cast<ssize_t>(n);
+}
+
+core::ServerResponse Http2Stream::response() {
+  fields.clear();
+  const std::string_view all(head);
+  for (const FieldSpan& span : spans) {
+    fields.push_back({all.substr(span.name, span.value - span.name),
+                      all.substr(span.value, span.end - span.value)});
+  }
+  return {.status = 0,  // the lane sets it from the record
+          .headers = fields,
+          .body = body,
+          .body_truncated = body_truncated,
+          .body_size = body_bytes};
 }
 
 }  // namespace ccload::engine

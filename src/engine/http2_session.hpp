@@ -62,6 +62,18 @@ struct Http2Stream {
   std::size_t body_sent = 0;  // bytes of the request body handed to nghttp2
   std::uint64_t body_bytes = 0;
   std::string location;  // the Location of a 3xx response (noted only with --max-redirects)
+  // Captured runs (core::RunPlan::needs) only: the final response's fields (names as sent,
+  // lowercase) in `head` as spans (name begin, value begin, end), and its body up to the cap.
+  // Reused.
+  struct FieldSpan {
+    std::size_t name, value, end;
+  };
+  std::string head, body;
+  std::vector<FieldSpan> spans;
+  std::vector<core::ResponseField> fields;
+  bool body_truncated = false;
+  // The captured response (fields' views built here); valid until the next submit.
+  core::ServerResponse response();
   // `from`: first and last byte count from here (empty: from `sent`); `submitted_at`: when the
   // lane handed it to nghttp2 (`sent` minus this is wait, for the server's stream limit).
   Clock::time_point from{}, submitted_at{}, sent{}, last_byte{}, finished{};

@@ -24,6 +24,8 @@
 //                                       ExchangeTimes&);   a redirect hop to another origin
 //   const std::string& location();  const std::string& away_location();
 //                                            the Location of the last complete 3xx response
+//   core::ServerResponse response(bool away);   the last complete response as captured
+//                                            (RunPlan::needs; away: of the hop connection)
 //   void end_hops();                         the redirects of a request are done
 //   void abort();                            the request timed out: fail what it waits for
 //   void on_record(Record&&, Clock::time_point finished);
@@ -115,8 +117,9 @@ class RequestLane {
   // request_for() from the script: the next of the requests its last request() text held,
   // calling request() again when they are used up.
   request::FillFailure script_request(const DueSlot& slot, Record& record, RequestRef& out);
-  // After a complete response: the script's response() (when it wants responses) judges it.
-  void judge_response(Record& record);
+  // After a complete response: the script's response() (when it wants responses) judges it, as
+  // captured (`captured`, else the Env's last response, of the hop connection when away_).
+  void judge_response(Record& record, CapturedResponse* captured = nullptr);
   // Sends `request` on the lane's connection, opening it (or waiting for a stream) first.
   Task<ExchangeOutcome> send(const RequestRef& request, Record& record, ExchangeTimes& times);
   // Follows the redirect `record` holds (to `location`) hop by hop; `times.finished` moves to
@@ -153,6 +156,7 @@ class RequestLane {
   request::FilledRequest filled_;
   std::unique_ptr<Http2Request> filled_http2_;
   bool lane_owned_ = false;  // the last request_for() views point into the lane's buffers
+  bool away_ = false;        // the request's last hop went to another origin (a redirect)
   // Scripted runs only: the worker's script, its last request() text and the requests it holds
   // (script_parts_[script_next_, script_count_) are still to be sent).
   core::WorkerScript* script_ = nullptr;
@@ -262,6 +266,7 @@ Task<void> RequestLane<Env>::run() {
       continue;
     }
     ExchangeTimes times;
+    away_ = false;
     ExchangeOutcome outcome = ExchangeOutcome::failed;
     for (int attempt = 0;; ++attempt) {
       times = ExchangeTimes{};
@@ -360,6 +365,7 @@ Task<void> RequestLane<Env>::follow_redirects(const DueSlot& slot, Record& recor
         : env_.ready() ? co_await env_.exchange(request, record, hop_times)
                        : co_await send(request, record, hop_times);
     times.finished = hop_times.finished;
+    away_ = !here;
     if (outcome != ExchangeOutcome::complete) {
       record.error = classify(record.error);
       break;
@@ -484,6 +490,8 @@ Task<void> RequestLane<Env>::run_pipelined() {
     for (std::size_t i = 0; i < batch_size_; ++i) {
       BatchEntry& entry = entries_[i];
       Record& record = *entry.record;
+      away_ = false;
+      bool followed = false;  // the response judged is then the last hop's, not the batch's
       if (entry.outcome != ExchangeOutcome::complete) {
         record.error = classify(record.error);
       } else if (is_followed_redirect(record.status) && run.config.max_redirects > 0 &&
@@ -492,8 +500,11 @@ Task<void> RequestLane<Env>::run_pipelined() {
         RequestRef refilled;
         if (filler_) request_for(slots_[i], record, refilled);
         co_await follow_redirects(slots_[i], record, entry.times, std::move(entry.location));
+        followed = true;
       }
-      if (record.error == ErrorCategory::none) judge_response(record);
+      if (record.error == ErrorCategory::none) {
+        judge_response(record, followed || !run.config.needs.any() ? nullptr : &entry.response);
+      }
       record.total_ns = nanoseconds(entry.times.finished - slots_[i].due);
       env_.on_record(std::move(record), entry.times.finished);
     }
@@ -564,10 +575,10 @@ request::FillFailure RequestLane<Env>::script_request(const DueSlot& slot, Recor
 }
 
 template <class Env>
-void RequestLane<Env>::judge_response(Record& record) {
+void RequestLane<Env>::judge_response(Record& record, CapturedResponse* captured) {
   if (script_ == nullptr || !script_->wants_response()) return;
-  core::ServerResponse response;
-  response.status = record.status;
+  core::ServerResponse response = captured != nullptr ? captured->view() : env_.response(away_);
+  response.status = record.status;  // the session's own note of it may be gone (HTTP/2)
   bool script_error = false;
   if (!script_->on_response(response, script_error)) {
     record.error = script_error ? ErrorCategory::script : ErrorCategory::check;

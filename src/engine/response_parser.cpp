@@ -19,6 +19,11 @@ const llhttp_settings_t& ResponseParser::settings(Fields which) {
     s.on_body = &ResponseParser::on_body;
     s.on_message_complete = &ResponseParser::on_message_complete;
     if (kind != Fields::none) s.on_status_complete = &ResponseParser::on_status_complete;
+    if (kind == Fields::capture) {
+      s.on_header_field = &ResponseParser::on_capture_field;
+      s.on_header_value = &ResponseParser::on_capture_value;
+      s.on_header_value_complete = &ResponseParser::on_capture_value_complete;
+    }
     if (kind == Fields::location) {
       s.on_header_field = &ResponseParser::on_header_field;
       s.on_header_value = &ResponseParser::on_header_value;
@@ -27,12 +32,14 @@ const llhttp_settings_t& ResponseParser::settings(Fields which) {
     return s;
   };
   static const llhttp_settings_t none = make(Fields::none), watching = make(Fields::watching),
-                                 location = make(Fields::location);
+                                 location = make(Fields::location), capture = make(Fields::capture);
   switch (which) {
     case Fields::none:
       return none;
     case Fields::watching:
       return watching;
+    case Fields::capture:
+      return capture;
     case Fields::location:
       break;
   }
@@ -48,9 +55,57 @@ int ResponseParser::on_status_complete(llhttp_t* parser) {
 }
 
 ResponseParser::ResponseParser(bool locations)
-    : base_(&settings(locations ? Fields::watching : Fields::none)) {
+    : base_(&settings(locations ? Fields::watching : Fields::none)), locations_(locations) {
   llhttp_init(&parser_, HTTP_RESPONSE, base_);
   parser_.data = this;
+}
+
+void ResponseParser::capture(const core::ResponseNeeds& needs) {
+  needs_ = needs;
+  if (!needs.any()) return;
+  base_ = &settings(Fields::capture);  // field callbacks for every response (and redirects')
+  llhttp_init(&parser_, HTTP_RESPONSE, base_);
+  parser_.data = this;
+}
+
+// Capture: the fields of the head (not trailers), names lowercased; then the redirect rules.
+int ResponseParser::on_capture_field(llhttp_t* parser, const char* data, std::size_t size) {
+  ResponseParser& p = self(parser);
+  if (p.needs_.headers && !p.headers_done_) {
+    if (p.new_field_) {
+      p.new_field_ = false;
+      p.field_spans_.push_back({p.head_.size(), 0, 0});
+    }
+    for (std::size_t i = 0; i < size; ++i) {
+      const char c = data[i];
+      p.head_ += c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
+    }
+    p.field_spans_.back().value = p.field_spans_.back().end = p.head_.size();
+  }
+  return p.locations_ ? on_header_field(parser, data, size) : 0;
+}
+
+int ResponseParser::on_capture_value(llhttp_t* parser, const char* data, std::size_t size) {
+  ResponseParser& p = self(parser);
+  if (p.needs_.headers && !p.headers_done_ && !p.field_spans_.empty()) {
+    p.head_.append(data, size);
+    p.field_spans_.back().end = p.head_.size();
+  }
+  return p.locations_ ? on_header_value(parser, data, size) : 0;
+}
+
+int ResponseParser::on_capture_value_complete(llhttp_t* parser) {
+  ResponseParser& p = self(parser);
+  p.new_field_ = true;
+  return p.locations_ ? on_header_value_complete(parser) : 0;
+}
+
+core::ServerResponse ResponseParser::response() const {
+  return {.status = status_,
+          .headers = fields_,
+          .body = body_,
+          .body_truncated = body_truncated_,
+          .body_size = body_bytes_};
 }
 
 void ResponseParser::start(bool head_request) {
@@ -65,6 +120,14 @@ void ResponseParser::start(bool head_request) {
   location_.clear();
   field_matched_ = 0;
   field_is_location_ = in_value_ = location_done_ = false;
+  if (needs_.any()) {
+    new_field_ = true;
+    head_.clear();
+    field_spans_.clear();
+    fields_.clear();
+    body_.clear();
+    body_truncated_ = false;
+  }
 }
 
 int ResponseParser::on_header_field(llhttp_t* parser, const char* data, std::size_t size) {
@@ -114,6 +177,13 @@ int ResponseParser::on_headers_complete(llhttp_t* parser) {
   p.headers_done_ = true;
   p.status_ = parser->status_code;
   p.capture_ = !is_success_status(p.status_);
+  if (p.needs_.headers) {  // head_ is complete: its views are stable now
+    for (const FieldSpan& span : p.field_spans_) {
+      const std::string_view head(p.head_);
+      p.fields_.push_back({head.substr(span.name, span.value - span.name),
+                           head.substr(span.value, span.end - span.value)});
+    }
+  }
   // 1: the message has no body, whatever Content-Length says (RFC 9110, 6.4.1: responses to
   // HEAD, 1xx, 204 and 304; llhttp would otherwise wait for a 304's announced length).
   const int status = p.status_;
@@ -125,6 +195,11 @@ int ResponseParser::on_headers_complete(llhttp_t* parser) {
 int ResponseParser::on_body(llhttp_t* parser, const char* data, std::size_t size) {
   ResponseParser& p = self(parser);
   p.body_bytes_ += size;
+  if (p.needs_.body) {
+    const std::size_t room = p.needs_.body_cap - p.body_.size();
+    if (size > room) p.body_truncated_ = true;
+    p.body_.append(data, std::min(size, room));
+  }
   if (p.capture_ && p.captured_.size() < kCapturedBodyLimit) {
     p.captured_.append(data, std::min(size, kCapturedBodyLimit - p.captured_.size()));
   }
@@ -174,6 +249,12 @@ ResponseParser::Step ResponseParser::parse(const char* data, std::size_t size, s
       status_ = 0;
       location_.clear();
       location_done_ = false;
+      new_field_ = true;
+      head_.clear();
+      field_spans_.clear();
+      fields_.clear();
+      body_.clear();
+      body_truncated_ = false;
       llhttp_reset(&parser_);
       parser_.settings = const_cast<void*>(static_cast<const void*>(base_));
     }

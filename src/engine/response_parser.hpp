@@ -10,8 +10,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/record.hpp"
+#include "core/server_response.hpp"
 
 namespace ccload::engine {
 
@@ -31,6 +33,12 @@ class ResponseParser {
   explicit ResponseParser(bool locations = false);
   ResponseParser(const ResponseParser&) = delete;
   ResponseParser& operator=(const ResponseParser&) = delete;
+
+  // Checks and scripts: also keep what `needs` asks of every response, for response(). Called
+  // once, before the first start(); without it (or with needs.any() false) nothing more is kept
+  // and the parse is the same as before. Capture allocates until its buffers reached the sizes
+  // the responses need (they are reused, never shrunk).
+  void capture(const core::ResponseNeeds& needs);
 
   // Begins a new response. A response to HEAD has no body whatever its fields say.
   void start(bool head_request);
@@ -55,12 +63,19 @@ class ResponseParser {
   // The Location field of a complete 3xx response (empty when it had none or locations are not
   // noted). Valid until the next start().
   const std::string& location() const { return location_; }
+  // The complete response as captured (capture()): status, fields (names lowercased) and body up
+  // to the cap. Views valid until the next start().
+  core::ServerResponse response() const;
+  bool captures() const { return needs_.any(); }
 
  private:
   static int on_headers_complete(llhttp_t* parser);
   static int on_body(llhttp_t* parser, const char* data, std::size_t size);
   static int on_message_complete(llhttp_t* parser);
-  enum class Fields { none, watching, location };
+  enum class Fields { none, watching, location, capture };
+  static int on_capture_field(llhttp_t* parser, const char* data, std::size_t size);
+  static int on_capture_value(llhttp_t* parser, const char* data, std::size_t size);
+  static int on_capture_value_complete(llhttp_t* parser);
   static int on_status_complete(llhttp_t* parser);
   static int on_header_field(llhttp_t* parser, const char* data, std::size_t size);
   static int on_header_value(llhttp_t* parser, const char* data, std::size_t size);
@@ -86,6 +101,20 @@ class ResponseParser {
   bool in_value_ = false;
   bool location_done_ = false;  // the first Location field is complete
   std::string location_;
+  // capture(): what is kept. Field names and values go into head_ as [begin, end) offsets
+  // (field_spans_: name begin, name end, value end), turned into views (fields_) once the head
+  // is complete; the body into body_, up to needs_.body_cap.
+  core::ResponseNeeds needs_;
+  bool locations_ = false;
+  bool new_field_ = true;  // the next name byte starts a new field
+  std::string head_;
+  struct FieldSpan {
+    std::size_t name, value, end;
+  };
+  std::vector<FieldSpan> field_spans_;
+  std::vector<core::ResponseField> fields_;
+  std::string body_;
+  bool body_truncated_ = false;
 };
 
 }  // namespace ccload::engine

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <lua.hpp>
@@ -511,6 +512,11 @@ std::unique_ptr<core::WorkerScript> LuaRunScript::for_worker(unsigned index) {
 
 std::string LuaRunScript::thread_addr(unsigned index) const {
   return index < threads_.size() ? threads_[index]->addr : std::string();
+}
+
+bool LuaRunScript::wants_responses() const {
+  return std::any_of(threads_.begin(), threads_.end(),
+                     [](const auto& thread) { return thread->has_response; });
 }
 
 bool LuaRunScript::has_done() const { return is_function(main_->L, "done"); }

@@ -63,6 +63,9 @@ class LuaRunScript final : public core::RunScript {
   // The address setup() gave thread `index` (thread.addr, "ip:port"), or empty.
   std::string thread_addr(unsigned index) const;
   bool has_done() const;
+  // Whether the script defines response(): the run then captures each response's fields and body
+  // for it (core::RunPlan::needs).
+  bool wants_responses() const;
   // Runs done() in the main state; false with `error` set when it fails.
   bool done(const DoneFigures& figures, std::string& error);
 

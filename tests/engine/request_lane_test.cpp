@@ -35,9 +35,10 @@ struct Reply {
   int status = 200;
   std::string location = {};
   Clock::duration latency = 10ms;
-  bool stale = false;    // the connection turns out closed before any response byte
-  bool hang = false;     // no answer until the lane's deadline
-  bool refused = false;  // not processed, on any connection (HTTP/2's REFUSED_STREAM)
+  bool stale = false;     // the connection turns out closed before any response byte
+  bool hang = false;      // no answer until the lane's deadline
+  bool refused = false;   // not processed, on any connection (HTTP/2's REFUSED_STREAM)
+  std::string body = {};  // the captured body response() gives (Env::response)
 };
 
 class FakeEnv {
@@ -74,6 +75,11 @@ class FakeEnv {
   }
   const std::string& location() const { return location_; }
   const std::string& away_location() const { return away_location_; }
+  core::ServerResponse response(bool away) {
+    core::ServerResponse response;
+    response.body = away ? away_body_ : body_;
+    return response;
+  }
   void end_hops() { ++hops_ended; }
   void abort() {
     ++aborts;
@@ -142,6 +148,7 @@ class FakeEnv {
     record.status = static_cast<std::uint16_t>(reply.status);
     record.ttfb_ns = record.ttlb_ns = nanoseconds(now_ - from);
     (away ? away_location_ : location_) = reply.location;
+    (away ? away_body_ : body_) = reply.body;
     times.finished = now_;
     return ExchangeOutcome::complete;
   }
@@ -152,7 +159,7 @@ class FakeEnv {
   Clock::time_point now_ = kStart;
   bool open_ = false;
   unsigned on_connection_ = 0;
-  std::string location_, away_location_;
+  std::string location_, away_location_, body_, away_body_;
   RequestLane<FakeEnv>* lane_ = nullptr;
 };
 
@@ -459,6 +466,7 @@ class FakeScript : public core::WorkerScript {
   double delay = 0;
   std::uint64_t stop_after = 0;  // thread:stop() once this many responses came (0: never)
   unsigned requests = 0, responses = 0;
+  std::vector<std::string> bodies;  // what each response() saw of the body
 
   bool builds_requests() const override { return !texts.empty(); }
   bool next_request(std::string_view& text) override {
@@ -470,6 +478,7 @@ class FakeScript : public core::WorkerScript {
   bool wants_response() const override { return judge || stop_after > 0; }
   bool on_response(const core::ServerResponse& response, bool& script_error) override {
     ++responses;
+    bodies.emplace_back(response.body);
     script_error = response.status == 418;
     return !judge || (response.status != 500 && response.status != 418);
   }
@@ -530,6 +539,25 @@ TEST(RequestLane, ResponseVerdictsAreCheckOrScriptFailures) {
   EXPECT_EQ(lane.env->records[1].status, 500);
   EXPECT_EQ(lane.env->records[2].error, ErrorCategory::script);
   EXPECT_EQ(script.responses, 3u);
+}
+
+// response() sees the response that ended the request: after a redirect to another origin, the
+// hop connection's, not the 301's.
+TEST(RequestLane, ResponseSeesTheLastHopsResponse) {
+  LaneRun lane(2);
+  FakeScript script;
+  script.judge = true;
+  lane.env->server = [](const Seen& s) {
+    if (s.host == "b.test") return Reply{.body = "away " + s.path};
+    if (s.path == "/start" && s.at == kStart + 1ms) {
+      return Reply{.status = 301, .location = "http://b.test/land", .body = "moved"};
+    }
+    return Reply{.body = "home " + s.path};
+  };
+  lane.env->script_for_lane = &script;
+  lane.env->run_lane();
+  ASSERT_EQ(lane.env->records.size(), 2u);
+  EXPECT_EQ(script.bodies, (std::vector<std::string>{"away /land", "home /start"}));
 }
 
 // delay() is waited before each request is taken, so it is in no request's time; thread:stop()
