@@ -16,6 +16,8 @@
 #                                               instructions and CPU per request, ratio
 #   bench/run.sh pipeline                       HTTP/1.1 pipelining at depth 16 against nginx:
 #                                               ccload --pipeline 16 vs wrk with a pipeline script
+#   bench/run.sh lua                            the same Lua script (request() returns a prebuilt
+#                                               request) under wrk and ccload -s, against nginx
 #
 # Servers run on CPU 0, clients on CPU 1 (taskset). Knobs (environment): CCLOAD (binary; default
 # ./build/ccload, built with scripts/build.sh when missing), BENCH_N (200000), BENCH_ROUNDS (3),
@@ -37,8 +39,8 @@ SERVER_CPU=0
 CLIENT_CPU=1
 RUN_TIMEOUT=120          # hard cap for any single client run
 
-usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
-case "$MODE" in compare|callgrind|memory|startup|server|postgres|soak|http2|templates|pipeline) ;; -h|--help|help) usage ;; *) usage ;; esac
+usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+case "$MODE" in compare|callgrind|memory|startup|server|postgres|soak|http2|templates|pipeline|lua) ;; -h|--help|help) usage ;; *) usage ;; esac
 case "$TARGETS" in nginx|builtin|both) ;; *) usage ;; esac
 
 log() { printf '[bench %4ds] %s\n' "$SECONDS" "$*" >&2; }
@@ -173,6 +175,8 @@ measure() {
     wrk)            cmd=(wrk -t1 -c"$C" -d"${WRK_SECS}s" "${WRK_SCRIPT[@]}" "$url") ;;
     ccload-pipeline) cmd=("$CCLOAD" run "$url" -n "$N" -c "$C" --pipeline "$DEPTH" --threads 1
                          --no-store --json "$T/cc.json") ;;
+    ccload-lua)     cmd=("$CCLOAD" run "$url" -n "$N" -c "$C" -s "$T/script.lua" --threads 1
+                         --no-store --json "$T/cc.json") ;;
     h2load)         cmd=(h2load --h1 -n "$N" -c "$C" -t 1 "$url") ;;
     ccload-h2)      cmd=("$CCLOAD" run "$url" -n "$N" -c "$C" --http2 --streams "$STREAMS" --threads 1
                          --insecure --no-store --json "$T/cc.json") ;;
@@ -276,6 +280,34 @@ mode_pipeline() {
   echo
   echo "pipeline: depth $DEPTH, n=$N (wrk: -d chosen for ~n, its script returns $DEPTH requests per call),"
   echo "c=$C, 1 client thread on CPU $CLIENT_CPU, nginx on CPU $SERVER_CPU serving /100b; medians over $ROUNDS rounds."
+  echo
+  "${HELPER[@]}" compare-table "$RESULTS"
+}
+
+# A script whose request() returns a request built once in init() (wrk's usual way of sending a
+# fixed request from Lua): wrk -s against ccload -s with the same file, rounds alternating. The
+# cost measured is Lua's call per request on top of each tool's own loop.
+mode_lua() {
+  RESULTS="$T/lua.tsv"; : > "$RESULTS"
+  local round client url
+  start_nginx; url="$NGINX_URL/100b"
+  {
+    echo 'init = function(args) req = wrk.format(nil, "/100b") end'
+    echo 'request = function() return req end'
+  } > "$T/script.lua"
+  WRK_SCRIPT=(-s "$T/script.lua")
+  calibrate_wrk "$url"
+  for round in $(seq "$ROUNDS"); do
+    for client in wrk ccload-lua; do
+      [ $((round % 2)) -eq 0 ] && [ "$client" = wrk ] && continue
+      if over_budget; then log "budget of ${BUDGET}s reached: skipping the rest"; break 2; fi
+      measure nginx "$client" "$round" "$url"
+    done
+    [ $((round % 2)) -eq 0 ] && measure nginx wrk "$round" "$url"
+  done
+  echo
+  echo "lua: the same script (request() returns a prebuilt GET /100b), n=$N (wrk: -d chosen for ~n),"
+  echo "c=$C, 1 client thread on CPU $CLIENT_CPU, nginx on CPU $SERVER_CPU; medians over $ROUNDS rounds."
   echo
   "${HELPER[@]}" compare-table "$RESULTS"
 }

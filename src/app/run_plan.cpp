@@ -133,6 +133,9 @@ stats::RunFacts planned_facts(const cli::RunCommand& command, const RunPlan& pla
     if (command.data) f.data_order = request::row_order_name(command.data_order);
     if (any_fields(e.targets)) f.templates = templates_json(e.targets);
   }
+  f.script = command.script_path;
+  f.script_sha256 = command.script_sha256;
+  f.script_args = command.script_args;
   return f;
 }
 

@@ -82,6 +82,7 @@ struct RunCommand {
   // -s FILE (--script): a request script in wrk's Lua API, as given; script_args are the words
   // after `--` (its init(args)). Empty without.
   std::string script_path;
+  std::string script_sha256;  // of the file as read when the command was checked
   std::vector<std::string> script_args;
 };
 

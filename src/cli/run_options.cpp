@@ -59,6 +59,7 @@ void check_script(const std::string& path, const std::vector<std::string>& args,
         path, run.data_file));
   }
   run.script_path = path;
+  run.script_sha256 = file_digest(path).second;
   run.script_args = args;
 }
 

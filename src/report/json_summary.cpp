@@ -162,6 +162,10 @@ json summary_json(const stats::RunSummary& s) {
       out["templates"] = json::parse(facts.templates, nullptr, false);
     }
   }
+  if (!facts.script.empty()) {  // a scripted run (only then: other runs keep their shape)
+    out["script"] = {
+        {"file", facts.script}, {"sha256", facts.script_sha256}, {"args", facts.script_args}};
+  }
   if (!facts.run_name.empty()) {
     out["run_name"] = facts.run_name;
     if (s.shard_lines.empty()) out["shard"] = {{"index", facts.shard}, {"count", facts.shards}};

@@ -70,6 +70,12 @@ void header(std::ostream& out, const stats::RunSummary& s) {
                          facts.data_bytes, facts.data_order, facts.data_sha256);
     }
   }
+  if (!facts.script.empty()) {
+    std::string args;
+    for (const std::string& arg : facts.script_args) args += " " + arg;
+    out << fmt::format("Script: {} (SHA-256 {}){}\n", facts.script, facts.script_sha256,
+                       args.empty() ? "" : " --" + args);
+  }
   counter(out, "Successful Requests:", s.succeeded);
   counter(out, "Failed Requests:", s.failed);
   out << fmt::format("{:<28}{:>12.3f}\n", "Wall Time (seconds):", facts.duration_s);

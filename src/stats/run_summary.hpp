@@ -84,6 +84,11 @@ struct RunFacts {
   // object per target in order, with only the parts that have fields (a header value without
   // fields is not kept: it may be a credential); empty when no part has one.
   std::string templates;
+  // A scripted run (-s FILE): the script's path as given, its SHA-256 (lower-case hex) and its
+  // init() arguments (the words after `--`); empty otherwise.
+  std::string script;
+  std::string script_sha256;
+  std::vector<std::string> script_args;
 };
 
 // One timing: the histogram (nanoseconds) and its figures (seconds). The figures come from the

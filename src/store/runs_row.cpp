@@ -248,6 +248,11 @@ RunsRow identity_columns(const stats::RunFacts& facts, std::int64_t started_unix
     row.set("DATA_ORDER", facts.data_order);
   }
   if (!facts.templates.empty()) row.set("TEMPLATES", facts.templates);
+  if (!facts.script.empty()) {
+    row.set("SCRIPT", facts.script);
+    row.set("SCRIPT_SHA256", facts.script_sha256);
+    row.set("SCRIPT_ARGS", nlohmann::json(facts.script_args).dump());
+  }
   const std::vector<TargetName> targets = run_targets(facts);
   row.set("TARGET_COUNT", static_cast<std::int64_t>(targets.size()));
   row.set("TARGET_URLS", target_urls_text(targets));
@@ -434,6 +439,16 @@ stats::RunSummary summary_from_row(const RunsRow& row) {
   f.data_sha256 = row.text("DATA_SHA256").value_or("");
   f.data_order = row.text("DATA_ORDER").value_or("");
   f.templates = row.text("TEMPLATES").value_or("");
+  f.script = row.text("SCRIPT").value_or("");
+  f.script_sha256 = row.text("SCRIPT_SHA256").value_or("");
+  if (auto args = row.text("SCRIPT_ARGS")) {
+    const nlohmann::json parsed = nlohmann::json::parse(*args, nullptr, false);
+    if (parsed.is_array()) {
+      for (const auto& arg : parsed) {
+        if (arg.is_string()) f.script_args.push_back(arg.get<std::string>());
+      }
+    }
+  }
 
   s.requests = static_cast<std::uint64_t>(row.integer("REQUESTS").value_or(0));
   s.succeeded = static_cast<std::uint64_t>(row.integer("SUCCEEDED").value_or(0));

@@ -164,6 +164,10 @@ const std::vector<Column> kRunsAdded = {
     {"H2C_CLOSED_SILENTLY", "INTEGER"},
     // Version 9: --pipeline, HTTP/1.1 requests written together per connection (NULL: 1).
     {"PIPELINE", "INTEGER"},
+    // Version 10: the request script (-s), NULL without one.
+    {"SCRIPT", "TEXT"},         // its path, as given
+    {"SCRIPT_SHA256", "TEXT"},  // its SHA-256 when the run was planned, lower-case hex
+    {"SCRIPT_ARGS", "TEXT"},    // JSON array of its init() arguments (the words after --)
 };
 
 constexpr std::string_view kIndexes =

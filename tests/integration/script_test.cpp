@@ -314,17 +314,22 @@ TEST_F(ScriptRunTest, DelayLuaWaitsBeforeEachRequest) {
   EXPECT_EQ(server.request_count(), 20u);
 }
 
-// init(args) gets the words after `--`, and the request it builds goes out.
-TEST_F(ScriptRunTest, InitGetsTheWordsAfterTheDashes) {
+// init(args) gets the words after `--`, and the request it builds goes out. The run keeps how it
+// was made: the script's file, SHA-256 and arguments in the report, the JSON and RUNS, and
+// `ccload report` of the stored run says them again.
+TEST_F(ScriptRunTest, InitGetsTheWordsAfterTheDashesAndTheRunKeepsThem) {
   RecordingServer server;
   const std::string script = write_script(
       dir, "args.lua",
       "init = function(args) target = args[1]; token = args[2] end\n"
       "request = function() return wrk.format('PUT', target, {['X-Token'] = token}, 'b') end\n");
-  const ProcessResult printed = run_ccload({"run", "-s", script, server.url("/"), "-n", "5", "-c",
-                                            "1", "--no-store", "--", "/from/args", "t0k"},
-                                           dir.path());
-  EXPECT_EQ(printed.exit_code, 0) << printed.err;
+  const auto db = dir / "a.db";
+  const auto json_path = dir / "a.json";
+  const ProcessResult printed =
+      run_ccload({"run", "-s", script, server.url("/"), "-n", "5", "-c", "1", "--db", db.string(),
+                  "--json", json_path.string(), "--", "/from/args", "t0k"},
+                 dir.path());
+  ASSERT_EQ(printed.exit_code, 0) << printed.err;
   const auto requests = server.requests();
   ASSERT_EQ(requests.size(), 5u);
   for (const auto& r : requests) {
@@ -333,6 +338,24 @@ TEST_F(ScriptRunTest, InitGetsTheWordsAfterTheDashes) {
     EXPECT_EQ(r.header("X-Token"), "t0k");
     EXPECT_EQ(r.body, "b");
   }
+  // sha256sum of the file, as the report names it.
+  const ProcessResult sum = run_process({"/usr/bin/sha256sum", script});
+  const std::string sha = sum.out.substr(0, 64);
+  const std::string line = "Script: " + script + " (SHA-256 " + sha + ") -- /from/args t0k";
+  EXPECT_NE(printed.out.find(line), std::string::npos) << printed.out;
+  const auto summary = nlohmann::json::parse(read_file(json_path));
+  EXPECT_EQ(summary["script"]["file"], script);
+  EXPECT_EQ(summary["script"]["sha256"], sha);
+  EXPECT_EQ(summary["script"]["args"], (nlohmann::json{"/from/args", "t0k"}));
+  store::sql::Database d(db, store::sql::Database::Mode::read_only);
+  auto row = d.prepare("SELECT SCRIPT, SCRIPT_SHA256, SCRIPT_ARGS FROM RUNS");
+  ASSERT_TRUE(row.step());
+  EXPECT_EQ(row.column_text(0), script);
+  EXPECT_EQ(row.column_text(1), sha);
+  EXPECT_EQ(row.column_text(2), R"(["/from/args","t0k"])");
+  const ProcessResult report = run_ccload({"report", "last", "--db", db.string()}, dir.path());
+  EXPECT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_NE(report.out.find(line), std::string::npos) << report.out;
 }
 
 // A script that cannot be loaded is one line naming its file and line, exit 2, nothing sent.
