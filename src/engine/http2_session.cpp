@@ -396,6 +396,9 @@ int Http2Session::on_stream_close(nghttp2_session* session, std::int32_t stream_
     default:
       break;
   }
+  // The session ended in a protocol error (ccload's GOAWAY said so): a stream nghttp2 closes with
+  // it, even one not sent yet, was lost to that error.
+  if (me.protocol_error_) error = ErrorCategory::protocol;
   me.finish(*stream, unprocessed ? ExchangeOutcome::retryable : ExchangeOutcome::failed, error,
             Clock::now());
   return 0;
