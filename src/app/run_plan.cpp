@@ -133,6 +133,9 @@ stats::RunFacts planned_facts(const cli::RunCommand& command, const RunPlan& pla
     if (command.data) f.data_order = request::row_order_name(command.data_order);
     if (any_fields(e.targets)) f.templates = templates_json(e.targets);
   }
+  if (command.checks) {
+    for (const check::Check& c : *command.checks) f.checks.push_back(c.expr);
+  }
   f.script = command.script_path;
   f.script_sha256 = command.script_sha256;
   f.script_args = command.script_args;
@@ -172,6 +175,11 @@ RunPlan plan_run(const cli::RunCommand& command, const config::Settings& setting
         command.concurrency, origins, origins));
   }
   e.max_redirects = command.max_redirects;
+  e.needs.body_cap = command.body_cap;
+  if (command.checks) {
+    e.checks = command.checks;
+    e.needs = check::needs_of(*command.checks, e.needs);
+  }
   if (command.requests > 0) e.requests = command.requests;  // 0: -z or --stages end the run
   e.duration_s = command.duration_s;
   e.rate = command.rate;
@@ -200,6 +208,7 @@ RunPlan plan_run(const cli::RunCommand& command, const config::Settings& setting
     ship.loki_url = settings.loki_url;
     ship.flush_timeout_s = command.sink_timeout_s.value_or(10.0);
     ship.targets = plan.facts.targets;
+    ship.checks = plan.facts.checks;
     plan.shipping = std::move(ship);
   }
   plan.outputs = {command.json_path, command.html_path, command.csv_path};

@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "check/check.hpp"
 #include "core/stage.hpp"
 #include "core/target.hpp"
 #include "request/data_set.hpp"
@@ -81,6 +82,10 @@ struct RunCommand {
   bool seed_given = false;
   // -s FILE (--script): a request script in wrk's Lua API, as given; script_args are the words
   // after `--` (its init(args)). Empty without.
+  // --check, compiled in the order given (null without); --body-cap: bytes of a body kept for the
+  // checks and the script's response().
+  std::shared_ptr<const std::vector<check::Check>> checks;
+  std::size_t body_cap = 1024 * 1024;
   std::string script_path;
   std::string script_sha256;  // of the file as read when the command was checked
   std::vector<std::string> script_args;

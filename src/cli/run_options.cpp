@@ -24,6 +24,29 @@ namespace {
 // Record::target is 16 bits.
 constexpr std::size_t kMaxTargets = 65'536;
 
+// --check (each compiled once, in the order given) and --body-cap.
+void read_checks(const std::vector<std::string>& texts, const std::string& body_cap,
+                 RunCommand& run) {
+  if (texts.size() > kMaxChecks) {
+    throw UsageError(fmt::format("{} --check options, more than the {} one run can take",
+                                 texts.size(), kMaxChecks));
+  }
+  if (!texts.empty()) {
+    auto checks = std::make_shared<std::vector<check::Check>>();
+    for (const std::string& text : texts) {
+      std::string error;
+      std::optional<check::Check> parsed = check::parse_check(text, error);
+      if (!parsed) throw UsageError(error);
+      checks->push_back(std::move(*parsed));
+    }
+    run.checks = std::move(checks);
+  }
+  if (!body_cap.empty()) {
+    run.body_cap = static_cast<std::size_t>(parse_positive(
+        body_cap, "--body-cap", "bytes of a response body kept for checks", 1ull << 30));
+  }
+}
+
 // -s FILE and the words after `--`: a readable script for one target (wrk's `wrk` table describes
 // one), without --data (its rows do not reach a script yet).
 void check_script(const std::string& path, const std::vector<std::string>& args, RunCommand& run) {
@@ -110,6 +133,15 @@ RunOptions::RunOptions(CLI::App& app) {
   // URL a URL (CLI11 would otherwise give every following word to the option).
   app_->add_option("-H,--header", in_.headers, "Extra header 'Name: value' (repeatable)")
       ->allow_extra_args(false);
+  app_->add_option("--check", in_.checks,
+                   "An assertion on every response (repeatable): status==N, status!=N, "
+                   "body~REGEX, body!~REGEX, header.NAME~REGEX, json.PATH==VALUE, json.PATH "
+                   "exists, size<=N (also <, >, >=, ==); a response failing one is a failure of "
+                   "category check")
+      ->allow_extra_args(false);
+  app_->add_option("--body-cap", in_.body_cap,
+                   "Bytes of a response body kept for --check and a script's response() "
+                   "(default 1048576); a check reading a longer body fails");
   app_->add_option("--timeout", in_.timeout,
                    "Per-request timeout: 30, 1.5, 200ms, 5s; 0 = none (default: config "
                    "`timeout`, else 30s)");
@@ -343,6 +375,19 @@ RunCommand RunOptions::finish() const {
   }
   for (const auto& header : in.headers) run.headers.push_back(parse_header(header));
   run.thresholds = parse_fail_on(in.fail_on);
+  read_checks(in.checks, in.body_cap, run);
+  // A threshold on checks needs them: `checks` any --check, `check.N` the N-th.
+  const std::size_t check_count = run.checks ? run.checks->size() : 0;
+  for (const stats::Threshold& t : run.thresholds) {
+    if (t.figure != "checks" && !t.figure.starts_with("check.")) continue;
+    const std::size_t wanted = t.figure == "checks" ? 1 : std::stoul(t.figure.substr(6));
+    if (wanted > check_count) {
+      throw UsageError(fmt::format(
+          "--fail-on {} counts --check results, and the run has {} --check: add the check it "
+          "names (check.N is the N-th --check, from 1)",
+          t.expression, check_count));
+    }
+  }
   if (!in.tolerance.empty()) run.tolerance = parse_tolerance(in.tolerance);
   if (!in.baseline.empty()) run.baseline = in.baseline;
   if (run.baseline_required && !run.baseline) {

@@ -32,6 +32,8 @@ class RunOptions {
     std::string tolerance, baseline, shard, run_name, start_at;
     std::string data_file, data_order, seed;
     std::string script;
+    std::vector<std::string> checks;
+    std::string body_cap;
   };
 
   CLI::App* app_ = nullptr;

@@ -91,6 +91,10 @@ struct Record {
   std::uint16_t target = 0;    // index of its target in the run's target list (0 with one)
   std::uint8_t redirects = 0;  // redirect hops followed (0: the target answered itself)
   TlsReason tls_reason = TlsReason::none;  // with error == tls: why (else none)
+  // --check: whether the checks were evaluated (a complete final response), and which failed
+  // (bit i: the i-th check, 0-based; at most kMaxChecks).
+  bool checked = false;
+  std::uint64_t check_failures = 0;
   std::string body;       // failures only: the response body from its first byte, capped
   std::string final_url;  // the URL of the last hop when redirects > 0, else empty
   // The URL actually sent (filled) when its target's URL is a template, else empty (the target's
@@ -102,6 +106,9 @@ struct Record {
 
   bool succeeded() const { return error == ErrorCategory::none && is_success_status(status); }
 };
+
+// At most this many --check per run (Record::check_failures is a bit set).
+inline constexpr std::size_t kMaxChecks = 64;
 
 // Bodies of failed responses are captured up to this many bytes; a longer body is cut and marked.
 inline constexpr std::size_t kCapturedBodyLimit = 8 * 1024;

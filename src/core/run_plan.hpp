@@ -18,6 +18,10 @@ namespace ccload::request {
 struct RunTemplates;  // request/run_templates.hpp
 }
 
+namespace ccload::check {
+struct Check;  // check/check.hpp
+}
+
 namespace ccload::core {
 
 struct RunPlan {
@@ -70,6 +74,9 @@ struct RunPlan {
   // What the sessions capture of each response, for the script's response() (and checks):
   // nothing by default, so a run without them parses as it always did.
   ResponseNeeds needs;
+  // --check: evaluated in order on every complete response (a redirect's last hop); null
+  // without.
+  std::shared_ptr<const std::vector<check::Check>> checks;
   // Records with request_id <= keep_records are also returned in EngineResult::kept.
   std::uint64_t keep_records = 20;
 

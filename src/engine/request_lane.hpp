@@ -48,6 +48,7 @@
 #include <string>
 #include <vector>
 
+#include "check/check.hpp"
 #include "core/text.hpp"
 #include "engine/exchange.hpp"
 #include "engine/http2_session.hpp"
@@ -87,6 +88,7 @@ class RequestLane {
       filler_ = std::make_unique<request::RequestFiller>(plan);
       if (plan.http2) filled_http2_ = std::make_unique<Http2Request>();
     }
+    if (plan.checks && !plan.checks->empty()) matcher_ = std::make_unique<check::Matcher>();
   }
 
   // Takes slots until none is left (or a stop came), one request at a time, or in batches of up
@@ -117,9 +119,11 @@ class RequestLane {
   // request_for() from the script: the next of the requests its last request() text held,
   // calling request() again when they are used up.
   request::FillFailure script_request(const DueSlot& slot, Record& record, RequestRef& out);
-  // After a complete response: the script's response() (when it wants responses) judges it, as
-  // captured (`captured`, else the Env's last response, of the hop connection when away_).
-  void judge_response(Record& record, CapturedResponse* captured = nullptr);
+  // After a complete response: the --check list, then the script's response() (when it wants
+  // responses), judge it as captured: `captured`, else (outside a batch) the Env's last response,
+  // of the hop connection when away_; a batch entry without capture is its status and size.
+  void judge_response(Record& record, CapturedResponse* captured = nullptr,
+                      bool batch_entry = false);
   // Sends `request` on the lane's connection, opening it (or waiting for a stream) first.
   Task<ExchangeOutcome> send(const RequestRef& request, Record& record, ExchangeTimes& times);
   // Follows the redirect `record` holds (to `location`) hop by hop; `times.finished` moves to
@@ -157,6 +161,8 @@ class RequestLane {
   std::unique_ptr<Http2Request> filled_http2_;
   bool lane_owned_ = false;  // the last request_for() views point into the lane's buffers
   bool away_ = false;        // the request's last hop went to another origin (a redirect)
+  // --check only: the lane's regex scratch (PCRE2 match data).
+  std::unique_ptr<check::Matcher> matcher_;
   // Scripted runs only: the worker's script, its last request() text and the requests it holds
   // (script_parts_[script_next_, script_count_) are still to be sent).
   core::WorkerScript* script_ = nullptr;
@@ -503,7 +509,8 @@ Task<void> RequestLane<Env>::run_pipelined() {
         followed = true;
       }
       if (record.error == ErrorCategory::none) {
-        judge_response(record, followed || !run.config.needs.any() ? nullptr : &entry.response);
+        judge_response(record, followed || !run.config.needs.any() ? nullptr : &entry.response,
+                       !followed);
       }
       record.total_ns = nanoseconds(entry.times.finished - slots_[i].due);
       env_.on_record(std::move(record), entry.times.finished);
@@ -575,10 +582,35 @@ request::FillFailure RequestLane<Env>::script_request(const DueSlot& slot, Recor
 }
 
 template <class Env>
-void RequestLane<Env>::judge_response(Record& record, CapturedResponse* captured) {
-  if (script_ == nullptr || !script_->wants_response()) return;
-  core::ServerResponse response = captured != nullptr ? captured->view() : env_.response(away_);
+void RequestLane<Env>::judge_response(Record& record, CapturedResponse* captured,
+                                      bool batch_entry) {
+  const bool scripted = script_ != nullptr && script_->wants_response();
+  if (matcher_ == nullptr && !scripted) return;
+  core::ServerResponse response;
+  if (captured != nullptr) {
+    response = captured->view();
+  } else if (!batch_entry) {
+    response = env_.response(away_);
+  } else {
+    response.body_size = record.bytes;  // one hop: the body's bytes are the record's
+  }
   response.status = record.status;  // the session's own note of it may be gone (HTTP/2)
+  if (matcher_ != nullptr) {
+    const std::vector<check::Check>& checks = *env_.shared().config.checks;
+    record.checked = true;
+    for (std::size_t i = 0; i < checks.size(); ++i) {
+      if (!check::evaluate(checks[i], response, *matcher_)) record.check_failures |= 1ull << i;
+    }
+    if (record.check_failures != 0) {
+      record.error = ErrorCategory::check;
+      // The body that failed, for the failure sinks (a failing status's is captured already).
+      if (record.body.empty()) {
+        record.body.assign(
+            response.body.substr(0, std::min(response.body.size(), kCapturedBodyLimit)));
+      }
+    }
+  }
+  if (!scripted) return;
   bool script_error = false;
   if (!script_->on_response(response, script_error)) {
     record.error = script_error ? ErrorCategory::script : ErrorCategory::check;

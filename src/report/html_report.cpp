@@ -470,6 +470,17 @@ std::string html_report(const stats::RunSummary& s) {
     }
     html += kTableClose;
   }
+  if (!s.checks.empty()) {
+    html += "<h2>Checks</h2>\n" + table_open() +
+            "<tr><th>check</th><th>passed</th><th>failed</th><th>share passed</th></tr>\n";
+    for (const stats::CheckTally& c : s.checks) {
+      html +=
+          fmt::format("<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{:.2f}%</td></tr>\n",
+                      c.failed == 0 ? "pass" : "fail", html_escape(c.expression), c.passed,
+                      c.failed, 100 * c.pass_rate());
+    }
+    html += kTableClose;
+  }
   const std::vector<std::string> findings = stats::findings(s);
   if (!s.notes.empty() || !findings.empty()) {
     html += "<h2>Notes</h2>\n<ul>\n";

@@ -162,6 +162,16 @@ json summary_json(const stats::RunSummary& s) {
       out["templates"] = json::parse(facts.templates, nullptr, false);
     }
   }
+  if (!s.checks.empty()) {  // --check (only then: other runs keep their shape)
+    json checks = json::array();
+    for (const stats::CheckTally& c : s.checks) {
+      checks.push_back({{"expression", c.expression},
+                        {"passed", c.passed},
+                        {"failed", c.failed},
+                        {"pass_rate", c.pass_rate()}});
+    }
+    out["checks"] = std::move(checks);
+  }
   if (!facts.script.empty()) {  // a scripted run (only then: other runs keep their shape)
     out["script"] = {
         {"file", facts.script}, {"sha256", facts.script_sha256}, {"args", facts.script_args}};

@@ -228,9 +228,21 @@ void details(std::ostream& out, const stats::RunSummary& s) {
 
 }  // namespace
 
+// --check, k6's way: a mark, the expression, the share that passed and the counts.
+void checks_block(std::ostream& out, const stats::RunSummary& s) {
+  if (s.checks.empty()) return;
+  out << "\nChecks\n" << kRule << "\n";
+  for (const stats::CheckTally& c : s.checks) {
+    out << fmt::format("  {} {:<30} {:>6.2f}%  {} passed, {} failed\n",
+                       c.failed == 0 ? "\u2713" : "\u2717", c.expression, 100 * c.pass_rate(),
+                       c.passed, c.failed);
+  }
+}
+
 void print_report(std::ostream& out, const stats::RunSummary& s) {
   header(out, s);
   counts(out, s);
+  checks_block(out, s);
   out << "\nPerformance Statistics\n" << kRule << "\n";
   timing_block(out, "Total Response Time", s.total.figures);
   timing_block(out, "First Byte Time", s.ttfb.figures);

@@ -52,6 +52,13 @@ nlohmann::json make_event(const Record& record, const EventContext& context) {
     event["redirects"] = record.redirects;
     event["final_url"] = record.final_url;
   }
+  if (record.check_failures != 0) {
+    nlohmann::json failed = nlohmann::json::array();
+    for (std::size_t i = 0; i < context.checks.size() && i < kMaxChecks; ++i) {
+      if ((record.check_failures >> i) & 1u) failed.push_back(context.checks[i]);
+    }
+    event["checks_failed"] = std::move(failed);
+  }
   return event;
 }
 

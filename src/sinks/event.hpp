@@ -21,6 +21,8 @@ struct EventContext {
   std::int64_t run_id = 0;
   // Every target of the run, by Record::target; empty: url and method name every record's.
   std::vector<TargetName> targets = {};
+  // The run's --check expressions, in order (Record::check_failures' bits name them).
+  std::vector<std::string> checks = {};
 };
 
 // "2024-05-01T12:34:56.123456789Z": RFC 3339, UTC, nanosecond fraction.
@@ -33,7 +35,8 @@ std::string_view error_name(const Record& record);
 // One event: dt, timestamp (ns since the epoch, as a string), url and method (of the record's
 // target), status (0 for a transport error; the last hop's), body (as captured by the engine),
 // error, run_id, ttfb and total (seconds); for a tls error also tls_reason (core/tls_reason.hpp:
-// "expired", "unknown_ca", ..., "other"); after redirects also redirects (hops) and final_url.
+// "expired", "unknown_ca", ..., "other"); after redirects also redirects (hops) and final_url;
+// for a check failure also checks_failed (the --check expressions it failed).
 nlohmann::json make_event(const Record& record, const EventContext& context);
 
 // Serializes without ever throwing: bytes that are not valid UTF-8 (binary bodies) become U+FFFD.

@@ -70,7 +70,7 @@ struct FailureShipper::Sink {
 
   Sink(Kind k, const ShipperConfig& c) : kind(k), config(c) {
     const TargetName first = config.targets.empty() ? TargetName{} : config.targets.front();
-    context = {first.url, first.method, config.run_id, config.targets};
+    context = {first.url, first.method, config.run_id, config.targets, config.checks};
     outcome.sink = kind == Kind::betterstack ? "Betterstack" : "Grafana Loki";
     outcome.credential = kind == Kind::betterstack ? "LOGTAIL_TOKEN" : "LOKI_URL";
     outcome.deadline_s = config.flush_timeout_s;

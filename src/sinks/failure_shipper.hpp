@@ -24,6 +24,7 @@ struct ShipperConfig {
   net::TlsOptions tls;              // verification on by default
   std::string target_url, method;   // of the load test, for the events
   std::vector<TargetName> targets;  // every target, by Record::target (empty: target_url for all)
+  std::vector<std::string> checks;  // --check, in order (for a check failure's event)
   std::int64_t run_id = 0;
   std::string database;  // where the failures are stored ("" when not stored)
 

@@ -28,6 +28,8 @@ RunSummary merge_parts(const std::vector<RunSummary>& shards, unsigned expected)
   m.facts.dropped = 0;
   m.facts.cut_short = false;
   m.facts.start_late_s.reset();
+  m.checks = shards.front().checks;  // the same --check list: summed below, check by check
+  for (CheckTally& c : m.checks) c.passed = c.failed = 0;
   std::uint64_t requested = 0;
   bool all_requested = true;
   double rate = 0;
@@ -62,6 +64,10 @@ RunSummary merge_parts(const std::vector<RunSummary>& shards, unsigned expected)
     for (const auto& [code, count] : s.status_codes) m.status_codes[code] += count;
     for (std::size_t i = 0; i < m.errors.size(); ++i) m.errors[i] += s.errors[i];
     for (std::size_t i = 0; i < m.tls_reasons.size(); ++i) m.tls_reasons[i] += s.tls_reasons[i];
+    for (std::size_t i = 0; i < std::min(m.checks.size(), s.checks.size()); ++i) {
+      m.checks[i].passed += s.checks[i].passed;
+      m.checks[i].failed += s.checks[i].failed;
+    }
     m.total.histogram.merge(s.total.histogram);
     m.ttfb.histogram.merge(s.ttfb.histogram);
     m.ttlb.histogram.merge(s.ttlb.histogram);

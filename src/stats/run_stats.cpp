@@ -53,6 +53,12 @@ void RunStats::add(const Record& record) {
                           : static_cast<std::size_t>(TlsReason::other)];
     }
   }
+  if (record.checked) {
+    ++checked;
+    for (std::uint64_t bits = record.check_failures; bits != 0; bits &= bits - 1) {
+      ++check_failed[static_cast<std::size_t>(__builtin_ctzll(bits))];
+    }
+  }
   if (record.connect_ns > 0) connect.record(record.connect_ns);
   if (record_waits) {
     wait.record(record.wait_ns);
@@ -78,6 +84,8 @@ void RunStats::merge(const RunStats& other) {
   for (std::size_t i = 0; i < by_status.size(); ++i) by_status[i] += other.by_status[i];
   for (std::size_t i = 0; i < by_error.size(); ++i) by_error[i] += other.by_error[i];
   for (std::size_t i = 0; i < by_tls_reason.size(); ++i) by_tls_reason[i] += other.by_tls_reason[i];
+  checked += other.checked;
+  for (std::size_t i = 0; i < check_failed.size(); ++i) check_failed[i] += other.check_failed[i];
   timeline.merge(other.timeline);
 }
 

@@ -55,6 +55,11 @@ struct RunStats {
   // counted as `other`, so index 0 stays 0). Their sum is by_error[tls].
   std::array<std::uint64_t, kTlsReasonCount> by_tls_reason{};
 
+  // --check: requests whose checks were evaluated, and per check (index = its place in the run's
+  // --check list) how many of those failed it; passed = checked - check_failed[i].
+  std::uint64_t checked = 0;
+  std::array<std::uint64_t, kMaxChecks> check_failed{};
+
   // Filled by the engine (it knows each request's second); add() does not touch it.
   Timeline timeline;
 

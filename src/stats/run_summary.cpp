@@ -71,6 +71,10 @@ RunSummary summarize(const RunStats& stats, RunFacts facts, const GeneratorLoad&
     s.service = s.total;
   }
   s.timeline = stats.timeline.seconds();
+  for (std::size_t i = 0; i < s.facts.checks.size() && i < kMaxChecks; ++i) {
+    s.checks.push_back(
+        {s.facts.checks[i], stats.checked - stats.check_failed[i], stats.check_failed[i]});
+  }
   s.waited = stats.waited;
   s.generator = check_generator(generator, s.service.figures.p50);
   return s;

@@ -84,6 +84,8 @@ struct RunFacts {
   // object per target in order, with only the parts that have fields (a header value without
   // fields is not kept: it may be a credential); empty when no part has one.
   std::string templates;
+  // --check, as given, in order (empty without).
+  std::vector<std::string> checks;
   // A scripted run (-s FILE): the script's path as given, its SHA-256 (lower-case hex) and its
   // init() arguments (the words after `--`); empty otherwise.
   std::string script;
@@ -135,6 +137,18 @@ struct ShardLine {
   bool finished = true;  // false: its process never wrote its end (it died or is still running)
 };
 
+// One --check's tally over the requests whose checks were evaluated (a complete response).
+struct CheckTally {
+  std::string expression;  // as given
+  std::uint64_t passed = 0, failed = 0;
+  // The share that passed, 0..1 (1 when no response was checked).
+  double pass_rate() const {
+    return passed + failed == 0
+               ? 1.0
+               : static_cast<double>(passed) / static_cast<double>(passed + failed);
+  }
+};
+
 struct RunSummary {
   RunFacts facts;
   std::uint64_t requests = 0, succeeded = 0, failed = 0;
@@ -161,6 +175,8 @@ struct RunSummary {
   GeneratorCheck generator;  // loop lag and CPU per worker, and the verdict (saturated, delayed)
 
   std::vector<SecondStats> timeline;  // by the second of the run in which requests completed
+
+  std::vector<CheckTally> checks;  // --check, in the order given (empty without)
 
   std::vector<DetailRow> details;  // the first requests, by id (every one with --details)
   bool all_details = false;        // `details` holds every request of the run

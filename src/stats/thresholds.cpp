@@ -16,7 +16,8 @@ namespace {
 constexpr const char* kFigures =
     "figures: [total.|ttfb.|ttlb.|connect.](mean|min|max|pN) with us/ms/s, errors, failed, "
     "succeeded, requests (a count, or with % a share), status.CODE or status.Nxx, "
-    "error.CATEGORY, rps; for example p95<200ms, errors<1%, rps>=1000";
+    "error.CATEGORY, rps, checks or check.N (--check's passes: a count, or with % a share); for "
+    "example p95<200ms, errors<1%, rps>=1000, checks>=99%";
 
 [[noreturn]] void fail(std::string_view expression, std::string_view problem) {
   throw ThresholdError(
@@ -46,6 +47,18 @@ double quantile_of(std::string_view stat) {
   double q = 0;
   std::from_chars(stat.data() + 1, stat.data() + stat.size(), q);
   return q / 100;
+}
+
+// "check.N": N, the 1-based place of a --check (1..64); nothing for any other figure.
+std::optional<std::size_t> check_index(std::string_view figure) {
+  if (!figure.starts_with("check.")) return std::nullopt;
+  const std::string_view digits = figure.substr(6);
+  std::size_t n = 0;
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  if (error != std::errc() || end != digits.data() + digits.size() || n == 0 || n > kMaxChecks) {
+    return std::nullopt;
+  }
+  return n;
 }
 
 bool is_timing(std::string_view name) {
@@ -167,6 +180,16 @@ Threshold parse_threshold(std::string_view text) {
     if (!unit.empty()) fail(expression, "a count takes no unit, or % for a share of all requests");
     return made(value, "");
   }
+  if (figure == "checks" || check_index(figure)) {
+    if (unit == "%") {
+      if (value > 100) fail(expression, "a share is at most 100%");
+      return made(value, "%");
+    }
+    if (!unit.empty()) {
+      fail(expression, "checks passed take no unit (a count), or % for their share");
+    }
+    return made(value, "");
+  }
   if (figure == "rps") {
     if (!unit.empty() && unit != "/s") fail(expression, "rps takes no unit (requests per second)");
     return made(value, "req/s");
@@ -221,6 +244,18 @@ ThresholdVerdict evaluate(const Threshold& t, const RunSummary& s) {
     }
   } else if (t.unit == "req/s") {
     v.measured = s.rps;
+  } else if (figure == "checks" || check_index(figure)) {
+    // Passes: of every check (each evaluated once per checked response), or of check N.
+    std::uint64_t passed = 0, all = 0;
+    for (std::size_t i = 0; i < s.checks.size(); ++i) {
+      if (const auto n = check_index(figure); n && *n != i + 1) continue;
+      passed += s.checks[i].passed;
+      all += s.checks[i].passed + s.checks[i].failed;
+    }
+    if (all > 0) {
+      v.measured = t.unit == "%" ? 100.0 * static_cast<double>(passed) / static_cast<double>(all)
+                                 : static_cast<double>(passed);
+    }
   } else {
     std::uint64_t count = 0;
     if (figure == "errors" || figure == "failed") count = s.failed;

@@ -10,8 +10,10 @@
 //   status.CODE     responses with that status (200) or class (5xx): a count, or with % a share
 //   error.CATEGORY  transport errors of one category (timeout, connect, ...): a count or a share
 //   rps             requests per second
+//   checks, check.N --check's passes, of every check or of the N-th (1-based): a count, or with %
+//                   their share of the checks evaluated
 // Examples: p95<200ms, p99.9<=1s, ttfb.p50<20ms, mean<100ms, errors<1%, failed<=10, rps>=1000,
-// status.5xx==0.
+// status.5xx==0, checks>=99%, check.2==100%.
 
 #include <stdexcept>
 #include <string>

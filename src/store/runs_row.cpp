@@ -346,6 +346,13 @@ RunsRow summary_columns(const stats::RunSummary& s, std::int64_t ended_unix_ns) 
   row.set("STATUS_COUNTS", counts_json(s, true).dump());
   row.set("ERROR_COUNTS", counts_json(s, false).dump());
   row.set("TLS_REASONS", tls_reasons_json(s).dump());
+  if (!s.checks.empty()) {
+    json checks = json::array();
+    for (const stats::CheckTally& c : s.checks) {
+      checks.push_back({{"expression", c.expression}, {"passed", c.passed}, {"failed", c.failed}});
+    }
+    row.set("CHECKS", checks.dump());
+  }
   row.set("HIST_TOTAL", s.total.histogram.serialize());
   row.set("HIST_TTFB", s.ttfb.histogram.serialize());
   row.set("HIST_TTLB", s.ttlb.histogram.serialize());
@@ -487,6 +494,14 @@ stats::RunSummary summary_from_row(const RunsRow& row) {
         const auto index =
             static_cast<std::size_t>(reason == TlsReason::none ? TlsReason::other : reason);
         s.tls_reasons[index] += count.get<std::uint64_t>();
+      }
+    }
+    if (auto text = row.text("CHECKS")) {  // version 10
+      for (const auto& c : json::parse(*text)) {
+        s.checks.push_back({c.at("expression").get<std::string>(),
+                            c.at("passed").get<std::uint64_t>(),
+                            c.at("failed").get<std::uint64_t>()});
+        s.facts.checks.push_back(s.checks.back().expression);
       }
     }
     if (auto text = row.text("TIMELINE")) {

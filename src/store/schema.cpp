@@ -168,6 +168,8 @@ const std::vector<Column> kRunsAdded = {
     {"SCRIPT", "TEXT"},         // its path, as given
     {"SCRIPT_SHA256", "TEXT"},  // its SHA-256 when the run was planned, lower-case hex
     {"SCRIPT_ARGS", "TEXT"},    // JSON array of its init() arguments (the words after --)
+    // Version 10 too: --check's tallies, JSON [{"expression", "passed", "failed"}] in order.
+    {"CHECKS", "TEXT"},
 };
 
 constexpr std::string_view kIndexes =

@@ -459,5 +459,25 @@ TEST(ParseCommandLine, ScriptTakesTheWordsAfterTheDashes) {
   std::filesystem::remove(path);
 }
 
+// --check takes one expression each time (the URL after it stays the URL), compiled in order;
+// --body-cap is a positive byte count; a threshold on checks needs the checks it names.
+TEST(ParseCommandLine, ChecksAreCompiledInOrderAndThresholdsOnThemNeedThem) {
+  RunCommand run = parse_run({"run", "--check", "status==201", "--check", "body~ok", "http://h/",
+                              "--body-cap", "4096", "--fail-on", "check.2>=99%"});
+  EXPECT_EQ(run.urls, std::vector<std::string>{"http://h/"});
+  ASSERT_TRUE(run.checks);
+  ASSERT_EQ(run.checks->size(), 2u);
+  EXPECT_EQ((*run.checks)[0].expr, "status==201");
+  EXPECT_EQ((*run.checks)[1].expr, "body~ok");
+  EXPECT_EQ(run.body_cap, 4096u);
+  EXPECT_FALSE(parse_run({"run", "http://h/"}).checks);
+  EXPECT_NE(usage_error({"run", "http://h/", "--check", "status=201"}).find("the forms are"),
+            std::string::npos);
+  EXPECT_NE(usage_error({"run", "http://h/", "--body-cap", "0"}).find("--body-cap"),
+            std::string::npos);
+  EXPECT_NE(usage_error({"run", "http://h/", "--fail-on", "checks>=99%"}).find("has 0 --check"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace ccload::cli

@@ -42,6 +42,21 @@ TEST(Event, HasTheSeedFieldsPlusErrorRunAndTimes) {
   EXPECT_EQ(event.size(), 10u);
 }
 
+// A check failure keeps its status and names the --check expressions it failed (its bits).
+TEST(Event, ACheckFailureNamesTheChecksItFailed) {
+  Record record = failed_record(1'700'000'000'000'000'000, 200, R"({"error": "down"})");
+  record.error = ErrorCategory::check;
+  record.checked = true;
+  record.check_failures = 0b101;
+  EventContext context = kContext;
+  context.checks = {"body!~error", "status==200", "json./id exists"};
+  const nlohmann::json event = make_event(record, context);
+  EXPECT_EQ(event["error"], "check");
+  EXPECT_EQ(event["status"], 200);
+  EXPECT_EQ(event["checks_failed"], (nlohmann::json{"body!~error", "json./id exists"}));
+  EXPECT_FALSE(make_event(failed_record(1, 500), kContext).contains("checks_failed"));
+}
+
 TEST(Event, TransportErrorHasStatusZeroAndItsCategory) {
   Record record = failed_record(1, 0, "");
   record.error = ErrorCategory::connect;

@@ -209,5 +209,37 @@ TEST(RunStats, MergeSumsEverything) {
   EXPECT_EQ(a.connect.count(), 3u);
 }
 
+// --check tallies: each checked record counts once, each failed check by its bit; merging adds
+// them; an unchecked record (a transport error) counts in neither.
+TEST(RunStats, CheckTalliesAddAndMerge) {
+  RunStats a, b;
+  Record passed;
+  passed.status = 200;
+  passed.checked = true;
+  Record failed = passed;
+  failed.error = ErrorCategory::check;
+  failed.check_failures = 0b110;
+  Record lost;
+  lost.error = ErrorCategory::read;
+  a.add(passed);
+  a.add(failed);
+  b.add(failed);
+  b.add(lost);
+  a.merge(b);
+  EXPECT_EQ(a.checked, 3u);
+  EXPECT_EQ(a.check_failed[0], 0u);
+  EXPECT_EQ(a.check_failed[1], 2u);
+  EXPECT_EQ(a.check_failed[2], 2u);
+  EXPECT_EQ(a.by_error[static_cast<std::size_t>(ErrorCategory::check)], 2u);
+  RunFacts facts;
+  facts.checks = {"status==200", "body!~error", "size<10"};
+  const RunSummary s = summarize(a, facts);
+  ASSERT_EQ(s.checks.size(), 3u);
+  EXPECT_EQ(s.checks[1].expression, "body!~error");
+  EXPECT_EQ(s.checks[1].passed, 1u);
+  EXPECT_EQ(s.checks[1].failed, 2u);
+  EXPECT_EQ(s.checks[0].passed, 3u);
+}
+
 }  // namespace
 }  // namespace ccload::stats

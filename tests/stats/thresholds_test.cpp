@@ -103,7 +103,28 @@ INSTANTIATE_TEST_SUITE_P(Rejected, BadThreshold,
                          ::testing::Values("p95", "p95<", "p95<200", "p95<200kg", "latency<1s",
                                            "p95=>1s", "errors<1s", "rps>1ms", "status.6x<1",
                                            "error.bogus==0", "errors<101%", "<1ms", "p95<-1ms",
-                                           "p101<1s", "p95<1ms,", ""));
+                                           "p101<1s", "p95<1ms,", "", "checks<1s", "checks>101%",
+                                           "check.0>=1", "check.65>=1", "check.x>=1"));
+
+// --check's tallies: `checks` is every evaluation (passes over passes and failures of every
+// check), `check.N` the N-th check's (1-based); a count without %, a share with it. A run whose
+// responses were never checked has no sample: the threshold fails.
+TEST(Thresholds, ChecksAndCheckNMeasurePasses) {
+  RunSummary s = sample_run();
+  s.checks = {{"status==200", 97, 3}, {"body~ok", 50, 50}};
+  const auto measured = [&](const char* expression) {
+    const ThresholdVerdict v = evaluate(parse_threshold(expression), s);
+    EXPECT_TRUE(v.measured) << expression;
+    return v.measured.value_or(-1);
+  };
+  EXPECT_DOUBLE_EQ(measured("checks>=99%"), 73.5);
+  EXPECT_DOUBLE_EQ(measured("check.1>=97%"), 97);
+  EXPECT_DOUBLE_EQ(measured("check.2>=10"), 50);
+  EXPECT_TRUE(evaluate(parse_threshold("check.1>=97%"), s).passed);
+  EXPECT_FALSE(evaluate(parse_threshold("checks>=99%"), s).passed);
+  s.checks = {{"status==200", 0, 0}};
+  EXPECT_FALSE(evaluate(parse_threshold("checks>=1%"), s).measured);
+}
 
 }  // namespace
 }  // namespace ccload::stats
