@@ -17,7 +17,8 @@
 #   bench/run.sh pipeline                       HTTP/1.1 pipelining at depth 16 against nginx:
 #                                               ccload --pipeline 16 vs wrk with a pipeline script
 #   bench/run.sh lua                            the same Lua script (request() returns a prebuilt
-#                                               request) under wrk and ccload -s, against nginx
+#                                               request) under wrk and ccload -s, against nginx;
+#                                               and ccload with --check status==200 vs without
 #
 # Servers run on CPU 0, clients on CPU 1 (taskset). Knobs (environment): CCLOAD (binary; default
 # ./build/ccload, built with scripts/build.sh when missing), BENCH_N (200000), BENCH_ROUNDS (3),
@@ -39,7 +40,7 @@ SERVER_CPU=0
 CLIENT_CPU=1
 RUN_TIMEOUT=120          # hard cap for any single client run
 
-usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 case "$MODE" in compare|callgrind|memory|startup|server|postgres|soak|http2|templates|pipeline|lua) ;; -h|--help|help) usage ;; *) usage ;; esac
 case "$TARGETS" in nginx|builtin|both) ;; *) usage ;; esac
 
@@ -170,6 +171,8 @@ measure() {
   local out="$T/out" tf="$T/time" cmd=() completed=0 rps=0 t0 t1 rc=0
   case "$client" in
     ccload-nostore) cmd=("$CCLOAD" run "$url" -n "$N" -c "$C" --threads 1 --no-store --json "$T/cc.json") ;;
+    ccload-check)   cmd=("$CCLOAD" run "$url" -n "$N" -c "$C" --threads 1 --no-store --check status==200
+                         --json "$T/cc.json") ;;
     ccload-sqlite)  rm -f "$T/bench.db"*
                     cmd=("$CCLOAD" run "$url" -n "$N" -c "$C" --threads 1 --db "$T/bench.db" --json "$T/cc.json") ;;
     wrk)            cmd=(wrk -t1 -c"$C" -d"${WRK_SECS}s" "${WRK_SCRIPT[@]}" "$url") ;;
@@ -298,7 +301,7 @@ mode_lua() {
   WRK_SCRIPT=(-s "$T/script.lua")
   calibrate_wrk "$url"
   for round in $(seq "$ROUNDS"); do
-    for client in wrk ccload-lua; do
+    for client in wrk ccload-lua ccload-nostore ccload-check; do
       [ $((round % 2)) -eq 0 ] && [ "$client" = wrk ] && continue
       if over_budget; then log "budget of ${BUDGET}s reached: skipping the rest"; break 2; fi
       measure nginx "$client" "$round" "$url"
@@ -306,7 +309,8 @@ mode_lua() {
     [ $((round % 2)) -eq 0 ] && measure nginx wrk "$round" "$url"
   done
   echo
-  echo "lua: the same script (request() returns a prebuilt GET /100b), n=$N (wrk: -d chosen for ~n),"
+  echo "lua: the same script (request() returns a prebuilt GET /100b) under wrk and ccload-lua; ccload-check"
+  echo "is ccload-nostore with --check status==200. n=$N (wrk: -d chosen for ~n),"
   echo "c=$C, 1 client thread on CPU $CLIENT_CPU, nginx on CPU $SERVER_CPU; medians over $ROUNDS rounds."
   echo
   "${HELPER[@]}" compare-table "$RESULTS"
