@@ -75,7 +75,7 @@ std::unique_ptr<script::LuaRunScript> load_run_script(RunPlan& plan) {
   source.host = url.host;
   // The port as the URL gave it (the Host field then carries it), else none, as in wrk.
   const std::string port = std::to_string(url.port);
-  if (url.host_header.ends_with(":" + port)) source.port = port;
+  if (url.host_header.ends_with(fmt::format(":{}", port))) source.port = port;
   source.method = target.method;
   source.request_path = url.request_target;
   source.headers = target.headers;

@@ -72,9 +72,9 @@ void header(std::ostream& out, const stats::RunSummary& s) {
   }
   if (!facts.script.empty()) {
     std::string args;
-    for (const std::string& arg : facts.script_args) args += " " + arg;
+    for (const std::string& arg : facts.script_args) args += fmt::format(" {}", arg);
     out << fmt::format("Script: {} (SHA-256 {}){}\n", facts.script, facts.script_sha256,
-                       args.empty() ? "" : " --" + args);
+                       args.empty() ? std::string() : fmt::format(" --{}", args));
   }
   counter(out, "Successful Requests:", s.succeeded);
   counter(out, "Failed Requests:", s.failed);
