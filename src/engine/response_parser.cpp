@@ -120,14 +120,16 @@ void ResponseParser::start(bool head_request) {
   location_.clear();
   field_matched_ = 0;
   field_is_location_ = in_value_ = location_done_ = false;
-  if (needs_.any()) {
-    new_field_ = true;
-    head_.clear();
-    field_spans_.clear();
-    fields_.clear();
-    body_.clear();
-    body_truncated_ = false;
-  }
+  if (needs_.any()) clear_capture();
+}
+
+void ResponseParser::clear_capture() {
+  new_field_ = true;
+  head_.clear();
+  field_spans_.clear();
+  fields_.clear();
+  body_.clear();
+  body_truncated_ = false;
 }
 
 int ResponseParser::on_header_field(llhttp_t* parser, const char* data, std::size_t size) {
@@ -249,12 +251,7 @@ ResponseParser::Step ResponseParser::parse(const char* data, std::size_t size, s
       status_ = 0;
       location_.clear();
       location_done_ = false;
-      new_field_ = true;
-      head_.clear();
-      field_spans_.clear();
-      fields_.clear();
-      body_.clear();
-      body_truncated_ = false;
+      if (needs_.any()) clear_capture();  // an interim response's fields are not the final's
       llhttp_reset(&parser_);
       parser_.settings = const_cast<void*>(static_cast<const void*>(base_));
     }

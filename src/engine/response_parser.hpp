@@ -77,6 +77,8 @@ class ResponseParser {
   static int on_capture_value(llhttp_t* parser, const char* data, std::size_t size);
   static int on_capture_value_complete(llhttp_t* parser);
   static int on_status_complete(llhttp_t* parser);
+  // Empties what capture() keeps, for the next response (its buffers keep their capacity).
+  void clear_capture();
   static int on_header_field(llhttp_t* parser, const char* data, std::size_t size);
   static int on_header_value(llhttp_t* parser, const char* data, std::size_t size);
   static int on_header_value_complete(llhttp_t* parser);
