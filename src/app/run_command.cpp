@@ -18,6 +18,7 @@
 #include "app/resources.hpp"
 #include "app/run_plan.hpp"
 #include "app/run_script.hpp"
+#include "app/run_watch.hpp"
 #include "net/tls.hpp"
 #include "report/compare_text.hpp"
 #include "report/csv_summary.hpp"
@@ -135,7 +136,7 @@ struct Execution {
 };
 
 void run_engine(const RunPlan& plan, Execution& run, core::RunScript* script,
-                report::StatusLine& status, bool status_wanted) {
+                report::StatusLine& status, RunWatch& watch) {
   engine::RunHooks hooks;
   hooks.script = script;
   if (run.writer) hooks.store = run.writer.get();
@@ -151,15 +152,9 @@ void run_engine(const RunPlan& plan, Execution& run, core::RunScript* script,
   }
   hooks.stop = &install_interrupt_handler();
   if (plan.start_at_ns) (void)wait_for_start(plan, *hooks.stop);  // a stop is handled below
-  if (status_wanted) {
-    // How long the run is planned to last: -z, or the sum of the stages.
-    double planned_s = plan.facts.duration_limit_s.value_or(0);
-    for (const Stage& stage : plan.facts.stages) planned_s += stage.duration_s;
-    hooks.on_progress = [&plan, &status, planned_s](const engine::Progress& p) {
-      status.show(report::progress_line(p.elapsed_s, p.completed, p.failed, plan.facts.requested,
-                                        planned_s));
-    };
-  }
+  hooks.on_second = [&watch](std::shared_ptr<const stats::Snapshot> snapshot) {
+    watch.on_second(std::move(snapshot));
+  };
   if (hooks.stop->load()) {  // a signal while waiting for --start-at: nothing was sent
     run.result.interrupted = true;
     run.result.started_unix_ns = now_unix_ns();
@@ -329,6 +324,13 @@ int run_load_test(const cli::RunCommand& command) {
     return kExitUsage;
   }
   const std::optional<stats::RunSummary> baseline = load_baseline(plan);
+  // The JSON summary to stdout moves the human report to stderr.
+  std::ostream& human = plan.outputs.json == "-" ? std::cerr : std::cout;
+  const bool terminal = isatty(STDERR_FILENO) == 1;
+  const bool status_wanted = terminal || plan.progress;
+  report::StatusLine status(terminal);
+  // --metrics-listen bound and InfluxDB reached before anything is sent (or stored).
+  RunWatch watch(plan, status_wanted ? &status : nullptr);
   // From here on a signal is a graceful stop (opening the database may wait on its lock).
   (void)install_interrupt_handler();
   Execution run;
@@ -340,15 +342,11 @@ int run_load_test(const cli::RunCommand& command) {
       return kExitUsage;
     }
   }
-
-  // The JSON summary to stdout moves the human report to stderr.
-  std::ostream& human = plan.outputs.json == "-" ? std::cerr : std::cout;
-  const bool terminal = isatty(STDERR_FILENO) == 1;
-  const bool status_wanted = terminal || plan.progress;
-  report::StatusLine status(terminal);
+  if (run.writer) watch.set_run_id(run.writer->run_id());
   human << "Running....\n" << std::flush;
-  run_engine(plan, run, script.get(), status, status_wanted);
+  run_engine(plan, run, script.get(), status, watch);
   stats::RunSummary summary = summarize_run(plan, run);
+  for (auto& line : watch.finish()) summary.notes.push_back(std::move(line));
   const std::optional<std::string> store_error =
       finish_sinks(plan, run, baseline, summary, status, status_wanted);
   if (!run.started) return kExitFailed;
@@ -363,6 +361,8 @@ int run_load_test(const cli::RunCommand& command) {
     if (script_error) print_error(fmt::format("-s {}: {}", plan.script_path, *script_error));
   }
 
+  human << std::flush;
+  watch.linger(install_interrupt_handler(), human);
   // A stop signal (also one that came after the load, while storing): 128 + its number, once
   // everything was written.
   if (const int signal = stop_signal_number(); signal != 0) return exit_code_of_signal(signal);

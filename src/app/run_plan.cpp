@@ -219,6 +219,8 @@ RunPlan plan_run(const cli::RunCommand& command, const config::Settings& setting
   plan.tolerance = command.tolerance;
   plan.all_details = command.details;
   plan.progress = command.progress;
+  plan.watch = command.watch;
+  if (plan.watch.influx_url.empty()) plan.watch.influx_url = settings.influx_url;
   plan.script_path = command.script_path;
   plan.script_args = command.script_args;
   return plan;

@@ -46,6 +46,8 @@ struct RunPlan {
   // -s FILE and its arguments (the words after `--`); loaded before the run (app/run_script.hpp).
   std::string script_path;
   std::vector<std::string> script_args;
+  // --metrics-listen and --influx (INFLUX_URL from the configuration when --influx is not given).
+  cli::WatchOptions watch;
 };
 
 // Throws cli::UsageError (a URL that cannot be used, a template that cannot be compiled or

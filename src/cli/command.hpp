@@ -25,7 +25,19 @@ struct UsageError : std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
+// Watching a run while it lasts (issue 23): --metrics-listen, --metrics-linger, --influx.
+struct WatchOptions {
+  std::string metrics_host;        // --metrics-listen HOST:PORT; empty without
+  std::uint16_t metrics_port = 0;  // 0: any free port
+  // --metrics-linger: how long /metrics stays up after the run. Not given: until it was scraped
+  // once after the end, at most kDefaultLinger, and only when it was scraped during the run.
+  std::optional<double> metrics_linger_s;
+  std::string influx_url;  // --influx URL (else INFLUX_URL); empty without
+  static constexpr double kDefaultLinger = 30;
+};
+
 struct RunCommand {
+  WatchOptions watch;
   // The URLs given (`run URL1 URL2 ...` or `-u URL`), each sent `method`, `body` and `headers`;
   // or, with -f, the targets of the file (each with its own method, headers and body; -H adds to
   // every one). Never both; never neither.

@@ -204,6 +204,7 @@ RunOptions::RunOptions(CLI::App& app) {
   app_->add_option("-s,--script", in_.script,
                    "A request script in wrk's Lua API (wrk's own scripts run unchanged); the "
                    "words after -- are its init(args)");
+  add_watch_options(*app_, watch_);
   app_->add_flag("--seed-form", run_.seed_form)->group("");
 }
 
@@ -456,6 +457,7 @@ RunCommand RunOptions::finish() const {
         in.pipeline, "--pipeline", "requests written together per connection", 1'024));
   }
   check_script(in.script, script_args_, run);
+  run.watch = read_watch_options(watch_);
   if (run.cert.empty() != run.key.empty()) {
     throw UsageError(
         "--cert and --key go together: give the client certificate and its private key (PEM "

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/command.hpp"
+#include "cli/watch_options.hpp"
 
 namespace ccload::cli {
 
@@ -38,6 +39,7 @@ class RunOptions {
 
   CLI::App* app_ = nullptr;
   Inputs in_;
+  WatchInputs watch_;
   RunCommand run_;
   std::vector<std::string> script_args_;
 };

@@ -20,8 +20,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::array<std::string_view, 7> kKeys = {
-    "DATABASE_URL", "timeout", "USERNAME", "PASSWORD", "LOGTAIL_URL", "LOGTAIL_TOKEN", "LOKI_URL"};
+constexpr std::array<std::string_view, 8> kKeys = {"DATABASE_URL", "timeout",     "USERNAME",
+                                                   "PASSWORD",     "LOGTAIL_URL", "LOGTAIL_TOKEN",
+                                                   "LOKI_URL",     "INFLUX_URL"};
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -86,6 +87,8 @@ void apply(Settings& settings, std::string_view key, const std::string& value,
     settings.logtail_token = value;
   } else if (key == "LOKI_URL") {
     settings.loki_url = value;
+  } else if (key == "INFLUX_URL") {
+    settings.influx_url = value;
   }
 }
 

@@ -24,8 +24,9 @@ struct Settings {
   std::string username, password;          // HTTP Basic auth when both are non-empty
   std::string logtail_url, logtail_token;  // Betterstack; empty when unset
   std::string loki_url;                    // Grafana Loki push base URL; empty when unset
-  std::filesystem::path source;            // the file read, empty when none
-  std::vector<std::string> warnings;       // one line each: unknown keys, loose permissions
+  std::string influx_url;  // INFLUX_URL: InfluxDB 1.x for the run's seconds (--influx overrides)
+  std::filesystem::path source;       // the file read, empty when none
+  std::vector<std::string> warnings;  // one line each: unknown keys, loose permissions
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;

@@ -47,6 +47,7 @@ class Http1Connection final : public Connection {
   SharedRun& shared() { return run_; }
   Origin& origin() { return origin_; }
   std::uint64_t& dropped() { return worker_.dropped(); }
+  void on_request_started() { worker_.on_request_started(); }
   core::WorkerScript* script() const { return worker_.script(); }
   Clock::time_point now() const { return Clock::now(); }
   Task<bool> pace_until(Clock::time_point due) {

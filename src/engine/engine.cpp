@@ -12,6 +12,7 @@
 #include "engine/http2_session.hpp"
 #include "engine/redirect.hpp"
 #include "engine/request_bytes.hpp"
+#include "engine/snapshots.hpp"
 #include "engine/worker.hpp"
 #include "request/run_templates.hpp"
 
@@ -23,7 +24,6 @@ namespace {
 
 // How long requests in flight get to finish after a stop was requested.
 constexpr auto kStopGrace = std::chrono::seconds(1);
-constexpr auto kProgressInterval = std::chrono::seconds(1);
 
 std::vector<asio::ip::tcp::endpoint> resolve(const net::Target& target) {
   asio::io_context io;
@@ -220,24 +220,15 @@ EngineResult run_load(const core::RunPlan& config, const RunHooks& hooks) {
   std::optional<Clock::time_point> stop_deadline;
   std::optional<Clock::time_point> stop_seen;
   bool forced = false;  // requests still in flight after the grace were abandoned
-  Clock::time_point next_progress = started + kProgressInterval;
+  Snapshots snapshots(run, run.breakdown());
   {
     std::unique_lock lock(signal.mutex);
     while (signal.finished < workers.size()) {
       signal.changed.wait_for(lock, std::chrono::milliseconds(10));
+      lock.unlock();  // a worker that finishes meanwhile must not wait for the lock
+      snapshots.collect(workers);
+      lock.lock();
       const Clock::time_point now = Clock::now();
-      if (hooks.on_progress && now >= next_progress) {
-        Progress progress;
-        progress.elapsed_s = std::chrono::duration<double>(now - started).count();
-        for (const auto& worker : workers) {
-          progress.completed += worker->published_completed();
-          progress.failed += worker->published_failed();
-        }
-        next_progress += kProgressInterval;
-        lock.unlock();  // a slow terminal must not hold up the stop handling
-        hooks.on_progress(progress);
-        lock.lock();
-      }
       if (!stop_deadline && hooks.stop != nullptr && hooks.stop->load()) {
         stop_seen = now;
         stop_deadline = now + kStopGrace;
@@ -284,6 +275,11 @@ EngineResult run_load(const core::RunPlan& config, const RunHooks& hooks) {
       forced || (stop_seen && result.stats.requests < run.slot_limit && *stop_seen < run.end_by);
   if (result.interrupted) last = Clock::now();
   result.duration_s = std::chrono::duration<double>(last - started).count();
+  snapshots.finish(workers, result.duration_s);
+  result.stats.timeline = snapshots.timeline();
+  for (std::size_t t = 0; t < result.target_stats.size(); ++t) {
+    result.target_stats[t].timeline = snapshots.target_timelines()[t];
+  }
   std::sort(result.kept.begin(), result.kept.end(),
             [](const Record& a, const Record& b) { return a.request_id < b.request_id; });
   return result;

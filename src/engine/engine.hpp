@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -21,15 +22,9 @@
 #include "net/url.hpp"
 #include "stats/generator.hpp"
 #include "stats/run_stats.hpp"
+#include "stats/snapshot.hpp"
 
 namespace ccload::engine {
-
-// How far a run has come, for a progress line.
-struct Progress {
-  double elapsed_s = 0;         // since the first request was due
-  std::uint64_t completed = 0;  // requests completed (succeeded or failed), as of the last tick
-  std::uint64_t failed = 0;
-};
 
 // The plan is what the engine reads (core/run_plan.hpp); the name EngineConfig stays for it.
 using EngineConfig = core::RunPlan;
@@ -41,9 +36,10 @@ struct RunHooks {
   RecordSink* failures = nullptr;  // receives failed records, in batches
   // When it becomes true: no new request is issued; requests in flight get up to one second.
   const std::atomic<bool>* stop = nullptr;
-  // Called about once a second while the run lasts, on the thread that called run_load. Workers
-  // publish their counts once per watchdog tick, never per request.
-  std::function<void(const Progress&)> on_progress;
+  // Called once for each second of the run, within about a watchdog tick (at most 110 ms) of its
+  // end, and once more when the run is over (Snapshot::last), on the thread that called run_load.
+  // It must not block: it holds up the next second's snapshot (never the load).
+  std::function<void(std::shared_ptr<const stats::Snapshot>)> on_second;
   // The request script (-s), when the run has one: each worker gets its own (for_worker).
   core::RunScript* script = nullptr;
 };

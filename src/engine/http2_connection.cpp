@@ -42,6 +42,7 @@ class Http2Connection final : public Connection {
     SharedRun& shared() { return connection_.run_; }
     Origin& origin() { return connection_.origin_; }
     std::uint64_t& dropped() { return connection_.worker_.dropped(); }
+    void on_request_started() { connection_.worker_.on_request_started(); }
     core::WorkerScript* script() const { return connection_.worker_.script(); }
     Clock::time_point now() const { return Clock::now(); }
     Task<bool> pace_until(Clock::time_point due) {

@@ -1,5 +1,7 @@
 #include "engine/loop_monitor.hpp"
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
@@ -63,8 +65,10 @@ void LoopMonitor::arm() {
   timer_.async_wait([this](boost::system::error_code ec) {
     if (ec || !running_) return;
     const auto now = std::chrono::steady_clock::now();
-    lag_.record(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(now - timer_.expiry()).count());
+    const std::int64_t lag_ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(now - timer_.expiry()).count();
+    lag_.record(lag_ns);
+    max_lag_ns_ = std::max(max_lag_ns_, lag_ns);
     sample(now);
     arm();
   });

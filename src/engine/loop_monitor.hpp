@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdint>
+#include <utility>
 
 #include "stats/generator.hpp"
 
@@ -26,6 +27,8 @@ class LoopMonitor {
 
   // Read after stop().
   const stats::Histogram& lag() const { return lag_; }
+  // The worst lag (ns) since the last call; on the worker's thread.
+  std::int64_t take_max_lag() { return std::exchange(max_lag_ns_, 0); }
   const stats::WorkerLoad& load() const { return load_; }
 
  private:
@@ -39,6 +42,7 @@ class LoopMonitor {
   std::int64_t started_cpu_ns_ = 0, last_cpu_ns_ = 0;
   std::int64_t started_delay_ns_ = -1;
   stats::Histogram lag_;  // ns
+  std::int64_t max_lag_ns_ = 0;
   stats::WorkerLoad load_;
 };
 

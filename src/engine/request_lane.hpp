@@ -28,6 +28,7 @@
 //                                            (RunPlan::needs; away: of the hop connection)
 //   void end_hops();                         the redirects of a request are done
 //   void abort();                            the request timed out: fail what it waits for
+//   void on_request_started();               a request (its record made) is under way
 //   void on_record(Record&&, Clock::time_point finished);
 //
 // With --pipeline N (HTTP/1.1), an Env that has
@@ -263,6 +264,7 @@ Task<void> RequestLane<Env>::run() {
       in_flight_ = false;
       break;
     }
+    env_.on_request_started();
     if (fill != request::FillFailure::none) {  // never sent malformed
       in_flight_ = false;
       record.error =
@@ -390,6 +392,7 @@ bool RequestLane<Env>::add_to_batch(const DueSlot& slot, Clock::time_point ready
   RequestRef request;
   const request::FillFailure fill = request_for(slot, record, request);
   if (fill == request::FillFailure::no_row) return false;
+  env_.on_request_started();
   if (fill != request::FillFailure::none) {  // never sent malformed
     record.error =
         fill == request::FillFailure::script ? ErrorCategory::script : ErrorCategory::client;

@@ -33,14 +33,17 @@ Clock::duration watchdog_tick(double timeout_s) {
 
 Worker::Worker(SharedRun& run, const std::vector<std::uint32_t>& origins, FinishSignal& signal,
                unsigned index)
-    : run_(run), signal_(signal), index_(index), tick_(watchdog_tick(run.config.timeout_s)) {
+    : run_(run),
+      signal_(signal),
+      index_(index),
+      tick_(watchdog_tick(run.config.timeout_s)),
+      seconds_(run.breakdown()) {
   connections_.reserve(origins.size());
   for (const std::uint32_t origin : origins) {
     connections_.push_back(make_connection(*this, run_, run_.origins[origin]));
   }
   if (run_.hooks.store != nullptr) store_batch_.reserve(kBatchSize);
-  const std::size_t targets = run_.targets.size();
-  if (targets > 1 && targets <= kMaxTargetBreakdown) target_stats_.resize(targets);
+  target_stats_.resize(run_.breakdown());
 }
 
 Worker::~Worker() {
@@ -69,6 +72,7 @@ void Worker::run_thread() {
     target.record_waits = stats_.record_waits;
     target.latency_includes_failures = stats_.latency_includes_failures;
   }
+  seconds_.begin(stats_.record_waits, stats_.latency_includes_failures);
   if (run_.hooks.script != nullptr) script_ = run_.hooks.script->for_worker(index_);
   active_connections_ = static_cast<unsigned>(connections_.size());
   last_failure_flush_ = Clock::now();
@@ -79,6 +83,7 @@ void Worker::run_thread() {
   if (active_connections_ > 0) monitor_.start();
   io_.run();
   monitor_.stop();
+  finish_seconds();
   flush_store();
   flush_failures();
   std::lock_guard lock(signal_.mutex);
@@ -96,8 +101,10 @@ void Worker::schedule_watchdog() {
       return;
     }
     const Clock::time_point now = Clock::now();
-    published_completed_.store(stats_.requests, std::memory_order_relaxed);
-    published_failed_.store(stats_.failed, std::memory_order_relaxed);
+    // A second without completions is handed over too, within a tick of its end.
+    if (const std::uint64_t second = second_of(now); second > seconds_.current().second) {
+      roll_second(second);
+    }
     const bool stopping = run_.stopping();
     for (auto& connection : connections_) {
       connection->expire_if_due(now);
@@ -118,17 +125,41 @@ void Worker::on_connection_done() {
   }
 }
 
+std::uint64_t Worker::second_of(Clock::time_point instant) const {
+  const auto second = std::chrono::duration_cast<std::chrono::seconds>(instant - run_.started);
+  return static_cast<std::uint64_t>(std::max<std::int64_t>(second.count(), 0));
+}
+
+void Worker::close_second() {
+  stats::RunSecond& current = seconds_.current();
+  stats_.merge(current.all.stats);
+  for (std::size_t t = 0; t < target_stats_.size(); ++t) {
+    target_stats_[t].merge(current.targets[t].stats);
+  }
+  current.loop_lag_max_ns = monitor_.take_max_lag();
+  current.in_flight = started_ - stats_.requests;
+}
+
+void Worker::roll_second(std::uint64_t next) {
+  close_second();
+  seconds_.roll(next);
+}
+
+void Worker::finish_seconds() {
+  close_second();
+  seconds_.finish();
+}
+
 void Worker::on_record(Record&& record, Clock::time_point finished) {
   last_completion_ = finished;
-  stats_.add(record);
-  const auto second = std::chrono::duration_cast<std::chrono::seconds>(finished - run_.started);
-  const auto index = static_cast<std::size_t>(std::max<std::int64_t>(second.count(), 0));
-  stats_.timeline.add(index, record);
-  if (!target_stats_.empty()) {
-    stats::RunStats& target = target_stats_[record.target];
-    target.add(record);
-    target.timeline.add(index, record);
+  // Counted in the second it completed in (a record that completed just before the second this
+  // worker is in, such as one failed at its deadline, counts in the current one).
+  if (const std::uint64_t second = second_of(finished); second > seconds_.current().second) {
+    roll_second(second);
   }
+  stats::RunSecond& current = seconds_.current();
+  current.all.add(record);
+  if (!current.targets.empty()) current.targets[record.target].add(record);
   if (record.request_id <= run_.config.keep_records) kept_.push_back(record);
   if (run_.hooks.failures != nullptr && !record.succeeded()) failure_batch_.push_back(record);
   if (run_.hooks.store != nullptr) {

@@ -22,6 +22,7 @@
 #include "engine/h2c_refusal.hpp"
 #include "engine/loop_monitor.hpp"
 #include "engine/schedule.hpp"
+#include "engine/second_handoff.hpp"
 #include "net/tls.hpp"
 #include "net/url.hpp"
 
@@ -142,6 +143,11 @@ struct SharedRun {
   static constexpr std::uint64_t kLaneClosed = std::uint64_t{1} << 62;
 
   bool paced() const { return schedule.paced(); }
+  // How many targets the statistics are kept for one by one: all of a run of 2 to
+  // kMaxTargetBreakdown, else none.
+  std::size_t breakdown() const {
+    return targets.size() > 1 && targets.size() <= kMaxTargetBreakdown ? targets.size() : 0;
+  }
 
   // The TLS client context for https redirect hops to other origins (over HTTP/1.1): the run's
   // (HTTP/1.1 runs), or made on the first such hop of a run without https targets or of an
@@ -225,19 +231,22 @@ class Worker {
   std::optional<std::uint32_t> server_streams() const { return server_streams_; }
   std::uint64_t h2c_http1_answers() const { return h2c_http1_answers_; }
   std::uint64_t h2c_closed_silently() const { return h2c_closed_silently_; }
-  // Any thread, any time: the counts as of this worker's last watchdog tick.
-  std::uint64_t published_completed() const {
-    return published_completed_.load(std::memory_order_relaxed);
-  }
-  std::uint64_t published_failed() const {
-    return published_failed_.load(std::memory_order_relaxed);
-  }
+  // Its finished seconds, for the engine's thread (engine/snapshots.hpp).
+  SecondHandoff& seconds() { return seconds_; }
+  // A lane began a request (its record is made): in flight until on_record.
+  void on_request_started() { ++started_; }
 
  private:
   void run_thread();
   void flush_store();
   void flush_failures();
   void schedule_watchdog();
+  // The current second is over: its figures join the totals and go to the engine's thread, and
+  // second `next` begins.
+  void roll_second(std::uint64_t next);
+  void finish_seconds();
+  void close_second();  // adds the current second to the totals (stats_, target_stats_)
+  std::uint64_t second_of(Clock::time_point instant) const;  // of the run, from run_.started
 
   SharedRun& run_;
   FinishSignal& signal_;
@@ -267,8 +276,10 @@ class Worker {
   std::optional<std::uint32_t> server_streams_;
   std::uint64_t h2c_http1_answers_ = 0, h2c_closed_silently_ = 0;
   std::uint64_t dropped_ = 0;
-  // The counts as of the last watchdog tick, for the progress line.
-  std::atomic<std::uint64_t> published_completed_{0}, published_failed_{0};
+  std::uint64_t started_ = 0;  // requests begun by this worker's lanes
+  // Requests are counted in the current second first (one add per request); a finished second
+  // is merged into stats_ and target_stats_ once, then handed over.
+  SecondHandoff seconds_;
 };
 
 }  // namespace ccload::engine

@@ -95,6 +95,12 @@ Histogram::Histogram(const Histogram& other) : Histogram() { *this = other; }
 
 Histogram& Histogram::operator=(const Histogram& other) {
   if (this == &other) return *this;
+  clear();
+  merge(other);
+  return *this;
+}
+
+void Histogram::clear() {
   if (count_ != 0) {
     std::fill(counts_.begin() + static_cast<std::ptrdiff_t>(first_bucket()),
               counts_.begin() + static_cast<std::ptrdiff_t>(last_bucket()) + 1, 0);
@@ -102,8 +108,6 @@ Histogram& Histogram::operator=(const Histogram& other) {
   count_ = 0;
   min_ = max_ = 0;
   sum_ = 0;
-  merge(other);
-  return *this;
 }
 
 Histogram::Histogram(Histogram&& other) : Histogram() { *this = std::move(other); }

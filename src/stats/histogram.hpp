@@ -56,6 +56,8 @@ class Histogram {
   // Adds every value of `other`. Visits only other's counted range of buckets (from the bucket of
   // its min to the bucket of its max), so merging a short run costs little.
   void merge(const Histogram& other);
+  // Empties the histogram; visits only the counted range of buckets.
+  void clear();
 
   std::uint64_t count() const { return count_; }
   std::int64_t min() const;  // exact; 0 when empty

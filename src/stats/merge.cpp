@@ -86,13 +86,7 @@ RunSummary merge_parts(const std::vector<RunSummary>& shards, unsigned expected)
     const auto shift = static_cast<std::size_t>((f.started_unix_ns - first_start) / 1'000'000'000);
     for (std::size_t i = 0; i < s.timeline.size(); ++i) {
       if (m.timeline.size() <= i + shift) m.timeline.resize(i + shift + 1);
-      SecondStats& t = m.timeline[i + shift];
-      const SecondStats& o = s.timeline[i];
-      t.requests += o.requests;
-      t.failed += o.failed;
-      t.responses += o.responses;
-      t.total_ns_sum += o.total_ns_sum;
-      t.total_ns_max = std::max(t.total_ns_max, o.total_ns_max);
+      m.timeline[i + shift].merge(s.timeline[i]);
     }
     m.shard_lines.push_back({f.shard, s.storage.run_id, s.requests, s.failed, f.duration_s,
                              f.start_late_s, !f.cut_short});

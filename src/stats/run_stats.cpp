@@ -89,6 +89,15 @@ void RunStats::merge(const RunStats& other) {
   timeline.merge(other.timeline);
 }
 
+void RunStats::clear() {
+  for (Histogram* h : {&total, &ttfb, &ttlb, &connect, &service, &wait}) h->clear();
+  waited = requests = succeeded = failed = bytes = redirected = checked = 0;
+  by_status.fill(0);
+  by_error.fill(0);
+  by_tls_reason.fill(0);
+  check_failed.fill(0);
+}
+
 std::map<int, std::uint64_t> RunStats::status_counts() const {
   std::map<int, std::uint64_t> out;
   for (std::size_t i = 1; i < by_status.size(); ++i) {

@@ -65,6 +65,9 @@ struct RunStats {
 
   void add(const Record& record);
   void merge(const RunStats& other);
+  // Every count and histogram back to zero (record_waits, latency_includes_failures and the
+  // timeline stay).
+  void clear();
 
   std::map<int, std::uint64_t> status_counts() const;  // non-zero entries only, excluding 0
 };

@@ -17,6 +17,24 @@ struct SecondStats {
   std::int64_t total_ns_sum = 0;  // over the requests that got a response
   std::int64_t total_ns_max = 0;
   std::uint64_t responses = 0;  // requests that got a response (any status)
+
+  // Inline: it runs once per request.
+  void add(const Record& record) {
+    ++requests;
+    if (!record.succeeded()) ++failed;
+    if (record.error == ErrorCategory::none) {
+      ++responses;
+      total_ns_sum += record.total_ns;
+      if (record.total_ns > total_ns_max) total_ns_max = record.total_ns;
+    }
+  }
+  void merge(const SecondStats& other) {
+    requests += other.requests;
+    failed += other.failed;
+    responses += other.responses;
+    total_ns_sum += other.total_ns_sum;
+    total_ns_max = std::max(total_ns_max, other.total_ns_max);
+  }
 };
 
 class Timeline {
@@ -26,22 +44,18 @@ class Timeline {
 
   Timeline();
   // Inline: it runs once per request.
-  void add(std::size_t second, const Record& record) {
-    if (second >= seconds_.size()) grow(second);
-    SecondStats& s = seconds_[std::min(second, kMaxSeconds - 1)];
-    ++s.requests;
-    if (!record.succeeded()) ++s.failed;
-    if (record.error == ErrorCategory::none) {
-      ++s.responses;
-      s.total_ns_sum += record.total_ns;
-      if (record.total_ns > s.total_ns_max) s.total_ns_max = record.total_ns;
-    }
-  }
+  void add(std::size_t second, const Record& record) { at(second).add(record); }
+  // Adds a second's figures (engine::Snapshots builds a run's timeline so, second by second).
+  void add(std::size_t second, const SecondStats& figures) { at(second).merge(figures); }
   void merge(const Timeline& other);
   const std::vector<SecondStats>& seconds() const { return seconds_; }
 
  private:
   void grow(std::size_t second);  // makes room for `second` (at most kMaxSeconds in all)
+  SecondStats& at(std::size_t second) {
+    if (second >= seconds_.size()) grow(second);
+    return seconds_[std::min(second, kMaxSeconds - 1)];
+  }
 
   std::vector<SecondStats> seconds_;
 };

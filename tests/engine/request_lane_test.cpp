@@ -49,6 +49,7 @@ class FakeEnv {
   SharedRun& shared() { return run_; }
   Origin& origin() { return origin_; }
   std::uint64_t& dropped() { return dropped_; }
+  void on_request_started() { ++started; }
   core::WorkerScript* script() const { return script_for_lane; }
   Clock::time_point now() const { return now_; }
   Task<bool> pace_until(Clock::time_point due) {
@@ -105,6 +106,7 @@ class FakeEnv {
   bool stop = false;
   unsigned connects = 0, aborts = 0, hops_ended = 0;
   std::vector<Clock::time_point> paced;
+  std::uint64_t started = 0;  // on_request_started() calls
   std::vector<Seen> seen;
   std::vector<Record> records;
 

@@ -1,0 +1,98 @@
+#include "app/run_watch.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <thread>
+
+#include "cli/command.hpp"
+
+namespace ccload::app {
+
+namespace {
+
+metrics::RunLabels labels_of(const RunPlan& plan) {
+  metrics::RunLabels labels;
+  labels.run = plan.facts.run_name;
+  labels.shard = fmt::format("{}/{}", plan.engine.shard_index + 1, plan.engine.shard_count);
+  for (const TargetSpec& target : plan.engine.targets) labels.targets.push_back(target.url);
+  return labels;
+}
+
+}  // namespace
+
+RunWatch::RunWatch(const RunPlan& plan, report::StatusLine* status) : plan_(plan), status_(status) {
+  // How long the run is planned to last: -z, or the sum of the stages.
+  planned_s_ = plan.facts.duration_limit_s.value_or(0);
+  for (const Stage& stage : plan.facts.stages) planned_s_ += stage.duration_s;
+  const cli::WatchOptions& watch = plan.watch;
+  if (!watch.metrics_host.empty()) {
+    try {
+      server_ = std::make_unique<metrics::MetricsServer>(watch.metrics_host, watch.metrics_port,
+                                                         labels_of(plan));
+    } catch (const std::exception& error) {
+      throw cli::UsageError(error.what());
+    }
+  }
+  if (!watch.influx_url.empty()) {
+    try {
+      influx_ = std::make_unique<metrics::InfluxWriter>(metrics::parse_influx_url(watch.influx_url),
+                                                        labels_of(plan), plan.engine.tls);
+    } catch (const std::exception& error) {
+      throw cli::UsageError(error.what());
+    }
+    if (auto problem = influx_->prepare()) throw cli::UsageError(*problem);
+  }
+}
+
+void RunWatch::set_run_id(std::int64_t run_id) {
+  if (!plan_.facts.run_name.empty() || run_id == 0) return;
+  if (server_) server_->set_run(std::to_string(run_id));
+  if (influx_) influx_->set_run(std::to_string(run_id));
+}
+
+void RunWatch::on_second(std::shared_ptr<const stats::Snapshot> snapshot) {
+  if (status_ != nullptr && !snapshot->last) {
+    status_->show(report::progress_line(snapshot->elapsed_s, snapshot->run.requests,
+                                        snapshot->run.failed, plan_.facts.requested, planned_s_));
+  }
+  if (influx_) influx_->push(snapshot);
+  if (server_) {
+    server_->publish(snapshot);
+    if (snapshot->last) scrapes_at_end_ = server_->scrapes();
+  }
+}
+
+std::vector<std::string> RunWatch::finish() {
+  std::vector<std::string> lines;
+  if (influx_) lines = influx_->finish();
+  return lines;
+}
+
+void RunWatch::linger(const std::atomic<bool>& stop, std::ostream& human) {
+  if (!server_) return;
+  const std::optional<double>& given = plan_.watch.metrics_linger_s;
+  // Not given: only a run that was scraped waits, for one more scrape (the final figures).
+  const bool scraped = server_->scrapes() > 0;
+  if (!given && !scraped) return;
+  const double linger_s = given.value_or(cli::WatchOptions::kDefaultLinger);
+  if (linger_s <= 0) return;
+  human << fmt::format("Serving the final metrics at http://{}:{}/metrics {} (Ctrl-C ends it).\n",
+                       plan_.watch.metrics_host.find(':') != std::string::npos
+                           ? "[" + plan_.watch.metrics_host + "]"
+                           : plan_.watch.metrics_host,
+                       server_->port(),
+                       given ? fmt::format("for {:g} s", linger_s)
+                             : fmt::format("until scraped once more, at most {:g} s", linger_s))
+        << std::flush;
+  const auto until = std::chrono::steady_clock::now() +
+                     std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                         std::chrono::duration<double>(linger_s));
+  while (!stop.load() && std::chrono::steady_clock::now() < until) {
+    if (!given && server_->scrapes() > scrapes_at_end_) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  server_->stop();
+}
+
+}  // namespace ccload::app

@@ -1,0 +1,54 @@
+#include "cli/watch_options.hpp"
+
+#include <fmt/format.h>
+
+#include "net/listen_address.hpp"
+#include "net/url.hpp"
+
+namespace ccload::cli {
+
+void add_watch_options(CLI::App& app, WatchInputs& in) {
+  app.add_option("--metrics-listen", in.metrics_listen,
+                 "Serve the run's metrics for Prometheus at http://HOST:PORT/metrics while it "
+                 "lasts (for example 127.0.0.1:9464)");
+  app.add_flag("--metrics-public", in.metrics_public,
+               "Let --metrics-listen use an address other machines reach (not only loopback)");
+  app.add_option("--metrics-linger", in.metrics_linger,
+                 "Keep /metrics up this long after the run (default: until scraped once more, at "
+                 "most 30s)");
+  app.add_option(
+      "--influx", in.influx,
+      "Write each second of the run to InfluxDB 1.x: http://[USER:PASSWORD@]HOST:8086/DB "
+      "(default: INFLUX_URL)");
+}
+
+WatchOptions read_watch_options(const WatchInputs& in) {
+  WatchOptions watch;
+  if (in.metrics_listen.empty()) {
+    if (in.metrics_public || !in.metrics_linger.empty()) {
+      throw UsageError(
+          fmt::format("{} is about --metrics-listen: add --metrics-listen HOST:PORT, or drop it",
+                      in.metrics_public ? "--metrics-public" : "--metrics-linger"));
+    }
+  } else {
+    try {
+      std::tie(watch.metrics_host, watch.metrics_port) =
+          net::parse_listen_address(in.metrics_listen);
+    } catch (const net::UrlError& error) {
+      throw UsageError(error.what());
+    }
+    if (!in.metrics_public && !net::is_loopback_host(watch.metrics_host)) {
+      throw UsageError(fmt::format(
+          "--metrics-listen {} is not a loopback address: every machine that reaches it could read "
+          "the run's metrics; add --metrics-public if that is meant, or listen on 127.0.0.1",
+          in.metrics_listen));
+    }
+    if (!in.metrics_linger.empty()) {
+      watch.metrics_linger_s = parse_duration(in.metrics_linger, "--metrics-linger");
+    }
+  }
+  if (!in.influx.empty()) watch.influx_url = in.influx;
+  return watch;
+}
+
+}  // namespace ccload::cli
