@@ -30,7 +30,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-# No package installed here starts its service (nginx, PostgreSQL): the tests run their own
+# No package installed here starts its service (nginx, PostgreSQL, Prometheus, InfluxDB): the tests run their own
 # servers with their own configuration. A policy-rc.d that answers 101 ("action forbidden") is what
 # invoke-rc.d and deb-systemd-invoke ask; one the machine already has (a container's) is kept.
 policy=/usr/sbin/policy-rc.d
@@ -44,10 +44,11 @@ fi
 "${as_root[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 # Whatever policy-rc.d said, no service of a package just installed is left running.
 installed=" ${missing[*]} "
-for service in nginx postgresql; do
+for service in nginx postgresql prometheus influxdb; do
   case "$service:$installed" in
     nginx:*" nginx "* | nginx:*" nginx-light "* | nginx:*" nginx-full "*) ;;
     postgresql:*" postgresql "* | postgresql:*" postgresql-15 "*) ;;
+    prometheus:*" prometheus "* | influxdb:*" influxdb "*) ;;
     *) continue ;;
   esac
   if [ -d /run/systemd/system ]; then

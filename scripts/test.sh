@@ -5,7 +5,8 @@
 #      CI sees what a packager's build sees;
 #   3. builds the whole suite with AddressSanitizer + UndefinedBehaviorSanitizer (./build-asan)
 #      and runs it;
-#   4. builds the engine, store and sinks tests with ThreadSanitizer (./build-tsan) and runs them;
+#   4. builds the engine, store, sinks and metrics tests with ThreadSanitizer (./build-tsan) and
+#      runs them;
 #   5. builds the libFuzzer targets with clang (./build-fuzz) and runs each for FUZZ_SECONDS
 #      (default 30) from its seed corpus (scripts/fuzz.sh).
 # SKIP_SANITIZERS=1 leaves out steps 3 and 4, SKIP_FUZZ=1 step 5 (for a quick local run).
@@ -15,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # The HTML report is checked in a real browser; PostgreSQL 15 runs for the store tests; nginx is
 # the second HTTP/2 server (its service is not started: the tests run it with their own config).
-scripts/install-deps.sh chromium postgresql-15 postgresql-client-15 nginx
+scripts/install-deps.sh chromium postgresql-15 postgresql-client-15 nginx prometheus influxdb
 jobs=$(nproc)
 step() { printf '\n=== test.sh [%4ds] %s\n' "$SECONDS" "$*"; }
 # ctest ARGS..., then a failure if any test was skipped (GTEST_SKIP), naming them.
@@ -64,11 +65,11 @@ if [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
   run_ctest --test-dir build-asan --output-on-failure -j 2 --timeout 900 \
     -E "^(ClangFormat\$|$not_sanitized)"
 
-  step "ThreadSanitizer: build and test the engine, store and sinks"
+  step "ThreadSanitizer: build and test the engine, store, sinks and metrics outputs"
   cmake -S . -B build-tsan "${sanitized[@]}" -DCCLOAD_SANITIZE=thread >/dev/null
-  cmake --build build-tsan -j "$jobs" --target test_engine test_store test_sinks
+  cmake --build build-tsan -j "$jobs" --target test_engine test_store test_sinks test_metrics
   run_ctest --test-dir build-tsan --output-on-failure -j 2 --timeout 900 \
-    -L '^(engine|store|sinks)$' -E "^$not_sanitized"
+    -L '^(engine|store|sinks|metrics)$' -E "^$not_sanitized"
 fi
 
 if [ "${SKIP_FUZZ:-0}" != 1 ]; then
