@@ -8,6 +8,7 @@ packages=(
   libboost1.81-dev libboost-url1.81-dev libssl-dev libsqlite3-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev node-llhttp libnghttp2-dev
   libpcre2-dev libluajit-5.1-dev   # --check regexes; -s scripts (wrk's Lua)
+  libprotobuf-dev protobuf-compiler libsnappy-dev   # Prometheus remote write
   wrk                           # tests: wrk runs the same scripts as ccload
   libpq-dev sqlite3 procps clang-format git
   util-linux iproute2 tcpdump   # tests: prlimit, unshare, chrt, taskset; ip; packet capture

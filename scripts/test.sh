@@ -16,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # The HTML report is checked in a real browser; PostgreSQL 15 runs for the store tests; nginx is
 # the second HTTP/2 server (its service is not started: the tests run it with their own config).
-scripts/install-deps.sh chromium postgresql-15 postgresql-client-15 nginx prometheus influxdb
+scripts/install-deps.sh chromium postgresql-15 postgresql-client-15 nginx prometheus influxdb tmux
 jobs=$(nproc)
 step() { printf '\n=== test.sh [%4ds] %s\n' "$SECONDS" "$*"; }
 # ctest ARGS..., then a failure if any test was skipped (GTEST_SKIP), naming them.

@@ -1,6 +1,7 @@
 #include "app/interrupt.hpp"
 
 #include <signal.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,6 +19,9 @@ constexpr std::int64_t kSameStopNs = 1'000'000'000;
 std::atomic<bool> stop_requested{false};
 std::atomic<int> first_signal{0};
 std::atomic<std::int64_t> first_signal_ns{0};  // CLOCK_MONOTONIC; 0 until the first is noted
+// The terminal settings the live view changed (restored on a quit by signal too).
+termios saved_terminal{};
+std::atomic<int> terminal_to_restore{-1};
 static_assert(std::atomic<int>::is_always_lock_free &&
                   std::atomic<std::int64_t>::is_always_lock_free,
               "the signal handler needs lock-free atomics");
@@ -73,6 +77,10 @@ void on_stop_signal(int signal) {
     errno = saved_errno;
     return;
   }
+  if (const int fd = terminal_to_restore.load(); fd >= 0) {
+    tcsetattr(fd, TCSANOW, &saved_terminal);  // async-signal-safe
+    say("\033[?25h\033[?1049l");              // the cursor back, the normal screen back
+  }
   say("\nccload: ");
   say_signal(signal);
   say(" again: quitting now\n");
@@ -98,6 +106,17 @@ const std::atomic<bool>& install_interrupt_handler() {
 }
 
 int stop_signal_number() { return first_signal.load(); }
+
+void request_stop() { stop_requested.store(true); }
+
+void restore_terminal_on_quit(int fd, const termios* saved) {
+  if (saved == nullptr) {
+    terminal_to_restore.store(-1);
+    return;
+  }
+  saved_terminal = *saved;
+  terminal_to_restore.store(fd);
+}
 
 std::string signal_name(int signal) {
   switch (signal) {

@@ -7,6 +7,8 @@
 //
 // The handler is async-signal-safe: lock-free atomics, clock_gettime and write(2) only.
 
+#include <termios.h>
+
 #include <atomic>
 #include <string>
 
@@ -17,6 +19,13 @@ const std::atomic<bool>& install_interrupt_handler();
 
 // The first stop signal's number, 0 while none came.
 int stop_signal_number();
+
+// The same graceful stop without a signal (the live view's `q`): the exit code stays the run's.
+void request_stop();
+
+// While the live view holds the terminal: the settings to put back on `fd` when a second signal
+// quits at once (null: nothing to restore any more).
+void restore_terminal_on_quit(int fd, const termios* saved);
 
 // "SIGINT", "SIGTERM" or "SIGHUP" for those numbers; empty for anything else (0 included).
 std::string signal_name(int signal);

@@ -75,7 +75,7 @@ bool append_csv(const std::string& path, const stats::RunSummary& summary) {
 
 bool write_outputs(const stats::RunSummary& summary, const OutputPaths& outputs,
                    std::ostream& human, const std::optional<std::string>& store_error) {
-  report::print_report(human, summary);
+  report::print_report(human, summary, {.verdicts_last = outputs.verdicts_last});
   report::print_thresholds(human, summary.thresholds);
   if (const auto& comparison = summary.baseline) {
     report::print_comparison(human, *comparison, comparison->label_a(), comparison->label_b());

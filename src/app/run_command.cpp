@@ -329,8 +329,19 @@ int run_load_test(const cli::RunCommand& command) {
   const bool terminal = isatty(STDERR_FILENO) == 1;
   const bool status_wanted = terminal || plan.progress;
   report::StatusLine status(terminal);
+  // The live view: asked for, or stdout is a terminal the JSON summary leaves free.
+  const bool stdout_terminal = isatty(STDOUT_FILENO) == 1;
+  // On a terminal the report ends with its verdicts (the seed's form keeps the seed's layout).
+  plan.outputs.verdicts_last =
+      !plan.seed_form && isatty(plan.outputs.json == "-" ? STDERR_FILENO : STDOUT_FILENO) == 1;
+  bool live = plan.watch.live.value_or(stdout_terminal && plan.outputs.json != "-");
+  if (live && !stdout_terminal) {
+    std::cerr << "ccload: warning: --live draws on a terminal and stdout is not one: showing the "
+                 "progress line instead\n";
+    live = false;
+  }
   // --metrics-listen bound and InfluxDB reached before anything is sent (or stored).
-  RunWatch watch(plan, status_wanted ? &status : nullptr);
+  RunWatch watch(plan, status_wanted ? &status : nullptr, live);
   // From here on a signal is a graceful stop (opening the database may wait on its lock).
   (void)install_interrupt_handler();
   Execution run;

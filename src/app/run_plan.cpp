@@ -220,6 +220,7 @@ RunPlan plan_run(const cli::RunCommand& command, const config::Settings& setting
   plan.all_details = command.details;
   plan.progress = command.progress;
   plan.watch = command.watch;
+  plan.seed_form = command.seed_form;
   if (plan.watch.influx_url.empty()) plan.watch.influx_url = settings.influx_url;
   plan.script_path = command.script_path;
   plan.script_args = command.script_args;

@@ -21,6 +21,9 @@ struct OutputPaths {
   std::string json;  // "-" = stdout (the human report then goes to stderr)
   std::string html;
   std::string csv;
+  // The terminal report's layout: request rows first, verdicts last (report::ReportLayout). Set
+  // when the report goes to a terminal and the run was not written in the seed's form.
+  bool verdicts_last = false;
 };
 
 struct RunPlan {
@@ -48,6 +51,7 @@ struct RunPlan {
   std::vector<std::string> script_args;
   // --metrics-listen and --influx (INFLUX_URL from the configuration when --influx is not given).
   cli::WatchOptions watch;
+  bool seed_form = false;  // written as `-u URL ... -GET`: the seed's report layout
 };
 
 // Throws cli::UsageError (a URL that cannot be used, a template that cannot be compiled or

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include "cli/command.hpp"
@@ -21,7 +22,8 @@ metrics::RunLabels labels_of(const RunPlan& plan) {
 
 }  // namespace
 
-RunWatch::RunWatch(const RunPlan& plan, report::StatusLine* status) : plan_(plan), status_(status) {
+RunWatch::RunWatch(const RunPlan& plan, report::StatusLine* status, bool live)
+    : plan_(plan), status_(live ? nullptr : status) {
   // How long the run is planned to last: -z, or the sum of the stages.
   planned_s_ = plan.facts.duration_limit_s.value_or(0);
   for (const Stage& stage : plan.facts.stages) planned_s_ += stage.duration_s;
@@ -43,12 +45,33 @@ RunWatch::RunWatch(const RunPlan& plan, report::StatusLine* status) : plan_(plan
     }
     if (auto problem = influx_->prepare()) throw cli::UsageError(*problem);
   }
+  if (!watch.remote_write_url.empty()) {
+    try {
+      remote_ = std::make_unique<metrics::RemoteWriter>(watch.remote_write_url, labels_of(plan),
+                                                        plan.engine.tls);
+    } catch (const std::exception& error) {
+      throw cli::UsageError(error.what());
+    }
+    if (auto problem = remote_->prepare()) throw cli::UsageError(*problem);
+  }
+  if (live) {
+    report::LiveRun view;
+    view.title = fmt::format("{} {}  c={}  {}", plan.facts.method,
+                             plan.engine.targets.size() == 1
+                                 ? plan.engine.targets[0].url
+                                 : fmt::format("{} targets", plan.engine.targets.size()),
+                             plan.engine.concurrency, plan.engine.http2 ? "HTTP/2" : "HTTP/1.1");
+    view.requested = plan.facts.requested;
+    view.planned_s = planned_s_;
+    live_ = std::make_unique<LiveTerminal>(std::move(view), report::terminal_charset(std::getenv));
+  }
 }
 
 void RunWatch::set_run_id(std::int64_t run_id) {
   if (!plan_.facts.run_name.empty() || run_id == 0) return;
   if (server_) server_->set_run(std::to_string(run_id));
   if (influx_) influx_->set_run(std::to_string(run_id));
+  if (remote_) remote_->set_run(std::to_string(run_id));
 }
 
 void RunWatch::on_second(std::shared_ptr<const stats::Snapshot> snapshot) {
@@ -56,7 +79,9 @@ void RunWatch::on_second(std::shared_ptr<const stats::Snapshot> snapshot) {
     status_->show(report::progress_line(snapshot->elapsed_s, snapshot->run.requests,
                                         snapshot->run.failed, plan_.facts.requested, planned_s_));
   }
+  if (live_) live_->on_second(snapshot);
   if (influx_) influx_->push(snapshot);
+  if (remote_) remote_->push(snapshot);
   if (server_) {
     server_->publish(snapshot);
     if (snapshot->last) scrapes_at_end_ = server_->scrapes();
@@ -64,8 +89,12 @@ void RunWatch::on_second(std::shared_ptr<const stats::Snapshot> snapshot) {
 }
 
 std::vector<std::string> RunWatch::finish() {
+  if (live_) live_->close();
   std::vector<std::string> lines;
   if (influx_) lines = influx_->finish();
+  if (remote_) {
+    for (auto& line : remote_->finish()) lines.push_back(std::move(line));
+  }
   return lines;
 }
 

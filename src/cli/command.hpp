@@ -32,7 +32,10 @@ struct WatchOptions {
   // --metrics-linger: how long /metrics stays up after the run. Not given: until it was scraped
   // once after the end, at most kDefaultLinger, and only when it was scraped during the run.
   std::optional<double> metrics_linger_s;
-  std::string influx_url;  // --influx URL (else INFLUX_URL); empty without
+  std::string influx_url;        // --influx URL (else INFLUX_URL); empty without
+  std::string remote_write_url;  // --metrics-remote-write URL; empty without
+  // --live / --no-live; none: live when stdout is a terminal that the JSON summary does not use.
+  std::optional<bool> live;
   static constexpr double kDefaultLinger = 30;
 };
 

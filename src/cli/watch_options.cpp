@@ -8,6 +8,10 @@
 namespace ccload::cli {
 
 void add_watch_options(CLI::App& app, WatchInputs& in) {
+  app.add_flag("--live", in.live,
+               "Show the run live on the terminal: rate, percentiles, charts, status codes (the "
+               "default when stdout is a terminal)");
+  app.add_flag("--no-live", in.no_live, "Show one progress line instead of the live view");
   app.add_option("--metrics-listen", in.metrics_listen,
                  "Serve the run's metrics for Prometheus at http://HOST:PORT/metrics while it "
                  "lasts (for example 127.0.0.1:9464)");
@@ -16,6 +20,9 @@ void add_watch_options(CLI::App& app, WatchInputs& in) {
   app.add_option("--metrics-linger", in.metrics_linger,
                  "Keep /metrics up this long after the run (default: until scraped once more, at "
                  "most 30s)");
+  app.add_option("--metrics-remote-write", in.remote_write,
+                 "Push the metrics every second with Prometheus remote write to URL (for example "
+                 "http://127.0.0.1:9090/api/v1/write)");
   app.add_option(
       "--influx", in.influx,
       "Write each second of the run to InfluxDB 1.x: http://[USER:PASSWORD@]HOST:8086/DB "
@@ -48,6 +55,22 @@ WatchOptions read_watch_options(const WatchInputs& in) {
     }
   }
   if (!in.influx.empty()) watch.influx_url = in.influx;
+  if (!in.remote_write.empty()) {
+    try {
+      (void)net::parse_target(in.remote_write);
+    } catch (const net::UrlError& error) {
+      throw UsageError(
+          fmt::format("--metrics-remote-write {}: {}: give the receiver's URL, such as "
+                      "http://127.0.0.1:9090/api/v1/write",
+                      in.remote_write, error.what()));
+    }
+    watch.remote_write_url = in.remote_write;
+  }
+  if (in.live && in.no_live) {
+    throw UsageError("--live and --no-live contradict each other: give one of them");
+  }
+  if (in.live) watch.live = true;
+  if (in.no_live) watch.live = false;
   return watch;
 }
 

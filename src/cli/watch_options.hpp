@@ -11,8 +11,9 @@
 namespace ccload::cli {
 
 struct WatchInputs {
-  std::string metrics_listen, metrics_linger, influx;
+  std::string metrics_listen, metrics_linger, influx, remote_write;
   bool metrics_public = false;
+  bool live = false, no_live = false;
 };
 
 void add_watch_options(CLI::App& app, WatchInputs& in);

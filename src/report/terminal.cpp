@@ -239,7 +239,22 @@ void checks_block(std::ostream& out, const stats::RunSummary& s) {
   }
 }
 
-void print_report(std::ostream& out, const stats::RunSummary& s) {
+std::string result_line(const stats::RunSummary& s) {
+  const double share =
+      s.requests > 0 ? 100.0 * static_cast<double>(s.failed) / static_cast<double>(s.requests) : 0;
+  std::string line =
+      fmt::format("Result: {} requests in {:.1f} s ({:.1f} req/s), {} failed ({:.2f}%)", s.requests,
+                  s.facts.duration_s, s.rps, s.failed, share);
+  if (s.total.figures.count > 0) line += ", p99 " + value_text(s.total.figures.p99, "s");
+  if (s.facts.interrupted) line += "; stopped before its end";
+  return line;
+}
+
+void print_report(std::ostream& out, const stats::RunSummary& s, ReportLayout layout) {
+  if (layout.verdicts_last) {
+    details(out, s);
+    out << "\n";
+  }
   header(out, s);
   counts(out, s);
   checks_block(out, s);
@@ -257,7 +272,11 @@ void print_report(std::ostream& out, const stats::RunSummary& s) {
   out << fmt::format("Connections opened: {}; response body bytes: {}\n",
                      s.facts.connections_opened, s.bytes);
   targets_table(out, s);
-  details(out, s);
+  if (layout.verdicts_last) {
+    out << "\n" << result_line(s) << "\n";
+  } else {
+    details(out, s);
+  }
 }
 
 std::string value_text(double value, const std::string& unit) {

@@ -13,7 +13,17 @@
 
 namespace ccload::report {
 
-void print_report(std::ostream& out, const stats::RunSummary& summary);
+// How the report is laid out. The seed's layout ends with the request rows. On a terminal
+// (`verdicts_last`) the request rows come first and a Result line ends the report, so the last
+// lines a person sees are the verdicts (the Result line, then the thresholds).
+struct ReportLayout {
+  bool verdicts_last = false;
+};
+
+void print_report(std::ostream& out, const stats::RunSummary& summary, ReportLayout layout = {});
+
+// "Result: 3000 requests in 6.0 s (500.0 req/s), 12 failed (0.40%), p99 1.234 ms".
+std::string result_line(const stats::RunSummary& summary);
 
 // One line per threshold after the report: "Threshold p95<200ms: 183.200 ms  PASS".
 void print_thresholds(std::ostream& out, const std::vector<stats::ThresholdVerdict>& verdicts);

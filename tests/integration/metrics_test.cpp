@@ -96,6 +96,31 @@ TEST_F(MetricsTest, PrometheusScrapesTheRunAndItsApiGivesTheRunsFigures) {
   EXPECT_LE(*exported, upper) << "report p99 " << p99;
 }
 
+TEST_F(MetricsTest, PrometheusReceivesRemoteWriteEverySecond) {
+  PrometheusProcess prometheus(free_port());  // it scrapes nothing: the run pushes
+  ASSERT_TRUE(prometheus.ready());
+  ProcessResult result;
+  const nlohmann::json summary =
+      run_ccload_json({"run", server.url("/"), "-z", "3s", "--rate", "100", "-c", "4", "--run-id",
+                       "pushed", "--metrics-remote-write",
+                       "http://127.0.0.1:" + std::to_string(prometheus.port()) + "/api/v1/write"},
+                      dir.path(), &result);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(contains(result.out, "Every second of the run was sent to Prometheus remote write"))
+      << result.out;
+  EXPECT_EQ(summary["requests"]["total"].get<int>(), 300);
+  const std::string run = R"({run="pushed"})";
+  EXPECT_EQ(settle(prometheus, "max_over_time(ccload_requests_total" + run + "[10m])", 300), 300);
+  EXPECT_EQ(settle(prometheus,
+                   R"(max_over_time(ccload_responses_total{run="pushed",status="503"}[10m]))", 30),
+            30);
+  // One sample a second (3 or 4 of them, the last at the run's end), not only the last.
+  const std::optional<double> samples =
+      prometheus.query("count_over_time(ccload_requests_total" + run + "[10m])");
+  ASSERT_TRUE(samples);
+  EXPECT_GE(*samples, 3);
+}
+
 TEST_F(MetricsTest, InfluxReceivesEverySecondOfTheRun) {
   InfluxProcess influx;
   ASSERT_TRUE(influx.ready());
@@ -105,8 +130,7 @@ TEST_F(MetricsTest, InfluxReceivesEverySecondOfTheRun) {
                        influx.url("loadtests")},
                       dir.path(), &result);
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_TRUE(contains(result.out, "Every second of the run was written to InfluxDB"))
-      << result.out;
+  EXPECT_TRUE(contains(result.out, "Every second of the run was sent to InfluxDB")) << result.out;
   const nlohmann::json answer =
       influx.query("loadtests", R"(SELECT sum("requests") FROM "ccload")");
   ASSERT_TRUE(answer["results"][0].contains("series")) << answer.dump();
@@ -165,6 +189,12 @@ TEST_F(MetricsTest, AddressesAndServersThatCannotBeUsedAreRefusedBeforeSending) 
       {"run", server.url("/"), "-n", "10", "--influx", "http://127.0.0.1:8086"}, dir.path());
   EXPECT_EQ(no_db.exit_code, 2);
   EXPECT_TRUE(contains(no_db.err, "no database")) << no_db.err;
+  ProcessResult no_receiver =
+      run_ccload({"run", server.url("/"), "-n", "10", "--metrics-remote-write",
+                  "http://127.0.0.1:" + std::to_string(free_port()) + "/api/v1/write"},
+                 dir.path());
+  EXPECT_EQ(no_receiver.exit_code, 2);
+  EXPECT_TRUE(contains(no_receiver.err, "the receiver cannot be reached")) << no_receiver.err;
   ProcessResult linger_alone =
       run_ccload({"run", server.url("/"), "-n", "10", "--metrics-linger", "5s"}, dir.path());
   EXPECT_EQ(linger_alone.exit_code, 2);

@@ -1,0 +1,111 @@
+#include "metrics/remote_writer.hpp"
+
+#include <fmt/format.h>
+#include <snappy.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "metrics/metric_series.hpp"
+#include "metrics/remote_write.pb.h"
+
+namespace ccload::metrics {
+
+namespace {
+
+const sinks::HttpPoster::Headers kHeaders = {{"Content-Type", "application/x-protobuf"},
+                                             {"Content-Encoding", "snappy"},
+                                             {"X-Prometheus-Remote-Write-Version", "0.1.0"}};
+
+std::string compressed(const remote_write::WriteRequest& request) {
+  std::string serialized;
+  request.SerializeToString(&serialized);
+  std::string out;
+  snappy::Compress(serialized.data(), serialized.size(), &out);
+  return out;
+}
+
+}  // namespace
+
+std::string remote_write_body(const stats::Snapshot& snapshot, const RunLabels& labels) {
+  remote_write::WriteRequest request;
+  const std::int64_t timestamp_ms = snapshot.unix_ns / 1'000'000;
+  for (const MetricFamily& family : metric_families(snapshot, labels)) {
+    for (const Series& series : family.series) {
+      Labels sorted = series.labels;
+      sorted.emplace_back("__name__", series.name);
+      std::sort(sorted.begin(), sorted.end());
+      remote_write::TimeSeries* out = request.add_timeseries();
+      for (const auto& [name, value] : sorted) {
+        if (value.empty()) continue;  // an empty label is no label in Prometheus
+        remote_write::Label* label = out->add_labels();
+        label->set_name(name);
+        label->set_value(value);
+      }
+      remote_write::Sample* sample = out->add_samples();
+      sample->set_value(series.value);
+      sample->set_timestamp(timestamp_ms);
+    }
+  }
+  return compressed(request);
+}
+
+RemoteWriter::RemoteWriter(const std::string& url, RunLabels labels, const net::TlsOptions& tls)
+    : url_(url), labels_(std::move(labels)), tls_(tls) {
+  try {
+    target_ = net::parse_target(url);
+  } catch (const net::UrlError& error) {
+    throw net::UrlError(
+        fmt::format("--metrics-remote-write {}: {}: give the receiver's URL, such as "
+                    "http://127.0.0.1:9090/api/v1/write",
+                    url, error.what()));
+  }
+}
+
+std::optional<std::string> RemoteWriter::prepare() {
+  try {
+    sinks::HttpPoster probe(target_, tls_, kHeaders);
+    const sinks::PostResult result =
+        probe.post(compressed(remote_write::WriteRequest{}),
+                   std::chrono::steady_clock::now() + std::chrono::seconds(5));
+    if (result.status == 0) {
+      return fmt::format(
+          "--metrics-remote-write {}: the receiver cannot be reached ({}): start it, or fix the "
+          "URL",
+          url_, result.error);
+    }
+    if (result.status == 404) {
+      return fmt::format(
+          "--metrics-remote-write {}: HTTP 404: is remote write received there (Prometheus: "
+          "--web.enable-remote-write-receiver, path /api/v1/write)?",
+          url_);
+    }
+    if (result.status >= 300) {
+      return fmt::format("--metrics-remote-write {}: the receiver answered HTTP {} to a write",
+                         url_, result.status);
+    }
+    poster_ = std::make_unique<SnapshotPoster>(
+        "Prometheus remote write at " + url_, target_, kHeaders, tls_, labels_,
+        [](const stats::Snapshot& snapshot, const stats::Snapshot*, const RunLabels& labels) {
+          return remote_write_body(snapshot, labels);
+        });
+  } catch (const std::exception& error) {
+    return fmt::format("--metrics-remote-write {}: {}", url_, error.what());
+  }
+  return std::nullopt;
+}
+
+void RemoteWriter::set_run(const std::string& run) {
+  labels_.run = run;
+  if (poster_) poster_->set_run(run);
+}
+
+void RemoteWriter::push(std::shared_ptr<const stats::Snapshot> snapshot) {
+  if (poster_) poster_->push(std::move(snapshot));
+}
+
+std::vector<std::string> RemoteWriter::finish() {
+  return poster_ ? poster_->finish() : std::vector<std::string>{};
+}
+
+}  // namespace ccload::metrics

@@ -1,0 +1,41 @@
+#pragma once
+// `--metrics-remote-write URL`: the series of /metrics (metrics/metric_series.hpp) pushed every
+// second with Prometheus' remote write protocol (a protobuf WriteRequest, snappy-compressed),
+// through a SnapshotPoster (its own thread, a bounded queue).
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "metrics/labels.hpp"
+#include "metrics/snapshot_poster.hpp"
+#include "net/tls.hpp"
+#include "stats/snapshot.hpp"
+
+namespace ccload::metrics {
+
+// The snappy-compressed WriteRequest of `snapshot`'s series, stamped with its time.
+std::string remote_write_body(const stats::Snapshot& snapshot, const RunLabels& labels);
+
+class RemoteWriter {
+ public:
+  // Throws net::UrlError (one line) when `url` is not an http(s) URL.
+  RemoteWriter(const std::string& url, RunLabels labels, const net::TlsOptions& tls);
+
+  // Before anything is sent: an empty write, within 5 s, to see that the receiver is there; then
+  // the sending thread starts. The problem as one line, or none.
+  std::optional<std::string> prepare();
+  void set_run(const std::string& run);
+  void push(std::shared_ptr<const stats::Snapshot> snapshot);
+  std::vector<std::string> finish();  // see SnapshotPoster::finish
+
+ private:
+  std::string url_;
+  net::Target target_;
+  RunLabels labels_;
+  net::TlsOptions tls_;
+  std::unique_ptr<SnapshotPoster> poster_;
+};
+
+}  // namespace ccload::metrics
