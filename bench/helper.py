@@ -83,6 +83,27 @@ def compare_table(path):
               f"| {fmt(med(ratios['rps']))} | {fmt(med(ratios['cpu']))} | {fmt(med(ratios['rss']))} |")
 
 
+def pair_ratio(path, client, baseline):
+    """The median over rounds of CLIENT's CPU per request divided by BASELINE's in the same round
+    (and of their tool req/s), one line: 'CPU/req ratio R (rounds K); req/s ratio Q'."""
+    rows = read_tsv(path)
+    by = {(r["client"], r["round"]): r for r in rows if r["completed"] > 0}
+    cpu, rps = [], []
+    for (name, rnd), r in by.items():
+        b = by.get((baseline, rnd))
+        if name != client or not b:
+            continue
+        cpu.append(((r["user_s"] + r["sys_s"]) / r["completed"]) /
+                   ((b["user_s"] + b["sys_s"]) / b["completed"]))
+        if b["tool_rps"]:
+            rps.append(r["tool_rps"] / b["tool_rps"])
+    if not cpu:
+        print(f"{client} / {baseline}: no round with both")
+        return
+    print(f"{client} / {baseline}: CPU per request {statistics.median(cpu):.3f}x "
+          f"(median of {len(cpu)} rounds), req/s {statistics.median(rps):.3f}x")
+
+
 def median_stats(*values):
     """Prints 'median min max' of the given numbers."""
     xs = [float(v) for v in values]
@@ -158,4 +179,4 @@ def startup_probe(runs, cpu, *specs):
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     {"port": free_port, "ccload-json": ccload_json, "compare-table": compare_table,
-     "stats": median_stats, "startup-probe": startup_probe}[cmd](*args)
+     "stats": median_stats, "pair-ratio": pair_ratio, "startup-probe": startup_probe}[cmd](*args)

@@ -19,6 +19,9 @@
 #   bench/run.sh lua                            the same Lua script (request() returns a prebuilt
 #                                               request) under wrk and ccload -s, against nginx;
 #                                               and ccload with --check status==200 vs without
+#   bench/run.sh live                           ccload with the live view (in a pty) and
+#                                               --metrics-listen scraped every second, against
+#                                               the same run with --no-live: CPU per request
 #
 # Servers run on CPU 0, clients on CPU 1 (taskset). Knobs (environment): CCLOAD (binary; default
 # ./build/ccload, built with scripts/build.sh when missing), BENCH_N (200000), BENCH_ROUNDS (3),
@@ -40,8 +43,8 @@ SERVER_CPU=0
 CLIENT_CPU=1
 RUN_TIMEOUT=120          # hard cap for any single client run
 
-usage() { sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
-case "$MODE" in compare|callgrind|memory|startup|server|postgres|soak|http2|templates|pipeline|lua) ;; -h|--help|help) usage ;; *) usage ;; esac
+usage() { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+case "$MODE" in compare|callgrind|memory|startup|server|postgres|soak|http2|templates|pipeline|lua|live) ;; -h|--help|help) usage ;; *) usage ;; esac
 case "$TARGETS" in nginx|builtin|both) ;; *) usage ;; esac
 
 log() { printf '[bench %4ds] %s\n' "$SECONDS" "$*" >&2; }
@@ -181,6 +184,9 @@ measure() {
     ccload-lua)     cmd=("$CCLOAD" run "$url" -n "$N" -c "$C" -s "$T/script.lua" --threads 1
                          --no-store --json "$T/cc.json") ;;
     h2load)         cmd=(h2load --h1 -n "$N" -c "$C" -t 1 "$url") ;;
+    # Both under script(1), so that stdout is a terminal and the relaying costs both alike.
+    ccload-plain)   cmd=(script -qefc "$CCLOAD run $url -n $N -c $C --threads 1 --no-store --no-live --json $T/cc.json" /dev/null) ;;
+    ccload-watched) cmd=(script -qefc "$CCLOAD run $url -n $N -c $C --threads 1 --no-store --live --metrics-listen 127.0.0.1:$METRICS_PORT --metrics-linger 0s --json $T/cc.json" /dev/null) ;;
     ccload-h2)      cmd=("$CCLOAD" run "$url" -n "$N" -c "$C" --http2 --streams "$STREAMS" --threads 1
                          --insecure --no-store --json "$T/cc.json") ;;
     h2load-h2)      cmd=(h2load -n "$N" -c "$C" -m "$STREAMS" -t 1 "$url") ;;
@@ -314,6 +320,38 @@ mode_lua() {
   echo "c=$C, 1 client thread on CPU $CLIENT_CPU, nginx on CPU $SERVER_CPU; medians over $ROUNDS rounds."
   echo
   "${HELPER[@]}" compare-table "$RESULTS"
+}
+
+# The cost of watching a run: the live view drawn into a pty (script(1)) and /metrics scraped every
+# second (a bash loop over /dev/tcp, Prometheus' pace), against the same run with --no-live under
+# script(1) too; rounds alternate, wrk runs beside them for scale.
+mode_live() {
+  RESULTS="$T/live.tsv"; : > "$RESULTS"
+  local round client url scraper
+  N=${BENCH_N:-1500000}  # runs of several seconds: several scrapes and many frames each
+  start_nginx; url="$NGINX_URL/100b"
+  METRICS_PORT=$("${HELPER[@]}" port)
+  calibrate_wrk "$url"
+  ( while sleep 1; do
+      { exec 3<>"/dev/tcp/127.0.0.1/$METRICS_PORT" &&
+        printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3 && cat <&3 > /dev/null; } 2>/dev/null || true
+    done ) &
+  scraper=$!
+  for round in $(seq "$ROUNDS"); do
+    for client in ccload-plain ccload-watched wrk; do
+      if over_budget; then log "budget of ${BUDGET}s reached: skipping the rest"; break 2; fi
+      measure nginx "$client" "$round" "$url"
+    done
+  done
+  kill "$scraper" 2>/dev/null || true
+  echo
+  echo "live: ccload-watched is --live (drawn into a pty) with --metrics-listen scraped every second;"
+  echo "ccload-plain the same run with --no-live; both under script(1). n=$N, c=$C, 1 client thread"
+  echo "on CPU $CLIENT_CPU, nginx on CPU $SERVER_CPU; medians over $ROUNDS rounds."
+  echo
+  "${HELPER[@]}" compare-table "$RESULTS"
+  echo
+  "${HELPER[@]}" pair-ratio "$RESULTS" ccload-watched ccload-plain
 }
 
 # HTTP/2 against nginx (http_v2): h2c (prior knowledge) and h2 over TLS (ALPN, the test
