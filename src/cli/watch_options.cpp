@@ -55,17 +55,7 @@ WatchOptions read_watch_options(const WatchInputs& in) {
     }
   }
   if (!in.influx.empty()) watch.influx_url = in.influx;
-  if (!in.remote_write.empty()) {
-    try {
-      (void)net::parse_target(in.remote_write);
-    } catch (const net::UrlError& error) {
-      throw UsageError(
-          fmt::format("--metrics-remote-write {}: {}: give the receiver's URL, such as "
-                      "http://127.0.0.1:9090/api/v1/write",
-                      in.remote_write, error.what()));
-    }
-    watch.remote_write_url = in.remote_write;
-  }
+  if (!in.remote_write.empty()) watch.remote_write_url = in.remote_write;  // checked by the app
   if (in.live && in.no_live) {
     throw UsageError("--live and --no-live contradict each other: give one of them");
   }

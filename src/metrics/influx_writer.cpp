@@ -30,12 +30,7 @@ std::string query_escape(std::string_view text) {
 
 InfluxTarget parse_influx_url(const std::string& url) {
   const auto parsed = boost::urls::parse_uri(url);
-  std::string shown = url;
-  if (parsed && parsed->has_userinfo()) {
-    boost::urls::url copy(*parsed);
-    copy.remove_userinfo();
-    shown = std::string(copy.buffer());
-  }
+  const std::string shown = net::redact_password(url);
   const auto bad = [&shown](const std::string& why) {
     return net::UrlError(fmt::format(
         "--influx {}: {}: give http://HOST:8086/DATABASE (credentials as USER:PASSWORD@HOST)",

@@ -3,9 +3,13 @@
 #include <fmt/format.h>
 #include <snappy.h>
 
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
+
 #include <algorithm>
 #include <chrono>
 
+#include "core/text.hpp"
 #include "metrics/metric_series.hpp"
 #include "metrics/remote_write.pb.h"
 
@@ -51,20 +55,32 @@ std::string remote_write_body(const stats::Snapshot& snapshot, const RunLabels& 
 }
 
 RemoteWriter::RemoteWriter(const std::string& url, RunLabels labels, const net::TlsOptions& tls)
-    : url_(url), labels_(std::move(labels)), tls_(tls) {
-  try {
-    target_ = net::parse_target(url);
-  } catch (const net::UrlError& error) {
-    throw net::UrlError(
+    : url_(net::redact_password(url)), labels_(std::move(labels)), tls_(tls), headers_(kHeaders) {
+  const auto bad = [this](const std::string& why) {
+    return net::UrlError(
         fmt::format("--metrics-remote-write {}: {}: give the receiver's URL, such as "
-                    "http://127.0.0.1:9090/api/v1/write",
-                    url, error.what()));
+                    "http://127.0.0.1:9090/api/v1/write (credentials as USER:PASSWORD@HOST)",
+                    url_, why));
+  };
+  const auto parsed = boost::urls::parse_uri(url);
+  if (!parsed) throw bad("not a URL");
+  boost::urls::url plain(*parsed);
+  if (parsed->has_userinfo()) {
+    // Basic auth, as Mimir, Cortex and Grafana Cloud's receivers ask.
+    headers_.emplace_back("Authorization", "Basic " + base64(std::string(parsed->user()) + ":" +
+                                                             std::string(parsed->password())));
+    plain.remove_userinfo();
+  }
+  try {
+    target_ = net::parse_target(std::string(plain.buffer()));
+  } catch (const net::UrlError& error) {
+    throw bad(error.what());  // about the URL without its credentials
   }
 }
 
 std::optional<std::string> RemoteWriter::prepare() {
   try {
-    sinks::HttpPoster probe(target_, tls_, kHeaders);
+    sinks::HttpPoster probe(target_, tls_, headers_);
     const sinks::PostResult result =
         probe.post(compressed(remote_write::WriteRequest{}),
                    std::chrono::steady_clock::now() + std::chrono::seconds(5));
@@ -85,7 +101,7 @@ std::optional<std::string> RemoteWriter::prepare() {
                          url_, result.status);
     }
     poster_ = std::make_unique<SnapshotPoster>(
-        "Prometheus remote write at " + url_, target_, kHeaders, tls_, labels_,
+        "Prometheus remote write at " + url_, target_, headers_, tls_, labels_,
         [](const stats::Snapshot& snapshot, const stats::Snapshot*, const RunLabels& labels) {
           return remote_write_body(snapshot, labels);
         });

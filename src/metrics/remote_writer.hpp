@@ -20,7 +20,8 @@ std::string remote_write_body(const stats::Snapshot& snapshot, const RunLabels& 
 
 class RemoteWriter {
  public:
-  // Throws net::UrlError (one line) when `url` is not an http(s) URL.
+  // Throws net::UrlError (one line, without the URL's password) when `url` is not an http(s) URL.
+  // USER:PASSWORD@ in it is sent as Basic auth.
   RemoteWriter(const std::string& url, RunLabels labels, const net::TlsOptions& tls);
 
   // Before anything is sent: an empty write, within 5 s, to see that the receiver is there; then
@@ -35,6 +36,7 @@ class RemoteWriter {
   net::Target target_;
   RunLabels labels_;
   net::TlsOptions tls_;
+  sinks::HttpPoster::Headers headers_;  // the protocol's, and Basic auth from the URL
   std::unique_ptr<SnapshotPoster> poster_;
 };
 

@@ -27,4 +27,8 @@ struct Target {
 // no scheme, assume https (used for LOGTAIL_URL) instead of rejecting it.
 Target parse_target(std::string_view url, bool default_https = false);
 
+// `url` for messages: the password of a USER:PASSWORD@ part replaced by ***, whatever the scheme
+// and whether or not the rest parses.
+std::string redact_password(std::string_view url);
+
 }  // namespace ccload::net

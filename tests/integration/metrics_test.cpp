@@ -162,6 +162,26 @@ TEST_F(MetricsTest, AnInfluxThatDiesDuringTheRunCostsOneLineAndNoFigure) {
   EXPECT_TRUE(contains(result.out, "the run's figures are unchanged")) << result.out;
 }
 
+TEST_F(MetricsTest, APrometheusThatDiesDuringRemoteWriteCostsOneLineAndNoFigure) {
+  PrometheusProcess prometheus(free_port());
+  ASSERT_TRUE(prometheus.ready());
+  std::thread killer([&prometheus] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    prometheus.kill();
+  });
+  ProcessResult result;
+  const nlohmann::json summary = run_ccload_json(
+      {"run", server.url("/"), "-z", "4s", "--rate", "100", "-c", "4", "--metrics-remote-write",
+       "http://127.0.0.1:" + std::to_string(prometheus.port()) + "/api/v1/write"},
+      dir.path(), &result);
+  killer.join();
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(summary["requests"]["total"].get<int>(), 400);
+  EXPECT_EQ(server.request_count(), 400u);
+  EXPECT_TRUE(contains(result.out, "Prometheus remote write at")) << result.out;
+  EXPECT_TRUE(contains(result.out, "could not be written")) << result.out;
+}
+
 TEST_F(MetricsTest, AddressesAndServersThatCannotBeUsedAreRefusedBeforeSending) {
   // A port another program listens on.
   const std::uint16_t taken = server.port();
