@@ -7,13 +7,16 @@
 #include <vector>
 
 #include "engine/engine.hpp"
-#include "support/serve_process.hpp"
+#include "server/target_server.hpp"
 
 namespace ccload::engine {
 namespace {
 
 TEST(Snapshots, EverySecondOnceInOrderAndTheLastEqualsTheTotals) {
-  test::ServeProcess server;
+  server::ServeConfig serve;
+  serve.port = 0;
+  serve.threads = 1;
+  server::TargetServer server(serve);
   core::RunPlan plan;
   plan.targets = {{.url = server.base_url() + "/get"}, {.url = server.base_url() + "/status/503"}};
   plan.rate = 300;

@@ -215,6 +215,12 @@ TEST_F(MetricsTest, AddressesAndServersThatCannotBeUsedAreRefusedBeforeSending) 
                  dir.path());
   EXPECT_EQ(no_receiver.exit_code, 2);
   EXPECT_TRUE(contains(no_receiver.err, "the receiver cannot be reached")) << no_receiver.err;
+  ProcessResult not_a_url = run_ccload(
+      {"run", server.url("/"), "-n", "10", "--metrics-remote-write", "ftp://u:hidden@h/w"},
+      dir.path());
+  EXPECT_EQ(not_a_url.exit_code, 2);
+  EXPECT_TRUE(contains(not_a_url.err, "--metrics-remote-write")) << not_a_url.err;
+  EXPECT_FALSE(contains(not_a_url.err, "hidden")) << not_a_url.err;
   ProcessResult linger_alone =
       run_ccload({"run", server.url("/"), "-n", "10", "--metrics-linger", "5s"}, dir.path());
   EXPECT_EQ(linger_alone.exit_code, 2);
