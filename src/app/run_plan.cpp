@@ -135,6 +135,7 @@ stats::RunFacts planned_facts(const cli::RunCommand& command, const RunPlan& pla
   }
   if (command.checks) {
     for (const check::Check& c : *command.checks) f.checks.push_back(c.expr);
+    f.body_cap = command.body_cap;
   }
   f.script = command.script_path;
   f.script_sha256 = command.script_sha256;

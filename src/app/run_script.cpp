@@ -2,6 +2,8 @@
 
 #include "app/run_script.hpp"
 
+#include "request/run_templates.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -84,6 +86,7 @@ std::unique_ptr<script::LuaRunScript> load_run_script(RunPlan& plan) {
   }
   source.body = target.body;
   source.threads = engine::worker_count(plan.engine);
+  if (plan.engine.templates) source.data = plan.engine.templates->data;
   std::string error;
   auto script = script::LuaRunScript::load(source, error);
   if (!script) throw cli::UsageError(fmt::format("-s {}: {}", plan.script_path, error));

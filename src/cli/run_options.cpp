@@ -48,7 +48,7 @@ void read_checks(const std::vector<std::string>& texts, const std::string& body_
 }
 
 // -s FILE and the words after `--`: a readable script for one target (wrk's `wrk` table describes
-// one), without --data (its rows do not reach a script yet).
+// one); --data's rows reach it as ccload.data(i).
 void check_script(const std::string& path, const std::vector<std::string>& args, RunCommand& run) {
   if (path.empty()) {
     if (!args.empty()) {
@@ -74,12 +74,6 @@ void check_script(const std::string& path, const std::vector<std::string>& args,
         "-s {} builds the requests: template fields ({{{{...}}}}) are not filled for a script; "
         "build the value in the script's request()",
         path));
-  }
-  if (!run.data_file.empty()) {
-    throw UsageError(fmt::format(
-        "-s {} with --data {}: a script does not read a data file yet; read it in the script's "
-        "init() (io.lines)",
-        path, run.data_file));
   }
   run.script_path = path;
   run.script_sha256 = file_digest(path).second;

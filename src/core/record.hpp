@@ -95,6 +95,8 @@ struct Record {
   // (bit i: the i-th check, 0-based; at most kMaxChecks).
   bool checked = false;
   std::uint64_t check_failures = 0;
+  // --check: a check that reads the body failed because the body was longer than --body-cap.
+  bool body_capped = false;
   std::string body;       // failures only: the response body from its first byte, capped
   std::string final_url;  // the URL of the last hop when redirects > 0, else empty
   // The URL actually sent (filled) when its target's URL is a template, else empty (the target's

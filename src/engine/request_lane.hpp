@@ -606,6 +606,7 @@ void RequestLane<Env>::judge_response(Record& record, CapturedResponse* captured
     }
     if (record.check_failures != 0) {
       record.error = ErrorCategory::check;
+      record.body_capped = response.body_truncated;
       // The body that failed, for the failure sinks (a failing status's is captured already).
       if (record.body.empty()) {
         record.body.assign(

@@ -13,6 +13,7 @@
 #include <lua.hpp>
 
 #include "request/request_text.hpp"
+#include "script/lua_data.hpp"
 
 namespace ccload::script {
 
@@ -299,6 +300,7 @@ std::string prepare(lua_State* L, const ScriptSource& source) {
   lua_setfield(L, -2, "connect");
   lua_pushvalue(L, -1);
   lua_setglobal(L, "wrk");
+  install_ccload_table(L, source.data.get());
   if (luaL_loadbuffer(L, kPrelude, std::char_traits<char>::length(kPrelude), "=wrk") != 0) {
     return pop_error(L);
   }

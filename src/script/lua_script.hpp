@@ -7,7 +7,8 @@
 // wrk.format(method, path, headers, body), wrk.request() (the request wrk.format() builds once
 // after init()), wrk.lookup(host, service) and wrk.connect(addr). thread:set(name, value) and
 // thread:get(name) copy nil, booleans, numbers, strings and tables between states;
-// thread:stop() stops that thread; thread.addr may be set in setup() (ip:port).
+// thread:stop() stops that thread; thread.addr may be set in setup() (ip:port). Beside it, the
+// `ccload` table holds --data's rows (script/lua_data.hpp).
 //
 // Errors are sentences ("FILE:LINE: Lua's message"): before the run from load(), during it as
 // values (a failed request() or response() is that request's failure; the run goes on).
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "core/request_script.hpp"
+#include "request/data_set.hpp"
 
 namespace ccload::script {
 
@@ -31,6 +33,8 @@ struct ScriptSource {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   unsigned threads = 1;
+  // --data's rows, for the `ccload` table (script/lua_data.hpp); null without --data.
+  std::shared_ptr<const request::DataSet> data;
 };
 
 // ccload's figures for done(summary, latency, requests), in wrk's units (microseconds; counts).

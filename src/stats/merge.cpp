@@ -64,6 +64,7 @@ RunSummary merge_parts(const std::vector<RunSummary>& shards, unsigned expected)
     for (const auto& [code, count] : s.status_codes) m.status_codes[code] += count;
     for (std::size_t i = 0; i < m.errors.size(); ++i) m.errors[i] += s.errors[i];
     for (std::size_t i = 0; i < m.tls_reasons.size(); ++i) m.tls_reasons[i] += s.tls_reasons[i];
+    m.body_capped += s.body_capped;
     for (std::size_t i = 0; i < std::min(m.checks.size(), s.checks.size()); ++i) {
       m.checks[i].passed += s.checks[i].passed;
       m.checks[i].failed += s.checks[i].failed;

@@ -55,6 +55,7 @@ void RunStats::add(const Record& record) {
   }
   if (record.checked) {
     ++checked;
+    if (record.body_capped) ++body_capped;
     for (std::uint64_t bits = record.check_failures; bits != 0; bits &= bits - 1) {
       ++check_failed[static_cast<std::size_t>(__builtin_ctzll(bits))];
     }
@@ -85,13 +86,14 @@ void RunStats::merge(const RunStats& other) {
   for (std::size_t i = 0; i < by_error.size(); ++i) by_error[i] += other.by_error[i];
   for (std::size_t i = 0; i < by_tls_reason.size(); ++i) by_tls_reason[i] += other.by_tls_reason[i];
   checked += other.checked;
+  body_capped += other.body_capped;
   for (std::size_t i = 0; i < check_failed.size(); ++i) check_failed[i] += other.check_failed[i];
   timeline.merge(other.timeline);
 }
 
 void RunStats::clear() {
   for (Histogram* h : {&total, &ttfb, &ttlb, &connect, &service, &wait}) h->clear();
-  waited = requests = succeeded = failed = bytes = redirected = checked = 0;
+  waited = requests = succeeded = failed = bytes = redirected = checked = body_capped = 0;
   by_status.fill(0);
   by_error.fill(0);
   by_tls_reason.fill(0);

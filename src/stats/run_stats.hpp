@@ -59,6 +59,7 @@ struct RunStats {
   // --check list) how many of those failed it; passed = checked - check_failed[i].
   std::uint64_t checked = 0;
   std::array<std::uint64_t, kMaxChecks> check_failed{};
+  std::uint64_t body_capped = 0;  // of the check failures: bodies longer than --body-cap
 
   // Filled by the engine (it knows each request's second); add() does not touch it.
   Timeline timeline;

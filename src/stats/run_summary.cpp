@@ -76,6 +76,7 @@ RunSummary summarize(const RunStats& stats, RunFacts facts, const GeneratorLoad&
         {s.facts.checks[i], stats.checked - stats.check_failed[i], stats.check_failed[i]});
   }
   s.waited = stats.waited;
+  s.body_capped = stats.body_capped;
   s.generator = check_generator(generator, s.service.figures.p50);
   return s;
 }
@@ -187,6 +188,14 @@ std::vector<std::string> findings(const RunSummary& s) {
         "descriptors, ephemeral ports or kernel memory): these failures are ccload's, not the "
         "server's.",
         client, client == 1 ? "request" : "requests"));
+  }
+  if (s.body_capped > 0) {
+    const bool one = s.body_capped == 1;
+    out.push_back(fmt::format(
+        "{} {} failed {} checks because {} body was longer than --body-cap ({} bytes): a check "
+        "that reads the body judges only a whole body; raise --body-cap to judge {}.",
+        s.body_capped, one ? "response" : "responses", one ? "its" : "their",
+        one ? "its" : "each one's", s.facts.body_cap, one ? "it" : "them"));
   }
   const GeneratorCheck& g = s.generator;
   if (g.verdict == GeneratorVerdict::saturated) {

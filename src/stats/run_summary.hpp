@@ -86,6 +86,7 @@ struct RunFacts {
   std::string templates;
   // --check, as given, in order (empty without).
   std::vector<std::string> checks;
+  std::uint64_t body_cap = 0;  // --body-cap: bytes of a body kept for checks (with --check)
   // A scripted run (-s FILE): the script's path as given, its SHA-256 (lower-case hex) and its
   // init() arguments (the words after `--`); empty otherwise.
   std::string script;
@@ -177,6 +178,8 @@ struct RunSummary {
   std::vector<SecondStats> timeline;  // by the second of the run in which requests completed
 
   std::vector<CheckTally> checks;  // --check, in the order given (empty without)
+  // Responses whose checks failed because their body was longer than --body-cap (body_cap).
+  std::uint64_t body_capped = 0;
 
   std::vector<DetailRow> details;  // the first requests, by id (every one with --details)
   bool all_details = false;        // `details` holds every request of the run

@@ -352,6 +352,8 @@ RunsRow summary_columns(const stats::RunSummary& s, std::int64_t ended_unix_ns) 
       checks.push_back({{"expression", c.expression}, {"passed", c.passed}, {"failed", c.failed}});
     }
     row.set("CHECKS", checks.dump());
+    row.set("BODY_CAP", static_cast<std::int64_t>(s.facts.body_cap));
+    row.set("CHECKS_BODY_CAPPED", static_cast<std::int64_t>(s.body_capped));
   }
   row.set("HIST_TOTAL", s.total.histogram.serialize());
   row.set("HIST_TTFB", s.ttfb.histogram.serialize());
@@ -503,6 +505,10 @@ stats::RunSummary summary_from_row(const RunsRow& row) {
                             c.at("failed").get<std::uint64_t>()});
         s.facts.checks.push_back(s.checks.back().expression);
       }
+    }
+    if (auto cap = row.integer("BODY_CAP")) s.facts.body_cap = static_cast<std::uint64_t>(*cap);
+    if (auto capped = row.integer("CHECKS_BODY_CAPPED")) {  // version 11
+      s.body_capped = static_cast<std::uint64_t>(*capped);
     }
     if (auto text = row.text("TIMELINE")) {
       const json seconds = json::parse(*text);

@@ -170,6 +170,9 @@ const std::vector<Column> kRunsAdded = {
     {"SCRIPT_ARGS", "TEXT"},    // JSON array of its init() arguments (the words after --)
     // Version 10 too: --check's tallies, JSON [{"expression", "passed", "failed"}] in order.
     {"CHECKS", "TEXT"},
+    // Version 11: --body-cap, and the responses whose checks failed on a body longer than it.
+    {"BODY_CAP", "INTEGER"},
+    {"CHECKS_BODY_CAPPED", "INTEGER"},
 };
 
 constexpr std::string_view kIndexes =

@@ -27,7 +27,7 @@
 
 namespace ccload::store::schema {
 
-inline constexpr int kVersion = 10;
+inline constexpr int kVersion = 11;
 inline constexpr int kBusyTimeoutMs = 5000;
 
 // Creates or migrates the tables. SQLite: sets WAL, the busy timeout and synchronous=NORMAL

@@ -153,13 +153,22 @@ TEST_F(ChecksTest, Http2PipelinedAndTheBodyCap) {
       EXPECT_EQ(c["passed"], 100) << mode.front() << ": " << c.dump();
     }
   }
-  auto capped =
-      run_ccload_json({"run", server.base_url() + "/bytes/5000", "-n", "10", "-c", "1", "--check",
-                       "body~.", "--check", "size==5000", "--body-cap", "1000", "--no-store"},
-                      dir.path());
+  auto capped = run_ccload_json(
+      {"run", server.base_url() + "/bytes/5000", "-n", "10", "-c", "1", "--check", "body~.",
+       "--check", "size==5000", "--body-cap", "1000", "--db", (dir / "capped.db").string()},
+      dir.path());
   EXPECT_EQ(capped["checks"][0]["failed"], 10) << capped.dump();
   EXPECT_EQ(capped["checks"][1]["passed"], 10) << capped.dump();
   EXPECT_EQ(capped["errors"]["check"], 10);
+  // The cap is said in a sentence, in the run's findings and in its stored report alike.
+  const std::string sentence =
+      "10 responses failed their checks because each one's body was longer than --body-cap (1000 "
+      "bytes)";
+  EXPECT_NE(capped["findings"].dump().find(sentence), std::string::npos) << capped["findings"];
+  const ProcessResult stored =
+      run_ccload({"report", "last", "--db", (dir / "capped.db").string()}, dir.path());
+  EXPECT_EQ(stored.exit_code, 0) << stored.err;
+  EXPECT_NE(stored.out.find(sentence), std::string::npos) << stored.out;
 }
 
 // What a check cannot be is one line, exit 2, nothing sent.

@@ -210,6 +210,42 @@ TEST_F(ScriptRunTest, ALoginFlowSendsTheTokenItRead) {
   EXPECT_LE(logins, 2u);
 }
 
+// ccload.data(i): --data's rows in a script (what wrk lacks): the script walks the rows itself,
+// and every row's values arrive; without --data the call is one clear error before the run.
+TEST_F(ScriptRunTest, CcloadDataGivesTheScriptTheDataFilesRows) {
+  std::ofstream(dir / "users.csv") << "id,name\n7,ann\n8,bob\n9,\"c, d\"\n";
+  const std::string script = write_script(dir, "rows.lua",
+                                          "n = 0\n"
+                                          "request = function()\n"
+                                          "  n = n + 1\n"
+                                          "  local row = ccload.data((n - 1) % ccload.rows + 1)\n"
+                                          "  return wrk.format('POST', '/users/' .. row.id, "
+                                          "{['X-Columns'] = table.concat(ccload.columns, '+')},\n"
+                                          "                    row.name)\n"
+                                          "end\n");
+  RecordingServer server;
+  auto summary = run_ccload_json({"run", "-s", script, server.url("/"), "--data",
+                                  (dir / "users.csv").string(), "-n", "6", "-c", "1", "--no-store"},
+                                 dir.path());
+  EXPECT_EQ(summary["requests"]["succeeded"], 6) << summary.dump();
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 6u);
+  const std::vector<std::pair<std::string, std::string>> rows = {
+      {"/users/7", "ann"}, {"/users/8", "bob"}, {"/users/9", "c, d"}};
+  // The first request() call checks the script before the run (as wrk's does), so the run's
+  // requests begin with the second row.
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    EXPECT_EQ(requests[i].target, rows[(i + 1) % 3].first);
+    EXPECT_EQ(requests[i].body, rows[(i + 1) % 3].second);
+    EXPECT_EQ(requests[i].header("X-Columns"), "id+name");
+  }
+  const ProcessResult none =
+      run_ccload({"run", "-s", script, server.url("/"), "-n", "6", "--no-store"}, dir.path());
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("the run has no data file"), std::string::npos) << none.err;
+  EXPECT_EQ(server.request_count(), 6u);
+}
+
 // response() over HTTP/2 and with pipelining: the verdict it returns counts as `check`, each
 // response judged on its own (the body it sees is its own response's).
 TEST_F(ScriptRunTest, ResponseVerdictsCountAsCheckOverHttp2AndPipelined) {
