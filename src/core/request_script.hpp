@@ -5,6 +5,7 @@
 // WorkerScript (its own Lua state, never shared), used only on that worker's thread.
 
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "core/server_response.hpp"
@@ -35,6 +36,10 @@ class WorkerScript {
 
   // thread:stop() was called: the worker takes no new request.
   virtual bool stopped() const = 0;
+
+  // Where this worker's connections go instead of the URL's host ("ip:port" or "[ip6]:port",
+  // thread.addr set in setup()), empty for the URL's host. The Host field stays the URL's.
+  virtual std::string address() const { return {}; }
 };
 
 class RunScript {

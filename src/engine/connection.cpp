@@ -107,7 +107,7 @@ template <class Transport>
 Task<ErrorCategory> Http1Connection<Transport>::open(Record& record) {
   if (hop_) hop_->close();  // one socket per lane at a time
   const Clock::time_point started = Clock::now();
-  const ErrorCategory error = co_await transport_.open(origin_.address);
+  const ErrorCategory error = co_await transport_.open(worker_.address_of(origin_));
   if (error != ErrorCategory::none) {
     record.tls_reason = transport_.tls_reason();
     close();

@@ -271,7 +271,7 @@ template <class Transport>
 Task<ErrorCategory> Http2Connection<Transport>::connect(Lane& lane, Record& record) {
   const Clock::time_point started = Clock::now();
   connecting_ = &lane;
-  ErrorCategory error = co_await transport_.open(origin_.address);
+  ErrorCategory error = co_await transport_.open(worker_.address_of(origin_));
   connecting_ = nullptr;
   if (error == ErrorCategory::none && lane.lane().timed_out()) error = ErrorCategory::timeout;
   if (error == ErrorCategory::none && !session_.open()) error = ErrorCategory::protocol;

@@ -2,6 +2,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <charconv>
 
 #include "engine/connection.hpp"
 
@@ -63,6 +64,27 @@ void Worker::join() {
   if (thread_.joinable()) thread_.join();
 }
 
+std::optional<Address> Worker::scripted_address(const std::string& addr) const {
+  if (addr.empty() || run_.origins.empty()) return std::nullopt;
+  const std::size_t colon = addr.rfind(':');
+  if (colon == std::string::npos) return std::nullopt;
+  std::string host = addr.substr(0, colon);
+  if (host.size() > 1 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  boost::system::error_code ec;
+  const asio::ip::address ip = asio::ip::make_address(host, ec);
+  unsigned port = 0;
+  const std::string_view digits = std::string_view(addr).substr(colon + 1);
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  if (ec || error != std::errc() || end != digits.data() + digits.size() || port > 65535) {
+    return std::nullopt;  // LuaRunScript::load refused it before the run
+  }
+  Address address = run_.origins.front().address;  // its TLS name and Host stay the URL's
+  address.endpoints = {asio::ip::tcp::endpoint(ip, static_cast<unsigned short>(port))};
+  return address;
+}
+
 void Worker::run_thread() {
   // The schedule is planned before the workers start. Over HTTP/2 a request may wait for a
   // stream the server allows, in any mode.
@@ -73,7 +95,10 @@ void Worker::run_thread() {
     target.latency_includes_failures = stats_.latency_includes_failures;
   }
   seconds_.begin(stats_.record_waits, stats_.latency_includes_failures);
-  if (run_.hooks.script != nullptr) script_ = run_.hooks.script->for_worker(index_);
+  if (run_.hooks.script != nullptr) {
+    script_ = run_.hooks.script->for_worker(index_);
+    scripted_address_ = scripted_address(script_->address());
+  }
   active_connections_ = static_cast<unsigned>(connections_.size());
   last_failure_flush_ = Clock::now();
   for (auto& connection : connections_) {

@@ -204,6 +204,11 @@ class Worker {
   // request; null without one.
   core::WorkerScript* script() const { return script_.get(); }
   void on_http2_refused() { ++http2_refused_; }
+  // Where a connection of `origin` connects: the origin's address, or the one this worker's
+  // script gave (core::WorkerScript::address, a scripted run's one origin).
+  const Address& address_of(const Origin& origin) const {
+    return scripted_address_ ? *scripted_address_ : origin.address;
+  }
   // An HTTP/2 server allows only `limit` concurrent streams (SETTINGS_MAX_CONCURRENT_STREAMS),
   // fewer than --streams.
   void on_server_streams(std::uint32_t limit) {
@@ -238,6 +243,8 @@ class Worker {
 
  private:
   void run_thread();
+  // thread.addr as an Address of the run's origin (its endpoint replaced); none when empty.
+  std::optional<Address> scripted_address(const std::string& addr) const;
   void flush_store();
   void flush_failures();
   void schedule_watchdog();
@@ -252,6 +259,7 @@ class Worker {
   FinishSignal& signal_;
   unsigned index_ = 0;
   std::unique_ptr<core::WorkerScript> script_;
+  std::optional<Address> scripted_address_;  // thread.addr, resolved once
   // Only this worker's thread touches its io_context: no locking at all. Other threads talk to it
   // only through force_stop_, which the watchdog reads.
   boost::asio::io_context io_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE};

@@ -236,6 +236,23 @@ int wrk_lookup(lua_State* L) {
   return 1;
 }
 
+// "ip:port" or "[ip6]:port" with a numeric address and port (what thread.addr must be).
+bool is_numeric_address(const std::string& addr) {
+  const auto colon = addr.rfind(':');
+  if (colon == std::string::npos || colon + 1 == addr.size()) return false;
+  std::string host = addr.substr(0, colon);
+  if (host.size() > 1 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  if (getaddrinfo(host.c_str(), addr.c_str() + colon + 1, &hints, &found) != 0) return false;
+  freeaddrinfo(found);
+  return true;
+}
+
 // wrk.connect(addr): whether a TCP connection to "ip:port" can be made.
 int wrk_connect(lua_State* L) {
   std::string addr = luaL_checkstring(L, 1);
@@ -341,6 +358,7 @@ class ThreadScript final : public core::WorkerScript {
     return true;
   }
   bool wants_response() const override { return t_.has_response; }
+  std::string address() const override { return t_.addr; }
   bool on_response(const core::ServerResponse& response, bool& script_error) override {
     script_error = false;
     lua_State* L = t_.state.L;
@@ -457,6 +475,12 @@ std::unique_ptr<LuaRunScript> LuaRunScript::load(const ScriptSource& source, std
         error = fmt::format("setup(): {}", pop_error(M));
         return nullptr;
       }
+    }
+    if (!thread->addr.empty() && !is_numeric_address(thread->addr)) {
+      error = fmt::format(
+          "setup(): thread.addr '{}' is not an address: give IP:PORT, as wrk.lookup() returns",
+          thread->addr);
+      return nullptr;
     }
     run->threads_.push_back(std::move(thread));
   }

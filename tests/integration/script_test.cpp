@@ -210,6 +210,34 @@ TEST_F(ScriptRunTest, ALoginFlowSendsTheTokenItRead) {
   EXPECT_LE(logins, 2u);
 }
 
+// thread.addr set in setup() (addr.lua's way) is where that thread's connections go; the Host
+// field stays the URL's. One that is not IP:PORT is refused before the run.
+TEST_F(ScriptRunTest, ThreadAddrSendsTheThreadsConnectionsThere) {
+  RecordingServer named, other;
+  const std::string script = write_script(dir, "addr.lua",
+                                          "function setup(thread) thread.addr = '127.0.0.1:" +
+                                              std::to_string(other.port()) + "' end\n");
+  auto summary = run_ccload_json({"run", "-s", script, named.url("/where"), "-n", "20", "-c", "2",
+                                  "--threads", "2", "--no-store"},
+                                 dir.path());
+  EXPECT_EQ(summary["requests"]["succeeded"], 20) << summary.dump();
+  EXPECT_EQ(named.request_count(), 0u);
+  const auto requests = other.requests();
+  ASSERT_EQ(requests.size(), 20u);
+  for (const auto& r : requests) {
+    EXPECT_EQ(r.target, "/where");
+    EXPECT_EQ(r.header("Host"), "127.0.0.1:" + std::to_string(named.port()));
+  }
+  const std::string bad =
+      write_script(dir, "bad_addr.lua", "function setup(thread) thread.addr = 'nowhere' end\n");
+  const ProcessResult refused =
+      run_ccload({"run", "-s", bad, named.url("/"), "-n", "5", "--no-store"}, dir.path());
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("thread.addr 'nowhere' is not an address"), std::string::npos)
+      << refused.err;
+  EXPECT_EQ(named.request_count() + other.request_count(), 20u);
+}
+
 // ccload.data(i): --data's rows in a script (what wrk lacks): the script walks the rows itself,
 // and every row's values arrive; without --data the call is one clear error before the run.
 TEST_F(ScriptRunTest, CcloadDataGivesTheScriptTheDataFilesRows) {
