@@ -36,23 +36,20 @@ RunWatch::RunWatch(const RunPlan& plan, report::StatusLine* status, bool live)
       throw cli::UsageError(error.what());
     }
   }
-  if (!watch.influx_url.empty()) {
-    try {
-      influx_ = std::make_unique<metrics::InfluxWriter>(metrics::parse_influx_url(watch.influx_url),
-                                                        labels_of(plan), plan.engine.tls);
-    } catch (const std::exception& error) {
-      throw cli::UsageError(error.what());
+  try {
+    if (!watch.influx_url.empty()) {
+      pushed_.push_back(std::make_unique<metrics::InfluxWriter>(
+          metrics::parse_influx_url(watch.influx_url), labels_of(plan), plan.engine.tls));
     }
-    if (auto problem = influx_->prepare()) throw cli::UsageError(*problem);
+    if (!watch.remote_write_url.empty()) {
+      pushed_.push_back(std::make_unique<metrics::RemoteWriter>(watch.remote_write_url,
+                                                                labels_of(plan), plan.engine.tls));
+    }
+  } catch (const std::exception& error) {
+    throw cli::UsageError(error.what());
   }
-  if (!watch.remote_write_url.empty()) {
-    try {
-      remote_ = std::make_unique<metrics::RemoteWriter>(watch.remote_write_url, labels_of(plan),
-                                                        plan.engine.tls);
-    } catch (const std::exception& error) {
-      throw cli::UsageError(error.what());
-    }
-    if (auto problem = remote_->prepare()) throw cli::UsageError(*problem);
+  for (const auto& output : pushed_) {
+    if (auto problem = output->prepare()) throw cli::UsageError(*problem);
   }
   if (live) {
     report::LiveRun view;
@@ -70,8 +67,7 @@ RunWatch::RunWatch(const RunPlan& plan, report::StatusLine* status, bool live)
 void RunWatch::set_run_id(std::int64_t run_id) {
   if (!plan_.facts.run_name.empty() || run_id == 0) return;
   if (server_) server_->set_run(std::to_string(run_id));
-  if (influx_) influx_->set_run(std::to_string(run_id));
-  if (remote_) remote_->set_run(std::to_string(run_id));
+  for (const auto& output : pushed_) output->set_run(std::to_string(run_id));
 }
 
 void RunWatch::on_second(std::shared_ptr<const stats::Snapshot> snapshot) {
@@ -80,8 +76,7 @@ void RunWatch::on_second(std::shared_ptr<const stats::Snapshot> snapshot) {
                                         snapshot->run.failed, plan_.facts.requested, planned_s_));
   }
   if (live_) live_->on_second(snapshot);
-  if (influx_) influx_->push(snapshot);
-  if (remote_) remote_->push(snapshot);
+  for (const auto& output : pushed_) output->push(snapshot);
   if (server_) {
     server_->publish(snapshot);
     if (snapshot->last) scrapes_at_end_ = server_->scrapes();
@@ -91,9 +86,8 @@ void RunWatch::on_second(std::shared_ptr<const stats::Snapshot> snapshot) {
 std::vector<std::string> RunWatch::finish() {
   if (live_) live_->close();
   std::vector<std::string> lines;
-  if (influx_) lines = influx_->finish();
-  if (remote_) {
-    for (auto& line : remote_->finish()) lines.push_back(std::move(line));
+  for (const auto& output : pushed_) {
+    for (auto& line : output->finish()) lines.push_back(std::move(line));
   }
   return lines;
 }

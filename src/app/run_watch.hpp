@@ -44,8 +44,7 @@ class RunWatch {
   double planned_s_ = 0;
   std::unique_ptr<LiveTerminal> live_;
   std::unique_ptr<metrics::MetricsServer> server_;
-  std::unique_ptr<metrics::InfluxWriter> influx_;
-  std::unique_ptr<metrics::RemoteWriter> remote_;
+  std::vector<std::unique_ptr<metrics::PushedOutput>> pushed_;  // InfluxDB, remote write
   std::uint64_t scrapes_at_end_ = 0;
 };
 

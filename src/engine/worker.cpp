@@ -2,9 +2,9 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <charconv>
 
 #include "engine/connection.hpp"
+#include "net/listen_address.hpp"
 
 namespace ccload::engine {
 
@@ -66,22 +66,10 @@ void Worker::join() {
 
 std::optional<Address> Worker::scripted_address(const std::string& addr) const {
   if (addr.empty() || run_.origins.empty()) return std::nullopt;
-  const std::size_t colon = addr.rfind(':');
-  if (colon == std::string::npos) return std::nullopt;
-  std::string host = addr.substr(0, colon);
-  if (host.size() > 1 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  boost::system::error_code ec;
-  const asio::ip::address ip = asio::ip::make_address(host, ec);
-  unsigned port = 0;
-  const std::string_view digits = std::string_view(addr).substr(colon + 1);
-  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
-  if (ec || error != std::errc() || end != digits.data() + digits.size() || port > 65535) {
-    return std::nullopt;  // LuaRunScript::load refused it before the run
-  }
+  const auto endpoint = net::numeric_endpoint(addr);
+  if (!endpoint) return std::nullopt;              // LuaRunScript::load refused it before the run
   Address address = run_.origins.front().address;  // its TLS name and Host stay the URL's
-  address.endpoints = {asio::ip::tcp::endpoint(ip, static_cast<unsigned short>(port))};
+  address.endpoints = {*endpoint};
   return address;
 }
 

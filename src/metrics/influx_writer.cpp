@@ -66,7 +66,7 @@ InfluxTarget parse_influx_url(const std::string& url) {
 }
 
 InfluxWriter::InfluxWriter(InfluxTarget target, RunLabels labels, const net::TlsOptions& tls)
-    : target_(std::move(target)), labels_(std::move(labels)), tls_(tls) {}
+    : PushedOutput(std::move(labels)), target_(std::move(target)), tls_(tls) {}
 
 std::optional<std::string> InfluxWriter::prepare() {
   sinks::HttpPoster::Headers headers = {{"Content-Type", "text/plain; charset=utf-8"}};
@@ -102,19 +102,6 @@ std::optional<std::string> InfluxWriter::prepare() {
     return fmt::format("--influx {}: {}", target_.shown, error.what());
   }
   return std::nullopt;
-}
-
-void InfluxWriter::set_run(const std::string& run) {
-  labels_.run = run;
-  if (poster_) poster_->set_run(run);
-}
-
-void InfluxWriter::push(std::shared_ptr<const stats::Snapshot> snapshot) {
-  if (poster_) poster_->push(std::move(snapshot));
-}
-
-std::vector<std::string> InfluxWriter::finish() {
-  return poster_ ? poster_->finish() : std::vector<std::string>{};
 }
 
 }  // namespace ccload::metrics

@@ -25,23 +25,18 @@ struct InfluxTarget {
 // Throws net::UrlError (one line, naming the URL without credentials) when it is not that form.
 InfluxTarget parse_influx_url(const std::string& url);
 
-class InfluxWriter {
+class InfluxWriter final : public PushedOutput {
  public:
   InfluxWriter(InfluxTarget target, RunLabels labels, const net::TlsOptions& tls);
 
   // Before anything is sent: makes sure the database exists (CREATE DATABASE, which InfluxDB 1.x
   // answers alike whether it existed or not), within 5 s, then starts the writing thread. The
   // problem as one line, or none.
-  std::optional<std::string> prepare();
-  void set_run(const std::string& run);  // the run label, before the first push
-  void push(std::shared_ptr<const stats::Snapshot> snapshot);
-  std::vector<std::string> finish();  // see SnapshotPoster::finish
+  std::optional<std::string> prepare() override;
 
  private:
   InfluxTarget target_;
-  RunLabels labels_;
   net::TlsOptions tls_;
-  std::unique_ptr<SnapshotPoster> poster_;
 };
 
 }  // namespace ccload::metrics

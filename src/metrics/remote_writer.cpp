@@ -55,7 +55,10 @@ std::string remote_write_body(const stats::Snapshot& snapshot, const RunLabels& 
 }
 
 RemoteWriter::RemoteWriter(const std::string& url, RunLabels labels, const net::TlsOptions& tls)
-    : url_(net::redact_password(url)), labels_(std::move(labels)), tls_(tls), headers_(kHeaders) {
+    : PushedOutput(std::move(labels)),
+      url_(net::redact_password(url)),
+      tls_(tls),
+      headers_(kHeaders) {
   const auto bad = [this](const std::string& why) {
     return net::UrlError(
         fmt::format("--metrics-remote-write {}: {}: give the receiver's URL, such as "
@@ -109,19 +112,6 @@ std::optional<std::string> RemoteWriter::prepare() {
     return fmt::format("--metrics-remote-write {}: {}", url_, error.what());
   }
   return std::nullopt;
-}
-
-void RemoteWriter::set_run(const std::string& run) {
-  labels_.run = run;
-  if (poster_) poster_->set_run(run);
-}
-
-void RemoteWriter::push(std::shared_ptr<const stats::Snapshot> snapshot) {
-  if (poster_) poster_->push(std::move(snapshot));
-}
-
-std::vector<std::string> RemoteWriter::finish() {
-  return poster_ ? poster_->finish() : std::vector<std::string>{};
 }
 
 }  // namespace ccload::metrics

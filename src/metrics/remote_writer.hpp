@@ -18,7 +18,7 @@ namespace ccload::metrics {
 // The snappy-compressed WriteRequest of `snapshot`'s series, stamped with its time.
 std::string remote_write_body(const stats::Snapshot& snapshot, const RunLabels& labels);
 
-class RemoteWriter {
+class RemoteWriter final : public PushedOutput {
  public:
   // Throws net::UrlError (one line, without the URL's password) when `url` is not an http(s) URL.
   // USER:PASSWORD@ in it is sent as Basic auth.
@@ -26,18 +26,13 @@ class RemoteWriter {
 
   // Before anything is sent: an empty write, within 5 s, to see that the receiver is there; then
   // the sending thread starts. The problem as one line, or none.
-  std::optional<std::string> prepare();
-  void set_run(const std::string& run);
-  void push(std::shared_ptr<const stats::Snapshot> snapshot);
-  std::vector<std::string> finish();  // see SnapshotPoster::finish
+  std::optional<std::string> prepare() override;
 
  private:
   std::string url_;
   net::Target target_;
-  RunLabels labels_;
   net::TlsOptions tls_;
   sinks::HttpPoster::Headers headers_;  // the protocol's, and Basic auth from the URL
-  std::unique_ptr<SnapshotPoster> poster_;
 };
 
 }  // namespace ccload::metrics

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,31 @@ class SnapshotPoster {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+};
+
+// An output that pushes every second through a SnapshotPoster (InfluxDB, remote write): each
+// checks its server in prepare(), before anything is sent, and then makes its poster.
+class PushedOutput {
+ public:
+  virtual ~PushedOutput() = default;
+  // The problem as one line (the server cannot be reached, refuses, ...), or none.
+  virtual std::optional<std::string> prepare() = 0;
+  // The run label, before the first push.
+  void set_run(const std::string& run) {
+    labels_.run = run;
+    if (poster_) poster_->set_run(run);
+  }
+  void push(std::shared_ptr<const stats::Snapshot> snapshot) {
+    if (poster_) poster_->push(std::move(snapshot));
+  }
+  std::vector<std::string> finish() {  // see SnapshotPoster::finish
+    return poster_ ? poster_->finish() : std::vector<std::string>{};
+  }
+
+ protected:
+  explicit PushedOutput(RunLabels labels) : labels_(std::move(labels)) {}
+  RunLabels labels_;
+  std::unique_ptr<SnapshotPoster> poster_;  // made by prepare()
 };
 
 }  // namespace ccload::metrics

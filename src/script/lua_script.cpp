@@ -12,6 +12,7 @@
 #include <cctype>
 #include <lua.hpp>
 
+#include "net/listen_address.hpp"
 #include "request/request_text.hpp"
 #include "script/lua_data.hpp"
 
@@ -236,43 +237,14 @@ int wrk_lookup(lua_State* L) {
   return 1;
 }
 
-// "ip:port" or "[ip6]:port" with a numeric address and port (what thread.addr must be).
-bool is_numeric_address(const std::string& addr) {
-  const auto colon = addr.rfind(':');
-  if (colon == std::string::npos || colon + 1 == addr.size()) return false;
-  std::string host = addr.substr(0, colon);
-  if (host.size() > 1 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
-  addrinfo* found = nullptr;
-  if (getaddrinfo(host.c_str(), addr.c_str() + colon + 1, &hints, &found) != 0) return false;
-  freeaddrinfo(found);
-  return true;
-}
-
 // wrk.connect(addr): whether a TCP connection to "ip:port" can be made.
 int wrk_connect(lua_State* L) {
-  std::string addr = luaL_checkstring(L, 1);
-  const auto colon = addr.rfind(':');
-  if (colon == std::string::npos) {
-    lua_pushboolean(L, 0);
-    return 1;
-  }
-  std::string host = addr.substr(0, colon);
-  if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_NUMERICHOST;
-  addrinfo* found = nullptr;
+  const auto endpoint = net::numeric_endpoint(luaL_checkstring(L, 1));
   bool ok = false;
-  if (getaddrinfo(host.c_str(), addr.c_str() + colon + 1, &hints, &found) == 0) {
-    const int fd = socket(found->ai_family, SOCK_STREAM, 0);
-    ok = fd >= 0 && ::connect(fd, found->ai_addr, found->ai_addrlen) == 0;
+  if (endpoint) {
+    const int fd = socket(endpoint->protocol().family(), SOCK_STREAM, 0);
+    ok = fd >= 0 && ::connect(fd, endpoint->data(), endpoint->size()) == 0;
     if (fd >= 0) close(fd);
-    freeaddrinfo(found);
   }
   lua_pushboolean(L, ok ? 1 : 0);
   return 1;
@@ -476,7 +448,7 @@ std::unique_ptr<LuaRunScript> LuaRunScript::load(const ScriptSource& source, std
         return nullptr;
       }
     }
-    if (!thread->addr.empty() && !is_numeric_address(thread->addr)) {
+    if (!thread->addr.empty() && !net::numeric_endpoint(thread->addr)) {
       error = fmt::format(
           "setup(): thread.addr '{}' is not an address: give IP:PORT, as wrk.lookup() returns",
           thread->addr);
