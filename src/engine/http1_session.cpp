@@ -7,6 +7,16 @@ using boost::system::error_code;
 
 Http1Session::Http1Session(bool locations) : parser_(locations), buffer_(new char[kBufferSize]) {}
 
+void Http1Session::skip_written(std::size_t written) {
+  std::size_t whole = 0;  // buffers written entirely
+  while (whole < gather_.size() && written >= gather_[whole].size()) {
+    written -= gather_[whole].size();
+    ++whole;
+  }
+  gather_.erase(gather_.begin(), gather_.begin() + static_cast<std::ptrdiff_t>(whole));
+  if (!gather_.empty()) gather_.front() += written;
+}
+
 template <class Transport>
 Task<ExchangeOutcome> Http1Session::exchange(Transport& transport, std::string_view request,
                                              bool head, Record& record, ExchangeTimes& times) {
@@ -22,12 +32,20 @@ Task<ExchangeOutcome> Http1Session::exchange(Transport& transport, std::string_v
     reset();
     return before_response && reused ? ExchangeOutcome::retryable : ExchangeOutcome::failed;
   };
-  co_await transport.write(asio::buffer(request), ec);
+  // Nothing unread and the request written at once: the first read waits for input.
+  bool fresh = drained_ && begin_ == end_;
+  const asio::const_buffer whole = asio::buffer(request);
+  const std::size_t now = transport.write_now({&whole, 1}, ec);
+  if (!ec && now < request.size()) {
+    fresh = false;
+    co_await transport.write(asio::buffer(request) + now, ec);
+  }
   if (ec) co_return fail(ErrorCategory::write, true);
 
   parser_.start(head);
   bool first_byte = false;
   bool server_closed = false;
+  Clock::time_point read_at{};  // when the last read of this response completed
   for (;;) {
     if (begin_ < end_) {
       std::size_t used = 0;
@@ -40,8 +58,11 @@ Task<ExchangeOutcome> Http1Session::exchange(Transport& transport, std::string_v
       }
     }
     begin_ = end_ = 0;  // the parser consumed everything it was given
-    std::size_t got =
-        co_await transport.read_some(asio::buffer(buffer_.get() + end_, kBufferSize - end_), ec);
+    const asio::mutable_buffer space(buffer_.get(), kBufferSize);
+    const std::size_t got = fresh ? co_await transport.read_when_readable(space, ec)
+                                  : co_await transport.read_some(space, ec);
+    fresh = false;
+    drained_ = !ec && got < space.size();
     if (ec) {
       if ((ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) &&
           parser_.got_some() && parser_.finish() == ResponseParser::Step::done) {
@@ -54,13 +75,15 @@ Task<ExchangeOutcome> Http1Session::exchange(Transport& transport, std::string_v
                                                                       : ErrorCategory::read,
                      !first_byte);
     }
+    read_at = Clock::now();
     if (!first_byte) {
       first_byte = true;
-      record.ttfb_ns = nanoseconds(Clock::now() - written);
+      record.ttfb_ns = nanoseconds(read_at - written);
     }
     end_ += got;
   }
-  times.finished = Clock::now();
+  // The last byte came with the last read (one clock reading a read, not one more per response).
+  times.finished = server_closed || read_at == Clock::time_point{} ? Clock::now() : read_at;
   record.bytes += parser_.body_bytes();  // the body only, as HTTP/2 counts (README, bytes)
   record.ttlb_ns = nanoseconds(times.finished - written);
   record.status = static_cast<std::uint16_t>(parser_.status());
@@ -97,8 +120,16 @@ Task<void> Http1Session::exchange_batch(Transport& transport, std::span<BatchEnt
     transport.close();
     reset();
   };
-  // A span, not the vector: a write operation keeps a copy of its buffer sequence.
-  co_await transport.write(std::span<const asio::const_buffer>(gather_), ec);
+  bool fresh = drained_ && begin_ == end_;  // as in exchange()
+  std::size_t total = 0;
+  for (const asio::const_buffer& buffer : gather_) total += buffer.size();
+  const std::size_t now = transport.write_now(gather_, ec);
+  if (!ec && now < total) {
+    fresh = false;
+    skip_written(now);
+    // A span, not the vector: a write operation keeps a copy of its buffer sequence.
+    co_await transport.write(std::span<const asio::const_buffer>(gather_), ec);
+  }
   if (ec) {
     fail_from(ErrorCategory::write, true);
     co_return;
@@ -135,8 +166,11 @@ Task<void> Http1Session::exchange_batch(Transport& transport, std::span<BatchEnt
         }
       }
       begin_ = end_ = 0;
-      const std::size_t got =
-          co_await transport.read_some(asio::buffer(buffer_.get(), kBufferSize), ec);
+      const asio::mutable_buffer space(buffer_.get(), kBufferSize);
+      const std::size_t got = fresh ? co_await transport.read_when_readable(space, ec)
+                                    : co_await transport.read_some(space, ec);
+      fresh = false;
+      drained_ = !ec && got < space.size();
       if (ec) {
         if ((ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) &&
             parser_.got_some() && parser_.finish() == ResponseParser::Step::done) {

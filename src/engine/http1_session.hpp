@@ -54,11 +54,13 @@ class Http1Session {
     open_ = true;
     requests_ = 0;
     begin_ = end_ = 0;
+    drained_ = false;
   }
   // The connection was closed: unread bytes are dropped.
   void reset() {
     open_ = false;
     begin_ = end_ = 0;
+    drained_ = false;
   }
   // The Location of the last complete response when it was a redirect (3xx), else empty.
   const std::string& location() const { return parser_.location(); }
@@ -66,6 +68,9 @@ class Http1Session {
   ResponseParser& parser() { return parser_; }
 
  private:
+  // Drops the first `written` bytes from gather_ (a gathered write the socket took in part).
+  void skip_written(std::size_t written);
+
   ResponseParser parser_;
   std::vector<boost::asio::const_buffer> gather_;
   bool open_ = false;
@@ -77,6 +82,8 @@ class Http1Session {
   std::unique_ptr<char[]> buffer_;
   std::size_t begin_ = 0;
   std::size_t end_ = 0;
+  // The last read took less than the buffer: the socket had nothing more then.
+  bool drained_ = false;
 };
 
 }  // namespace ccload::engine

@@ -294,7 +294,9 @@ Task<void> RequestLane<Env>::run() {
                !env_.location().empty()) {
       co_await follow_redirects(*slot, record, times, env_.location());
     }
-    if (record.error == ErrorCategory::none) judge_response(record);
+    if (record.error == ErrorCategory::none && (matcher_ != nullptr || script_ != nullptr)) {
+      judge_response(record);  // checks and a script's response() only
+    }
     in_flight_ = false;
     record.total_ns = nanoseconds(times.finished - due);
     env_.on_record(std::move(record), times.finished);

@@ -109,7 +109,13 @@ core::ServerResponse ResponseParser::response() const {
 }
 
 void ResponseParser::start(bool head_request) {
-  llhttp_reset(&parser_);
+  // After a complete keep-alive response llhttp is paused right at its end (on_message_complete)
+  // and goes on with the next message when resumed; anything else starts afresh.
+  if (complete_ && keep_alive_ && llhttp_get_errno(&parser_) == HPE_PAUSED) {
+    llhttp_resume(&parser_);
+  } else {
+    llhttp_reset(&parser_);
+  }
   parser_.settings = const_cast<void*>(static_cast<const void*>(base_));
   head_request_ = head_request;
   headers_done_ = complete_ = keep_alive_ = capture_ = interim_done_ = false;

@@ -20,8 +20,23 @@ Snapshots::Snapshots(const SharedRun& run, std::size_t targets)
 void Snapshots::take(const std::vector<std::unique_ptr<Worker>>& workers) {
   for (const auto& worker : workers) {
     worker->seconds().drain(
-        [this](const stats::RunSecond& second) { pending_[second.second].merge(second); });
+        [this](const stats::RunSecond& second) { pending(second.second).merge(second); });
   }
+}
+
+stats::RunSecond& Snapshots::pending(std::uint64_t second) {
+  const auto found = pending_.find(second);
+  if (found != pending_.end()) return found->second;
+  if (spare_.empty()) return pending_[second];
+  auto node = std::move(spare_.back());
+  spare_.pop_back();
+  node.key() = second;
+  node.mapped().clear();
+  return pending_.insert(std::move(node)).position->second;
+}
+
+void Snapshots::release(std::map<std::uint64_t, stats::RunSecond>::iterator second) {
+  spare_.push_back(pending_.extract(second));
 }
 
 void Snapshots::collect(const std::vector<std::unique_ptr<Worker>>& workers) {
@@ -32,10 +47,10 @@ void Snapshots::collect(const std::vector<std::unique_ptr<Worker>>& workers) {
   for (; next_ < complete; ++next_) {
     const auto found = pending_.find(next_);
     if (found == pending_.end()) {
-      emit(next_, stats::RunSecond{}, false, static_cast<double>(next_ + 1));
+      emit(next_, empty_, false, static_cast<double>(next_ + 1));
     } else {
       emit(next_, found->second, false, static_cast<double>(next_ + 1));
-      pending_.erase(found);
+      release(found);
     }
   }
 }
@@ -47,7 +62,7 @@ void Snapshots::finish(const std::vector<std::unique_ptr<Worker>>& workers, doub
     const bool last = next_ == end;
     const double elapsed_s = last ? duration_s : static_cast<double>(next_ + 1);
     const auto found = pending_.find(next_);
-    emit(next_, found == pending_.end() ? stats::RunSecond{} : found->second, last, elapsed_s);
+    emit(next_, found == pending_.end() ? empty_ : found->second, last, elapsed_s);
   }
   pending_.clear();
 }

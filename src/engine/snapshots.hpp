@@ -36,10 +36,16 @@ class Snapshots {
  private:
   void take(const std::vector<std::unique_ptr<Worker>>& workers);
   void emit(std::uint64_t second, const stats::RunSecond& figures, bool last, double elapsed_s);
+  // The pending entry of `second`, made from a spare one when there is one: the histograms of a
+  // RunSecond are allocated once, not every second.
+  stats::RunSecond& pending(std::uint64_t second);
+  void release(std::map<std::uint64_t, stats::RunSecond>::iterator second);
 
   const SharedRun& run_;
   std::map<std::uint64_t, stats::RunSecond> pending_;  // merged so far, not yet sent on
-  std::uint64_t next_ = 0;                             // the next second to send on
+  std::vector<std::map<std::uint64_t, stats::RunSecond>::node_type> spare_;  // sent on, reusable
+  const stats::RunSecond empty_{};  // a second in which nothing was measured
+  std::uint64_t next_ = 0;          // the next second to send on
   stats::RunStats so_far_;
   std::vector<stats::RunStats> target_so_far_;
   stats::Timeline timeline_;

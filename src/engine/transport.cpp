@@ -5,7 +5,12 @@
 
 #include <openssl/ssl.h>
 
+#include <sys/socket.h>
 #include <boost/asio/connect.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
 #include <cstring>
 
 namespace ccload::engine {
@@ -33,6 +38,43 @@ Task<ErrorCategory> connect_tcp(Socket& socket, const Address& address) {
 
 Task<ErrorCategory> PlainTransport::open(const Address& address) {
   return connect_tcp(socket_, address);
+}
+
+std::size_t PlainTransport::write_now(std::span<const asio::const_buffer> buffers, error_code& ec) {
+  constexpr int kFlags = MSG_DONTWAIT | MSG_NOSIGNAL;
+  constexpr std::size_t kBatch = 64;  // buffers a call (a pipeline's requests); more in turns
+  const int fd = socket_.native_handle();
+  // Would-block is no error: write() sends the rest. A later error is left to write().
+  const auto failed = [&ec](std::size_t written) {
+    if (written == 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+      ec.assign(errno, asio::error::get_system_category());
+    }
+    return written;
+  };
+  if (buffers.size() == 1) {
+    const ssize_t sent = ::send(fd, buffers[0].data(), buffers[0].size(), kFlags);
+    return sent < 0 ? failed(0) : static_cast<std::size_t>(sent);
+  }
+  std::array<iovec, kBatch> iov;
+  std::size_t written = 0;
+  for (std::size_t at = 0; at < buffers.size();) {
+    const std::size_t count = std::min(kBatch, buffers.size() - at);
+    std::size_t wanted = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      iov[i].iov_base = const_cast<void*>(buffers[at + i].data());
+      iov[i].iov_len = buffers[at + i].size();
+      wanted += iov[i].iov_len;
+    }
+    msghdr message{};
+    message.msg_iov = iov.data();
+    message.msg_iovlen = count;
+    const ssize_t sent = ::sendmsg(fd, &message, kFlags);
+    if (sent < 0) return failed(written);
+    written += static_cast<std::size_t>(sent);
+    if (static_cast<std::size_t>(sent) < wanted) return written;
+    at += count;
+  }
+  return written;
 }
 
 Task<ErrorCategory> TlsTransport::open(const Address& address) {

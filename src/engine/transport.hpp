@@ -10,7 +10,15 @@
 //                failure everything is closed again. Timeouts are the caller's to classify.
 //   tls_reason() after an open() that failed as tls: why (core/tls_reason.hpp).
 //   write(b,ec)  writes all of the buffer sequence b; an awaitable operation, not a coroutine.
+//   write_now(b,ec)
+//                writes what the socket takes at once, without waiting, and says how much (0
+//                for TLS, whose records are written by write()); ec holds an error other than
+//                would-block. Saves the whole asynchronous operation when the socket has room.
 //   read_some    reads what is there into the buffer (at least one byte, or an error in ec).
+//   read_when_readable
+//                read_some for the first read after a request was written onto a connection
+//                with nothing unread: waits for input first, so no read comes back EAGAIN
+//                (readable_read.hpp; TLS reads as read_some).
 //   close()      closes the socket (also from the watchdog, to fail a pending operation).
 
 #include <boost/asio/awaitable.hpp>
@@ -21,6 +29,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <optional>
+#include <span>
+
+#include "engine/readable_read.hpp"
 
 #include "engine/worker.hpp"
 
@@ -48,8 +59,15 @@ class PlainTransport {
   Task<std::size_t> write(const Buffers& buffers, boost::system::error_code& ec) {
     return boost::asio::async_write(socket_, buffers, into(ec));
   }
+  // One send() or sendmsg() with MSG_DONTWAIT.
+  std::size_t write_now(std::span<const boost::asio::const_buffer> buffers,
+                        boost::system::error_code& ec);
   Task<std::size_t> read_some(boost::asio::mutable_buffer space, boost::system::error_code& ec) {
     return socket_.async_read_some(space, into(ec));
+  }
+  Task<std::size_t> read_when_readable(boost::asio::mutable_buffer space,
+                                       boost::system::error_code& ec) {
+    return socket_.async_read_when_readable(space, into(ec));
   }
   void close() {
     boost::system::error_code ignored;
@@ -62,7 +80,7 @@ class PlainTransport {
 
  private:
   const SharedRun& run_;
-  Socket socket_;
+  ReactorSocket<Executor> socket_;
 };
 
 class TlsTransport {
@@ -80,8 +98,15 @@ class TlsTransport {
   Task<std::size_t> write(const Buffers& buffers, boost::system::error_code& ec) {
     return boost::asio::async_write(*tls_, buffers, into(ec));
   }
+  std::size_t write_now(std::span<const boost::asio::const_buffer>, boost::system::error_code&) {
+    return 0;
+  }
   Task<std::size_t> read_some(boost::asio::mutable_buffer space, boost::system::error_code& ec) {
     return tls_->async_read_some(space, into(ec));
+  }
+  Task<std::size_t> read_when_readable(boost::asio::mutable_buffer space,
+                                       boost::system::error_code& ec) {
+    return read_some(space, ec);
   }
   // Closes the socket only: an operation still pending on the TLS stream completes (aborted) with
   // the stream alive; open() makes a fresh stream.
