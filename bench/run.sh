@@ -73,6 +73,7 @@ ensure_deps() {
   fi
   CCLOAD=$(cd "$(dirname "$CCLOAD")" && pwd)/$(basename "$CCLOAD")
   [ -x "$CCLOAD" ] || { echo "bench: $CCLOAD is not executable" >&2; exit 1; }
+  CCLOAD_VERSION=$("$CCLOAD" --version | awk '{print $2}')   # its User-Agent: ccload/VERSION
   [ "$(nproc)" -ge 2 ] || log "warning: fewer than 2 CPUs; server and client share a core"
 }
 
@@ -271,7 +272,9 @@ mode_pipeline() {
   {
     echo 'init = function(args)'
     echo '  local r = {}'
-    echo "  for i = 1, $DEPTH do r[i] = wrk.format(nil, \"/100b\") end"
+    # The same request bytes as ccload's (its User-Agent and Accept fields): nginx's cost per
+    # request, which sets the rate here, grows with them.
+    echo "  for i = 1, $DEPTH do r[i] = wrk.format(nil, \"/100b\", {[\"User-Agent\"] = \"ccload/$CCLOAD_VERSION\", Accept = \"*/*\"}) end"
     echo '  req = table.concat(r)'
     echo 'end'
     echo 'request = function() return req end'

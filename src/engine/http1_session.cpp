@@ -32,12 +32,14 @@ Task<ExchangeOutcome> Http1Session::exchange(Transport& transport, std::string_v
     reset();
     return before_response && reused ? ExchangeOutcome::retryable : ExchangeOutcome::failed;
   };
-  // Nothing unread and the request written at once: the first read waits for input.
-  bool fresh = drained_ && begin_ == end_;
+  // Nothing unread and the request written at once: the first read waits for input. So does
+  // each read after a short one made that way (the handler runs right after that recv(), with no
+  // poll of the loop between, so an input event since then is still to be reported).
+  bool wait_for_input = drained_ && begin_ == end_;
   const asio::const_buffer whole = asio::buffer(request);
   const std::size_t now = transport.write_now({&whole, 1}, ec);
   if (!ec && now < request.size()) {
-    fresh = false;
+    wait_for_input = false;
     co_await transport.write(asio::buffer(request) + now, ec);
   }
   if (ec) co_return fail(ErrorCategory::write, true);
@@ -59,10 +61,10 @@ Task<ExchangeOutcome> Http1Session::exchange(Transport& transport, std::string_v
     }
     begin_ = end_ = 0;  // the parser consumed everything it was given
     const asio::mutable_buffer space(buffer_.get(), kBufferSize);
-    const std::size_t got = fresh ? co_await transport.read_when_readable(space, ec)
-                                  : co_await transport.read_some(space, ec);
-    fresh = false;
+    const std::size_t got = wait_for_input ? co_await transport.read_when_readable(space, ec)
+                                           : co_await transport.read_some(space, ec);
     drained_ = !ec && got < space.size();
+    wait_for_input = wait_for_input && drained_;
     if (ec) {
       if ((ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) &&
           parser_.got_some() && parser_.finish() == ResponseParser::Step::done) {
@@ -120,12 +122,12 @@ Task<void> Http1Session::exchange_batch(Transport& transport, std::span<BatchEnt
     transport.close();
     reset();
   };
-  bool fresh = drained_ && begin_ == end_;  // as in exchange()
+  bool wait_for_input = drained_ && begin_ == end_;  // as in exchange()
   std::size_t total = 0;
   for (const asio::const_buffer& buffer : gather_) total += buffer.size();
   const std::size_t now = transport.write_now(gather_, ec);
   if (!ec && now < total) {
-    fresh = false;
+    wait_for_input = false;
     skip_written(now);
     // A span, not the vector: a write operation keeps a copy of its buffer sequence.
     co_await transport.write(std::span<const asio::const_buffer>(gather_), ec);
@@ -167,10 +169,10 @@ Task<void> Http1Session::exchange_batch(Transport& transport, std::span<BatchEnt
       }
       begin_ = end_ = 0;
       const asio::mutable_buffer space(buffer_.get(), kBufferSize);
-      const std::size_t got = fresh ? co_await transport.read_when_readable(space, ec)
-                                    : co_await transport.read_some(space, ec);
-      fresh = false;
+      const std::size_t got = wait_for_input ? co_await transport.read_when_readable(space, ec)
+                                             : co_await transport.read_some(space, ec);
       drained_ = !ec && got < space.size();
+      wait_for_input = wait_for_input && drained_;
       if (ec) {
         if ((ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) &&
             parser_.got_some() && parser_.finish() == ResponseParser::Step::done) {
