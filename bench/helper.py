@@ -4,11 +4,13 @@ first-request-arrival probe of `run.sh startup`. Loopback only; every wait is bo
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 
@@ -111,7 +113,8 @@ def median_stats(*values):
 
 
 def probe_once(cpu, cmd):
-    """Spawns `taskset -c CPU cmd` ({PORT} replaced by a fresh loopback listener's port) and
+    """Spawns `taskset -c CPU cmd` ({PORT} replaced by a fresh loopback listener's port, {FRESH}
+    by a new empty directory, removed afterwards) and
     returns the milliseconds from just before the spawn to the first request bytes arriving
     (None if nothing arrived within 10 s). Answers with a minimal 200 response, then gives the
     client 3 s to exit before killing its process group."""
@@ -120,7 +123,9 @@ def probe_once(cpu, cmd):
     srv.bind(("127.0.0.1", 0))
     srv.listen(64)
     port = srv.getsockname()[1]
-    argv = ["taskset", "-c", str(cpu)] + [a.replace("{PORT}", str(port)) for a in cmd]
+    fresh = tempfile.mkdtemp(prefix="ccload-startup.")  # {FRESH}: a new empty directory
+    argv = ["taskset", "-c", str(cpu)] + [
+        a.replace("{PORT}", str(port)).replace("{FRESH}", fresh) for a in cmd]
     t0 = time.perf_counter_ns()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
@@ -146,6 +151,7 @@ def probe_once(cpu, cmd):
     for c in conns:
         c.close()
     srv.close()
+    shutil.rmtree(fresh, ignore_errors=True)
     return (first - t0) / 1e6 if first else None
 
 

@@ -591,9 +591,13 @@ mode_memory() {
 mode_startup() {
   start_nginx
   local url="$NGINX_URL/100b" runs=20 name i t0 t1
+  # The floor: a minimal C client (exec, connect, one write), built here.
+  cc -O2 -o "$T/minimal_client" "$ROOT/bench/minimal_client.c"
   local -A probe=(
+    [minimal-c]="$T/minimal_client {PORT}"
     [ccload-nostore]="$CCLOAD run http://127.0.0.1:{PORT}/ -n 1 -c 1 --no-store"
     [ccload-sqlite]="$CCLOAD run http://127.0.0.1:{PORT}/ -n 1 -c 1 --db $T/startup.db"
+    [ccload-sqlite-fresh]="$CCLOAD run http://127.0.0.1:{PORT}/ -n 1 -c 1 --db {FRESH}/load.db"
     [wrk]="wrk -t1 -c1 -d1s http://127.0.0.1:{PORT}/"
     [h2load]="h2load --h1 -n 1 -c 1 -t 1 http://127.0.0.1:{PORT}/"
     [ab]="ab -q -n 1 -c 1 http://127.0.0.1:{PORT}/"
@@ -606,7 +610,7 @@ mode_startup() {
   )
   local -A whole_ms=()
   local probe_args=()
-  for name in ccload-nostore ccload-sqlite wrk h2load ab; do
+  for name in minimal-c ccload-nostore ccload-sqlite ccload-sqlite-fresh wrk h2load ab; do
     # shellcheck disable=SC2206
     probe_args+=("$name" ${probe[$name]} --)
   done
@@ -627,11 +631,18 @@ mode_startup() {
   echo "startup, method 1 - spawn to first request bytes: a loopback listener (bench/helper.py, on CPU $SERVER_CPU)"
   echo "takes a timestamp, spawns the client (taskset -c $CLIENT_CPU), and takes a second one when the first"
   echo "request's bytes arrive. Includes fork/exec, dynamic linking, the tool's initialisation, connect and send."
+  echo "minimal-c is bench/minimal_client.c (connect and one write); ccload-sqlite-fresh stores into a new"
+  echo "directory each run, ccload-sqlite into one database reused across runs."
   echo "$runs runs each, tools interleaved; milliseconds."
   echo
   echo "| client | median ms | min ms | max ms |"
   echo "|---|---|---|---|"
   sed 's/ / | /g; s/^/| /; s/$/ |/' "$T/probe.out"
+  echo
+  awk '$1 == "minimal-c" { floor = $2 } { median[$1] = $2 }
+       END { for (name in median) if (name ~ /^ccload/)
+               printf "%s: %.1f ms more than the minimal client (median; issue 25 target: within 8 ms)\n", name, median[name] - floor }' \
+    "$T/probe.out" | sort
   echo
   echo "startup, method 2 - whole run of 1 request against nginx /100b, wall clock from before exec to exit"
   echo "(date +%s%N around the pinned process; $runs runs each, interleaved; wrk is absent: it cannot run for less than 1 s)."

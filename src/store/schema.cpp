@@ -192,6 +192,24 @@ int user_version(sql::Database& db) {
   return stmt.step() ? static_cast<int>(stmt.column_int(0)) : 0;
 }
 
+// A new, empty database file (SQLite writes nothing to it until the first transaction).
+bool empty_file(sql::Database& db) {
+  auto stmt = db.prepare("PRAGMA page_count");
+  return stmt.step() && stmt.column_int(0) == 0;
+}
+
+// A table of today's columns in one CREATE (a new database needs no ALTER TABLE for each column
+// added since the seed): `create` without its closing parenthesis, then the added columns, in
+// the order a migrated database has them.
+std::string create_whole(std::string_view create, const std::vector<Column>& added) {
+  std::string sql(create.substr(0, create.rfind(')')));
+  while (!sql.empty() && (sql.back() == '\n' || sql.back() == ' ')) sql.pop_back();
+  for (const auto& column : added) {
+    sql += ",\n    " + std::string(column.name) + " " + std::string(column.declaration);
+  }
+  return sql + "\n)";
+}
+
 // Switching a database to WAL needs an exclusive lock, and SQLite answers SQLITE_BUSY at once,
 // without calling the busy handler, while another connection holds a shared lock: that happens
 // when two ccload processes create the same database together. Retry up to the busy timeout.
@@ -280,22 +298,33 @@ void prepare_for_writing(sql::Connection& connection) {
   db.busy_timeout(kBusyTimeoutMs);
   // Reading the schema first surfaces "file is not a database" before anything is written.
   const int version = user_version(db);
+  // A new file is made without fsync (switching to WAL and creating the tables cost about 8 ms
+  // of syncs before the first request otherwise): it holds no result yet, and the run's own
+  // writes are synced as any run's are (synchronous=NORMAL, set once it is made). A crash in
+  // those milliseconds can at worst leave an unusable new file, which the next run names.
+  const bool fresh = empty_file(db);
+  db.exec(fresh ? "PRAGMA synchronous=OFF" : "PRAGMA synchronous=NORMAL");
   enable_wal(db);
-  db.exec("PRAGMA synchronous=NORMAL");
   if (version >= kVersion) return;
 
   // One migration at a time, even with two ccload processes starting together.
   db.exec("BEGIN IMMEDIATE");
   try {
     if (user_version(db) < kVersion) {
-      db.exec(std::string(kCreateLoadtest));
-      add_missing(db, "LOADTEST", kLoadtestAdded);
-      db.exec(std::string(kCreateRuns));
-      add_missing(db, "RUNS", kRunsAdded);
+      if (fresh) {
+        db.exec(create_whole(kCreateLoadtest, kLoadtestAdded));
+        db.exec(create_whole(kCreateRuns, kRunsAdded));
+      } else {  // an older database (or the seed's): what it lacks is added
+        db.exec(std::string(kCreateLoadtest));
+        add_missing(db, "LOADTEST", kLoadtestAdded);
+        db.exec(std::string(kCreateRuns));
+        add_missing(db, "RUNS", kRunsAdded);
+      }
       db.exec(std::string(kIndexes));
       db.exec("PRAGMA user_version=" + std::to_string(kVersion));
     }
     db.exec("COMMIT");
+    if (fresh) db.exec("PRAGMA synchronous=NORMAL");
   } catch (...) {
     try {
       db.exec("ROLLBACK");
