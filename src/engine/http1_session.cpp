@@ -32,9 +32,10 @@ Task<ExchangeOutcome> Http1Session::exchange(Transport& transport, std::string_v
     reset();
     return before_response && reused ? ExchangeOutcome::retryable : ExchangeOutcome::failed;
   };
-  // Nothing unread and the request written at once: the first read waits for input. So does
-  // each read after a short one made that way (the handler runs right after that recv(), with no
-  // poll of the loop between, so an input event since then is still to be reported).
+  // Nothing unread and the request written at once: the first read waits for input (a read at
+  // once would come back EAGAIN). Later reads of the response read at once: a short read says
+  // no more data was there, not that no EOF was (data and FIN come together, and no input event
+  // is reported again for a FIN already received).
   bool wait_for_input = drained_ && begin_ == end_;
   const asio::const_buffer whole = asio::buffer(request);
   const std::size_t now = transport.write_now({&whole, 1}, ec);
@@ -64,7 +65,7 @@ Task<ExchangeOutcome> Http1Session::exchange(Transport& transport, std::string_v
     const std::size_t got = wait_for_input ? co_await transport.read_when_readable(space, ec)
                                            : co_await transport.read_some(space, ec);
     drained_ = !ec && got < space.size();
-    wait_for_input = wait_for_input && drained_;
+    wait_for_input = false;
     if (ec) {
       if ((ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) &&
           parser_.got_some() && parser_.finish() == ResponseParser::Step::done) {
@@ -172,7 +173,7 @@ Task<void> Http1Session::exchange_batch(Transport& transport, std::span<BatchEnt
       const std::size_t got = wait_for_input ? co_await transport.read_when_readable(space, ec)
                                              : co_await transport.read_some(space, ec);
       drained_ = !ec && got < space.size();
-      wait_for_input = wait_for_input && drained_;
+      wait_for_input = false;
       if (ec) {
         if ((ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) &&
             parser_.got_some() && parser_.finish() == ResponseParser::Step::done) {

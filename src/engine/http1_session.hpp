@@ -49,12 +49,13 @@ class Http1Session {
 
   // Whether the connection is open for the next request.
   bool is_open() const { return open_; }
-  // A fresh connection was opened.
+  // A fresh connection was opened. Nothing has come on it (an HTTP/1.1 server speaks only when
+  // asked), so the first read waits for input too.
   void opened() {
     open_ = true;
     requests_ = 0;
     begin_ = end_ = 0;
-    drained_ = false;
+    drained_ = true;
   }
   // The connection was closed: unread bytes are dropped.
   void reset() {
