@@ -85,6 +85,54 @@ def compare_table(path):
               f"| {fmt(med(ratios['rps']))} | {fmt(med(ratios['cpu']))} | {fmt(med(ratios['rss']))} |")
 
 
+def summary_table(results, syscalls, instructions):
+    """bench/run.sh table: one row per case, ccload beside its peer (the other client of the
+    case), medians over rounds; ratios per round (CPU, rate, RSS) or of the single counts."""
+    rows = read_tsv(results)
+    counts = {}
+    for path, kind in ((syscalls, "sys"), (instructions, "ir")):
+        with open(path) as f:
+            for line in f:
+                case, client, value = line.rstrip("\n").split("\t")
+                counts[(kind, case, client)] = float(value)
+    cases = []
+    for r in rows:
+        if r["target"] not in cases:
+            cases.append(r["target"])
+    med = lambda xs: statistics.median(xs) if xs else float("nan")
+    print("| case | ccload | peer | CPU µs/req | ÷ peer | req/s | ÷ peer | system calls/req | peer's "
+          "| instructions/req | ÷ peer | peak RSS MiB | ÷ peer |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for case in cases:
+        sel = [r for r in rows if r["target"] == case and r["completed"] > 0]
+        clients = []
+        for r in sel:
+            if r["client"] not in clients:
+                clients.append(r["client"])
+        cc = next((c for c in clients if c.startswith("ccload")), None)
+        peer = next((c for c in clients if not c.startswith("ccload")), None)
+        if cc is None or peer is None:
+            continue
+        cpu = lambda r: (r["user_s"] + r["sys_s"]) * 1e6 / r["completed"]
+        by_round = {(r["client"], r["round"]): r for r in sel}
+        ratio = {"cpu": [], "rps": [], "rss": []}
+        for (client, rnd), r in by_round.items():
+            p = by_round.get((peer, rnd))
+            if client != cc or p is None:
+                continue
+            ratio["cpu"].append(cpu(r) / cpu(p) if cpu(p) > 0 else float("nan"))
+            ratio["rps"].append(r["tool_rps"] / p["tool_rps"] if p["tool_rps"] else float("nan"))
+            ratio["rss"].append(r["maxrss_kib"] / p["maxrss_kib"] if p["maxrss_kib"] else float("nan"))
+        mine = [r for r in sel if r["client"] == cc]
+        sys_c, sys_p = counts.get(("sys", case, cc)), counts.get(("sys", case, peer))
+        ir_c, ir_p = counts.get(("ir", case, cc)), counts.get(("ir", case, peer))
+        print(f"| {case} | {cc} | {peer} | {fmt(med([cpu(r) for r in mine]))} | {fmt(med(ratio['cpu']))} "
+              f"| {fmt(med([r['tool_rps'] for r in mine]), 0)} | {fmt(med(ratio['rps']))} "
+              f"| {fmt(sys_c)} | {fmt(sys_p)} | {fmt(ir_c, 0)} "
+              f"| {fmt(ir_c / ir_p if ir_c and ir_p else None)} "
+              f"| {fmt(med([r['maxrss_kib'] / 1024 for r in mine]), 1)} | {fmt(med(ratio['rss']))} |")
+
+
 def pair_ratio(path, client, baseline):
     """The median over rounds of CLIENT's CPU per request divided by BASELINE's in the same round
     (and of their tool req/s), one line: 'CPU/req ratio R (rounds K); req/s ratio Q'."""
@@ -185,4 +233,5 @@ def startup_probe(runs, cpu, *specs):
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     {"port": free_port, "ccload-json": ccload_json, "compare-table": compare_table,
-     "stats": median_stats, "pair-ratio": pair_ratio, "startup-probe": startup_probe}[cmd](*args)
+     "stats": median_stats, "pair-ratio": pair_ratio, "startup-probe": startup_probe,
+     "summary-table": summary_table}[cmd](*args)

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # ccload's benchmark harness: loopback only, bounded in time (each mode aims at < ~5 minutes).
 #
+#   bench/run.sh table                          the one table: HTTP/1.1, with SQLite, HTTP/2, pipelining
+#                                               at depth 16 and 10,000 connections; CPU, rate, system
+#                                               calls, instructions and RSS per request vs wrk/h2load
 #   bench/run.sh compare [nginx|builtin|both]   ccload (no-store and sqlite) vs wrk, h2load --h1, ab -k
 #   bench/run.sh callgrind                      user-space instructions per request (ccload vs wrk)
 #   bench/run.sh memory                         ccload peak RSS at n=200k and n=2M (store / no-store)
@@ -42,9 +45,12 @@ SERVER_SECS=${BENCH_SERVER_SECS:-5}
 SERVER_CPU=0
 CLIENT_CPU=1
 RUN_TIMEOUT=120          # hard cap for any single client run
+# Descriptors: as many as this machine allows (nginx and the 10,000-connection case need them).
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+NOFILE=$(ulimit -n)
 
-usage() { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
-case "$MODE" in compare|callgrind|memory|startup|server|postgres|soak|http2|templates|pipeline|lua|live) ;; -h|--help|help) usage ;; *) usage ;; esac
+usage() { sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+case "$MODE" in table|compare|callgrind|memory|startup|server|postgres|soak|http2|templates|pipeline|lua|live) ;; -h|--help|help) usage ;; *) usage ;; esac
 case "$TARGETS" in nginx|builtin|both) ;; *) usage ;; esac
 
 log() { printf '[bench %4ds] %s\n' "$SECONDS" "$*" >&2; }
@@ -53,7 +59,8 @@ log() { printf '[bench %4ds] %s\n' "$SECONDS" "$*" >&2; }
 ensure_deps() {
   local need=() want=(wrk:wrk nginx:nginx-light h2load:nghttp2-client ab:apache2-utils
                       /usr/bin/time:time taskset:util-linux python3:python3)
-  case "$MODE" in callgrind|templates) want+=(valgrind:valgrind callgrind_annotate:valgrind) ;; esac
+  case "$MODE" in callgrind|templates|table) want+=(valgrind:valgrind callgrind_annotate:valgrind) ;; esac
+  case "$MODE" in table) want+=(strace:strace) ;; esac
   local pair
   for pair in "${want[@]}"; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair#*:}")
@@ -116,7 +123,8 @@ worker_processes 1;
 daemon off;
 pid $d/nginx.pid;
 error_log $d/error.log warn;
-events { worker_connections 4096; }
+worker_rlimit_nofile $NOFILE;
+events { worker_connections $((NOFILE - 100)); }
 http {
   access_log off;
   client_body_temp_path $d/tmp/body;
@@ -170,9 +178,9 @@ over_budget() { [ "$SECONDS" -ge "$BUDGET" ]; }
 # appends "target client round completed wall_s tool_rps user_s sys_s maxrss_kib" to $RESULTS.
 WRK_SECS=5
 WRK_SCRIPT=()   # (-s FILE) for the pipeline mode
-measure() {
-  local target=$1 client=$2 round=$3 url=$4
-  local out="$T/out" tf="$T/time" cmd=() completed=0 rps=0 t0 t1 rc=0
+# client_cmd CLIENT URL: sets CMD to the client's command line (from N, C, WRK_SECS, ...).
+client_cmd() {
+  local client=$1 url=$2 cmd=()
   case "$client" in
     ccload-nostore) cmd=("$CCLOAD" run "$url" -n "$N" -c "$C" --threads 1 --no-store --json "$T/cc.json") ;;
     ccload-check)   cmd=("$CCLOAD" run "$url" -n "$N" -c "$C" --threads 1 --no-store --check status==200
@@ -193,12 +201,12 @@ measure() {
     h2load-h2)      cmd=(h2load -n "$N" -c "$C" -m "$STREAMS" -t 1 "$url") ;;
     ab)             cmd=(ab -k -q -n "$N" -c "$C" "$url") ;;
   esac
-  rm -f "$T/cc.json"
-  t0=$(date +%s%N)
-  timeout -k 5 "$RUN_TIMEOUT" /usr/bin/time -o "$tf" -f '%U %S %M' \
-    taskset -c "$CLIENT_CPU" "${cmd[@]}" > "$out" 2>&1 || rc=$?
-  t1=$(date +%s%N)
-  [ "$rc" -eq 0 ] || log "warning: $client exited with $rc: $(tail -3 "$out" | tr '\n' ' ')"
+  CMD=("${cmd[@]}")
+}
+
+# client_result CLIENT OUT: sets COMPLETED and RPS from the client's output (ccload: its JSON).
+client_result() {
+  local client=$1 out=$2 completed=0 rps=0
   case "$client" in
     ccload-*) [ -s "$T/cc.json" ] && read -r completed rps < <("${HELPER[@]}" ccload-json "$T/cc.json") ;;
     wrk)      completed=$(awk '/requests in/ {print $1; exit}' "$out")
@@ -208,6 +216,21 @@ measure() {
     ab)       completed=$(awk '/^Complete requests:/ {print $3}' "$out")
               rps=$(awk '/^Requests per second:/ {print $4}' "$out") ;;
   esac
+  COMPLETED=${completed:-0}; RPS=${rps:-0}
+}
+
+measure() {
+  local target=$1 client=$2 round=$3 url=$4
+  local out="$T/out" tf="$T/time" completed=0 rps=0 t0 t1 rc=0
+  client_cmd "$client" "$url"
+  rm -f "$T/cc.json"
+  t0=$(date +%s%N)
+  timeout -k 5 "$RUN_TIMEOUT" /usr/bin/time -o "$tf" -f '%U %S %M' \
+    taskset -c "$CLIENT_CPU" "${CMD[@]}" > "$out" 2>&1 || rc=$?
+  t1=$(date +%s%N)
+  [ "$rc" -eq 0 ] || log "warning: $client exited with $rc: $(tail -3 "$out" | tr '\n' ' ')"
+  client_result "$client" "$out"
+  completed=$COMPLETED; rps=$RPS
   local user sys rss
   read -r user sys rss < <(tail -1 "$tf")
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$client" "$round" "${completed:-0}" \
@@ -359,8 +382,8 @@ mode_live() {
 
 # HTTP/2 against nginx (http_v2): h2c (prior knowledge) and h2 over TLS (ALPN, the test
 # certificate); ccload and h2load alternate, each at two shapes of concurrency.
-mode_http2() {
-  local port tport d="$T/nginx-h2" round shape target url client
+start_nginx_h2() {  # sets H2C_PORT and H2TLS_PORT
+  local port tport d="$T/nginx-h2"
   port=$("${HELPER[@]}" port); tport=$("${HELPER[@]}" port)
   mkdir -p "$d/www" "$d/tmp"
   head -c 100 /dev/zero | tr '\0' 'x' > "$d/www/100b"
@@ -393,6 +416,12 @@ EOF
   PIDS+=($!)
   wait_port "$port"; wait_port "$tport"
   log "nginx (HTTP/2, 1 worker, CPU $SERVER_CPU): h2c on $port, h2 over TLS on $tport"
+  H2C_PORT=$port; H2TLS_PORT=$tport
+}
+
+mode_http2() {
+  local port tport round shape target url client
+  start_nginx_h2; port=$H2C_PORT; tport=$H2TLS_PORT
   RESULTS="$T/http2.tsv"; : > "$RESULTS"
   for round in $(seq "$ROUNDS"); do
     for shape in 10x10 50x1; do
@@ -653,6 +682,99 @@ mode_startup() {
     # shellcheck disable=SC2086
     printf '| %s | %s |\n' "$name" "$("${HELPER[@]}" stats ${whole_ms[$name]} | sed 's/ / | /g')"
   done
+}
+
+# ---------------------------------------------------------------- the one table (issue 25)
+# count_syscalls CASE CLIENT URL: one run under strace -f -c; every system call of every thread
+# divided by the requests completed, appended to $SYSCALLS as "case client calls/request".
+count_syscalls() {
+  local case_name=$1 client=$2 url=$3 out="$T/strace.out" sum="$T/strace.sum" calls
+  client_cmd "$client" "$url"
+  rm -f "$T/cc.json"
+  timeout -k 5 "$RUN_TIMEOUT" strace -f -c -o "$sum" taskset -c "$CLIENT_CPU" "${CMD[@]}" > "$out" 2>&1 ||
+    log "warning: strace $client failed: $(tail -2 "$out" | tr '\n' ' ')"
+  client_result "$client" "$out"
+  calls=$(awk '$NF == "total" { print $4 }' "$sum")
+  awk -v c="$case_name" -v k="$client" -v n="${calls:-0}" -v r="$COMPLETED" \
+    'BEGIN { printf "%s\t%s\t%.3f\n", c, k, (r > 0 ? n / r : 0) }' >> "$SYSCALLS"
+  log "$case_name $client: ${calls:-0} system calls for $COMPLETED requests (strace -f -c)"
+}
+
+# count_instructions CASE CLIENT URL: callgrind's user-space instructions per request, the
+# difference of a short and a longer run (start-up and exit cancel), appended to $INSTRUCTIONS.
+count_instructions() {
+  local case_name=$1 client=$2 url=$3 out="$T/cg.out" run ir=() done_=() keep_n=$N keep_secs=$WRK_SECS
+  for run in 1 2; do
+    if [ "$client" = wrk ]; then WRK_SECS=$((run * 3)); else N=$((run * 20000)); fi
+    client_cmd "$client" "$url"
+    rm -f "$T/cc.json" "$T/cg.$run"
+    timeout -k 5 300 taskset -c "$CLIENT_CPU" valgrind --tool=callgrind --quiet \
+      --callgrind-out-file="$T/cg.$run" "${CMD[@]}" > "$out" 2>&1 ||
+      log "warning: callgrind $client failed: $(tail -2 "$out" | tr '\n' ' ')"
+    client_result "$client" "$out"
+    ir+=("$(callgrind_ir "$T/cg.$run")"); done_+=("$COMPLETED")
+  done
+  N=$keep_n; WRK_SECS=$keep_secs
+  awk -v c="$case_name" -v k="$client" -v i1="${ir[0]}" -v i2="${ir[1]}" -v r1="${done_[0]}" -v r2="${done_[1]}" \
+    'BEGIN { printf "%s\t%s\t%.0f\n", c, k, (r2 > r1 ? (i2 - i1) / (r2 - r1) : 0) }' >> "$INSTRUCTIONS"
+  log "$case_name $client: callgrind ${ir[0]} / ${ir[1]} instructions for ${done_[0]} / ${done_[1]} requests"
+}
+
+# One table of the cases issue 25 names: ccload beside wrk (HTTP/1.1) or h2load (HTTP/2) in the
+# same run, rounds alternating; CPU, rate and RSS from measure(), then system calls (strace) and
+# instructions (callgrind) per request from runs of their own.
+mode_table() {
+  RESULTS="$T/table.tsv"; SYSCALLS="$T/syscalls.tsv"; INSTRUCTIONS="$T/instructions.tsv"
+  : > "$RESULTS"; : > "$SYSCALLS"; : > "$INSTRUCTIONS"
+  start_nginx; start_nginx_h2
+  local h1="$NGINX_URL/100b" h2="http://127.0.0.1:$H2C_PORT/100b" base_n=$N
+  {
+    echo 'init = function(args)'
+    echo '  local r = {}'
+    echo "  for i = 1, 16 do r[i] = wrk.format(nil, \"/100b\", {[\"User-Agent\"] = \"ccload/$CCLOAD_VERSION\", Accept = \"*/*\"}) end"
+    echo '  req = table.concat(r)'
+    echo 'end'
+    echo 'request = function() return req end'
+  } > "$T/pipeline16.lua"
+  # case|ccload client|peer|url|connections|n|streams or depth
+  local cases=(
+    "http1|ccload-nostore|wrk|$h1|50|$base_n|1"
+    "http1-sqlite|ccload-sqlite|wrk|$h1|50|$base_n|1"
+    "http2|ccload-h2|h2load-h2|$h2|10|$base_n|10"
+    "pipeline16|ccload-pipeline|wrk|$h1|50|$((base_n * 5))|16"
+    "c10000|ccload-nostore|wrk|$h1|10000|$((base_n * 2))|1"
+  )
+  local spec case_name cc peer url round client
+  for spec in "${cases[@]}"; do
+    IFS='|' read -r case_name cc peer url C N STREAMS <<<"$spec"
+    DEPTH=$STREAMS
+    WRK_SCRIPT=(); [ "$case_name" = pipeline16 ] && WRK_SCRIPT=(-s "$T/pipeline16.lua")
+    [ "$peer" = wrk ] && calibrate_wrk "$url"
+    for round in $(seq "$ROUNDS"); do
+      for client in $([ $((round % 2)) -eq 1 ] && echo "$cc $peer" || echo "$peer $cc"); do
+        if over_budget; then log "budget of ${BUDGET}s reached: skipping the rest"; break 3; fi
+        measure "$case_name" "$client" "$round" "$url"
+      done
+    done
+    local keep_n=$N keep_secs=$WRK_SECS
+    # A quarter of the requests (strace slows every system call; all of them with 10,000
+    # connections, so that opening them does not dominate); wrk for at least 5 s, 20 s with
+    # 10,000 connections (under strace it takes seconds to open them).
+    if [ "$C" -lt 1000 ]; then N=$((N / 4)); fi
+    WRK_SECS=$(( C >= 1000 ? 20 : (WRK_SECS > 5 ? WRK_SECS : 5) ))
+    for client in "$cc" "$peer"; do count_syscalls "$case_name" "$client" "$url"; done
+    N=$keep_n; WRK_SECS=$keep_secs
+    for client in "$cc" "$peer"; do count_instructions "$case_name" "$client" "$url"; done
+  done
+  WRK_SCRIPT=()
+  echo
+  echo "table: ccload beside wrk (HTTP/1.1) or h2load (HTTP/2, -c 10 -m 10 against ccload -c 10 --streams 10),"
+  echo "nginx on CPU $SERVER_CPU serving /100b, one client thread on CPU $CLIENT_CPU; medians over $ROUNDS alternating rounds;"
+  echo "system calls from one strace -f -c run each (every thread), instructions from callgrind (two runs, differenced)."
+  echo "pipeline16: ccload --pipeline 16 against wrk with a script returning 16 requests with ccload's bytes."
+  echo "c10000: 10,000 connections; peak RSS is the whole process's."
+  echo
+  "${HELPER[@]}" summary-table "$RESULTS" "$SYSCALLS" "$INSTRUCTIONS"
 }
 
 server_cpu_ticks() {  # pid: utime+stime ticks of the process and its children (nginx's worker)

@@ -1,7 +1,7 @@
 #include "store/postgres.hpp"
 
 #include <fmt/format.h>
-#include <libpq-fe.h>
+#include "store/libpq.hpp"
 
 #include <cctype>
 #include <charconv>
@@ -135,47 +135,47 @@ class PgStatement final : public StatementImpl {
     if (!result_) {
       std::vector<const char*> params;
       for (const auto& v : values_) params.push_back(v ? v->c_str() : nullptr);
-      result_ = PQexecParams(db_->handle(), sql_.c_str(), static_cast<int>(params.size()), nullptr,
-                             params.data(), nullptr, nullptr, 0);
-      const ExecStatusType status = PQresultStatus(result_);
+      result_ = libpq().execParams(db_->handle(), sql_.c_str(), static_cast<int>(params.size()),
+                                   nullptr, params.data(), nullptr, nullptr, 0);
+      const ExecStatusType status = libpq().resultStatus(result_);
       if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-        const std::string message = PQresultErrorMessage(result_);
+        const std::string message = libpq().resultErrorMessage(result_);
         clear();
         throw Error(kPostgresError, one_line(message));
       }
       row_ = -1;
     }
     ++row_;
-    return row_ < PQntuples(result_);
+    return row_ < libpq().ntuples(result_);
   }
   void reset() override { clear(); }
 
-  int column_count() const override { return result_ ? PQnfields(result_) : 0; }
-  std::string column_name(int column) const override { return PQfname(result_, column); }
-  bool is_null(int column) const override { return PQgetisnull(result_, row_, column) == 1; }
+  int column_count() const override { return result_ ? libpq().nfields(result_) : 0; }
+  std::string column_name(int column) const override { return libpq().fname(result_, column); }
+  bool is_null(int column) const override { return libpq().getisnull(result_, row_, column) == 1; }
   bool is_integer(int column) const override {
-    const Oid type = PQftype(result_, column);
+    const Oid type = libpq().ftype(result_, column);
     return !is_null(column) && (type == kInt8 || type == kInt4 || type == kInt2 || type == kBool);
   }
   bool is_real(int column) const override {
-    const Oid type = PQftype(result_, column);
+    const Oid type = libpq().ftype(result_, column);
     return !is_null(column) && (type == kFloat8 || type == kFloat4 || type == kNumeric);
   }
   std::int64_t column_int(int column) const override {
     if (is_null(column)) return 0;
-    const char* text = PQgetvalue(result_, row_, column);
-    if (PQftype(result_, column) == kBool) return text[0] == 't' ? 1 : 0;
+    const char* text = libpq().getvalue(result_, row_, column);
+    if (libpq().ftype(result_, column) == kBool) return text[0] == 't' ? 1 : 0;
     if (is_real(column)) return static_cast<std::int64_t>(std::strtod(text, nullptr));
     return std::strtoll(text, nullptr, 10);
   }
   double column_double(int column) const override {
     if (is_null(column)) return 0;
-    return std::strtod(PQgetvalue(result_, row_, column), nullptr);
+    return std::strtod(libpq().getvalue(result_, row_, column), nullptr);
   }
   std::string column_text(int column) const override {
     if (is_null(column)) return {};
-    return std::string(PQgetvalue(result_, row_, column),
-                       static_cast<std::size_t>(PQgetlength(result_, row_, column)));
+    return std::string(libpq().getvalue(result_, row_, column),
+                       static_cast<std::size_t>(libpq().getlength(result_, row_, column)));
   }
 
  private:
@@ -184,7 +184,7 @@ class PgStatement final : public StatementImpl {
     values_[static_cast<std::size_t>(index - 1)] = std::move(value);
   }
   void clear() {
-    if (result_) PQclear(result_);
+    if (result_) libpq().clear(result_);
     result_ = nullptr;
   }
 
@@ -200,35 +200,36 @@ class PgStatement final : public StatementImpl {
 }  // namespace
 
 PgConnection::PgConnection(const std::string& url) : shown_(redact_database_url(url)) {
-  conn_ = PQconnectdb(url.c_str());
-  if (PQstatus(conn_) != CONNECTION_OK) {
+  conn_ = libpq().connectdb(url.c_str());
+  if (libpq().status(conn_) != CONNECTION_OK) {
     // Copied before PQfinish frees them.
-    const std::string host = PQhost(conn_) && *PQhost(conn_) ? PQhost(conn_) : "localhost";
-    const std::string db = PQdb(conn_) ? PQdb(conn_) : "?";
-    const std::string message = one_line(PQerrorMessage(conn_));
-    PQfinish(conn_);
+    const std::string host =
+        libpq().host(conn_) && *libpq().host(conn_) ? libpq().host(conn_) : "localhost";
+    const std::string db = libpq().db(conn_) ? libpq().db(conn_) : "?";
+    const std::string message = one_line(libpq().errorMessage(conn_));
+    libpq().finish(conn_);
     conn_ = nullptr;
     throw Error(kPostgresError, fmt::format("cannot connect to PostgreSQL database '{}' on {} ({})",
                                             db, host, message));
   }
-  PQsetNoticeProcessor(
+  libpq().setNoticeProcessor(
       conn_, [](void*, const char*) {}, nullptr);  // "already exists" notices
 }
 
 PgConnection::~PgConnection() {
-  if (conn_) PQfinish(conn_);
+  if (conn_) libpq().finish(conn_);
 }
 
 void PgConnection::fail(std::string_view what) const {
-  const std::string message = one_line(PQerrorMessage(conn_));
+  const std::string message = one_line(libpq().errorMessage(conn_));
   throw Error(kPostgresError, what.empty() ? message : std::string(what) + ": " + message);
 }
 
 void PgConnection::exec(const std::string& sql) {
-  PGresult* result = PQexec(conn_, sql.c_str());
-  const ExecStatusType status = PQresultStatus(result);
-  const std::string message = one_line(PQresultErrorMessage(result));
-  PQclear(result);
+  PGresult* result = libpq().exec(conn_, sql.c_str());
+  const ExecStatusType status = libpq().resultStatus(result);
+  const std::string message = one_line(libpq().resultErrorMessage(result));
+  libpq().clear(result);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     throw Error(kPostgresError, message);
   }
@@ -255,22 +256,22 @@ bool PgConnection::has_column(const std::string& table, const std::string& colum
 }
 
 void PgConnection::copy_in(const std::string& table_and_columns, const std::string& rows) {
-  PGresult* result = PQexec(conn_, ("COPY " + table_and_columns + " FROM STDIN").c_str());
-  const bool ready = PQresultStatus(result) == PGRES_COPY_IN;
-  PQclear(result);
+  PGresult* result = libpq().exec(conn_, ("COPY " + table_and_columns + " FROM STDIN").c_str());
+  const bool ready = libpq().resultStatus(result) == PGRES_COPY_IN;
+  libpq().clear(result);
   if (!ready) fail("COPY");
-  if (PQputCopyData(conn_, rows.data(), static_cast<int>(rows.size())) != 1 ||
-      PQputCopyEnd(conn_, nullptr) != 1) {
+  if (libpq().putCopyData(conn_, rows.data(), static_cast<int>(rows.size())) != 1 ||
+      libpq().putCopyEnd(conn_, nullptr) != 1) {
     fail("COPY");
   }
   bool failed = false;
   std::string message;
-  while (PGresult* r = PQgetResult(conn_)) {
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+  while (PGresult* r = libpq().getResult(conn_)) {
+    if (libpq().resultStatus(r) != PGRES_COMMAND_OK) {
       failed = true;
-      message = one_line(PQresultErrorMessage(r));
+      message = one_line(libpq().resultErrorMessage(r));
     }
-    PQclear(r);
+    libpq().clear(r);
   }
   if (failed) throw Error(kPostgresError, "COPY: " + message);
 }

@@ -1,7 +1,7 @@
 #include "store/postgres_backend.hpp"
 
 #include <fmt/format.h>
-#include <libpq-fe.h>
+#include "store/libpq.hpp"
 
 #include <charconv>
 #include <utility>
@@ -148,7 +148,7 @@ class PostgresBackend final : public Backend {
     try {
       update_row(*db_, "RUNS", "RUNID", run_id_, summary);
     } catch (const sql::Error&) {
-      if (PQstatus(db_->handle()) == CONNECTION_OK) throw;
+      if (libpq().status(db_->handle()) == CONNECTION_OK) throw;
       db_ = std::make_unique<sql::PgConnection>(url_);
       update_row(*db_, "RUNS", "RUNID", run_id_, summary);
     }
