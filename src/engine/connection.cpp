@@ -7,6 +7,8 @@
 #include "engine/request_lane.hpp"
 #include "engine/transport.hpp"
 
+#include <type_traits>
+
 namespace ccload::engine {
 
 namespace asio = boost::asio;
@@ -27,7 +29,9 @@ class Http1Connection final : public Connection {
         origin_(origin),
         transport_(worker.io(), run),
         pacer_(worker.io()),
-        session_(run.config.max_redirects > 0) {
+        session_(run.config.max_redirects > 0,
+                 std::is_same_v<Transport, PlainTransport> ? worker.read_buffer() : nullptr) {
+    static_assert(Worker::kReadBufferSize == Http1Session::kBufferSize);
     session_.reserve_pipeline(run.config.pipeline);
     if (run.config.needs.any()) session_.parser().capture(run.config.needs);
   }

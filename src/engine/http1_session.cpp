@@ -5,7 +5,20 @@ namespace ccload::engine {
 namespace asio = boost::asio;
 using boost::system::error_code;
 
-Http1Session::Http1Session(bool locations) : parser_(locations), buffer_(new char[kBufferSize]) {}
+Http1Session::Http1Session(bool locations, char* shared_buffer)
+    : parser_(locations),
+      owned_(shared_buffer == nullptr ? new char[kBufferSize] : nullptr),
+      buffer_(shared_buffer == nullptr ? owned_.get() : shared_buffer),
+      shared_(shared_buffer != nullptr),
+      data_(buffer_) {}
+
+void Http1Session::keep_leftover() {
+  if (!shared_ || begin_ >= end_ || data_ != buffer_) return;
+  spill_.assign(data_ + begin_, end_ - begin_);
+  data_ = spill_.data();
+  end_ -= begin_;
+  begin_ = 0;
+}
 
 void Http1Session::skip_written(std::size_t written) {
   std::size_t whole = 0;  // buffers written entirely
@@ -52,7 +65,7 @@ Task<ExchangeOutcome> Http1Session::exchange(Transport& transport, std::string_v
   for (;;) {
     if (begin_ < end_) {
       std::size_t used = 0;
-      const ResponseParser::Step step = parser_.parse(buffer_.get() + begin_, end_ - begin_, used);
+      const ResponseParser::Step step = parser_.parse(data_ + begin_, end_ - begin_, used);
       begin_ += used;
       if (step == ResponseParser::Step::done) break;
       if (step == ResponseParser::Step::failed) {
@@ -61,10 +74,21 @@ Task<ExchangeOutcome> Http1Session::exchange(Transport& transport, std::string_v
       }
     }
     begin_ = end_ = 0;  // the parser consumed everything it was given
-    const asio::mutable_buffer space(buffer_.get(), kBufferSize);
-    const std::size_t got = wait_for_input ? co_await transport.read_when_readable(space, ec)
-                                           : co_await transport.read_some(space, ec);
-    drained_ = !ec && got < space.size();
+    // A shared buffer is read by read_now or on input only (see the constructor).
+    const asio::mutable_buffer space(buffer_, kBufferSize);
+    std::size_t got = 0;
+    if (shared_ && !wait_for_input) {
+      got = transport.read_now(space, ec);
+      wait_for_input = ec == asio::error::would_block;  // nothing there: wait for it
+      if (wait_for_input) ec = {};
+    }
+    if (wait_for_input) {
+      got = co_await transport.read_when_readable(space, ec);
+    } else if (!shared_) {
+      got = co_await transport.read_some(space, ec);
+    }
+    data_ = buffer_;
+    drained_ = !ec && got < kBufferSize;
     wait_for_input = false;
     if (ec) {
       if ((ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) &&
@@ -95,6 +119,7 @@ Task<ExchangeOutcome> Http1Session::exchange(Transport& transport, std::string_v
     transport.close();
     reset();
   }
+  keep_leftover();
   co_return ExchangeOutcome::complete;
 }
 
@@ -149,8 +174,7 @@ Task<void> Http1Session::exchange_batch(Transport& transport, std::span<BatchEnt
     for (;;) {
       if (begin_ < end_) {
         std::size_t used = 0;
-        const ResponseParser::Step step =
-            parser_.parse(buffer_.get() + begin_, end_ - begin_, used);
+        const ResponseParser::Step step = parser_.parse(data_ + begin_, end_ - begin_, used);
         begin_ += used;
         if (step == ResponseParser::Step::done) {
           if (!first_byte) record.ttfb_ns = nanoseconds(Clock::now() - written);
@@ -169,10 +193,21 @@ Task<void> Http1Session::exchange_batch(Transport& transport, std::span<BatchEnt
         }
       }
       begin_ = end_ = 0;
-      const asio::mutable_buffer space(buffer_.get(), kBufferSize);
-      const std::size_t got = wait_for_input ? co_await transport.read_when_readable(space, ec)
-                                             : co_await transport.read_some(space, ec);
-      drained_ = !ec && got < space.size();
+      // A shared buffer is read by read_now or on input only (see the constructor).
+      const asio::mutable_buffer space(buffer_, kBufferSize);
+      std::size_t got = 0;
+      if (shared_ && !wait_for_input) {
+        got = transport.read_now(space, ec);
+        wait_for_input = ec == asio::error::would_block;  // nothing there: wait for it
+        if (wait_for_input) ec = {};
+      }
+      if (wait_for_input) {
+        got = co_await transport.read_when_readable(space, ec);
+      } else if (!shared_) {
+        got = co_await transport.read_some(space, ec);
+      }
+      data_ = buffer_;
+      drained_ = !ec && got < kBufferSize;
       wait_for_input = false;
       if (ec) {
         if ((ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) &&
@@ -214,6 +249,7 @@ Task<void> Http1Session::exchange_batch(Transport& transport, std::span<BatchEnt
       co_return;
     }
   }
+  keep_leftover();  // bytes beyond the batch's last response (a server that sent more)
 }
 
 template Task<void> Http1Session::exchange_batch<PlainTransport>(PlainTransport&,

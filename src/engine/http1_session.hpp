@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -21,8 +22,17 @@ namespace ccload::engine {
 
 class Http1Session {
  public:
+  // How much one read may take (the parser streams).
+  static constexpr std::size_t kBufferSize = 16 * 1024;
+
   // `locations`: note the Location of redirect responses (for following redirects).
-  explicit Http1Session(bool locations);
+  // `shared_buffer` (plain TCP only; null: the session has a buffer of its own): kBufferSize
+  // bytes that every connection of the worker reads into, so a connection keeps no read buffer
+  // of its own (-c 10000). Its bytes are parsed before the session waits again; what a response
+  // left over goes into the session's own spill buffer. For that, every read on it is made by
+  // the session itself (read_now) or when epoll reports input (read_when_readable), whose
+  // completion runs at once, before any other connection reads.
+  explicit Http1Session(bool locations, char* shared_buffer = nullptr);
 
   // Writes `request` and reads its response into `record` (ttfb and ttlb counted from
   // times.from, else from the send; bytes added, status, failure body; record.error
@@ -55,12 +65,14 @@ class Http1Session {
     open_ = true;
     requests_ = 0;
     begin_ = end_ = 0;
+    data_ = buffer_;
     drained_ = true;
   }
   // The connection was closed: unread bytes are dropped.
   void reset() {
     open_ = false;
     begin_ = end_ = 0;
+    data_ = buffer_;
     drained_ = false;
   }
   // The Location of the last complete response when it was a redirect (3xx), else empty.
@@ -77,10 +89,16 @@ class Http1Session {
   bool open_ = false;
   std::uint64_t requests_ = 0;  // requests sent on this connection
 
-  // Response bytes read but not yet parsed are buffer_[begin_, end_).
-  // The parser streams, so the buffer only sets how much one read may take.
-  static constexpr std::size_t kBufferSize = 16 * 1024;
-  std::unique_ptr<char[]> buffer_;
+  // A shared buffer's unparsed bytes move to spill_ before the session waits for anything else.
+  void keep_leftover();
+
+  // Response bytes read but not yet parsed are data_[begin_, end_): in buffer_ (where reads go)
+  // or in spill_.
+  std::unique_ptr<char[]> owned_;  // the buffer, when not shared
+  char* buffer_;
+  bool shared_;
+  std::string spill_;
+  const char* data_;
   std::size_t begin_ = 0;
   std::size_t end_ = 0;
   // The last read took less than the buffer: the socket had nothing more then.

@@ -40,6 +40,23 @@ Task<ErrorCategory> PlainTransport::open(const Address& address) {
   return connect_tcp(socket_, address);
 }
 
+std::size_t PlainTransport::read_now(asio::mutable_buffer space, error_code& ec) {
+  for (;;) {
+    const ssize_t got = ::recv(socket_.native_handle(), space.data(), space.size(), MSG_DONTWAIT);
+    if (got > 0) return static_cast<std::size_t>(got);
+    if (got == 0) {
+      ec = asio::error::eof;
+    } else if (errno == EINTR) {
+      continue;
+    } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      ec = asio::error::would_block;
+    } else {
+      ec.assign(errno, asio::error::get_system_category());
+    }
+    return 0;
+  }
+}
+
 std::size_t PlainTransport::write_now(std::span<const asio::const_buffer> buffers, error_code& ec) {
   constexpr int kFlags = MSG_DONTWAIT | MSG_NOSIGNAL;
   constexpr std::size_t kBatch = 64;  // buffers a call (a pipeline's requests); more in turns

@@ -18,7 +18,11 @@
 //   read_when_readable
 //                read_some for the first read after a request was written onto a connection
 //                with nothing unread: waits for input first, so no read comes back EAGAIN
-//                (readable_read.hpp; TLS reads as read_some).
+//                (readable_read.hpp; TLS reads as read_some). Plain TCP: the read is made the
+//                moment epoll reports input, and its completion runs right then.
+//   read_now(b,ec)
+//                plain TCP only: one recv() with MSG_DONTWAIT, now; would_block in ec when
+//                nothing is there, eof when the peer closed.
 //   close()      closes the socket (also from the watchdog, to fail a pending operation).
 
 #include <boost/asio/awaitable.hpp>
@@ -69,6 +73,7 @@ class PlainTransport {
                                        boost::system::error_code& ec) {
     return socket_.async_read_when_readable(space, into(ec));
   }
+  std::size_t read_now(boost::asio::mutable_buffer space, boost::system::error_code& ec);
   void close() {
     boost::system::error_code ignored;
     socket_.close(ignored);
@@ -107,6 +112,10 @@ class TlsTransport {
   Task<std::size_t> read_when_readable(boost::asio::mutable_buffer space,
                                        boost::system::error_code& ec) {
     return read_some(space, ec);
+  }
+  std::size_t read_now(boost::asio::mutable_buffer, boost::system::error_code& ec) {
+    ec = boost::asio::error::operation_not_supported;  // TLS reads through its stream only
+    return 0;
   }
   // Closes the socket only: an operation still pending on the TLS stream completes (aborted) with
   // the stream alive; open() makes a fresh stream.

@@ -220,6 +220,9 @@ class Worker {
   }
   void on_connection_done();
   boost::asio::io_context& io() { return io_; }
+  // The buffer every plain HTTP/1.1 connection of this worker reads into (Http1Session).
+  static constexpr std::size_t kReadBufferSize = 16 * 1024;
+  char* read_buffer() { return read_buffer_.get(); }
   // Paced slots this worker's connections dropped past end_by (SharedRun::take_slot adds to it).
   std::uint64_t& dropped() { return dropped_; }
 
@@ -263,6 +266,7 @@ class Worker {
   // Only this worker's thread touches its io_context: no locking at all. Other threads talk to it
   // only through force_stop_, which the watchdog reads.
   boost::asio::io_context io_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE};
+  std::unique_ptr<char[]> read_buffer_{new char[kReadBufferSize]};
   std::atomic<bool> force_stop_{false};
   boost::asio::steady_timer watchdog_{io_};
   LoopMonitor monitor_{io_};  // loop lag and thread CPU, while connections are active
