@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 
+#include <cstdlib>
 #include <string>
 #include <type_traits>
 
@@ -19,10 +20,13 @@ struct Loaded {
   std::string problem;
 
   Loaded() {
-    void* library = dlopen(kLibrary, RTLD_NOW | RTLD_LOCAL);
+    const char* name = std::getenv("CCLOAD_LIBPQ");  // a libpq kept elsewhere
+    if (name == nullptr || *name == '\0') name = kLibrary;
+    void* library = dlopen(name, RTLD_NOW | RTLD_LOCAL);
     if (library == nullptr) {
-      problem = std::string("PostgreSQL storage needs PostgreSQL's client library (") + kLibrary +
-                "): install Debian's libpq5 (apt-get install libpq5), or store into SQLite";
+      problem = std::string("PostgreSQL storage needs PostgreSQL's client library (") + name +
+                " cannot be loaded): install Debian's libpq5 (apt-get install libpq5), or store "
+                "into SQLite";
       return;
     }
     const auto load = [&](auto& function, const char* name) {

@@ -4,6 +4,9 @@
 // loading and start-up code cost every run about 2 ms before its first request, and a few MB of
 // memory, though most runs store into SQLite (bench/README.md, "startup").
 //
+// The library is libpq.so.5, found as the dynamic linker finds libraries, or the file that the
+// environment variable CCLOAD_LIBPQ names (a libpq kept elsewhere).
+//
 // libpq() returns the functions ccload calls, named as libpq names them without the PQ prefix
 // (libpq().exec is PQexec). The first call loads the library; when that fails it throws
 // sql::Error with one line that names the Debian package to install, and so does every later

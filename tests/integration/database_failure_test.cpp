@@ -341,28 +341,28 @@ TEST_F(DatabaseFailureTest, ImportNeverJoinsAFileToAnUnrelatedRunAndChecksItsCol
   EXPECT_EQ(sqlite_int(dir / "load.db", "SELECT COUNT(*) FROM RUNS"), 2);
 }
 
-// libpq is loaded only when PostgreSQL is used (store/libpq.hpp). Without it (the library hidden
-// in a mount namespace of its own), a PostgreSQL database is refused before anything is sent,
-// in one line that names the package, and a run into SQLite works as ever.
+// libpq is loaded only when PostgreSQL is used (store/libpq.hpp). When it cannot be loaded (here
+// CCLOAD_LIBPQ names a file that is not there), a PostgreSQL database is refused before anything
+// is sent, in one line that names the package, and a run into SQLite works as ever.
 TEST(MissingLibpq, APostgresDatabaseIsRefusedInOneLineAndSqliteRunsWithoutIt) {
   TempDir dir;
   RecordingServer server;
+  ProcessOptions options;
+  options.env["CCLOAD_LIBPQ"] = (dir.path() / "absent" / "libpq.so.5").string();
   const std::string binary = ccload_binary();
-  const fs::path empty = dir.path() / "empty.so";
-  std::ofstream(empty).put('\n');
-  const std::string script =
-      "mount --bind " + empty.string() + " /usr/lib/x86_64-linux-gnu/libpq.so.5 || exit 99; " +
-      binary + " run " + server.url("/") +
-      " -n 5 --no-live --db postgresql://ccload@127.0.0.1:1/none; echo \"pg=$?\"; " + binary +
-      " run " + server.url("/") + " -n 5 --no-live --db " + (dir.path() / "load.db").string() +
-      " > /dev/null; echo \"sqlite=$?\"";
-  const ProcessResult result = run_process({"/usr/bin/unshare", "-m", "/bin/sh", "-c", script});
-  ASSERT_EQ(result.exit_code, 0) << result.err << result.out;
-  EXPECT_NE(result.out.find("pg=2"), std::string::npos) << result.out << result.err;
-  EXPECT_NE(result.out.find("sqlite=0"), std::string::npos) << result.out << result.err;
-  EXPECT_NE(result.err.find("install Debian's libpq5"), std::string::npos) << result.err;
-  EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
-  EXPECT_EQ(server.request_count(), 5u) << "only the SQLite run sent requests";
+  const ProcessResult postgres =
+      run_process({binary, "run", server.url("/"), "-n", "5", "--no-live", "--db",
+                   "postgresql://ccload@127.0.0.1:1/none"},
+                  options);
+  EXPECT_EQ(postgres.exit_code, 2) << postgres.out << postgres.err;
+  EXPECT_NE(postgres.err.find("install Debian's libpq5"), std::string::npos) << postgres.err;
+  EXPECT_EQ(std::count(postgres.err.begin(), postgres.err.end(), '\n'), 1) << postgres.err;
+  EXPECT_EQ(server.request_count(), 0u) << "nothing is sent before the database is usable";
+  const ProcessResult sqlite = run_process({binary, "run", server.url("/"), "-n", "5", "--no-live",
+                                            "--db", (dir.path() / "load.db").string()},
+                                           options);
+  EXPECT_EQ(sqlite.exit_code, 0) << sqlite.out << sqlite.err;
+  EXPECT_EQ(server.request_count(), 5u);
   EXPECT_EQ(sqlite_int(dir.path() / "load.db", "SELECT COUNT(*) FROM LOADTEST"), 5);
 }
 
