@@ -20,6 +20,15 @@ void Http1Session::keep_leftover() {
   begin_ = 0;
 }
 
+template <class Transport>
+bool Http1Session::read_at_once(Transport& transport, bool wait, std::size_t& got, error_code& ec) {
+  if (!shared_ || wait) return false;
+  got = transport.read_now(space(), ec);
+  if (ec != asio::error::would_block) return true;
+  ec = {};  // nothing there: wait for it
+  return false;
+}
+
 void Http1Session::skip_written(std::size_t written) {
   std::size_t whole = 0;  // buffers written entirely
   while (whole < gather_.size() && written >= gather_[whole].size()) {
@@ -47,8 +56,8 @@ Task<ExchangeOutcome> Http1Session::exchange(Transport& transport, std::string_v
   };
   // Nothing unread and the request written at once: the first read waits for input (a read at
   // once would come back EAGAIN). Later reads of the response read at once: a short read says
-  // no more data was there, not that no EOF was (data and FIN come together, and no input event
-  // is reported again for a FIN already received).
+  // no more data was there, not that no EOF or reset was (they come with the data, and no input
+  // event is reported again for one already received).
   bool wait_for_input = drained_ && begin_ == end_;
   const asio::const_buffer whole = asio::buffer(request);
   const std::size_t now = transport.write_now({&whole, 1}, ec);
@@ -74,18 +83,14 @@ Task<ExchangeOutcome> Http1Session::exchange(Transport& transport, std::string_v
       }
     }
     begin_ = end_ = 0;  // the parser consumed everything it was given
-    // A shared buffer is read by read_now or on input only (see the constructor).
-    const asio::mutable_buffer space(buffer_, kBufferSize);
     std::size_t got = 0;
-    if (shared_ && !wait_for_input) {
-      got = transport.read_now(space, ec);
-      wait_for_input = ec == asio::error::would_block;  // nothing there: wait for it
-      if (wait_for_input) ec = {};
-    }
-    if (wait_for_input) {
-      got = co_await transport.read_when_readable(space, ec);
-    } else if (!shared_) {
-      got = co_await transport.read_some(space, ec);
+    // (Not one co_await of a conditional expression: GCC 12 frees its awaitable twice.)
+    if (!read_at_once(transport, wait_for_input, got, ec)) {
+      if (wait_for_input || shared_) {
+        got = co_await transport.read_when_readable(space(), ec);
+      } else {
+        got = co_await transport.read_some(space(), ec);
+      }
     }
     data_ = buffer_;
     drained_ = !ec && got < kBufferSize;
@@ -193,18 +198,14 @@ Task<void> Http1Session::exchange_batch(Transport& transport, std::span<BatchEnt
         }
       }
       begin_ = end_ = 0;
-      // A shared buffer is read by read_now or on input only (see the constructor).
-      const asio::mutable_buffer space(buffer_, kBufferSize);
       std::size_t got = 0;
-      if (shared_ && !wait_for_input) {
-        got = transport.read_now(space, ec);
-        wait_for_input = ec == asio::error::would_block;  // nothing there: wait for it
-        if (wait_for_input) ec = {};
-      }
-      if (wait_for_input) {
-        got = co_await transport.read_when_readable(space, ec);
-      } else if (!shared_) {
-        got = co_await transport.read_some(space, ec);
+      // (Not one co_await of a conditional expression: GCC 12 frees its awaitable twice.)
+      if (!read_at_once(transport, wait_for_input, got, ec)) {
+        if (wait_for_input || shared_) {
+          got = co_await transport.read_when_readable(space(), ec);
+        } else {
+          got = co_await transport.read_some(space(), ec);
+        }
       }
       data_ = buffer_;
       drained_ = !ec && got < kBufferSize;

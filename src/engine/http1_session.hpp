@@ -83,6 +83,15 @@ class Http1Session {
  private:
   // Drops the first `written` bytes from gather_ (a gathered write the socket took in part).
   void skip_written(std::size_t written);
+  // Where reads go.
+  boost::asio::mutable_buffer space() const { return {buffer_, kBufferSize}; }
+  // The next read of a shared buffer when it need not wait (`wait` false): read_now, whose
+  // result is in `got` and `ec` when it returns true; false when the caller is to read (a
+  // buffer of its own: read_some) or wait for input (read_when_readable). A shared buffer is
+  // read by read_now or on input only (see the constructor).
+  template <class Transport>
+  bool read_at_once(Transport& transport, bool wait, std::size_t& got,
+                    boost::system::error_code& ec);
 
   ResponseParser parser_;
   std::vector<boost::asio::const_buffer> gather_;

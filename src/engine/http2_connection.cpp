@@ -296,10 +296,24 @@ Task<ErrorCategory> Http2Connection<Transport>::connect(Lane& lane, Record& reco
 
 template <class Transport>
 Task<void> Http2Connection<Transport>::read_loop() {
+  const asio::mutable_buffer space(input_.get(), kReadSize);
   for (;;) {
     error_code ec;
-    const std::size_t got =
-        co_await transport_.read_some(asio::buffer(input_.get(), kReadSize), ec);
+    std::size_t got = 0;
+    if constexpr (Transport::reads_now) {
+      // Whatever is there is read and handled before the lanes it ends and the writer run, and
+      // the writer is woken only then (after those lanes), so responses that came in pieces are
+      // answered with one write. Only a read that found nothing waits for input: then nothing
+      // is pending unseen, not even a FIN or a reset, which come with data.
+      got = transport_.read_now(space, ec);
+      if (ec == asio::error::would_block) {
+        ec = {};
+        write_wake_.cancel();
+        got = co_await transport_.read_when_readable(space, ec);
+      }
+    } else {
+      got = co_await transport_.read_some(space, ec);
+    }
     if (awaiting_preface_) {  // a server without HTTP/2 there: engine/h2c_refusal.hpp
       awaiting_preface_ = false;
       const FirstRead first = classify_first_read(ec, input_.get(), got);
@@ -321,8 +335,8 @@ Task<void> Http2Connection<Transport>::read_loop() {
       break;
     }
     if (session_.protocol_error() && lost_ == ErrorCategory::none) lost_ = ErrorCategory::protocol;
-    write_wake_.cancel();
     if (session_.take_changed()) wake_.cancel();
+    if constexpr (!Transport::reads_now) write_wake_.cancel();
   }
   open_ = false;
   transport_.close();
@@ -354,8 +368,11 @@ Task<void> Http2Connection<Transport>::write_loop() {
       co_await until_woken(write_wake_);
       continue;
     }
+    // At once when the socket takes it all (no asynchronous operation), else the rest waits.
     error_code ec;
-    co_await transport_.write(asio::buffer(output_), ec);
+    const asio::const_buffer whole = asio::buffer(output_);
+    const std::size_t now = transport_.write_now({&whole, 1}, ec);
+    if (!ec && now < output_.size()) co_await transport_.write(whole + now, ec);
     if (ec) {
       // A write the server's close or reset refused lost the streams as a read would have found
       // (`read`: closed before the response was complete), whichever loop saw it first.

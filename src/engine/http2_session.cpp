@@ -123,7 +123,6 @@ bool Http2Session::open() {
   close();
   draining_ = false;
   protocol_error_ = false;
-  settings_received_ = false;
   goaway_last_id_ = 0;
   if (nghttp2_session_client_new(&session_, callbacks_, this) != 0) return false;
   const nghttp2_settings_entry settings[] = {
@@ -147,7 +146,9 @@ bool Http2Session::finished() const {
 }
 
 unsigned Http2Session::capacity() const {
-  if (session_ == nullptr || !settings_received_) return 1;
+  if (session_ == nullptr) return 1;
+  // Until the server's SETTINGS arrive nghttp2 assumes 100 streams (RFC 9113 6.5.2's recommended
+  // least), as h2load does: the first requests go out together, not one and then the rest.
   const std::uint32_t limit =
       nghttp2_session_get_remote_settings(session_, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS);
   return static_cast<unsigned>(std::min<std::uint64_t>(pool_.size(), limit));
@@ -328,7 +329,6 @@ int Http2Session::on_frame_recv(nghttp2_session* session, const nghttp2_frame* f
     return 0;
   }
   if (frame->hd.type == NGHTTP2_SETTINGS && (frame->hd.flags & NGHTTP2_FLAG_ACK) == 0) {
-    me.settings_received_ = true;
     me.changed_ = true;
     const std::uint32_t limit =
         nghttp2_session_get_remote_settings(session, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS);

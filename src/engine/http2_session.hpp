@@ -105,8 +105,9 @@ class Http2Session {
   // Streams submitted and not yet over.
   unsigned submitted() const { return submitted_; }
   // How many streams may be submitted at once: --streams, or the server's
-  // SETTINGS_MAX_CONCURRENT_STREAMS when lower; 1 until the server's SETTINGS arrived (so no
-  // stream is sent beyond a limit not yet known).
+  // SETTINGS_MAX_CONCURRENT_STREAMS when lower; until the server's SETTINGS arrive, nghttp2's
+  // assumption of 100. A server whose limit is lower refuses the streams beyond it
+  // (REFUSED_STREAM), and those are sent again (`retryable`), within its limit then.
   unsigned capacity() const;
   // Whether a stream ended, or the server's settings or GOAWAY came, since the last call: lanes
   // waiting for a free stream have something to look at.
@@ -158,7 +159,6 @@ class Http2Session {
   nghttp2_session_callbacks* callbacks_ = nullptr;
   std::vector<Http2Stream> pool_;
   unsigned submitted_ = 0;
-  bool settings_received_ = false;
   bool changed_ = false;
   bool draining_ = false;
   bool protocol_error_ = false;

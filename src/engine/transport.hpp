@@ -21,8 +21,8 @@
 //                (readable_read.hpp; TLS reads as read_some). Plain TCP: the read is made the
 //                moment epoll reports input, and its completion runs right then.
 //   read_now(b,ec)
-//                plain TCP only: one recv() with MSG_DONTWAIT, now; would_block in ec when
-//                nothing is there, eof when the peer closed.
+//                plain TCP only (`reads_now`): one recv() with MSG_DONTWAIT, now; would_block in
+//                ec when nothing is there, eof when the peer closed.
 //   close()      closes the socket (also from the watchdog, to fail a pending operation).
 
 #include <boost/asio/awaitable.hpp>
@@ -57,6 +57,7 @@ inline auto into(boost::system::error_code& ec) {
 class PlainTransport {
  public:
   PlainTransport(boost::asio::io_context& io, const SharedRun& run) : run_(run), socket_(io) {}
+  static constexpr bool reads_now = true;
 
   Task<ErrorCategory> open(const Address& address);
   template <class Buffers>
@@ -95,6 +96,7 @@ class TlsTransport {
       : run_(run), socket_(io), http2_(http2) {}
   TlsTransport(boost::asio::io_context& io, const SharedRun& run)
       : TlsTransport(io, run, run.config.http2) {}
+  static constexpr bool reads_now = false;
 
   // With HTTP/2, a handshake in which the server did not select "h2" by ALPN is a tls failure
   // and refused_http2() is true until the next open().
