@@ -73,7 +73,7 @@ class LuaRunScript final : public core::RunScript {
   // Runs done() in the main state; false with `error` set when it fails.
   bool done(const DoneFigures& figures, std::string& error);
 
-  struct Thread;  // a worker's state (lua_script.cpp)
+  struct Thread;  // a worker's state (lua_script_detail.hpp)
 
  private:
   LuaRunScript() = default;
