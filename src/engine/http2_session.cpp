@@ -105,6 +105,17 @@ void fill_http2_request(Http2Request& out, const request::FilledRequest& request
 
 Http2Session::Http2Session(Worker& worker, const SharedRun& run, unsigned streams)
     : worker_(worker), run_(run), pool_(streams) {
+  memory_.mem_user_data = &worker.block_pool();
+  memory_.malloc = [](std::size_t size, void* pool) {
+    return static_cast<BlockPool*>(pool)->allocate(size);
+  };
+  memory_.free = [](void* block, void* pool) { static_cast<BlockPool*>(pool)->release(block); };
+  memory_.calloc = [](std::size_t count, std::size_t size, void* pool) {
+    return static_cast<BlockPool*>(pool)->allocate_zeroed(count, size);
+  };
+  memory_.realloc = [](void* block, std::size_t size, void* pool) {
+    return static_cast<BlockPool*>(pool)->reallocate(block, size);
+  };
   nghttp2_session_callbacks_new(&callbacks_);
   nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks_, on_begin_headers);
   nghttp2_session_callbacks_set_on_header_callback(callbacks_, on_header);
@@ -124,7 +135,9 @@ bool Http2Session::open() {
   draining_ = false;
   protocol_error_ = false;
   goaway_last_id_ = 0;
-  if (nghttp2_session_client_new(&session_, callbacks_, this) != 0) return false;
+  if (nghttp2_session_client_new3(&session_, callbacks_, this, nullptr, &memory_) != 0) {
+    return false;
+  }
   const nghttp2_settings_entry settings[] = {
       {NGHTTP2_SETTINGS_ENABLE_PUSH, 0},
       {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, kStreamWindow},

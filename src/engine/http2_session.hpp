@@ -155,6 +155,7 @@ class Http2Session {
 
   Worker& worker_;
   const SharedRun& run_;
+  nghttp2_mem memory_;  // nghttp2 allocates from the worker's BlockPool
   nghttp2_session* session_ = nullptr;
   nghttp2_session_callbacks* callbacks_ = nullptr;
   std::vector<Http2Stream> pool_;

@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/block_pool.hpp"
 #include "engine/engine.hpp"
 #include "engine/h2c_refusal.hpp"
 #include "engine/loop_monitor.hpp"
@@ -223,6 +224,8 @@ class Worker {
   // The buffer every plain HTTP/1.1 connection of this worker reads into (Http1Session).
   static constexpr std::size_t kReadBufferSize = 16 * 1024;
   char* read_buffer() { return read_buffer_.get(); }
+  // Small blocks for this worker's HTTP/2 sessions (nghttp2's allocations).
+  BlockPool& block_pool() { return block_pool_; }
   // Paced slots this worker's connections dropped past end_by (SharedRun::take_slot adds to it).
   std::uint64_t& dropped() { return dropped_; }
 
@@ -267,6 +270,7 @@ class Worker {
   // only through force_stop_, which the watchdog reads.
   boost::asio::io_context io_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE};
   std::unique_ptr<char[]> read_buffer_{new char[kReadBufferSize]};
+  BlockPool block_pool_;  // before connections_: destroyed after them
   std::atomic<bool> force_stop_{false};
   boost::asio::steady_timer watchdog_{io_};
   LoopMonitor monitor_{io_};  // loop lag and thread CPU, while connections are active

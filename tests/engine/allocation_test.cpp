@@ -62,8 +62,9 @@ namespace {
 // `templated`: the targets' URLs carry fields, filled for each request (issue 21), and a body
 // filled from the rows of a data file.
 // `pipeline`: --pipeline, requests written together per connection.
+// `streams`: over HTTP/2 (h2c) with this many streams a connection; 0: HTTP/1.1.
 std::uint64_t allocations_for(const std::vector<std::string>& urls, std::uint64_t requests,
-                              bool templated = false, unsigned pipeline = 1) {
+                              bool templated = false, unsigned pipeline = 1, unsigned streams = 0) {
   core::RunPlan config;
   for (const auto& url : urls) config.targets.push_back({.url = url});
   if (templated) {
@@ -82,6 +83,10 @@ std::uint64_t allocations_for(const std::vector<std::string>& urls, std::uint64_
   config.requests = requests;
   config.concurrency = 10;
   config.pipeline = pipeline;
+  if (streams > 0) {
+    config.http2 = true;
+    config.streams = streams;
+  }
   config.threads = 2;
   config.keep_records = 0;
   std::uint64_t before = allocations.load();
@@ -141,6 +146,18 @@ TEST(EngineAllocations, DoNotGrowWithTheNumberOfPipelinedRequestsOfATemplatedRun
   std::uint64_t large = allocations_for(url, 20000, true, 16);
   std::cout << "allocations of a templated run at --pipeline 16: 10k=" << small << " 20k=" << large
             << "\n";
+  EXPECT_LE(large, small + 20) << "10k requests: " << small << " allocations; 20k: " << large;
+}
+
+// nghttp2 allocates per stream and per frame; it allocates from the worker's BlockPool, which
+// keeps what was freed, so once warm no stream reaches malloc.
+TEST(EngineAllocations, DoNotGrowWithTheNumberOfHttp2Requests) {
+  test::ServeProcess server;  // h2c with prior knowledge, 10 streams on each of 10 connections
+  const std::vector<std::string> url{server.base_url() + "/get"};
+  allocations_for(url, 2000, false, 1, 10);
+  std::uint64_t small = allocations_for(url, 10000, false, 1, 10);
+  std::uint64_t large = allocations_for(url, 20000, false, 1, 10);
+  std::cout << "allocations over HTTP/2, 10 streams: 10k=" << small << " 20k=" << large << "\n";
   EXPECT_LE(large, small + 20) << "10k requests: " << small << " allocations; 20k: " << large;
 }
 
