@@ -7,6 +7,16 @@
 #include <cstring>
 #include <new>
 
+// Under AddressSanitizer a block in a free list is poisoned: a use after free() is still caught.
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define CCLOAD_POISON(block, size) ASAN_POISON_MEMORY_REGION(block, size)
+#define CCLOAD_UNPOISON(block, size) ASAN_UNPOISON_MEMORY_REGION(block, size)
+#else
+#define CCLOAD_POISON(block, size) ((void)(block), (void)(size))
+#define CCLOAD_UNPOISON(block, size) ((void)(block), (void)(size))
+#endif
+
 namespace ccload::engine {
 
 namespace {
@@ -35,6 +45,7 @@ void* BlockPool::allocate(std::size_t size) {
   }
   const std::size_t size_class = class_of(size);
   if (Free* block = free_[size_class]) {
+    CCLOAD_UNPOISON(block, class_size(size_class));
     free_[size_class] = block->next;
     return block;
   }
@@ -62,6 +73,7 @@ void BlockPool::release(void* block) {
   auto* freed = static_cast<Free*>(block);
   freed->next = free_[header->size_class];
   free_[header->size_class] = freed;
+  CCLOAD_POISON(block, class_size(header->size_class));
 }
 
 void* BlockPool::allocate_zeroed(std::size_t count, std::size_t size) {
