@@ -22,29 +22,13 @@ std::string json_text(const std::string& text) {
   return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-nlohmann::json row_json(const RunsRow& row) {
-  nlohmann::json out = nlohmann::json::object();
-  for (const auto& [column, value] : row.values()) {
-    if (const auto* i = std::get_if<std::int64_t>(&value)) {
-      out[column] = *i;
-    } else if (const auto* d = std::get_if<double>(&value)) {
-      out[column] = *d;
-    } else if (const auto* t = std::get_if<std::string>(&value)) {
-      out[column] = *t;
-    } else {
-      out[column] = nullptr;
-    }
-  }
-  return out;
-}
-
 std::string dump(const nlohmann::json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
 
-std::string runs_row_json_text(const RunsRow& row) { return dump(row_json(row)); }
+std::string runs_row_json_text(const RunsRow& row) { return dump(runs_row_json(row)); }
 
 RunsRow runs_row_from_json_text(const std::string& object) {
   const nlohmann::json j = nlohmann::json::parse(object, nullptr, false);
@@ -73,13 +57,13 @@ std::string fallback_header_line(const std::string& run_key, std::int64_t run_id
   j["run_key"] = run_key;
   j["run_id"] = run_id;
   j["database"] = database;
-  j["run"] = row_json(identity);
+  j["run"] = runs_row_json(identity);
   return dump(j);
 }
 
 std::string fallback_end_line(const RunsRow& summary) {
   nlohmann::json j = nlohmann::json::object();
-  j["run_end"] = row_json(summary);
+  j["run_end"] = runs_row_json(summary);
   return dump(j);
 }
 

@@ -10,6 +10,8 @@
 #include <variant>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "stats/run_summary.hpp"
 
 namespace ccload::store {
@@ -63,5 +65,7 @@ RunsRow summary_columns(const stats::RunSummary& summary, std::int64_t ended_uni
 // and the run's identity columns) when TARGETS holds every target's summary columns. Throws
 // std::invalid_argument when a stored histogram, count list or target list is damaged.
 stats::RunSummary summary_from_row(const RunsRow& row);
+// A RUNS row's values as a JSON object's members (column name -> null, number or text).
+nlohmann::json runs_row_json(const RunsRow& row);
 
 }  // namespace ccload::store

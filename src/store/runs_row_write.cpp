@@ -99,23 +99,6 @@ json comparison_to_json(const stats::RunComparison& c) {
           {"targets", targets}};
 }
 
-// A RUNS row's values as a JSON object's members (column name -> null, number or text).
-json row_json(const RunsRow& row) {
-  json out = json::object();
-  for (const auto& [column, value] : row.values()) {
-    if (const auto* i = std::get_if<std::int64_t>(&value)) {
-      out[column] = *i;
-    } else if (const auto* d = std::get_if<double>(&value)) {
-      out[column] = *d;
-    } else if (const auto* t = std::get_if<std::string>(&value)) {
-      out[column] = *t;
-    } else {
-      out[column] = nullptr;
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 std::vector<TargetName> run_targets(const stats::RunFacts& facts) {
@@ -249,7 +232,7 @@ RunsRow summary_columns(const stats::RunSummary& s, std::int64_t ended_unix_ns) 
     json targets = json::array();
     for (std::size_t i = 0; i < s.facts.targets.size(); ++i) {
       json target =
-          summaries ? row_json(summary_columns(s.targets[i], ended_unix_ns)) : json::object();
+          summaries ? runs_row_json(summary_columns(s.targets[i], ended_unix_ns)) : json::object();
       target["method"] = s.facts.targets[i].method;
       target["url"] = s.facts.targets[i].url;
       targets.push_back(std::move(target));
@@ -259,6 +242,22 @@ RunsRow summary_columns(const stats::RunSummary& s, std::int64_t ended_unix_ns) 
     row.set("TARGET_URLS", target_urls_text(s.facts.targets));
   }
   return row;
+}
+
+json runs_row_json(const RunsRow& row) {
+  json out = json::object();
+  for (const auto& [column, value] : row.values()) {
+    if (const auto* i = std::get_if<std::int64_t>(&value)) {
+      out[column] = *i;
+    } else if (const auto* d = std::get_if<double>(&value)) {
+      out[column] = *d;
+    } else if (const auto* t = std::get_if<std::string>(&value)) {
+      out[column] = *t;
+    } else {
+      out[column] = nullptr;
+    }
+  }
+  return out;
 }
 
 }  // namespace ccload::store
