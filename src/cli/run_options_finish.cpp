@@ -81,11 +81,45 @@ void check_script(const std::string& path, const std::vector<std::string>& args,
   run.script_args = args;
 }
 
+// -z: a duration longer than 0 and at most a year, in seconds.
+double parse_run_duration(const std::string& z) {
+  double seconds = 0;
+  // A negative duration is out of -z's range, not unreadable: the range's message says so.
+  if (z.size() > 1 && z[0] == '-') {
+    try {
+      seconds = -parse_duration(z.substr(1), "-z", false);
+    } catch (const UsageError&) {
+      seconds = parse_duration(z, "-z", false);  // unreadable: says so, quoting it whole
+    }
+  } else {
+    seconds = parse_duration(z, "-z", false);
+  }
+  if (seconds <= 0 || seconds > 366.0 * 86400) {
+    throw UsageError(fmt::format(
+        "-z {} must be a duration longer than 0 and at most a year, for example -z 30s", z));
+  }
+  return seconds;
+}
+
+// --start-rate: requests per second, 0 to 10 million.
+double parse_start_rate(const std::string& t) {
+  double value = -1;
+  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
+  if (t.empty() || ec != std::errc() || end != t.data() + t.size() || !std::isfinite(value) ||
+      value < 0 || value > 10'000'000) {
+    throw UsageError(fmt::format(
+        "--start-rate must be requests per second, 0 or more (for example --start-rate 10), "
+        "not '{}'",
+        t));
+  }
+  return value;
+}
+
 }  // namespace
 
-RunCommand RunOptions::finish() const {
-  const Inputs& in = in_;
-  RunCommand run = run_;
+// The targets: URLs as words or -u, or -f FILE; each URL parsed (a template once filled, in
+// app::plan_run); --max-redirects.
+void RunOptions::read_targets(const Inputs& in, RunCommand& run) {
   if (!in.url_positional.empty() && !in.url_option.empty()) {
     throw UsageError(
         "URLs given both as words and with -u: give them one way (ccload run URL1 URL2)");
@@ -143,8 +177,12 @@ RunCommand RunOptions::finish() const {
           in.max_redirects, "--max-redirects", "redirects followed per request; 0 = none", 100));
     }
   }
-  bool requests_given = !in.requests.empty();
-  bool concurrency_given = !in.concurrency.empty();
+}
+
+// How long the run is and how fast: -n, -z, --rate, --stages, --start-rate; --data's options
+// (with --data-order once, the rows are the requests).
+void RunOptions::read_length(const Inputs& in, RunCommand& run) {
+  const bool requests_given = !in.requests.empty();
   if (requests_given) {
     run.requests = parse_positive(in.requests, "-n", "the number of requests", 1'000'000'000'000);
   }
@@ -153,22 +191,7 @@ RunCommand RunOptions::finish() const {
       throw UsageError(
           "-n and -z both bound the run: give -n for a number of requests or -z for a duration");
     }
-    // A negative duration is out of -z's range, not unreadable: the range's message says so.
-    const std::string& z = in.duration;
-    if (z.size() > 1 && z[0] == '-') {
-      try {
-        run.duration_s = -parse_duration(z.substr(1), "-z", false);
-      } catch (const UsageError&) {
-        run.duration_s = parse_duration(z, "-z", false);  // unreadable: says so, quoting it whole
-      }
-    } else {
-      run.duration_s = parse_duration(z, "-z", false);
-    }
-    if (*run.duration_s <= 0 || *run.duration_s > 366.0 * 86400) {
-      throw UsageError(fmt::format(
-          "-z {} must be a duration longer than 0 and at most a year, for example -z 30s",
-          in.duration));
-    }
+    run.duration_s = parse_run_duration(in.duration);
     run.requests = 0;  // no count: the duration ends the run
   }
   if (!in.rate.empty()) run.rate = parse_rate(in.rate);
@@ -191,17 +214,7 @@ RunCommand RunOptions::finish() const {
           "--start-rate is where --stages begins: add --stages (for example --stages "
           "'30s:100,1m:500')");
     }
-    double value = -1;
-    const std::string& t = in.start_rate;
-    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
-    if (t.empty() || ec != std::errc() || end != t.data() + t.size() || !std::isfinite(value) ||
-        value < 0 || value > 10'000'000) {
-      throw UsageError(fmt::format(
-          "--start-rate must be requests per second, 0 or more (for example --start-rate 10), "
-          "not '{}'",
-          t));
-    }
-    run.start_rate = value;
+    run.start_rate = parse_start_rate(in.start_rate);
   }
   read_data_options(in.data_file, in.data_order, in.seed, run);
   if (run.data_order == request::RowOrder::once) {
@@ -215,6 +228,11 @@ RunCommand RunOptions::finish() const {
       run.requests = rows;
     }
   }
+}
+
+// -c (at most -n), --threads, --timeout, --sink-timeout.
+void RunOptions::read_concurrency(const Inputs& in, RunCommand& run) {
+  const bool concurrency_given = !in.concurrency.empty();
   if (concurrency_given) {
     run.concurrency = static_cast<unsigned>(
         parse_positive(in.concurrency, "-c", "the number of concurrent requests", 100'000));
@@ -235,6 +253,10 @@ RunCommand RunOptions::finish() const {
   if (!in.timeout.empty()) run.timeout_s = parse_duration(in.timeout, "--timeout");
   if (!in.sink_timeout.empty())
     run.sink_timeout_s = parse_duration(in.sink_timeout, "--sink-timeout");
+}
+
+// What each request is: -m, -d (JSON unless templated), -H.
+void RunOptions::read_request(const Inputs& in, RunCommand& run) {
   if (!in.method.empty()) {
     run.method = upper(in.method);
     if (run.method.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos) {
@@ -250,6 +272,10 @@ RunCommand RunOptions::finish() const {
     if (!request::has_fields(run.body)) validate_json(run.body);
   }
   for (const auto& header : in.headers) run.headers.push_back(parse_header(header));
+}
+
+// What decides the exit code: --fail-on, --check, --tolerance, --baseline and its options.
+void RunOptions::read_verdicts(const Inputs& in, RunCommand& run) {
   run.thresholds = parse_fail_on(in.fail_on);
   read_checks(in.checks, in.body_cap, run);
   // A threshold on checks needs them: `checks` any --check, `check.N` the N-th.
@@ -275,6 +301,10 @@ RunCommand RunOptions::finish() const {
         "--fail-on-regression needs a run to compare with: add --baseline last (or --baseline "
         "RUN)");
   }
+}
+
+// A run in parts or at a time: --shard (n and c shared), --run-id, --start-at.
+void RunOptions::read_sharing(const Inputs& in, RunCommand& run) {
   if (!in.shard.empty()) {
     const Shard shard =
         parse_shard(in.shard, [](const std::string& name) -> std::optional<std::string> {
@@ -304,6 +334,11 @@ RunCommand RunOptions::finish() const {
                          .count();
     run.start_at_ns = parse_start_at(in.start_at, now);
   }
+}
+
+// How connections are made, and options that contradict each other there: --no-store with
+// --baseline, --insecure with --cacert, --streams (HTTP/2), --pipeline (HTTP/1.1), --cert/--key.
+void RunOptions::read_connection(const Inputs& in, RunCommand& run) {
   if (run.baseline && run.no_store) {
     throw UsageError(
         "--baseline reads the stored history, which --no-store leaves out: drop --no-store");
@@ -331,13 +366,24 @@ RunCommand RunOptions::finish() const {
     run.pipeline = static_cast<unsigned>(parse_positive(
         in.pipeline, "--pipeline", "requests written together per connection", 1'024));
   }
-  check_script(in.script, script_args_, run);
-  run.watch = read_watch_options(watch_);
   if (run.cert.empty() != run.key.empty()) {
     throw UsageError(
         "--cert and --key go together: give the client certificate and its private key (PEM "
         "files)");
   }
+}
+
+RunCommand RunOptions::finish() const {
+  RunCommand run = run_;
+  read_targets(in_, run);
+  read_length(in_, run);
+  read_concurrency(in_, run);
+  read_request(in_, run);
+  read_verdicts(in_, run);
+  read_sharing(in_, run);
+  read_connection(in_, run);
+  check_script(in_.script, script_args_, run);
+  run.watch = read_watch_options(watch_);
   return run;
 }
 

@@ -37,6 +37,15 @@ class RunOptions {
     std::string body_cap;
   };
 
+  // finish()'s steps, in its order (run_options_finish.cpp): each checks its options into `run`.
+  static void read_targets(const Inputs& in, RunCommand& run);
+  static void read_length(const Inputs& in, RunCommand& run);
+  static void read_concurrency(const Inputs& in, RunCommand& run);
+  static void read_request(const Inputs& in, RunCommand& run);
+  static void read_verdicts(const Inputs& in, RunCommand& run);
+  static void read_sharing(const Inputs& in, RunCommand& run);
+  static void read_connection(const Inputs& in, RunCommand& run);
+
   CLI::App* app_ = nullptr;
   Inputs in_;
   WatchInputs watch_;
