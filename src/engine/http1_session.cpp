@@ -39,6 +39,47 @@ void Http1Session::skip_written(std::size_t written) {
   if (!gather_.empty()) gather_.front() += written;
 }
 
+Http1Session::ResponseEnd Http1Session::parse_unread(Clock::time_point written,
+                                                     ResponseTimes& times) {
+  if (begin_ < end_) {
+    // When the unread bytes came: with the last read, or now for bytes read before the request.
+    const auto arrived = [&] { return read_at_ >= written ? read_at_ : Clock::now(); };
+    std::size_t used = 0;
+    const ResponseParser::Step step = parser_.parse(data_ + begin_, end_ - begin_, used);
+    begin_ += used;
+    if (times.first_byte == Clock::time_point{} && (used > 0 || parser_.got_some())) {
+      times.first_byte = arrived();
+    }
+    if (step == ResponseParser::Step::done) {
+      times.last_byte = arrived();  // the last byte came with the last read
+      return ResponseEnd::complete;
+    }
+    if (step == ResponseParser::Step::failed) return ResponseEnd::protocol;
+  }
+  begin_ = end_ = 0;  // the parser consumed everything it was given
+  return ResponseEnd::more;
+}
+
+Http1Session::ResponseEnd Http1Session::took_read(std::size_t got, const error_code& ec,
+                                                  ResponseTimes& times, ErrorCategory& error) {
+  data_ = buffer_;
+  drained_ = !ec && got < kBufferSize;
+  if (ec) {
+    if ((ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) &&
+        parser_.got_some() && parser_.finish() == ResponseParser::Step::done) {
+      times.last_byte = Clock::now();  // a response ended by the close (reconnect next time)
+      return ResponseEnd::closed;
+    }
+    // A TLS alert (a client certificate the server refused, say) is a TLS failure.
+    error =
+        ec.category() == asio::error::get_ssl_category() ? ErrorCategory::tls : ErrorCategory::read;
+    return ResponseEnd::lost;
+  }
+  read_at_ = Clock::now();  // one clock reading a read, not one more per response
+  end_ = got;
+  return ResponseEnd::more;
+}
+
 template <class Transport>
 Task<ExchangeOutcome> Http1Session::exchange(Transport& transport, std::string_view request,
                                              bool head, Record& record, ExchangeTimes& times) {
@@ -68,54 +109,25 @@ Task<ExchangeOutcome> Http1Session::exchange(Transport& transport, std::string_v
   if (ec) co_return fail(ErrorCategory::write, true);
 
   parser_.start(head);
-  bool first_byte = false;
-  bool server_closed = false;
-  Clock::time_point read_at{};  // when the last read of this response completed
-  for (;;) {
-    if (begin_ < end_) {
-      std::size_t used = 0;
-      const ResponseParser::Step step = parser_.parse(data_ + begin_, end_ - begin_, used);
-      begin_ += used;
-      if (step == ResponseParser::Step::done) break;
-      if (step == ResponseParser::Step::failed) {
-        record.bytes += parser_.body_bytes();
-        co_return fail(ErrorCategory::protocol, false);
-      }
-    }
-    begin_ = end_ = 0;  // the parser consumed everything it was given
+  ResponseTimes at;
+  ErrorCategory error = ErrorCategory::none;
+  ResponseEnd end;
+  while ((end = parse_unread(written, at)) == ResponseEnd::more) {
     std::size_t got = 0;
-    // (Not one co_await of a conditional expression: GCC 12 frees its awaitable twice.)
     if (!read_at_once(transport, wait_for_input, got, ec)) {
-      if (wait_for_input || shared_) {
-        got = co_await transport.read_when_readable(space(), ec);
-      } else {
-        got = co_await transport.read_some(space(), ec);
-      }
+      got = co_await read_next(transport, wait_for_input, ec);
     }
-    data_ = buffer_;
-    drained_ = !ec && got < kBufferSize;
     wait_for_input = false;
-    if (ec) {
-      if ((ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) &&
-          parser_.got_some() && parser_.finish() == ResponseParser::Step::done) {
-        server_closed = true;  // reconnect next time
-        break;
-      }
-      // A TLS alert (a client certificate the server refused, say) is a TLS failure.
-      record.bytes += parser_.body_bytes();  // what came of the body before the failure
-      co_return fail(ec.category() == asio::error::get_ssl_category() ? ErrorCategory::tls
-                                                                      : ErrorCategory::read,
-                     !first_byte);
-    }
-    read_at = Clock::now();
-    if (!first_byte) {
-      first_byte = true;
-      record.ttfb_ns = nanoseconds(read_at - written);
-    }
-    end_ += got;
+    if ((end = took_read(got, ec, at, error)) != ResponseEnd::more) break;
   }
-  // The last byte came with the last read (one clock reading a read, not one more per response).
-  times.finished = server_closed || read_at == Clock::time_point{} ? Clock::now() : read_at;
+  if (at.first_byte != Clock::time_point{}) record.ttfb_ns = nanoseconds(at.first_byte - written);
+  if (end == ResponseEnd::protocol || end == ResponseEnd::lost) {
+    record.bytes += parser_.body_bytes();  // what came of the body before the failure
+    co_return fail(end == ResponseEnd::protocol ? ErrorCategory::protocol : error,
+                   end == ResponseEnd::lost && at.first_byte == Clock::time_point{});
+  }
+  const bool server_closed = end == ResponseEnd::closed;
+  times.finished = at.last_byte;
   record.bytes += parser_.body_bytes();  // the body only, as HTTP/2 counts (README, bytes)
   record.ttlb_ns = nanoseconds(times.finished - written);
   record.status = static_cast<std::uint16_t>(parser_.status());
@@ -173,64 +185,28 @@ Task<void> Http1Session::exchange_batch(Transport& transport, std::span<BatchEnt
     const Clock::time_point written =
         entry.times.from == Clock::time_point{} ? sent : entry.times.from;
     parser_.start(entry.request.head);
-    bool first_byte = false;
-    bool server_closed = false;
-    bool failed = false;
-    for (;;) {
-      if (begin_ < end_) {
-        std::size_t used = 0;
-        const ResponseParser::Step step = parser_.parse(data_ + begin_, end_ - begin_, used);
-        begin_ += used;
-        if (step == ResponseParser::Step::done) {
-          if (!first_byte) record.ttfb_ns = nanoseconds(Clock::now() - written);
-          break;
-        }
-        if (step == ResponseParser::Step::failed) {
-          record.bytes += parser_.body_bytes();
-          fail_from(ErrorCategory::protocol, false);
-          failed = true;
-          break;
-        }
-        // A response begun in bytes read for an earlier one: its first byte came then.
-        if (!first_byte && parser_.got_some()) {
-          first_byte = true;
-          record.ttfb_ns = nanoseconds(Clock::now() - written);
-        }
-      }
-      begin_ = end_ = 0;
+    ResponseTimes times;
+    ErrorCategory error = ErrorCategory::none;
+    ResponseEnd end;
+    while ((end = parse_unread(written, times)) == ResponseEnd::more) {
       std::size_t got = 0;
-      // (Not one co_await of a conditional expression: GCC 12 frees its awaitable twice.)
       if (!read_at_once(transport, wait_for_input, got, ec)) {
-        if (wait_for_input || shared_) {
-          got = co_await transport.read_when_readable(space(), ec);
-        } else {
-          got = co_await transport.read_some(space(), ec);
-        }
+        got = co_await read_next(transport, wait_for_input, ec);
       }
-      data_ = buffer_;
-      drained_ = !ec && got < kBufferSize;
       wait_for_input = false;
-      if (ec) {
-        if ((ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) &&
-            parser_.got_some() && parser_.finish() == ResponseParser::Step::done) {
-          server_closed = true;
-          break;
-        }
-        record.bytes += parser_.body_bytes();
-        fail_from(ec.category() == asio::error::get_ssl_category() ? ErrorCategory::tls
-                                                                   : ErrorCategory::read,
-                  !first_byte && !parser_.got_some());
-        failed = true;
-        break;
-      }
-      if (!first_byte) {
-        first_byte = true;
-        record.ttfb_ns = nanoseconds(Clock::now() - written);
-      }
-      end_ = got;
+      if ((end = took_read(got, ec, times, error)) != ResponseEnd::more) break;
     }
-    if (failed) co_return;
-    entry.times.finished = Clock::now();
+    if (times.first_byte != Clock::time_point{}) {
+      record.ttfb_ns = nanoseconds(times.first_byte - written);
+    }
+    if (end == ResponseEnd::protocol || end == ResponseEnd::lost) {
+      record.bytes += parser_.body_bytes();
+      fail_from(end == ResponseEnd::protocol ? ErrorCategory::protocol : error,
+                end == ResponseEnd::lost && times.first_byte == Clock::time_point{});
+      co_return;
+    }
+    const bool server_closed = end == ResponseEnd::closed;
+    entry.times.finished = times.last_byte;
     record.bytes += parser_.body_bytes();
     record.ttlb_ns = nanoseconds(entry.times.finished - written);
     record.status = static_cast<std::uint16_t>(parser_.status());

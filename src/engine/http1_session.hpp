@@ -81,6 +81,32 @@ class Http1Session {
   ResponseParser& parser() { return parser_; }
 
  private:
+  // Reading one response, in exchange() and exchange_batch() alike: parse_unread() until it says
+  // `more`, then a read (read_at_once, else read_next), then took_read() with what it brought.
+  enum class ResponseEnd {
+    more,      // the response needs more bytes: read
+    complete,  // parsed whole
+    closed,    // whole, ended by the server's close: the connection is not reused
+    protocol,  // the bytes are not an HTTP/1.1 response
+    lost,      // the connection failed first (`error`: read, or tls for a TLS alert)
+  };
+  // When a response's first and last bytes came (empty: none of it did).
+  struct ResponseTimes {
+    Clock::time_point first_byte{}, last_byte{};
+  };
+  // Parses what is unread of the response parser_.start() began. A byte counts from the read
+  // that brought it, or from now when it was read before `written` (the request's send).
+  ResponseEnd parse_unread(Clock::time_point written, ResponseTimes& times);
+  // The read's result: its bytes are taken (`more`), or it ended the response (closed, lost).
+  ResponseEnd took_read(std::size_t got, const boost::system::error_code& ec, ResponseTimes& times,
+                        ErrorCategory& error);
+  // The read to await when read_at_once() made none: on input for a shared buffer or when
+  // `wait`, else read_some. Not a coroutine: it hands back the transport's own operation.
+  template <class Transport>
+  Task<std::size_t> read_next(Transport& transport, bool wait, boost::system::error_code& ec) {
+    if (wait || shared_) return transport.read_when_readable(space(), ec);
+    return transport.read_some(space(), ec);
+  }
   // Drops the first `written` bytes from gather_ (a gathered write the socket took in part).
   void skip_written(std::size_t written);
   // Where reads go.
@@ -112,6 +138,7 @@ class Http1Session {
   std::size_t end_ = 0;
   // The last read took less than the buffer: the socket had nothing more then.
   bool drained_ = false;
+  Clock::time_point read_at_{};  // when the last read completed
 };
 
 }  // namespace ccload::engine
