@@ -297,6 +297,7 @@ Task<ErrorCategory> Http2Connection<Transport>::connect(Lane& lane, Record& reco
 template <class Transport>
 Task<void> Http2Connection<Transport>::read_loop() {
   const asio::mutable_buffer space(input_.get(), kReadSize);
+  bool filled = false;  // the last read filled the buffer: more may be streaming in
   for (;;) {
     error_code ec;
     std::size_t got = 0;
@@ -304,13 +305,21 @@ Task<void> Http2Connection<Transport>::read_loop() {
       // Whatever is there is read and handled before the lanes it ends and the writer run, and
       // the writer is woken only then (after those lanes), so responses that came in pieces are
       // answered with one write. Only a read that found nothing waits for input: then nothing
-      // is pending unseen, not even a FIN or a reset, which come with data.
-      got = transport_.read_now(space, ec);
-      if (ec == asio::error::would_block) {
-        ec = {};
+      // is pending unseen, not even a FIN or a reset, which come with data. After a read that
+      // filled the buffer (large bodies), the next goes through the io_context, so the lanes,
+      // the writer (window updates) and the worker's other connections get their turn.
+      if (filled) {
         write_wake_.cancel();
-        got = co_await transport_.read_when_readable(space, ec);
+        got = co_await transport_.read_some(space, ec);
+      } else {
+        got = transport_.read_now(space, ec);
+        if (ec == asio::error::would_block) {
+          ec = {};
+          write_wake_.cancel();
+          got = co_await transport_.read_when_readable(space, ec);
+        }
       }
+      filled = !ec && got == kReadSize;
     } else {
       got = co_await transport_.read_some(space, ec);
     }
