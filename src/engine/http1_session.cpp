@@ -80,6 +80,27 @@ Http1Session::ResponseEnd Http1Session::took_read(std::size_t got, const error_c
   return ResponseEnd::more;
 }
 
+void Http1Session::took_response(Record& record, ExchangeTimes& times, Clock::time_point written,
+                                 const ResponseTimes& at) {
+  times.finished = at.last_byte;
+  record.bytes += parser_.body_bytes();  // the body only, as HTTP/2 counts (README, bytes)
+  record.ttlb_ns = nanoseconds(times.finished - written);
+  record.status = static_cast<std::uint16_t>(parser_.status());
+  if (!is_success_status(parser_.status())) record.body = parser_.take_failure_body();
+}
+
+void Http1Session::fail_batch_from(std::span<BatchEntry> entries, std::size_t at, bool reused,
+                                   ErrorCategory error, bool before_response) {
+  const Clock::time_point now = Clock::now();
+  for (std::size_t i = at; i < entries.size(); ++i) {
+    entries[i].times.finished = now;
+    entries[i].record->error = i == at ? error : ErrorCategory::read;
+    entries[i].outcome = i > at || (before_response && (reused || at > 0))
+                             ? ExchangeOutcome::retryable
+                             : ExchangeOutcome::failed;
+  }
+}
+
 template <class Transport>
 Task<ExchangeOutcome> Http1Session::exchange(Transport& transport, std::string_view request,
                                              bool head, Record& record, ExchangeTimes& times) {
@@ -126,13 +147,8 @@ Task<ExchangeOutcome> Http1Session::exchange(Transport& transport, std::string_v
     co_return fail(end == ResponseEnd::protocol ? ErrorCategory::protocol : error,
                    end == ResponseEnd::lost && at.first_byte == Clock::time_point{});
   }
-  const bool server_closed = end == ResponseEnd::closed;
-  times.finished = at.last_byte;
-  record.bytes += parser_.body_bytes();  // the body only, as HTTP/2 counts (README, bytes)
-  record.ttlb_ns = nanoseconds(times.finished - written);
-  record.status = static_cast<std::uint16_t>(parser_.status());
-  if (!is_success_status(parser_.status())) record.body = parser_.take_failure_body();
-  if (server_closed || !parser_.keep_alive()) {
+  took_response(record, times, written, at);
+  if (end == ResponseEnd::closed || !parser_.keep_alive()) {
     transport.close();
     reset();
   }
@@ -150,18 +166,8 @@ Task<void> Http1Session::exchange_batch(Transport& transport, std::span<BatchEnt
   const Clock::time_point sent = Clock::now();
   for (BatchEntry& entry : entries) entry.times.sent = sent;
   std::size_t at = 0;  // the entry whose response is being read
-  // The connection failed while entry `at` was due: it fails with `error` (retryable when nothing
-  // of its response came and the connection carried a request before it); the entries after it
-  // were never answered, so they may be sent again.
   auto fail_from = [&](ErrorCategory error, bool before_response) {
-    const Clock::time_point now = Clock::now();
-    for (std::size_t i = at; i < entries.size(); ++i) {
-      entries[i].times.finished = now;
-      entries[i].record->error = i == at ? error : ErrorCategory::read;
-      entries[i].outcome = i > at || (before_response && (reused || at > 0))
-                               ? ExchangeOutcome::retryable
-                               : ExchangeOutcome::failed;
-    }
+    fail_batch_from(entries, at, reused, error, before_response);
     transport.close();
     reset();
   };
@@ -206,11 +212,7 @@ Task<void> Http1Session::exchange_batch(Transport& transport, std::span<BatchEnt
       co_return;
     }
     const bool server_closed = end == ResponseEnd::closed;
-    entry.times.finished = times.last_byte;
-    record.bytes += parser_.body_bytes();
-    record.ttlb_ns = nanoseconds(entry.times.finished - written);
-    record.status = static_cast<std::uint16_t>(parser_.status());
-    if (!is_success_status(parser_.status())) record.body = parser_.take_failure_body();
+    took_response(record, entry.times, written, times);
     entry.location.assign(parser_.location());
     if (parser_.captures()) entry.response.assign(parser_.response());
     entry.outcome = ExchangeOutcome::complete;

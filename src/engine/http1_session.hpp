@@ -107,6 +107,16 @@ class Http1Session {
     if (wait || shared_) return transport.read_when_readable(space(), ec);
     return transport.read_some(space(), ec);
   }
+  // A whole response, parsed: into `record` (bytes, ttlb from `written`, status, the body of a
+  // failure) and times.finished (its last byte).
+  void took_response(Record& record, ExchangeTimes& times, Clock::time_point written,
+                     const ResponseTimes& at);
+  // A batch's connection failed while entry `at` was due: it fails with `error` (retryable when
+  // nothing of its response came and the connection carried a request before it: `reused` or
+  // at > 0); the entries after it were never answered, so they may be sent again (retryable,
+  // their error `read`). Their times.finished is now.
+  static void fail_batch_from(std::span<BatchEntry> entries, std::size_t at, bool reused,
+                              ErrorCategory error, bool before_response);
   // Drops the first `written` bytes from gather_ (a gathered write the socket took in part).
   void skip_written(std::size_t written);
   // Where reads go.

@@ -137,6 +137,15 @@ class RequestLane {
   // Adds `slot` to the batch being built (or records it at once when its fill fails); false
   // when the lane must end (--data-order once ran out of rows).
   bool add_to_batch(const DueSlot& slot, Clock::time_point ready);
+  // Starts a batch with `first` and adds slots already due at `ready`, up to `depth`; a slot
+  // taken but not yet due goes into `held`. The entries are made ready to send. False when the
+  // lane is to end after this batch (a script's rows ran out).
+  bool gather_batch(const DueSlot& first, Clock::time_point ready, std::size_t depth,
+                    std::optional<DueSlot>& held);
+  // After an exchange_batch round: `pending` becomes what is to be sent again (a suffix whose
+  // first entry got no answer), its errors and times cleared; false when nothing is. A round that
+  // got no answer at all is retried once only (`retries` counts them), as the keep-alive retry.
+  static bool resend_unanswered(std::span<BatchEntry>& pending, int& retries);
   // The record of `slot`, due at slot.due and ready to go at `ready`.
   Record record_for(const DueSlot& slot, Clock::time_point ready) const;
   // Before each request (or pipeline) of a scripted run: false when the script stopped its

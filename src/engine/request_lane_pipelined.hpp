@@ -36,6 +36,50 @@ bool RequestLane<Env>::add_to_batch(const DueSlot& slot, Clock::time_point ready
 }
 
 template <class Env>
+bool RequestLane<Env>::gather_batch(const DueSlot& first, Clock::time_point ready,
+                                    std::size_t depth, std::optional<DueSlot>& held) {
+  SharedRun& run = env_.shared();
+  batch_size_ = 0;
+  batch_bytes_.clear();
+  bool ended = !add_to_batch(first, ready);
+  while (!ended && batch_size_ < depth) {
+    std::optional<DueSlot> next = run.take_slot(env_.origin(), env_.dropped(), ready);
+    if (!next) break;
+    if (next->due > ready) {  // the rate's next request: it goes when it is due
+      held = next;
+      break;
+    }
+    ended = !add_to_batch(*next, ready);
+  }
+  for (std::size_t i = 0; i < batch_size_; ++i) {
+    BatchEntry& entry = entries_[i];
+    if (fill_spans_[i].second > 0) {  // batch_bytes_ grows no more: its views stay valid
+      entry.request.http1 =
+          std::string_view(batch_bytes_).substr(fill_spans_[i].first, fill_spans_[i].second);
+    }
+    entry.times = ExchangeTimes{};
+    entry.outcome = ExchangeOutcome::failed;
+    entry.location.clear();
+  }
+  return !ended;
+}
+
+template <class Env>
+bool RequestLane<Env>::resend_unanswered(std::span<BatchEntry>& pending, int& retries) {
+  std::size_t from = 0;
+  while (from < pending.size() && pending[from].outcome != ExchangeOutcome::retryable) ++from;
+  if (from == pending.size()) return false;
+  const bool answered = pending.front().outcome == ExchangeOutcome::complete;
+  if (!answered && retries++ > 0) return false;
+  pending = pending.subspan(from);
+  for (BatchEntry& entry : pending) {
+    entry.record->error = ErrorCategory::none;
+    entry.times = ExchangeTimes{};
+  }
+  return true;
+}
+
+template <class Env>
 Task<void> RequestLane<Env>::run_pipelined() {
   SharedRun& run = env_.shared();
   const std::size_t depth = run.config.pipeline;
@@ -60,29 +104,8 @@ Task<void> RequestLane<Env>::run_pipelined() {
       if (!co_await env_.pace_until(first->due)) break;
       ready = env_.now();
     }
-    batch_size_ = 0;
-    batch_bytes_.clear();
-    ended = !add_to_batch(*first, ready);
-    while (!ended && batch_size_ < depth) {
-      std::optional<DueSlot> next = run.take_slot(env_.origin(), env_.dropped(), ready);
-      if (!next) break;
-      if (next->due > ready) {  // the rate's next request: it goes when it is due
-        held = next;
-        break;
-      }
-      ended = !add_to_batch(*next, ready);
-    }
+    ended = !gather_batch(*first, ready, depth, held);
     if (batch_size_ == 0) continue;
-    for (std::size_t i = 0; i < batch_size_; ++i) {
-      BatchEntry& entry = entries_[i];
-      if (fill_spans_[i].second > 0) {
-        entry.request.http1 =
-            std::string_view(batch_bytes_).substr(fill_spans_[i].first, fill_spans_[i].second);
-      }
-      entry.times = ExchangeTimes{};
-      entry.outcome = ExchangeOutcome::failed;
-      entry.location.clear();
-    }
     deadline_ = timeout_s > 0 ? ready + timeout : Clock::time_point::max();
     timed_out_ = false;
     in_flight_ = true;
@@ -91,7 +114,8 @@ Task<void> RequestLane<Env>::run_pipelined() {
     // keepalive_requests), the rest goes on a new connection; after a round that got none, once
     // more only, as the keep-alive retry does. Each round answers one or ends, so this ends.
     std::span<BatchEntry> pending(entries_.data(), batch_size_);
-    for (int retries = 0; !pending.empty();) {
+    int retries = 0;
+    do {
       if (!env_.ready()) {
         const ErrorCategory error = co_await env_.open(*pending.front().record);
         if (error != ErrorCategory::none) {
@@ -105,18 +129,7 @@ Task<void> RequestLane<Env>::run_pipelined() {
         }
       }
       co_await env_.exchange_batch(pending);
-      if (timed_out_) break;
-      std::size_t from = 0;
-      while (from < pending.size() && pending[from].outcome != ExchangeOutcome::retryable) ++from;
-      if (from == pending.size()) break;
-      const bool answered = pending.front().outcome == ExchangeOutcome::complete;
-      if (!answered && retries++ > 0) break;
-      pending = pending.subspan(from);
-      for (BatchEntry& entry : pending) {
-        entry.record->error = ErrorCategory::none;
-        entry.times = ExchangeTimes{};
-      }
-    }
+    } while (!timed_out_ && resend_unanswered(pending, retries));
     for (std::size_t i = 0; i < batch_size_; ++i) {
       BatchEntry& entry = entries_[i];
       Record& record = *entry.record;
