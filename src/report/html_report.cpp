@@ -132,10 +132,9 @@ std::string targets_section(const stats::RunSummary& s) {
   return html;
 }
 
-}  // namespace
-
-std::string html_report(const stats::RunSummary& s) {
-  const stats::RunFacts& facts = s.facts;
+// How long the run was bound and how fast, as its options said: "-n 1000 at 50 requests/s",
+// "-z 30 s" or "--stages ...". Not yet HTML-escaped.
+std::string bound_text(const stats::RunFacts& facts) {
   std::string bound = facts.requested
                           ? fmt::format("-n {}", *facts.requested)
                           : fmt::format("-z {:g} s", facts.duration_limit_s.value_or(0));
@@ -144,6 +143,14 @@ std::string html_report(const stats::RunSummary& s) {
     bound = fmt::format("--stages {}", stages_text(facts.stages));
     if (facts.start_rate) bound += fmt::format(" from {:g} requests/s", *facts.start_rate);
   }
+  return bound;
+}
+
+// The page from its doctype to the lines under its heading: the run's target (the first of several
+// and how many more), when it started, its bounds, and why it ended early if it did.
+std::string page_head(const stats::RunSummary& s) {
+  const stats::RunFacts& facts = s.facts;
+  const std::string bound = bound_text(facts);
 
   // What the run went to: its target, or the first of its several and how many more.
   std::string more;
@@ -167,7 +174,14 @@ std::string html_report(const stats::RunSummary& s) {
   if (auto early = stats::early_end_sentence(s)) {
     html += fmt::format("<p class=\"interrupted\">{}</p>\n", html_escape(*early));
   }
-  html += "<section class=\"cards\">\n";
+  return html;
+}
+
+// The headline cards (requests, succeeded, failed, dropped if any, requests/s, p99 total) and the
+// sentence on followed redirects, if any were.
+std::string summary_cards(const stats::RunSummary& s) {
+  const stats::RunFacts& facts = s.facts;
+  std::string html = "<section class=\"cards\">\n";
   html += fmt::format("<div><b>{}</b><span>requests</span></div>\n", s.requests);
   html += fmt::format("<div><b>{}</b><span>succeeded</span></div>\n", s.succeeded);
   html += fmt::format("<div{}><b>{}</b><span>failed</span></div>\n",
@@ -188,26 +202,33 @@ std::string html_report(const stats::RunSummary& s) {
                                           facts.max_redirects == 1 ? "" : "s")
                             : std::string());
   }
+  return html;
+}
 
-  if (!s.thresholds.empty()) {
-    html += "<h2>Thresholds</h2>\n" + table_open() +
-            "<tr><th>threshold</th><th>measured</th><th>verdict</th></tr>\n";
-    for (const auto& v : s.thresholds) {
-      // The terminal's figures (more digits than duration_text: a verdict near its bound stays
-      // legible), with the page's "µs" for the terminal's ASCII "us".
-      std::string measured =
-          v.measured ? html_escape(value_text(*v.measured, v.unit)) : "no sample";
-      if (measured.size() > 3 && measured.compare(measured.size() - 3, 3, " us") == 0) {
-        measured.replace(measured.size() - 2, 2, "µs");
-      }
-      html += fmt::format("<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                          v.passed ? "pass" : "fail", html_escape(v.expression), measured,
-                          v.passed ? "PASS" : "FAIL");
+// The --fail-on verdicts, one row each; empty when the run had none.
+std::string thresholds_section(const stats::RunSummary& s) {
+  if (s.thresholds.empty()) return "";
+  std::string html = "<h2>Thresholds</h2>\n" + table_open() +
+                     "<tr><th>threshold</th><th>measured</th><th>verdict</th></tr>\n";
+  for (const auto& v : s.thresholds) {
+    // The terminal's figures (more digits than duration_text: a verdict near its bound stays
+    // legible), with the page's "µs" for the terminal's ASCII "us".
+    std::string measured = v.measured ? html_escape(value_text(*v.measured, v.unit)) : "no sample";
+    if (measured.size() > 3 && measured.compare(measured.size() - 3, 3, " us") == 0) {
+      measured.replace(measured.size() - 2, 2, "µs");
     }
-    html += kTableClose;
+    html += fmt::format("<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                        v.passed ? "pass" : "fail", html_escape(v.expression), measured,
+                        v.passed ? "PASS" : "FAIL");
   }
+  html += kTableClose;
+  return html;
+}
 
-  html += "<h2>Latency by percentile</h2>\n";
+// The run's latency chart and the table of its timings (wait and service too when paced), and
+// when paced, how many requests waited for a free connection.
+std::string latency_section(const stats::RunSummary& s) {
+  std::string html = "<h2>Latency by percentile</h2>\n";
   html += percentile_chart(curves_of(s), "latency by percentile");
   html += table_open() +
           "<tr><th>timing</th><th>count</th><th>min</th><th>mean</th><th>p50</th>"
@@ -225,29 +246,36 @@ std::string html_report(const stats::RunSummary& s) {
     html +=
         fmt::format("<p>{} requests waited more than 1 ms for a free connection.</p>\n", s.waited);
   }
-  html += targets_section(s);
-  if (s.generator.measured) {
-    std::string cpu;
-    for (const auto& w : s.generator.workers) {
-      if (!cpu.empty()) cpu += ", ";
-      cpu += fmt::format("{:.0f}%", w.wall_s > 0 ? w.cpu_s / w.wall_s * 100 : 0.0);
-    }
-    html += fmt::format(
-        "<h2>The generator</h2>\n<p>Event-loop lag p50 {}, p99 {} over {} "
-        "ticks{}; CPU per worker {}; {}.</p>\n",
-        duration_text(s.generator.loop_lag.p50), duration_text(s.generator.loop_lag.p99),
-        s.generator.loop_lag.count,
-        s.generator.lag_share
-            ? fmt::format(", {:.0f}% of the service-time p50", *s.generator.lag_share * 100)
-            : "",
-        cpu,
-        s.generator.limited() ? "<b>" + stats::verdict_text(s.generator) + "</b>"
-                              : stats::verdict_text(s.generator));
+  return html;
+}
+
+// The generator's own health (event-loop lag, CPU per worker, its verdict); empty when it was
+// not measured.
+std::string generator_section(const stats::RunSummary& s) {
+  if (!s.generator.measured) return "";
+  std::string cpu;
+  for (const auto& w : s.generator.workers) {
+    if (!cpu.empty()) cpu += ", ";
+    cpu += fmt::format("{:.0f}%", w.wall_s > 0 ? w.cpu_s / w.wall_s * 100 : 0.0);
   }
+  return fmt::format(
+      "<h2>The generator</h2>\n<p>Event-loop lag p50 {}, p99 {} over {} "
+      "ticks{}; CPU per worker {}; {}.</p>\n",
+      duration_text(s.generator.loop_lag.p50), duration_text(s.generator.loop_lag.p99),
+      s.generator.loop_lag.count,
+      s.generator.lag_share
+          ? fmt::format(", {:.0f}% of the service-time p50", *s.generator.lag_share * 100)
+          : "",
+      cpu,
+      s.generator.limited() ? "<b>" + stats::verdict_text(s.generator) + "</b>"
+                            : stats::verdict_text(s.generator));
+}
 
-  html += timeline_section(s.timeline, facts.duration_s);
-
-  html += "<h2>Status codes</h2>\n" + table_open() + "<tr><th>status</th><th>requests</th></tr>\n";
+// The status codes table (always there: "no responses" when empty) and the transport errors
+// table, by category with TLS broken down by reason, when there were any.
+std::string outcomes_section(const stats::RunSummary& s) {
+  std::string html =
+      "<h2>Status codes</h2>\n" + table_open() + "<tr><th>status</th><th>requests</th></tr>\n";
   if (s.status_codes.empty()) html += "<tr><td>no responses</td><td></td></tr>\n";
   for (const auto& [code, count] : s.status_codes) {
     html += fmt::format("<tr><td>{}{}</td><td>{}</td></tr>\n", code,
@@ -272,17 +300,26 @@ std::string html_report(const stats::RunSummary& s) {
     }
     html += kTableClose;
   }
-  if (!s.checks.empty()) {
-    html += "<h2>Checks</h2>\n" + table_open() +
-            "<tr><th>check</th><th>passed</th><th>failed</th><th>share passed</th></tr>\n";
-    for (const stats::CheckTally& c : s.checks) {
-      html +=
-          fmt::format("<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{:.2f}%</td></tr>\n",
-                      c.failed == 0 ? "pass" : "fail", html_escape(c.expression), c.passed,
-                      c.failed, 100 * c.pass_rate());
-    }
-    html += kTableClose;
+  return html;
+}
+
+// The --check tallies, one row each; empty when the run had none.
+std::string checks_section(const stats::RunSummary& s) {
+  if (s.checks.empty()) return "";
+  std::string html = "<h2>Checks</h2>\n" + table_open() +
+                     "<tr><th>check</th><th>passed</th><th>failed</th><th>share passed</th></tr>\n";
+  for (const stats::CheckTally& c : s.checks) {
+    html += fmt::format("<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{:.2f}%</td></tr>\n",
+                        c.failed == 0 ? "pass" : "fail", html_escape(c.expression), c.passed,
+                        c.failed, 100 * c.pass_rate());
   }
+  html += kTableClose;
+  return html;
+}
+
+// The findings, then the run's notes, as one list; then the footer and the end of the page.
+std::string page_foot(const stats::RunSummary& s) {
+  std::string html;
   const std::vector<std::string> findings = stats::findings(s);
   if (!s.notes.empty() || !findings.empty()) {
     html += "<h2>Notes</h2>\n<ul>\n";
@@ -293,7 +330,23 @@ std::string html_report(const stats::RunSummary& s) {
   html += fmt::format(
       "<footer>ccload · {} connections opened · {} response body "
       "bytes</footer>\n</body>\n</html>\n",
-      facts.connections_opened, s.bytes);
+      s.facts.connections_opened, s.bytes);
+  return html;
+}
+
+}  // namespace
+
+std::string html_report(const stats::RunSummary& s) {
+  std::string html = page_head(s);
+  html += summary_cards(s);
+  html += thresholds_section(s);
+  html += latency_section(s);
+  html += targets_section(s);
+  html += generator_section(s);
+  html += timeline_section(s.timeline, s.facts.duration_s);
+  html += outcomes_section(s);
+  html += checks_section(s);
+  html += page_foot(s);
   return html;
 }
 

@@ -1,6 +1,7 @@
 #include "report/json_summary.hpp"
 
 #include <cmath>
+#include <map>
 
 #include "report/time_text.hpp"
 
@@ -84,23 +85,37 @@ json thresholds_json(const std::vector<stats::ThresholdVerdict>& verdicts) {
   return out;
 }
 
-}  // namespace
-
-json summary_json(const stats::RunSummary& s) {
-  const stats::RunFacts& facts = s.facts;
+// {"200": requests, ...}: every status code seen, by its number as text.
+json status_codes_json(const std::map<int, std::uint64_t>& status_codes) {
   json codes = json::object();
-  for (const auto& [code, count] : s.status_codes) codes[std::to_string(code)] = count;
+  for (const auto& [code, count] : status_codes) codes[std::to_string(code)] = count;
+  return codes;
+}
+
+// {"timeout": requests, ...}: the transport error categories that occurred (not "none").
+json errors_json(const stats::RunSummary& s) {
   json errors = json::object();
   for (int i = 1; i < kErrorCategoryCount; ++i) {
     const auto n = s.errors[static_cast<std::size_t>(i)];
     if (n > 0) errors[std::string(to_string(static_cast<ErrorCategory>(i)))] = n;
   }
+  return errors;
+}
+
+// {"<reason>": requests, ...}: the TLS failure reasons that occurred.
+json tls_reasons_json(const stats::RunSummary& s) {
   json tls_reasons = json::object();
   for (int i = 0; i < kTlsReasonCount; ++i) {
     const auto n = s.tls_reasons[static_cast<std::size_t>(i)];
     if (n > 0) tls_reasons[std::string(to_string(static_cast<TlsReason>(i)))] = n;
   }
-  json out = {
+  return tls_reasons;
+}
+
+// The members every run's object has, whatever the run was.
+json common_members(const stats::RunSummary& s) {
+  const stats::RunFacts& facts = s.facts;
+  return {
       {"url", facts.url},
       {"method", facts.method},
       {"protocol", facts.protocol},
@@ -117,9 +132,9 @@ json summary_json(const stats::RunSummary& s) {
         {"total", s.requests},
         {"succeeded", s.succeeded},
         {"failed", s.failed}}},
-      {"status_codes", codes},
-      {"errors", errors},
-      {"tls_reasons", tls_reasons},
+      {"status_codes", status_codes_json(s.status_codes)},
+      {"errors", errors_json(s)},
+      {"tls_reasons", tls_reasons_json(s)},
       {"latency",
        {{"total", timing(s.total.figures)},
         {"ttfb", timing(s.ttfb.figures)},
@@ -142,6 +157,12 @@ json summary_json(const stats::RunSummary& s) {
       {"bytes", s.bytes},
       {"timeline", timeline_json(s.timeline)},
   };
+}
+
+// Adds what only some runs have, each only then (so other runs keep their shape): cut_short,
+// where it was stored, its seed with its data file and templates, and its --check tallies.
+void add_storage_and_inputs(const stats::RunSummary& s, json& out) {
+  const stats::RunFacts& facts = s.facts;
   // A stored run whose process never wrote its end (only then, so other outputs keep their shape).
   if (facts.cut_short) out["cut_short"] = true;
   if (!s.storage.database.empty()) {
@@ -172,6 +193,27 @@ json summary_json(const stats::RunSummary& s) {
     }
     out["checks"] = std::move(checks);
   }
+}
+
+// One entry per shard of a merged distributed run, by index.
+json shards_json(const std::vector<stats::ShardLine>& shard_lines) {
+  json shards = json::array();
+  for (const auto& line : shard_lines) {
+    shards.push_back({{"shard", line.shard},
+                      {"run_id", line.run_id},
+                      {"requests", line.requests},
+                      {"failed", line.failed},
+                      {"duration_s", line.duration_s},
+                      {"start_late_s", or_null(line.start_late_s)},
+                      {"finished", line.finished}});
+  }
+  return shards;
+}
+
+// Adds the script of a scripted run, and a distributed run's name, shard or shards and start
+// time; each only when the run has it.
+void add_script_and_shards(const stats::RunSummary& s, json& out) {
+  const stats::RunFacts& facts = s.facts;
   if (!facts.script.empty()) {  // a scripted run (only then: other runs keep their shape)
     out["script"] = {
         {"file", facts.script}, {"sha256", facts.script_sha256}, {"args", facts.script_args}};
@@ -185,33 +227,34 @@ json summary_json(const stats::RunSummary& s) {
     out["start_late_s"] = or_null(facts.start_late_s);
   }
   if (!s.shard_lines.empty()) {
-    json shards = json::array();
-    for (const auto& line : s.shard_lines) {
-      shards.push_back({{"shard", line.shard},
-                        {"run_id", line.run_id},
-                        {"requests", line.requests},
-                        {"failed", line.failed},
-                        {"duration_s", line.duration_s},
-                        {"start_late_s", or_null(line.start_late_s)},
-                        {"finished", line.finished}});
-    }
-    out["shards"] = shards;
+    out["shards"] = shards_json(s.shard_lines);
     out["shard_count"] = facts.shards;
   }
+}
+
+// One object per target, in the run's order, each without kRunOnlyKeys.
+json targets_json(const std::vector<stats::RunSummary>& targets) {
+  json out = json::array();
+  for (const stats::RunSummary& target : targets) {
+    json one = summary_json(target);  // the same function: the shapes cannot drift
+    for (std::string_view key : kRunOnlyKeys) one.erase(std::string(key));
+    out.push_back(std::move(one));
+  }
+  return out;
+}
+
+}  // namespace
+
+json summary_json(const stats::RunSummary& s) {
+  json out = common_members(s);
+  add_storage_and_inputs(s, out);
+  add_script_and_shards(s, out);
   if (!s.thresholds.empty()) {
     out["thresholds"] = thresholds_json(s.thresholds);
     out["thresholds_passed"] = !s.thresholds_failed();
   }
   if (s.baseline) out["baseline"] = comparison_json(*s.baseline);
-  if (!s.targets.empty()) {
-    json targets = json::array();
-    for (const stats::RunSummary& target : s.targets) {
-      json one = summary_json(target);  // the same function: the shapes cannot drift
-      for (std::string_view key : kRunOnlyKeys) one.erase(std::string(key));
-      targets.push_back(std::move(one));
-    }
-    out["targets"] = std::move(targets);
-  }
+  if (!s.targets.empty()) out["targets"] = targets_json(s.targets);
   return out;
 }
 

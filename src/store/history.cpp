@@ -99,127 +99,119 @@ void merge_distributed(std::vector<RunLine>& lines) {
   lines = std::move(out);
 }
 
-}  // namespace
-
-std::string local_time(double epoch_seconds, bool micros) {
-  std::string text = local_strftime(epoch_seconds, "%Y-%m-%d %H:%M:%S");
-  if (micros) {
-    auto us = static_cast<long>(std::llround((epoch_seconds - std::floor(epoch_seconds)) * 1e6));
-    if (us > 999999) us = 999999;
-    text += fmt::format(".{:06}", us);
-  }
-  return text;
+// The SELECT of every run in RUNS matching q (finished or not), newest first, with NULL for the
+// columns this database's schema lacks; its one parameter, if any, is q.url_contains.
+std::string runs_select(sql::Connection& db, const Layout& layout, const HistoryQuery& q) {
+  return "SELECT RUNID, STARTED, METHOD, URL, REQUESTS, FAILED, RPS, TOTAL_MEAN, TOTAL_P95, "
+         "INTERRUPTED, HIST_TOTAL IS NULL, ENDED IS NULL, " +
+         std::string(layout.thresholds ? "THRESHOLDS" : "NULL") + ", HIST_TOTAL, " +
+         std::string(layout.generator ? "GENERATOR_LIMITED" : "NULL") + ", " +
+         std::string(layout.protocol ? "PROTOCOL" : "NULL") + ", " +
+         std::string(layout.targets ? "TARGET_COUNT, TARGETS" : "NULL, NULL") + ", " +
+         std::string(db.has_column("RUNS", "FALLBACK_ROWS") ? "FALLBACK_ROWS, FALLBACK_FILE"
+                                                            : "NULL, NULL") +
+         ", " + std::string(db.has_column("RUNS", "RUN_NAME") ? "RUN_NAME, SHARDS" : "NULL, NULL") +
+         ", " + std::string(db.has_column("RUNS", "DURATION") ? "DURATION" : "NULL") +
+         " FROM RUNS WHERE 1=1" + runs_url_filter(db, layout, q) +
+         " ORDER BY STARTED DESC, RUNID DESC";
 }
 
-std::string period_key(double epoch_seconds, Period period) {
-  switch (period) {
-    case Period::weekly:
-      return local_strftime(epoch_seconds, "%G-W%V");
-    case Period::monthly:
-      return local_strftime(epoch_seconds, "%Y-%m");
-    case Period::yearly:
-      return local_strftime(epoch_seconds, "%Y");
-    case Period::none:
-      break;
+// One row of runs_select() as a line, all but its histogram's figures (columns 10 and 13).
+RunLine run_line_from(const sql::Statement& stmt) {
+  RunLine line;
+  line.run_id = stmt.column_int(0);
+  line.started = stmt.column_double(1);
+  line.method = stmt.column_text(2);
+  line.url = stmt.column_text(3);
+  line.requests = static_cast<std::uint64_t>(stmt.column_int(4));
+  line.failed = static_cast<std::uint64_t>(stmt.column_int(5));
+  if (!stmt.is_null(6)) line.rps = stmt.column_double(6);
+  if (!stmt.is_null(7)) line.mean_s = stmt.column_double(7);
+  if (!stmt.is_null(8)) line.p95_s = stmt.column_double(8);
+  line.interrupted = stmt.column_int(9) != 0;
+  line.unfinished = stmt.column_int(11) != 0;
+  line.thresholds_failed =
+      !stmt.is_null(12) && stmt.column_text(12).find("\"passed\":false") != std::string::npos;
+  line.generator_limited = !stmt.is_null(14) && stmt.column_int(14) != 0;
+  if (!stmt.is_null(15)) line.protocol = stmt.column_text(15);
+  if (!stmt.is_null(16) && stmt.column_int(16) > 1 && !stmt.is_null(17)) {
+    try {
+      line.targets = target_names_from_json_text(stmt.column_text(17));
+      line.series = series_of(line.targets);
+    } catch (const std::invalid_argument&) {
+      // Damaged: the line shows the run's first target, as for one.
+    }
   }
-  return local_strftime(epoch_seconds, "%Y-%m-%d");
+  if (!stmt.is_null(18) && !stmt.is_null(19)) {  // version 6: rows not in the database
+    line.fallback_rows = static_cast<std::uint64_t>(stmt.column_int(18));
+    line.fallback_file = stmt.column_text(19);
+  }
+  if (!stmt.is_null(20)) {  // version 4: a run named by --run-id, a shard of a distributed one
+    line.run_name = stmt.column_text(20);
+    line.shards = static_cast<unsigned>(std::max<std::int64_t>(1, stmt.column_int(21)));
+  }
+  if (!stmt.is_null(22)) line.duration_s = stmt.column_double(22);
+  return line;
 }
 
-std::vector<RunLine> list_runs(sql::Connection& db, const HistoryQuery& q) {
-  const Layout layout = inspect(db);
-  std::vector<RunLine> lines;
-
-  if (layout.runs) {
-    std::vector<std::size_t> without_summary;  // runs without histograms: figures from the rows
-    auto stmt = db.prepare(
-        "SELECT RUNID, STARTED, METHOD, URL, REQUESTS, FAILED, RPS, TOTAL_MEAN, TOTAL_P95, "
-        "INTERRUPTED, HIST_TOTAL IS NULL, ENDED IS NULL, " +
-        std::string(layout.thresholds ? "THRESHOLDS" : "NULL") + ", HIST_TOTAL, " +
-        std::string(layout.generator ? "GENERATOR_LIMITED" : "NULL") + ", " +
-        std::string(layout.protocol ? "PROTOCOL" : "NULL") + ", " +
-        std::string(layout.targets ? "TARGET_COUNT, TARGETS" : "NULL, NULL") + ", " +
-        std::string(db.has_column("RUNS", "FALLBACK_ROWS") ? "FALLBACK_ROWS, FALLBACK_FILE"
-                                                           : "NULL, NULL") +
-        ", " + std::string(db.has_column("RUNS", "RUN_NAME") ? "RUN_NAME, SHARDS" : "NULL, NULL") +
-        ", " + std::string(db.has_column("RUNS", "DURATION") ? "DURATION" : "NULL") +
-        " FROM RUNS WHERE 1=1" + runs_url_filter(db, layout, q) +
-        " ORDER BY STARTED DESC, RUNID DESC");
-    if (!q.url_contains.empty()) stmt.bind(1, std::string_view(q.url_contains));
-    while (stmt.step()) {
-      RunLine line;
-      line.run_id = stmt.column_int(0);
-      line.started = stmt.column_double(1);
-      line.method = stmt.column_text(2);
-      line.url = stmt.column_text(3);
-      line.requests = static_cast<std::uint64_t>(stmt.column_int(4));
-      line.failed = static_cast<std::uint64_t>(stmt.column_int(5));
-      if (!stmt.is_null(6)) line.rps = stmt.column_double(6);
-      if (!stmt.is_null(7)) line.mean_s = stmt.column_double(7);
-      if (!stmt.is_null(8)) line.p95_s = stmt.column_double(8);
-      line.interrupted = stmt.column_int(9) != 0;
-      line.unfinished = stmt.column_int(11) != 0;
-      line.thresholds_failed =
-          !stmt.is_null(12) && stmt.column_text(12).find("\"passed\":false") != std::string::npos;
-      line.generator_limited = !stmt.is_null(14) && stmt.column_int(14) != 0;
-      if (!stmt.is_null(15)) line.protocol = stmt.column_text(15);
-      if (!stmt.is_null(16) && stmt.column_int(16) > 1 && !stmt.is_null(17)) {
-        try {
-          line.targets = target_names_from_json_text(stmt.column_text(17));
-          line.series = series_of(line.targets);
-        } catch (const std::invalid_argument&) {
-          // Damaged: the line shows the run's first target, as for one.
-        }
-      }
-      if (!stmt.is_null(18) && !stmt.is_null(19)) {  // version 6: rows not in the database
-        line.fallback_rows = static_cast<std::uint64_t>(stmt.column_int(18));
-        line.fallback_file = stmt.column_text(19);
-      }
-      if (!stmt.is_null(20)) {  // version 4: a run named by --run-id, a shard of a distributed one
-        line.run_name = stmt.column_text(20);
-        line.shards = static_cast<unsigned>(std::max<std::int64_t>(1, stmt.column_int(21)));
-      }
-      if (!stmt.is_null(22)) line.duration_s = stmt.column_double(22);
-      if (stmt.column_int(10) != 0) {
-        without_summary.push_back(lines.size());
-      } else {
-        try {
-          std::string encoded = stmt.column_text(13);
-          const stats::Histogram total = stats::Histogram::deserialize(encoded);
-          set_figures(line, total, std::move(encoded));
-        } catch (const std::invalid_argument&) {
-          // A damaged histogram: the stored mean and p95 stay, the other figures are unknown.
-        }
-      }
-      lines.push_back(std::move(line));
+// The counts, figures, duration and rate of lines[i] for each i of `indexes` (runs without a
+// histogram), from the run's own LOADTEST rows.
+void figures_from_rows(sql::Connection& db, std::vector<RunLine>& lines,
+                       const std::vector<std::size_t>& indexes) {
+  auto rows = db.prepare(fmt::format(
+      "SELECT STATUS, CAST(RESPONSETIME AS DOUBLE PRECISION), {} FROM LOADTEST WHERE {}",
+      sql_text::timestamp(db), kRunRows));
+  for (const std::size_t index : indexes) {
+    RunLine& line = lines[index];
+    rows.bind(1, line.run_id);
+    std::vector<std::int64_t> totals;
+    Span span;
+    line.requests = line.failed = 0;
+    while (rows.step()) {
+      const int status = static_cast<int>(rows.column_int(0));
+      ++line.requests;
+      if (!is_success_status(status)) ++line.failed;
+      if (status > 0) totals.push_back(to_ns(rows.column_double(1)));
+      span.add(rows.column_double(2), rows.column_double(2) + rows.column_double(1));
     }
-    if (layout.runid) {
-      auto rows = db.prepare(fmt::format(
-          "SELECT STATUS, CAST(RESPONSETIME AS DOUBLE PRECISION), {} FROM LOADTEST WHERE {}",
-          sql_text::timestamp(db), kRunRows));
-      for (const std::size_t index : without_summary) {
-        RunLine& line = lines[index];
-        rows.bind(1, line.run_id);
-        std::vector<std::int64_t> totals;
-        Span span;
-        line.requests = line.failed = 0;
-        while (rows.step()) {
-          const int status = static_cast<int>(rows.column_int(0));
-          ++line.requests;
-          if (!is_success_status(status)) ++line.failed;
-          if (status > 0) totals.push_back(to_ns(rows.column_double(1)));
-          span.add(rows.column_double(2), rows.column_double(2) + rows.column_double(1));
-        }
-        rows.reset();
-        line.mean_s = line.p95_s = std::nullopt;
-        set_exact_figures(line, totals);
-        line.duration_s = span.seconds();
-        if (span.seconds() > 0) line.rps = static_cast<double>(line.requests) / span.seconds();
-      }
-    }
-    merge_distributed(lines);
+    rows.reset();
+    line.mean_s = line.p95_s = std::nullopt;
+    set_exact_figures(line, totals);
+    line.duration_s = span.seconds();
+    if (span.seconds() > 0) line.rps = static_cast<double>(line.requests) / span.seconds();
   }
+}
 
-  // PyLoad's rows: one pseudo-run per local day, URL and method.
+// Appends a line per run of RUNS matching q, newest first, a distributed run's shards merged into
+// one line.
+void add_stored_runs(sql::Connection& db, const Layout& layout, const HistoryQuery& q,
+                     std::vector<RunLine>& lines) {
+  std::vector<std::size_t> without_summary;  // runs without histograms: figures from the rows
+  auto stmt = db.prepare(runs_select(db, layout, q));
+  if (!q.url_contains.empty()) stmt.bind(1, std::string_view(q.url_contains));
+  while (stmt.step()) {
+    RunLine line = run_line_from(stmt);
+    if (stmt.column_int(10) != 0) {
+      without_summary.push_back(lines.size());
+    } else {
+      try {
+        std::string encoded = stmt.column_text(13);
+        const stats::Histogram total = stats::Histogram::deserialize(encoded);
+        set_figures(line, total, std::move(encoded));
+      } catch (const std::invalid_argument&) {
+        // A damaged histogram: the stored mean and p95 stay, the other figures are unknown.
+      }
+    }
+    lines.push_back(std::move(line));
+  }
+  if (layout.runid) figures_from_rows(db, lines, without_summary);
+  merge_distributed(lines);
+}
+
+// Appends PyLoad's rows matching q as lines: one pseudo-run per local day, URL and method, in
+// that order.
+void add_pyload_days(sql::Connection& db, const Layout& layout, const HistoryQuery& q,
+                     std::vector<RunLine>& lines) {
   struct Pseudo {
     RunLine line;
     std::vector<std::int64_t> totals;
@@ -251,7 +243,39 @@ std::vector<RunLine> list_runs(sql::Connection& db, const HistoryQuery& q) {
     }
     lines.push_back(std::move(p.line));
   }
+}
 
+}  // namespace
+
+std::string local_time(double epoch_seconds, bool micros) {
+  std::string text = local_strftime(epoch_seconds, "%Y-%m-%d %H:%M:%S");
+  if (micros) {
+    auto us = static_cast<long>(std::llround((epoch_seconds - std::floor(epoch_seconds)) * 1e6));
+    if (us > 999999) us = 999999;
+    text += fmt::format(".{:06}", us);
+  }
+  return text;
+}
+
+std::string period_key(double epoch_seconds, Period period) {
+  switch (period) {
+    case Period::weekly:
+      return local_strftime(epoch_seconds, "%G-W%V");
+    case Period::monthly:
+      return local_strftime(epoch_seconds, "%Y-%m");
+    case Period::yearly:
+      return local_strftime(epoch_seconds, "%Y");
+    case Period::none:
+      break;
+  }
+  return local_strftime(epoch_seconds, "%Y-%m-%d");
+}
+
+std::vector<RunLine> list_runs(sql::Connection& db, const HistoryQuery& q) {
+  const Layout layout = inspect(db);
+  std::vector<RunLine> lines;
+  if (layout.runs) add_stored_runs(db, layout, q, lines);
+  add_pyload_days(db, layout, q, lines);
   std::stable_sort(lines.begin(), lines.end(), [](const RunLine& a, const RunLine& b) {
     if (a.started != b.started) return a.started > b.started;
     return a.run_id > b.run_id;

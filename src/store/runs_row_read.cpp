@@ -158,9 +158,11 @@ std::optional<std::string> RunsRow::text(const std::string& column) const {
   return std::nullopt;
 }
 
-stats::RunSummary summary_from_row(const RunsRow& row) {
-  stats::RunSummary s;
-  stats::RunFacts& f = s.facts;
+namespace {
+
+// What the run was and how it went, from the row's scalar columns (version 1's columns and later
+// ones, each with its default when absent).
+void read_run_facts(const RunsRow& row, stats::RunFacts& f) {
   f.url = row.text("URL").value_or("");
   f.method = row.text("METHOD").value_or("");
   if (const auto n = row.integer("N").value_or(0); n > 0)
@@ -193,6 +195,11 @@ stats::RunSummary summary_from_row(const RunsRow& row) {
   if (row.has("START_AT_NS")) f.start_at_ns = row.integer("START_AT_NS");
   f.start_late_s = row.real("START_LATE");
   f.max_redirects = static_cast<unsigned>(row.integer("MAX_REDIRECTS").value_or(0));
+}
+
+// What the requests were made from: the seed (ignored unless a whole decimal number), the data
+// file, the templates and the script with its arguments (only the strings of a JSON array).
+void read_run_inputs(const RunsRow& row, stats::RunFacts& f) {
   if (const auto seed = row.text("SEED")) {
     std::uint64_t value = 0;
     const auto [end, error] = std::from_chars(seed->data(), seed->data() + seed->size(), value);
@@ -213,12 +220,15 @@ stats::RunSummary summary_from_row(const RunsRow& row) {
       }
     }
   }
+}
 
+// The counts, the rate (from s.facts.duration_s, already read) and the timings' histograms.
+void read_counts_and_timings(const RunsRow& row, stats::RunSummary& s) {
   s.requests = static_cast<std::uint64_t>(row.integer("REQUESTS").value_or(0));
   s.succeeded = static_cast<std::uint64_t>(row.integer("SUCCEEDED").value_or(0));
   s.failed = static_cast<std::uint64_t>(row.integer("FAILED").value_or(0));
   s.bytes = static_cast<std::uint64_t>(row.integer("BYTES").value_or(0));
-  s.rps = stats::requests_per_second(s.requests, f.duration_s);
+  s.rps = stats::requests_per_second(s.requests, s.facts.duration_s);
   s.total = timing_from(row, "HIST_TOTAL");
   s.ttfb = timing_from(row, "HIST_TTFB");
   s.ttlb = timing_from(row, "HIST_TTLB");
@@ -227,89 +237,126 @@ stats::RunSummary summary_from_row(const RunsRow& row) {
   s.service = timing_from(row, "HIST_SERVICE");
   s.waited = static_cast<std::uint64_t>(row.integer("WAITED").value_or(0));
   s.redirected = static_cast<std::uint64_t>(row.integer("REDIRECTED").value_or(0));
-  try {
-    if (auto text = row.text("STATUS_COUNTS")) {
-      const json counts = json::parse(*text);
-      for (const auto& [code, count] : counts.items()) {
-        s.status_codes[std::stoi(code)] = count.get<std::uint64_t>();
-      }
+}
+
+// The JSON columns of counts by status code, by error category (unknown names skipped) and by TLS
+// reason (unknown names counted as other). Throws on damaged JSON.
+void read_outcome_counts(const RunsRow& row, stats::RunSummary& s) {
+  if (auto text = row.text("STATUS_COUNTS")) {
+    const json counts = json::parse(*text);
+    for (const auto& [code, count] : counts.items()) {
+      s.status_codes[std::stoi(code)] = count.get<std::uint64_t>();
     }
-    if (auto text = row.text("ERROR_COUNTS")) {
-      const json counts = json::parse(*text);
-      for (const auto& [name, count] : counts.items()) {
-        for (int i = 1; i < kErrorCategoryCount; ++i) {
-          if (to_string(static_cast<ErrorCategory>(i)) == name) {
-            s.errors[static_cast<std::size_t>(i)] = count.get<std::uint64_t>();
-          }
+  }
+  if (auto text = row.text("ERROR_COUNTS")) {
+    const json counts = json::parse(*text);
+    for (const auto& [name, count] : counts.items()) {
+      for (int i = 1; i < kErrorCategoryCount; ++i) {
+        if (to_string(static_cast<ErrorCategory>(i)) == name) {
+          s.errors[static_cast<std::size_t>(i)] = count.get<std::uint64_t>();
         }
       }
     }
-    if (auto text = row.text("TLS_REASONS")) {  // version 8
-      const json counts = json::parse(*text);
-      for (const auto& [name, count] : counts.items()) {
-        const TlsReason reason = tls_reason_from_string(name);  // an unknown name: other
-        const auto index =
-            static_cast<std::size_t>(reason == TlsReason::none ? TlsReason::other : reason);
-        s.tls_reasons[index] += count.get<std::uint64_t>();
+  }
+  if (auto text = row.text("TLS_REASONS")) {  // version 8
+    const json counts = json::parse(*text);
+    for (const auto& [name, count] : counts.items()) {
+      const TlsReason reason = tls_reason_from_string(name);  // an unknown name: other
+      const auto index =
+          static_cast<std::size_t>(reason == TlsReason::none ? TlsReason::other : reason);
+      s.tls_reasons[index] += count.get<std::uint64_t>();
+    }
+  }
+}
+
+// The --check tallies (also into s.facts.checks), the body cap and how many bodies it capped.
+// Throws on damaged JSON.
+void read_checks(const RunsRow& row, stats::RunSummary& s) {
+  if (auto text = row.text("CHECKS")) {  // version 10
+    for (const auto& c : json::parse(*text)) {
+      s.checks.push_back({c.at("expression").get<std::string>(),
+                          c.at("passed").get<std::uint64_t>(),
+                          c.at("failed").get<std::uint64_t>()});
+      s.facts.checks.push_back(s.checks.back().expression);
+    }
+  }
+  if (auto cap = row.integer("BODY_CAP")) s.facts.body_cap = static_cast<std::uint64_t>(*cap);
+  if (auto capped = row.integer("CHECKS_BODY_CAPPED")) {  // version 11
+    s.body_capped = static_cast<std::uint64_t>(*capped);
+  }
+}
+
+// The TIMELINE column: one [requests, failed, responses, total_ns_sum, total_ns_max] a second.
+// Throws on damaged JSON.
+void read_timeline(const RunsRow& row, stats::RunSummary& s) {
+  if (auto text = row.text("TIMELINE")) {
+    const json seconds = json::parse(*text);
+    for (const auto& second : seconds) {
+      stats::SecondStats st;
+      st.requests = second.at(0).get<std::uint64_t>();
+      st.failed = second.at(1).get<std::uint64_t>();
+      st.responses = second.at(2).get<std::uint64_t>();
+      st.total_ns_sum = second.at(3).get<std::int64_t>();
+      st.total_ns_max = second.at(4).get<std::int64_t>();
+      s.timeline.push_back(st);
+    }
+  }
+}
+
+// The THRESHOLDS column: the --fail-on verdicts. Throws on damaged JSON.
+void read_thresholds(const RunsRow& row, stats::RunSummary& s) {
+  if (auto text = row.text("THRESHOLDS")) {
+    const json verdicts = json::parse(*text);
+    for (const auto& v : verdicts) {
+      stats::ThresholdVerdict verdict;
+      verdict.expression = v.at("expression").get<std::string>();
+      verdict.unit = v.at("unit").get<std::string>();
+      if (!v.at("measured").is_null()) verdict.measured = v.at("measured").get<double>();
+      verdict.limit = v.at("limit").get<double>();
+      verdict.passed = v.at("passed").get<bool>();
+      s.thresholds.push_back(verdict);
+    }
+  }
+}
+
+// The TARGETS column: the targets' names into s.facts.targets, and each target's own summary into
+// s.targets when every target has one. Throws on damaged JSON or a damaged target's row.
+void read_targets(const RunsRow& row, stats::RunSummary& s) {
+  if (auto text = row.text("TARGETS")) {
+    const json targets = json::parse(*text);
+    bool summaries = !targets.empty();
+    for (const auto& target : targets) {
+      s.facts.targets.push_back(
+          {target.at("method").get<std::string>(), target.at("url").get<std::string>()});
+      summaries = summaries && target.contains("HIST_TOTAL");
+    }
+    // Every target's summary, or none (TARGETS written when the run began, never ended).
+    if (summaries) {
+      for (const auto& target : targets) {
+        stats::RunSummary& own = s.targets.emplace_back(summary_from_row(target_row(row, target)));
+        stats::apply_target_share(own.facts, s.targets.size() - 1, targets.size());
       }
     }
-    if (auto text = row.text("CHECKS")) {  // version 10
-      for (const auto& c : json::parse(*text)) {
-        s.checks.push_back({c.at("expression").get<std::string>(),
-                            c.at("passed").get<std::uint64_t>(),
-                            c.at("failed").get<std::uint64_t>()});
-        s.facts.checks.push_back(s.checks.back().expression);
-      }
-    }
-    if (auto cap = row.integer("BODY_CAP")) s.facts.body_cap = static_cast<std::uint64_t>(*cap);
-    if (auto capped = row.integer("CHECKS_BODY_CAPPED")) {  // version 11
-      s.body_capped = static_cast<std::uint64_t>(*capped);
-    }
-    if (auto text = row.text("TIMELINE")) {
-      const json seconds = json::parse(*text);
-      for (const auto& second : seconds) {
-        stats::SecondStats st;
-        st.requests = second.at(0).get<std::uint64_t>();
-        st.failed = second.at(1).get<std::uint64_t>();
-        st.responses = second.at(2).get<std::uint64_t>();
-        st.total_ns_sum = second.at(3).get<std::int64_t>();
-        st.total_ns_max = second.at(4).get<std::int64_t>();
-        s.timeline.push_back(st);
-      }
-    }
-    if (auto text = row.text("STAGES")) f.stages = stages_from_json_text(*text);
+  }
+}
+
+}  // namespace
+
+stats::RunSummary summary_from_row(const RunsRow& row) {
+  stats::RunSummary s;
+  read_run_facts(row, s.facts);
+  read_run_inputs(row, s.facts);
+  read_counts_and_timings(row, s);
+  try {
+    read_outcome_counts(row, s);
+    read_checks(row, s);
+    read_timeline(row, s);
+    if (auto text = row.text("STAGES")) s.facts.stages = stages_from_json_text(*text);
     if (auto text = row.text("GENERATOR"))
       s.generator = generator_from(*text, s.service.figures.p50);
-    if (auto text = row.text("THRESHOLDS")) {
-      const json verdicts = json::parse(*text);
-      for (const auto& v : verdicts) {
-        stats::ThresholdVerdict verdict;
-        verdict.expression = v.at("expression").get<std::string>();
-        verdict.unit = v.at("unit").get<std::string>();
-        if (!v.at("measured").is_null()) verdict.measured = v.at("measured").get<double>();
-        verdict.limit = v.at("limit").get<double>();
-        verdict.passed = v.at("passed").get<bool>();
-        s.thresholds.push_back(verdict);
-      }
-    }
+    read_thresholds(row, s);
     if (auto text = row.text("BASELINE")) s.baseline = comparison_from_json(json::parse(*text));
-    if (auto text = row.text("TARGETS")) {
-      const json targets = json::parse(*text);
-      bool summaries = !targets.empty();
-      for (const auto& target : targets) {
-        f.targets.push_back(
-            {target.at("method").get<std::string>(), target.at("url").get<std::string>()});
-        summaries = summaries && target.contains("HIST_TOTAL");
-      }
-      // Every target's summary, or none (TARGETS written when the run began, never ended).
-      if (summaries) {
-        for (const auto& target : targets) {
-          stats::RunSummary& own =
-              s.targets.emplace_back(summary_from_row(target_row(row, target)));
-          stats::apply_target_share(own.facts, s.targets.size() - 1, targets.size());
-        }
-      }
-    }
+    read_targets(row, s);
   } catch (const std::exception& e) {
     throw std::invalid_argument(std::string("damaged run summary: ") + e.what());
   }
